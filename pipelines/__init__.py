@@ -1,0 +1,1 @@
+"""socialpulse: social-media analytics warehouse (Dagster + dbt-duckdb)."""
