@@ -1,0 +1,178 @@
+"""Typed models of the YAML configuration files (pydantic v2, strict about unknown keys)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from pipelines.settings import PLATFORMS
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Account(_Strict):
+    """One brand's account on one platform."""
+
+    id: str = Field(min_length=1)
+    handle: str = Field(min_length=1)
+
+    @field_validator("id", "handle", mode="before")
+    @classmethod
+    def _to_str(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+
+class Brand(_Strict):
+    name: str = Field(min_length=1)
+    own: bool = False
+    keywords: list[str] = Field(default_factory=list)
+    hashtags: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    accounts: dict[str, Account] = Field(default_factory=dict)
+
+    @field_validator("accounts")
+    @classmethod
+    def _known_platforms(cls, accounts: dict[str, Account]) -> dict[str, Account]:
+        unknown = sorted(set(accounts) - set(PLATFORMS))
+        if unknown:
+            raise ValueError(f"unknown platform {unknown[0]!r}; expected one of {', '.join(PLATFORMS)}")
+        return accounts
+
+    @field_validator("hashtags")
+    @classmethod
+    def _strip_hash(cls, tags: list[str]) -> list[str]:
+        return [t.lstrip("#").lower() for t in tags]
+
+    @property
+    def is_own_brand(self) -> bool:
+        return self.own
+
+
+class BrandsConfig(_Strict):
+    brands: list[Brand] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_own_brand(self) -> BrandsConfig:
+        own = [b.name for b in self.brands if b.own]
+        if len(own) != 1:
+            raise ValueError(f"exactly one brand must have own: true (found {len(own)}: {own})")
+        names = [b.name for b in self.brands]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"brand names must be unique; repeated: {duplicates}")
+        return self
+
+    @property
+    def own_brand(self) -> Brand:
+        return next(b for b in self.brands if b.own)
+
+    @property
+    def competitors(self) -> list[Brand]:
+        return [b for b in self.brands if not b.own]
+
+    def accounts_on(self, platform: str, *, own_only: bool = False) -> list[tuple[Brand, Account]]:
+        """(brand, account) pairs on one platform, own brand first."""
+        pairs = [(b, b.accounts[platform]) for b in self.brands if platform in b.accounts]
+        pairs.sort(key=lambda pair: not pair[0].own)
+        return [p for p in pairs if p[0].own] if own_only else pairs
+
+
+GOAL_METRICS = (
+    "followers",
+    "engagement_rate_by_reach",
+    "engagement_rate_by_followers",
+    "engagements",
+    "posts_published",
+    "share_of_voice_mentions",
+    "mentions",
+    "views",
+    "reach",
+)
+
+
+class Goal(_Strict):
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    description: str = ""
+    metric: str
+    platform: str = "all"
+    brand: str | None = None
+    target: float
+    baseline: float | None = None
+    start: dt.date
+    deadline: dt.date
+
+    @field_validator("metric")
+    @classmethod
+    def _known_metric(cls, metric: str) -> str:
+        if metric not in GOAL_METRICS:
+            raise ValueError(f"unknown metric {metric!r}; expected one of {', '.join(GOAL_METRICS)}")
+        return metric
+
+    @field_validator("platform")
+    @classmethod
+    def _known_platform(cls, platform: str) -> str:
+        if platform not in (*PLATFORMS, "all"):
+            raise ValueError(f"unknown platform {platform!r}; expected one of {', '.join(PLATFORMS)}, all")
+        return platform
+
+    @model_validator(mode="after")
+    def _deadline_after_start(self) -> Goal:
+        if self.deadline <= self.start:
+            raise ValueError(f"deadline {self.deadline} must be after start {self.start}")
+        return self
+
+
+class GoalsConfig(_Strict):
+    goals: list[Goal] = Field(default_factory=list)
+
+
+class ApiVersions(_Strict):
+    meta_graph: str = "v24.0"
+    linkedin: str = "202603"
+    tiktok_business: str = "v1.3"
+
+
+class HttpSettings(_Strict):
+    timeout_seconds: float = Field(default=30, gt=0)
+    max_retries: int = Field(default=5, ge=0)
+    max_total_seconds: float = Field(default=300, gt=0)
+    backoff_base_seconds: float = Field(default=1.0, ge=0)
+    backoff_max_seconds: float = Field(default=60, ge=0)
+
+
+class Feed(_Strict):
+    name: str = Field(min_length=1)
+    url: str = Field(pattern=r"^https?://")
+
+
+class Settings(_Strict):
+    partitions_start_date: dt.date = dt.date(2025, 1, 1)
+    timezone: str = "Asia/Jakarta"
+    default_history_days: int = Field(default=400, ge=1)
+    post_lookback_days: int = Field(default=28, ge=1)
+    account_lookback_days: int = Field(default=3, ge=1)
+    api_versions: ApiVersions = ApiVersions()
+    http: HttpSettings = HttpSettings()
+    trend_countries: list[str] = Field(default_factory=lambda: ["ID", "US"])
+    feeds: list[Feed] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, tz: str) -> str:
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {tz!r}; expected an IANA name such as Asia/Jakarta") from exc
+        return tz
+
+    @field_validator("trend_countries")
+    @classmethod
+    def _iso_countries(cls, countries: list[str]) -> list[str]:
+        for c in countries:
+            if len(c) != 2 or not c.isalpha():
+                raise ValueError(f"country {c!r} is not an ISO 3166-1 alpha-2 code such as ID or US")
+        return [c.upper() for c in countries]

@@ -1,0 +1,27 @@
+"""The shared HTTP layer every platform client uses: retries, rate limits, pagination guards, redaction."""
+
+from pipelines.http.errors import (
+    ApiAuthError,
+    ApiError,
+    ApiPermissionError,
+    ApiRateLimitError,
+    MalformedResponseError,
+    RepeatedCursorError,
+)
+from pipelines.http.pagination import CursorGuard
+from pipelines.http.redaction import Redactor
+from pipelines.http.session import ApiSession, CallStats, ErrorVerdict
+
+__all__ = [
+    "ApiAuthError",
+    "ApiError",
+    "ApiPermissionError",
+    "ApiRateLimitError",
+    "ApiSession",
+    "CallStats",
+    "CursorGuard",
+    "ErrorVerdict",
+    "MalformedResponseError",
+    "Redactor",
+    "RepeatedCursorError",
+]

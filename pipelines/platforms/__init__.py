@@ -1,0 +1,1 @@
+"""Platform clients. The catalog (`pipelines.platforms.catalog`) lists them; each has one module here."""

@@ -1,0 +1,98 @@
+"""The raw streams every platform client can produce: columns and types (the warehouse contract)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+TZ = "UTC"
+TIMESTAMP = pl.Datetime("us", TZ)
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    """A raw stream: its table suffix, typed columns, and which column decides the partition."""
+
+    name: str
+    columns: dict[str, pl.DataType]
+    partition_column: str
+    key: tuple[str, ...]
+    description: str
+
+
+def _counts(*names: str) -> dict[str, pl.DataType]:
+    return {n: pl.Int64 for n in names}
+
+
+ACCOUNT_DAILY = StreamSpec(
+    name="account_daily",
+    columns={
+        "account_id": pl.Utf8,
+        "metric_date": pl.Date,
+        **_counts(
+            "followers",
+            "followers_gained",
+            "followers_lost",
+            "views",
+            "reach",
+            "engagements",
+            "profile_visits",
+            "website_clicks",
+        ),
+    },
+    partition_column="metric_date",
+    key=("account_id", "metric_date"),
+    description="Account-level daily metrics of the own brand (followers, views, reach, engagements).",
+)
+
+POST_SNAPSHOTS = StreamSpec(
+    name="post_snapshots",
+    columns={
+        "account_id": pl.Utf8,
+        "post_id": pl.Utf8,
+        "published_at": TIMESTAMP,
+        "post_url": pl.Utf8,
+        "content_type": pl.Utf8,
+        "caption": pl.Utf8,
+        **_counts("views", "reach", "reactions", "comments", "shares", "saves", "clicks", "video_views"),
+        "snapshot_date": pl.Date,
+    },
+    partition_column="snapshot_date",
+    key=("post_id", "snapshot_date"),
+    description="Own posts with their lifetime metrics as observed on the snapshot day.",
+)
+
+AUDIENCE_DEMOGRAPHICS = StreamSpec(
+    name="audience_demographics",
+    columns={
+        "account_id": pl.Utf8,
+        "snapshot_date": pl.Date,
+        "dimension": pl.Utf8,
+        "dimension_value": pl.Utf8,
+        "audience_count": pl.Int64,
+        "audience_share": pl.Float64,
+    },
+    partition_column="snapshot_date",
+    key=("account_id", "snapshot_date", "dimension", "dimension_value"),
+    description="Audience (followers or viewers) by age, gender, country, city and similar dimensions.",
+)
+
+FOLLOWER_ONLINE_HOURS = StreamSpec(
+    name="follower_online_hours",
+    columns={
+        "account_id": pl.Utf8,
+        "metric_date": pl.Date,
+        "hour_of_day": pl.Int32,
+        "online_followers": pl.Int64,
+    },
+    partition_column="metric_date",
+    key=("account_id", "metric_date", "hour_of_day"),
+    description="Followers online per hour of the day (UTC hours), where the platform reports it.",
+)
+
+OWN_STREAMS: dict[str, StreamSpec] = {
+    s.name: s for s in (ACCOUNT_DAILY, POST_SNAPSHOTS, AUDIENCE_DEMOGRAPHICS, FOLLOWER_ONLINE_HOURS)
+}
+
+CONTENT_TYPES = ("image", "video", "carousel", "reel", "short", "text", "link")

@@ -1,0 +1,59 @@
+"""Paths and environment variables: the one place that reads process-wide settings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PLATFORMS: tuple[str, ...] = ("facebook", "instagram", "x", "linkedin", "youtube", "tiktok")
+
+ENV_WAREHOUSE = "SOCIALPULSE_WAREHOUSE"
+ENV_CONFIG_DIR = "SOCIALPULSE_CONFIG_DIR"
+ENV_MODE = "SOCIALPULSE_MODE"
+ENV_SIMULATOR_URL = "SOCIALPULSE_SIMULATOR_URL"
+ENV_IMPORTS_DIR = "SOCIALPULSE_IMPORTS_DIR"
+ENV_PUBLISHED = "SOCIALPULSE_PUBLISHED_WAREHOUSE"
+
+MODES = ("simulator", "production")
+
+
+def warehouse_path() -> Path:
+    """The DuckDB file every writer uses (default `warehouse/socialpulse.duckdb`)."""
+    return Path(os.environ.get(ENV_WAREHOUSE) or REPO_ROOT / "warehouse" / "socialpulse.duckdb").resolve()
+
+
+def published_warehouse_path() -> Path:
+    """The read-only copy BI tools open (default `warehouse/socialpulse_published.duckdb`)."""
+    default = warehouse_path().with_name(warehouse_path().stem + "_published.duckdb")
+    return Path(os.environ.get(ENV_PUBLISHED) or default).resolve()
+
+
+def config_dir() -> Path:
+    """The folder with brands.yaml, goals.yaml, kpi_alerts.yaml and settings.yaml."""
+    return Path(os.environ.get(ENV_CONFIG_DIR) or Path(__file__).parent / "config").resolve()
+
+
+def imports_dir() -> Path:
+    """Where users drop CSV exports (default `imports/`)."""
+    return Path(os.environ.get(ENV_IMPORTS_DIR) or REPO_ROOT / "imports").resolve()
+
+
+def mode() -> str:
+    """`simulator` (default: everything served by the embedded simulator) or `production`."""
+    value = os.environ.get(ENV_MODE, "simulator").strip().lower() or "simulator"
+    if value not in MODES:
+        from pipelines.errors import ConfigError
+
+        raise ConfigError(
+            f"environment variable {ENV_MODE}",
+            ENV_MODE,
+            "unknown mode",
+            value=value,
+            expected=" or ".join(MODES),
+        )
+    return value
+
+
+def dbt_project_dir() -> Path:
+    return REPO_ROOT / "dbt_project"
