@@ -19,6 +19,8 @@ class StreamSpec:
     partition_column: str
     key: tuple[str, ...]
     description: str
+    # A snapshot stream holds what the API shows "now": a run over [a, b] writes (and replaces) partition b only.
+    is_snapshot: bool = False
 
 
 def _counts(*names: str) -> dict[str, pl.DataType]:
@@ -61,6 +63,7 @@ POST_SNAPSHOTS = StreamSpec(
     partition_column="snapshot_date",
     key=("post_id", "snapshot_date"),
     description="Own posts with their lifetime metrics as observed on the snapshot day.",
+    is_snapshot=True,
 )
 
 AUDIENCE_DEMOGRAPHICS = StreamSpec(
@@ -76,6 +79,7 @@ AUDIENCE_DEMOGRAPHICS = StreamSpec(
     partition_column="snapshot_date",
     key=("account_id", "snapshot_date", "dimension", "dimension_value"),
     description="Audience (followers or viewers) by age, gender, country, city and similar dimensions.",
+    is_snapshot=True,
 )
 
 FOLLOWER_ONLINE_HOURS = StreamSpec(
