@@ -1,0 +1,114 @@
+"""Shared fixtures of the platform client tests: one simulator per module and a ClientContext builder.
+
+Every platform test file uses the same two things:
+
+    def test_something(simulator):
+        ctx = make_context(simulator, "facebook")             # tokens of the simulator, fast HTTP settings
+        client = FacebookClient(ctx)
+
+`make_context(sim, platform, credentials=None, http=None)`:
+- `platform` is a platform name from the catalog ("x", "youtube"...) or a PlatformClient class;
+- the base URLs map each key of the platform's `spec.api_bases` through `sim.base_url(real_url)`;
+- `credentials` default to the simulator's token for each `Credential.simulator_key` of the spec;
+- `http` is an `HttpSettings` or a dict of overrides of the fast test defaults below (small retries/backoff so
+  fault tests stay quick).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pytest
+
+from pipelines.config.models import HttpSettings, Settings
+from pipelines.http import Redactor
+from pipelines.platforms.base import ClientContext, PlatformClient, PlatformSpec
+
+SEED = 7
+TODAY = dt.date(2026, 11, 21)
+
+# Fast defaults: a failing test gives up in well under a second of backoff (Retry-After from faults excepted).
+TEST_HTTP = {
+    "timeout_seconds": 5,
+    "max_retries": 2,
+    "max_total_seconds": 20,
+    "backoff_base_seconds": 0.01,
+    "backoff_max_seconds": 0.05,
+}
+
+
+@pytest.fixture(scope="module")
+def simulator() -> Iterator[Any]:
+    """The offline platform simulator on 127.0.0.1 (seed 7, today 2026-11-21), one per test module."""
+    from pipelines.config.loader import load_brands
+    from pipelines.simulator import Simulator
+
+    with Simulator(seed=SEED, today=TODAY, brands=load_brands()) as sim:
+        yield sim
+
+
+@pytest.fixture(autouse=True)
+def _clean_faults(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Faults asked by one test never leak into the next one (the simulator is shared by the module)."""
+    yield
+    if "simulator" in request.fixturenames:
+        sim = request.getfixturevalue("simulator")
+        faults = getattr(sim, "faults", None)
+        clear = getattr(faults, "clear", None)
+        if callable(clear):
+            clear()
+
+
+def spec_of(platform: str | type[PlatformClient] | PlatformSpec) -> PlatformSpec:
+    """The PlatformSpec of a platform name, a client class or a spec."""
+    if isinstance(platform, PlatformSpec):
+        return platform
+    if isinstance(platform, str):
+        from pipelines.platforms.catalog import platform_spec
+
+        return platform_spec(platform)
+    return platform.spec
+
+
+def simulator_tokens(sim: Any) -> Mapping[str, str]:
+    """The tokens the simulator accepts (its instance tokens if it has them, else the class defaults)."""
+    tokens = getattr(sim, "tokens", None)
+    if isinstance(tokens, Mapping):
+        return tokens
+    return type(sim).DEFAULT_TOKENS
+
+
+def make_settings(http: HttpSettings | Mapping[str, Any] | None = None, **overrides: Any) -> Settings:
+    """Settings with the fast HTTP defaults, `http` overriding them (a dict of fields or a full HttpSettings)."""
+    http_settings = http if isinstance(http, HttpSettings) else HttpSettings(**{**TEST_HTTP, **(http or {})})
+    return Settings(http=http_settings, **overrides)
+
+
+def make_context(
+    sim: Any,
+    platform: str | type[PlatformClient] | PlatformSpec,
+    credentials: Mapping[str, str | None] | None = None,
+    http: HttpSettings | Mapping[str, Any] | None = None,
+    **overrides: Any,
+) -> ClientContext:
+    """A ClientContext pointing the platform's API bases at the simulator, with the simulator's tokens.
+
+    Extra keyword arguments go to ClientContext (e.g. `today=`, `sleep=`, `log=`, `settings=`).
+    """
+    spec = spec_of(platform)
+    tokens = simulator_tokens(sim)
+    if credentials is None:
+        credentials = {c.name: tokens.get(c.simulator_key) for c in spec.credentials}
+    fields: dict[str, Any] = {
+        "settings": make_settings(http),
+        "base_urls": {key: sim.base_url(url) for key, url in spec.api_bases.items()},
+        "credentials": dict(credentials),
+        "redactor": Redactor(),
+        "today": getattr(sim, "today", TODAY),
+        "log": logging.getLogger(f"socialpulse.platforms.{spec.name}"),
+    }
+    fields.update(overrides)
+    return ClientContext(**fields)
