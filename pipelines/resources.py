@@ -1,0 +1,165 @@
+"""Dagster resources: the warehouse and the platform API access. Tests swap them by passing others."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import time
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import duckdb
+from dagster import ConfigurableResource, InitResourceContext
+from pydantic import PrivateAttr
+
+from pipelines.config import load_brands, load_settings
+from pipelines.config.models import BrandsConfig, Settings
+from pipelines.errors import WarehouseError
+from pipelines.http import Redactor
+from pipelines.platforms.base import ClientContext, Credential, PlatformClient
+from pipelines.settings import ENV_SIMULATOR_URL, mode, warehouse_path
+
+logger = logging.getLogger("socialpulse.resources")
+
+
+class WarehouseResource(ConfigurableResource):
+    """The DuckDB warehouse file. One writer at a time (the `duckdb_writer` pool); readers open read-only."""
+
+    path: str
+    lock_wait_seconds: float = 30.0
+
+    @contextlib.contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A short-lived connection; waits up to `lock_wait_seconds` if another process holds the file."""
+        if not read_only:
+            os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
+        deadline = time.monotonic() + self.lock_wait_seconds
+        while True:
+            try:
+                conn = duckdb.connect(self.path, read_only=read_only, config={"TimeZone": "UTC"})
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise WarehouseError(
+                        f"cannot open the warehouse {self.path}: {exc}. Another process writes it; BI tools "
+                        "should read the published copy (make publish) instead."
+                    ) from exc
+                time.sleep(0.5)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+
+class PlatformApiResource(ConfigurableResource):
+    """Access to the platforms' APIs: tokens (from environment variables), base URLs, and the simulator.
+
+    mode `simulator` (default): every API is served by the simulator at `simulator_url`, or by an embedded one
+    started for the run when no URL is given. Unset tokens default to the simulator's tokens.
+    mode `production`: the real APIs; a platform with no token is skipped with a log line.
+    """
+
+    mode: str = "simulator"
+    simulator_url: str | None = None
+    simulator_seed: int = 7
+    config_dir: str | None = None
+    # Secrets: pass dagster.EnvVar("...") for each; never literal values in code or YAML.
+    facebook_page_access_token: str | None = None
+    instagram_access_token: str | None = None
+    x_bearer_token: str | None = None
+    x_user_access_token: str | None = None
+    linkedin_access_token: str | None = None
+    youtube_api_key: str | None = None
+    youtube_oauth_token: str | None = None
+    tiktok_business_access_token: str | None = None
+    tiktok_research_access_token: str | None = None
+
+    _simulator: object | None = PrivateAttr(default=None)
+    _sim_url: str | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        self._sim_url = self.simulator_url
+        if self.mode == "simulator" and not self._sim_url:
+            from pipelines.simulator import Simulator
+
+            self._simulator = Simulator(seed=self.simulator_seed, brands=self.brands())
+            self._simulator.start()
+            self._sim_url = self._simulator.url
+            logger.info("started the embedded platform simulator at %s", self._sim_url)
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        if self._simulator is not None:
+            self._simulator.stop()
+            self._simulator = None
+
+    # --- configuration ---------------------------------------------------------------------------------
+
+    def settings(self) -> Settings:
+        from pathlib import Path
+
+        return load_settings(Path(self.config_dir) / "settings.yaml" if self.config_dir else None)
+
+    def brands(self) -> BrandsConfig:
+        from pathlib import Path
+
+        return load_brands(Path(self.config_dir) / "brands.yaml" if self.config_dir else None)
+
+    # --- building clients ------------------------------------------------------------------------------
+
+    def secret(self, credential: Credential) -> str | None:
+        field = credential.env_var.lower()
+        value = getattr(self, field, None)
+        if value:
+            return value
+        if self.mode == "simulator":
+            from pipelines.simulator import Simulator
+
+            return Simulator.DEFAULT_TOKENS.get(credential.simulator_key)
+        return None
+
+    def missing_credentials(self, credentials: tuple[Credential, ...]) -> list[str]:
+        return [c.env_var for c in credentials if c.required and not self.secret(c)]
+
+    def rewrite(self, url: str) -> str:
+        """A real URL, or its address on the simulator in simulator mode (`{sim}/{host}{path}`)."""
+        sim = self._sim_url or self.simulator_url or os.environ.get(ENV_SIMULATOR_URL)
+        if self.mode != "simulator" or not sim:
+            return url
+        parts = urlsplit(url)
+        rewritten = f"{sim.rstrip('/')}/{parts.netloc}{parts.path}"
+        return f"{rewritten}?{parts.query}" if parts.query else rewritten
+
+    def client_context(
+        self,
+        api_bases: dict[str, str],
+        credentials: tuple[Credential, ...],
+        *,
+        log: logging.Logger | None = None,
+        today: dt.date | None = None,
+    ) -> ClientContext:
+        redactor = Redactor()
+        secrets = {c.name: self.secret(c) for c in credentials}
+        return ClientContext(
+            settings=self.settings(),
+            base_urls={key: self.rewrite(url) for key, url in api_bases.items()},
+            credentials=secrets,
+            redactor=redactor,
+            today=today or dt.date.today(),
+            log=log or logging.getLogger("socialpulse.platforms"),
+        )
+
+    def platform_client(self, platform: str, *, log: logging.Logger | None = None) -> PlatformClient:
+        from pipelines.platforms.catalog import client_class
+
+        cls = client_class(platform)
+        return cls(self.client_context(dict(cls.spec.api_bases), cls.spec.credentials, log=log))
+
+
+def default_mode() -> str:
+    return mode()
+
+
+def default_warehouse_path() -> str:
+    return str(warehouse_path())
