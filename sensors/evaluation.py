@@ -1,0 +1,294 @@
+"""Pure evaluation of KPI alert rules over rows of `marts.fct_kpi_daily`.
+
+No I/O here: the sensor, the `make run` CLI and the tests all hand a polars frame, the rules and the dates to
+evaluate to `evaluate_rules`, and get back the alerts. An alert's id is a hash of rule, brand, platform and
+date, so the same firing always has the same id and the alert store can refuse it a second time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import polars as pl
+
+from sensors.rules import KPI_LABELS, PERCENT_KPIS, AlertRule
+
+MAD_TO_SIGMA = 1.4826  # makes the median absolute deviation comparable to a standard deviation
+KPI_COLUMNS = ("kpi", "brand", "is_own_brand", "platform", "metric_date", "value", "sample_size")
+
+
+def alert_id(rule_name: str, brand: str, platform: str, kpi_date: date) -> str:
+    """Deterministic id of one firing: the same rule, brand, platform and day always give the same id."""
+    key = f"{rule_name}|{brand}|{platform}|{kpi_date.isoformat()}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class Alert:
+    alert_id: str
+    rule_name: str
+    kpi: str
+    brand: str
+    platform: str
+    kpi_date: date
+    value: float
+    baseline: float | None
+    change_pct: float | None
+    robust_deviations: float | None
+    severity: str
+    message: str
+    channels: tuple[str, ...] = field(default=())
+    sample_size: int | None = None
+
+
+class _Skip:
+    """Marker: the day cannot be judged (too little data or sample, no baseline yet)."""
+
+
+SKIP = _Skip()
+MAX_SKIPPED_DAYS = 7
+
+
+@dataclass(frozen=True)
+class _Finding:
+    value: float
+    baseline: float | None
+    change_pct: float | None
+    deviations: float | None
+    sample: int | None
+
+
+class _Series:
+    """One KPI for one brand on one platform, indexed by day."""
+
+    def __init__(self, rows: Iterable[tuple[date, float | None, int | None]]) -> None:
+        self.values: dict[date, float] = {}
+        self.samples: dict[date, int | None] = {}
+        for day, value, sample in rows:
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                continue
+            self.values[day] = float(value)
+            self.samples[day] = None if sample is None else int(sample)
+        self.first = min(self.values) if self.values else None
+        self._window_cache: dict[tuple[date, int, str], tuple[float, int | None] | None] = {}
+
+    def window(self, end: date, days: int, how: str) -> tuple[float, int | None] | None:
+        """Mean or sum of the values in [end - days + 1, end]; None when under half the days have data."""
+        cache_key = (end, days, how)
+        if cache_key in self._window_cache:
+            return self._window_cache[cache_key]
+        values: list[float] = []
+        samples: list[int] = []
+        for offset in range(days):
+            day = end - timedelta(days=offset)
+            if day in self.values:
+                values.append(self.values[day])
+                sample = self.samples[day]
+                if sample is not None:
+                    samples.append(sample)
+        result: tuple[float, int | None] | None = None
+        if values and len(values) * 2 >= days:
+            total = sum(values)
+            # a sum over missing days is scaled up so a week with one missing day is not a "drop"
+            aggregate = total * days / len(values) if how == "sum" else total / len(values)
+            result = (aggregate, sum(samples) if samples else None)
+        self._window_cache[cache_key] = result
+        return result
+
+
+def _enough_sample(rule: AlertRule, sample: int | None) -> bool:
+    return rule.min_sample is None or sample is None or sample >= rule.min_sample
+
+
+def _check(rule: AlertRule, series: _Series, day: date) -> _Finding | _Skip | None:
+    """The finding if `rule` holds for `series` on `day`, None if not, SKIP if the day cannot be judged."""
+    comparison, threshold = rule.comparison, rule.threshold
+    current = series.window(day, comparison.current, rule.aggregate)
+    if current is None or not _enough_sample(rule, current[1]):
+        return SKIP
+    value, sample = current
+    baseline: float | None = None
+    deviations: float | None = None
+    if comparison.type in ("day_over_day", "week_over_week"):
+        previous = series.window(day - timedelta(days=comparison.shift), comparison.current, rule.aggregate)
+        if previous is None or not _enough_sample(rule, previous[1]):
+            return SKIP
+        baseline = previous[0]
+    elif comparison.type == "trailing_baseline":
+        history: list[float] = []
+        for offset in range(comparison.window):
+            past = series.window(day - timedelta(days=comparison.current + offset), comparison.current,
+                                 rule.aggregate)
+            if past is not None and _enough_sample(rule, past[1]):
+                history.append(past[0])
+        if len(history) < comparison.min_history:
+            return SKIP
+        baseline = statistics.median(history)
+        mad = statistics.median(abs(x - baseline) for x in history)
+        # a perfectly flat history would make any wiggle infinitely many deviations: floor at 1% of the median
+        spread = max(MAD_TO_SIGMA * mad, abs(baseline) * 0.01, 1e-12)
+        deviations = (value - baseline) / spread
+    if baseline is not None and rule.min_baseline is not None and baseline < rule.min_baseline:
+        return SKIP
+    change_pct = (value - baseline) / abs(baseline) * 100 if baseline else None
+    sign = -1.0 if rule.direction == "drop" else 1.0
+    if threshold.change_pct is not None and (change_pct is None or sign * change_pct < threshold.change_pct):
+        return None
+    if threshold.robust_deviations is not None and (
+        deviations is None or sign * deviations < threshold.robust_deviations
+    ):
+        return None
+    if threshold.absolute_floor is not None and not value < threshold.absolute_floor:
+        return None
+    return _Finding(value, baseline, change_pct, deviations, sample)
+
+
+def _fires(
+    rule: AlertRule, series: _Series, day: date, memo: dict[date, _Finding | _Skip | None]
+) -> _Finding | None:
+    def raw(d: date) -> _Finding | _Skip | None:
+        if d not in memo:
+            memo[d] = _check(rule, series, d)
+        return memo[d]
+
+    def check(d: date) -> _Finding | None:
+        """The finding on d if the condition also held on the persist_days - 1 judgeable days before."""
+        finding = raw(d)
+        if not isinstance(finding, _Finding):
+            return None
+        needed, cursor = rule.persist_days - 1, d
+        gap = 0
+        while needed > 0:
+            cursor -= timedelta(days=1)
+            previous = raw(cursor)
+            if previous is None:
+                return None
+            if previous is SKIP:
+                gap += 1  # a day without enough data neither confirms nor breaks the streak
+                if gap > MAX_SKIPPED_DAYS or series.first is None or cursor < series.first:
+                    return None
+                continue
+            needed -= 1
+        return finding
+
+    finding = check(day)
+    if finding is None or rule.repeat_after_days is None:
+        return finding
+    # fire on the first day of a streak and again every repeat_after_days while it lasts
+    streak = 1
+    previous = day - timedelta(days=1)
+    while series.first is not None and previous >= series.first and check(previous) is not None:
+        streak += 1
+        previous -= timedelta(days=1)
+    return finding if (streak - 1) % rule.repeat_after_days == 0 else None
+
+
+def _select_series(frame: pl.DataFrame, rule: AlertRule) -> pl.DataFrame:
+    rows = frame.filter(pl.col("kpi") == rule.kpi)
+    if rule.brands == "own":
+        rows = rows.filter(pl.col("is_own_brand"))
+    elif rule.brands == "competitors":
+        rows = rows.filter(~pl.col("is_own_brand"))
+    elif isinstance(rule.brands, list):
+        rows = rows.filter(pl.col("brand").is_in(rule.brands))
+    if rule.platforms == "each":
+        rows = rows.filter(pl.col("platform") != "all")
+    elif isinstance(rule.platforms, list):
+        rows = rows.filter(pl.col("platform").is_in(rule.platforms))
+    return rows
+
+
+def evaluate_rules(
+    frame: pl.DataFrame, rules: Sequence[AlertRule], dates: Iterable[date] | None = None
+) -> list[Alert]:
+    """Every firing of `rules` on `dates` (default: every date in `frame`), ordered by date, rule, series.
+
+    `frame` holds rows of `marts.fct_kpi_daily` (at least the columns of `KPI_COLUMNS`) including the history
+    the baselines need; only the dates asked for are evaluated.
+    """
+    missing = [column for column in KPI_COLUMNS if column not in frame.columns]
+    if missing:
+        raise ValueError(f"fct_kpi_daily frame lacks columns {missing}")
+    wanted = sorted(set(dates)) if dates is not None else sorted(set(frame["metric_date"].to_list()))
+    if not wanted:
+        return []
+    alerts: list[Alert] = []
+    for rule in rules:
+        if not rule.enabled:
+            continue
+        selected = _select_series(frame, rule).sort("brand", "platform", "metric_date")
+        for (brand, platform), rows in selected.group_by(["brand", "platform"], maintain_order=True):
+            series = _Series(rows.select("metric_date", "value", "sample_size").iter_rows())
+            memo: dict[date, _Finding | _Skip | None] = {}
+            for day in wanted:
+                finding = _fires(rule, series, day, memo)
+                if finding is not None:
+                    alerts.append(_alert(rule, str(brand), str(platform), day, finding))
+    alerts.sort(key=lambda a: (a.kpi_date, a.rule_name, a.brand, a.platform))
+    return alerts
+
+
+def format_value(kpi: str, value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    if kpi in PERCENT_KPIS:
+        return f"{value:.2f}%"
+    if abs(value - round(value)) < 1e-9 or abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def describe_baseline(rule: AlertRule) -> str:
+    comparison = rule.comparison
+    current = comparison.current
+    span = "" if current == 1 else f" ({rule.aggregate} of {current} days)"
+    if comparison.type == "trailing_baseline":
+        return f"{comparison.window}-day median{span}"
+    if comparison.type == "day_over_day":
+        return f"the day before{span}"
+    if comparison.type == "week_over_week":
+        return f"the week before{span}"
+    return "no baseline"
+
+
+def _alert(rule: AlertRule, brand: str, platform: str, day: date, finding: _Finding) -> Alert:
+    label = KPI_LABELS.get(rule.kpi, rule.kpi)
+    where = "all platforms" if platform == "all" else platform
+    value_text = format_value(rule.kpi, finding.value)
+    if finding.baseline is not None and finding.change_pct is not None:
+        verb = "fell" if finding.change_pct < 0 else "rose"
+        message = (
+            f"{label} for {brand} on {where} {verb} {abs(finding.change_pct):.1f}% on {day.isoformat()}: "
+            f"{value_text} vs {format_value(rule.kpi, finding.baseline)} ({describe_baseline(rule)})"
+        )
+        if finding.deviations is not None:
+            message += f", {abs(finding.deviations):.1f} robust deviations {'below' if finding.deviations < 0 else 'above'}"
+    else:
+        message = (
+            f"{label} for {brand} on {where} is {value_text} on {day.isoformat()}, "
+            f"below the floor of {format_value(rule.kpi, rule.threshold.absolute_floor)}"
+        )
+    if finding.sample is not None:
+        message += f" (sample {finding.sample})"
+    message += f". Rule {rule.name}, severity {rule.severity}."
+    return Alert(
+        alert_id=alert_id(rule.name, brand, platform, day),
+        rule_name=rule.name,
+        kpi=rule.kpi,
+        brand=brand,
+        platform=platform,
+        kpi_date=day,
+        value=finding.value,
+        baseline=finding.baseline,
+        change_pct=finding.change_pct,
+        robust_deviations=finding.deviations,
+        severity=rule.severity,
+        message=message,
+        channels=tuple(rule.channels),
+        sample_size=finding.sample,
+    )
