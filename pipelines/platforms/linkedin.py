@@ -1,0 +1,653 @@
+"""LinkedIn Community Management API (REST, versioned): organization page followers, posts and audience.
+
+Query strings: LinkedIn's Rest.li 2.0 protocol wants URNs percent-encoded (`urn%3Ali%3Aorganization%3A1`) but its
+own structures - `List(a,b)` and `(timeRange:(start:1,end:2),timeGranularityType:DAY)` - with their parentheses,
+colons and commas as they are. `requests` (urlencode) would encode those too, and LinkedIn then reads them as
+literal characters and answers 400, so this module builds every query string itself (`_query`); `requests` leaves
+an already-built query untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from pipelines.config.models import Account
+from pipelines.errors import InputDataError
+from pipelines.http import ApiSession, CursorGuard, ErrorVerdict
+from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row, require_field
+from pipelines.platforms.metric_registry import current_metrics
+
+POSTS_PAGE_SIZE = 50
+STATS_BATCH_SIZE = 20  # post URNs per share-statistics call (keeps the URL well under LinkedIn's limits)
+DAILY_STATS_DELAY_DAYS = 2  # daily statistics end two days ago
+RETRY_AFTER_MAX_SECONDS = 60.0  # a 429 with a longer (or no) Retry-After is the daily quota: fail, do not wait
+
+# The scope each endpoint needs (403 ACCESS_DENIED names it). The member must also be an ADMINISTRATOR of the page.
+_SCOPES = {
+    "networkSizes": "r_organization_followers (or rw_organization_admin)",
+    "organizationalEntityFollowerStatistics": "rw_organization_admin (follower statistics, r_organization_followers)",
+    "organizationalEntityShareStatistics": "rw_organization_admin (share statistics)",
+    "posts": "r_organization_social",
+}
+
+# Lifetime follower statistics facets -> (dimension, key of the value in each facet element).
+_DEMOGRAPHIC_FACETS = {
+    "followerCountsByGeoCountry": ("country", "geo"),
+    "followerCountsByGeo": ("region", "geo"),
+    "followerCountsByIndustry": ("industry", "industry"),
+    "followerCountsByFunction": ("function", "function"),
+    "followerCountsBySeniority": ("seniority", "seniority"),
+    "followerCountsByStaffCountRange": ("staff_count_range", "staffCountRange"),
+}
+# Facets read on purpose and left out of the demographics (employees vs. followers is not an audience trait).
+_IGNORED_FACETS = frozenset({"followerCountsByAssociationType", "organizationalEntity"})
+
+_KNOWN_POST_FIELDS = frozenset(
+    {
+        "id",
+        "author",
+        "commentary",
+        "visibility",
+        "lifecycleState",
+        "lifecycleStateInfo",
+        "createdAt",
+        "publishedAt",
+        "lastModifiedAt",
+        "distribution",
+        "content",
+        "contentLandingPage",
+        "contentCallToActionLabel",
+        "isReshareDisabledByAuthor",
+        "reshareContext",
+        "adContext",
+        "feedDistribution",
+        "container",
+        "createdBy",
+        "lastModifiedBy",
+    }
+)
+_KNOWN_SHARE_STATS = frozenset(
+    {
+        "impressionCount",
+        "uniqueImpressionsCount",
+        "clickCount",
+        "likeCount",
+        "commentCount",
+        "shareCount",
+        "engagement",
+        "commentMentionsCount",
+        "shareMentionsCount",
+    }
+)
+_SHARE_COUNTS = ("impressionCount", "uniqueImpressionsCount", "clickCount", "likeCount", "commentCount", "shareCount")
+_PUBLISHED_STATES = frozenset({"PUBLISHED", "PUBLISHED_EDITED"})
+
+
+class LinkedInClient(PlatformClient):
+    """Reads an organization page the token's member administers."""
+
+    spec = PlatformSpec(
+        name="linkedin",
+        title="LinkedIn",
+        api_bases={"rest": "https://api.linkedin.com/rest"},
+        credentials=(
+            Credential(
+                "access_token",
+                "LINKEDIN_ACCESS_TOKEN",
+                "linkedin",
+                "3-legged OAuth member token of a page ADMINISTRATOR (scopes r_organization_social, "
+                "rw_organization_admin, r_organization_followers).",
+            ),
+        ),
+        streams=("account_daily", "post_snapshots", "audience_demographics"),
+        notes=(
+            "Daily statistics cover the last 12 months and end 2 days ago; followers per day are reconstructed "
+            "from today's total minus the later daily gains. No unfollows, profile visits or website clicks per "
+            "day; no age/gender demographics; no online hours."
+        ),
+    )
+
+    def __init__(self, context: ClientContext) -> None:
+        super().__init__(context)
+        self._rest: ApiSession | None = None
+
+    @property
+    def session(self) -> ApiSession:
+        if self._rest is None:
+            self._rest = self.new_session(
+                token_env_var="LINKEDIN_ACCESS_TOKEN",
+                classify=self._classify,
+                headers={
+                    "Authorization": f"Bearer {self.credential('access_token') or ''}",
+                    "LinkedIn-Version": self.settings.api_versions.linkedin,
+                    "X-Restli-Protocol-Version": "2.0.0",
+                },
+            )
+        return self._rest
+
+    def _get(self, resource: str, query: str, *, headers: Mapping[str, str] | None = None) -> Mapping[str, Any]:
+        url = f"{self.base_url('rest')}/{resource}" + (f"?{query}" if query else "")
+        endpoint = resource.split("/", 1)[0]
+        body = self.session.get(url, endpoint=endpoint, headers=headers)
+        self.session.stats.pages += 1
+        if not isinstance(body, Mapping):
+            raise InputDataError(
+                f"linkedin: GET /rest/{endpoint} answered {type(body).__name__}, not a JSON object; the API changed "
+                "its answer."
+            )
+        return body
+
+    # --- account_daily ------------------------------------------------------------------------------------
+
+    def account_daily(self, account: Account, start: dt.date, end: dt.date) -> list[Row]:
+        """Followers, daily gains and organic content totals per UTC day, for the days LinkedIn still reports.
+
+        LinkedIn reports daily statistics for the last 12 months only, ending 2 days ago: the window is clamped
+        (with a warning) and the nightly `account_lookback_days` re-read fills the last days once they exist.
+        LinkedIn has no follower history either: the followers at the end of day d are today's total
+        (`networkSizes`) minus the gains of the days after d. The gains of the last two days are not reported
+        yet, so the latest reported day carries them (an approximation of at most two days of gains).
+        """
+        first, last = self._daily_range(start, end)
+        if first is None or last is None:
+            return []
+        org = _org_urn(account)
+        available_last = self.context.today - dt.timedelta(days=DAILY_STATS_DELAY_DAYS)
+
+        total = self._follower_total(org)
+        # Gains from the window start up to the last reported day: every later gain is needed to walk back.
+        gains = self._daily_follower_gains(org, first, available_last)
+        shares = self._daily_share_statistics(org, first, last)
+
+        rows: list[Row] = []
+        later_gains = sum(g for day, g in gains.items() if day > last and g is not None)
+        day = last
+        while day >= first:
+            followers = None if total is None else total - later_gains
+            gained = gains.get(day)
+            if day not in gains:
+                self.warn(f"no follower statistics for {day}; followers_gained left NULL")
+            stats = shares.get(day)
+            rows.append(
+                {
+                    "account_id": account.id,
+                    "metric_date": day,
+                    "followers": followers,
+                    "followers_gained": gained,
+                    "followers_lost": None,  # LinkedIn reports gains only
+                    "views": stats.get("views") if stats else None,
+                    "reach": stats.get("reach") if stats else None,
+                    "engagements": stats.get("engagements") if stats else None,
+                    "profile_visits": None,  # organizationPageStatistics not read
+                    "website_clicks": None,  # not in the share statistics
+                }
+            )
+            later_gains += gained or 0
+            day -= dt.timedelta(days=1)
+        rows.reverse()
+        return rows
+
+    def _daily_range(self, start: dt.date, end: dt.date) -> tuple[dt.date | None, dt.date | None]:
+        today = self.context.today
+        earliest = _one_year_before(today) + dt.timedelta(days=1)
+        latest = today - dt.timedelta(days=DAILY_STATS_DELAY_DAYS)
+        first, last = max(start, earliest), min(end, latest)
+        if (first, last) != (start, end):
+            covered = f"{first}..{last}" if first <= last else "none of it"
+            self.warn(
+                f"LinkedIn daily statistics only cover the last 12 months and end 2 days ago ({earliest}..{latest}); "
+                f"the window {start}..{end} was clamped to {covered}."
+            )
+        if first > last:
+            return None, None
+        return first, last
+
+    def _follower_total(self, org: str) -> int | None:
+        body = self._get(f"networkSizes/{_enc(org)}", "edgeType=COMPANY_FOLLOWED_BY_MEMBER")
+        total = _count(body.get("firstDegreeSize"))
+        if total is None:
+            self.warn("networkSizes has no 'firstDegreeSize'; followers left NULL")
+        return total
+
+    def _daily_follower_gains(self, org: str, first: dt.date, last: dt.date) -> dict[dt.date, int | None]:
+        body = self._get(
+            "organizationalEntityFollowerStatistics",
+            _query(
+                q="organizationalEntity", organizationalEntity=_enc(org), timeIntervals=_time_intervals(first, last)
+            ),
+        )
+        out: dict[dt.date, int | None] = {}
+        for element in _elements(body, "organizationalEntityFollowerStatistics"):
+            day = self._element_day(element, "organizationalEntityFollowerStatistics")
+            gains = element.get("followerGains")
+            if not isinstance(gains, Mapping):
+                self.warn("a daily follower statistic has no 'followerGains'; followers_gained left NULL")
+                out[day] = None
+                continue
+            out[day] = self._organic_plus_paid(gains, "organicFollowerGain", "paidFollowerGain", "followerGains")
+        return out
+
+    def _daily_share_statistics(self, org: str, first: dt.date, last: dt.date) -> dict[dt.date, dict[str, Any]]:
+        body = self._get(
+            "organizationalEntityShareStatistics",
+            _query(
+                q="organizationalEntity", organizationalEntity=_enc(org), timeIntervals=_time_intervals(first, last)
+            ),
+        )
+        out: dict[dt.date, dict[str, Any]] = {}
+        for element in _elements(body, "organizationalEntityShareStatistics"):
+            day = self._element_day(element, "organizationalEntityShareStatistics")
+            stats = self._share_stats(element, "daily share statistics")
+            if stats is None:
+                continue
+            parts = [stats.get(k) for k in ("clickCount", "likeCount", "commentCount", "shareCount")]
+            out[day] = {
+                "views": stats.get("impressionCount"),
+                "reach": stats.get("uniqueImpressionsCount"),
+                # engagements = clicks + likes + comments + shares (LinkedIn's `engagement` is the ratio of that
+                # sum to impressions); NULL if a term is missing rather than an undercount.
+                "engagements": None if any(p is None for p in parts) else sum(parts),
+            }
+        return out
+
+    def _element_day(self, element: Mapping[str, Any], where: str) -> dt.date:
+        time_range = require_field("linkedin", element, "timeRange", f"an element of {where}")
+        if not isinstance(time_range, Mapping):
+            raise InputDataError(f"linkedin: {where} timeRange is {type(time_range).__name__}, not an object")
+        start_ms = require_field("linkedin", time_range, "start", f"{where} timeRange")
+        return _from_ms(start_ms, f"{where} timeRange.start").date()
+
+    def _organic_plus_paid(self, counts: Mapping[str, Any], organic_key: str, paid_key: str, where: str) -> int | None:
+        organic, paid = _count(counts.get(organic_key)), _count(counts.get(paid_key))
+        if organic is None and paid is None:
+            self.warn(f"{where} has neither '{organic_key}' nor '{paid_key}'; left NULL")
+            return None
+        if organic is None or paid is None:
+            missing = organic_key if organic is None else paid_key
+            self.warn(f"{where} has no '{missing}'; counted as 0")
+        return (organic or 0) + (paid or 0)
+
+    def _share_stats(self, element: Mapping[str, Any], where: str) -> dict[str, int | None] | None:
+        raw = element.get("totalShareStatistics")
+        if not isinstance(raw, Mapping):
+            self.warn(f"{where}: an element has no 'totalShareStatistics'; its metrics are NULL")
+            return None
+        for key in raw:
+            if key not in _KNOWN_SHARE_STATS:
+                self.warn(f"new field 'totalShareStatistics.{key}' in LinkedIn share statistics ignored")
+        out: dict[str, int | None] = {}
+        for key in (
+            "impressionCount",
+            "uniqueImpressionsCount",
+            "clickCount",
+            "likeCount",
+            "commentCount",
+            "shareCount",
+        ):
+            out[key] = _count(raw.get(key))
+            if out[key] is None:
+                self.warn(f"{where}: '{key}' missing in totalShareStatistics; left NULL")
+        return out
+
+    # --- post_snapshots -----------------------------------------------------------------------------------
+
+    def post_snapshots(
+        self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
+    ) -> list[Row]:
+        """The page's posts published in the window (UTC days) with their lifetime share statistics."""
+        if published_to < published_from:
+            return []
+        org = _org_urn(account)
+        from_ms = _ms(published_from)
+        to_ms = _ms(published_to + dt.timedelta(days=1))
+        posts = [p for p in self._list_posts(org, from_ms) if from_ms <= p["published_ms"] < to_ms]
+        stats = self._post_statistics(org, [p["urn"] for p in posts])
+
+        metric_map = current_metrics("linkedin", "post", snapshot_date)  # API metric -> canonical column
+        rows: list[Row] = []
+        for post in posts:
+            post_stats = stats.get(post["urn"])
+            if post_stats is None:
+                self.warn(f"no share statistics for post {post['urn']}; its metrics are NULL")
+            columns = {canonical: (post_stats or {}).get(api) for api, canonical in metric_map.items()}
+            rows.append(
+                {
+                    "account_id": account.id,
+                    "post_id": post["urn"],
+                    "published_at": _from_ms(post["published_ms"], "publishedAt"),
+                    "post_url": f"https://www.linkedin.com/feed/update/{post['urn']}/",
+                    "content_type": post["content_type"],
+                    "caption": post["caption"],
+                    "views": columns.get("views"),
+                    "reach": columns.get("reach"),
+                    "reactions": columns.get("reactions"),
+                    "comments": columns.get("comments"),
+                    "shares": columns.get("shares"),
+                    "saves": None,  # LinkedIn reports no saves
+                    "clicks": columns.get("clicks"),
+                    "video_views": None,  # videoAnalytics endpoint not read
+                    "snapshot_date": snapshot_date,
+                }
+            )
+        rows.sort(key=lambda r: (r["published_at"], r["post_id"]))
+        return rows
+
+    def _list_posts(self, org: str, from_ms: int) -> list[dict[str, Any]]:
+        """All posts of the author, newest modification first; stops once a whole page predates the window."""
+        guard = CursorGuard("linkedin", "GET /rest/posts?q=author")
+        posts: dict[str, dict[str, Any]] = {}
+        start = 0
+        while True:
+            body = self._get(
+                "posts",
+                _query(q="author", author=_enc(org), count=POSTS_PAGE_SIZE, start=start, sortBy="LAST_MODIFIED"),
+                headers={"X-RestLi-Method": "FINDER"},
+            )
+            elements = _elements(body, "posts")
+            page_modified: list[int] = []
+            for element in elements:
+                post = self._post(element)
+                if post is None:
+                    continue
+                posts.setdefault(post["urn"], post)
+                if post["modified_ms"] is not None:
+                    page_modified.append(post["modified_ms"])
+            if len(elements) < POSTS_PAGE_SIZE:
+                break
+            # Sorted by LAST_MODIFIED descending, and a post is modified no earlier than it is published: once a
+            # full page was last modified before the window, no later page can hold a post of the window.
+            if page_modified and len(page_modified) == len(elements) and max(page_modified) < from_ms:
+                break
+            # Offsets never repeat, but a server that ignores `start` hands back the same page forever: the guard
+            # follows the page's content (first and last post id) instead of the offset.
+            guard.next(f"{elements[0].get('id')}..{elements[-1].get('id')}")
+            start += len(elements)
+        return list(posts.values())
+
+    def _post(self, element: Any) -> dict[str, Any] | None:
+        if not isinstance(element, Mapping):
+            raise InputDataError("linkedin: an element of GET /rest/posts is not an object")
+        urn = str(require_field("linkedin", element, "id", "a post of GET /rest/posts"))
+        for key in element:
+            if key not in _KNOWN_POST_FIELDS:
+                self.warn(f"new field '{key}' in LinkedIn posts ignored")
+        state = element.get("lifecycleState")
+        if state is not None and state not in _PUBLISHED_STATES:
+            return None  # drafts, posts being processed or deleted
+        published = element.get("publishedAt")
+        if published is None:
+            published = element.get("createdAt")
+            if published is None:
+                raise InputDataError(
+                    f"linkedin: post {urn} has neither 'publishedAt' nor 'createdAt'; the API changed its answer."
+                )
+            self.warn("a post has no 'publishedAt'; its 'createdAt' was used")
+        published_ms = _ms_value(published, f"post {urn} publishedAt")
+        modified = element.get("lastModifiedAt")
+        return {
+            "urn": urn,
+            "published_ms": published_ms,
+            "modified_ms": _count(modified),
+            "caption": element.get("commentary"),
+            "content_type": self._content_type(element.get("content")),
+        }
+
+    def _content_type(self, content: Any) -> str | None:
+        if not content:
+            return "text"
+        if not isinstance(content, Mapping):
+            self.warn(f"post 'content' is {type(content).__name__}, not an object; content_type left NULL")
+            return None
+        if "multiImage" in content:
+            return "carousel"
+        if "article" in content:
+            return "link"
+        if "media" in content:
+            media = content["media"]
+            media_id = str(media.get("id") or "") if isinstance(media, Mapping) else ""
+            if media_id.startswith("urn:li:video:"):
+                return "video"
+            if media_id.startswith("urn:li:image:"):
+                return "image"
+            if media_id.startswith("urn:li:document:"):
+                return "carousel"  # document (PDF) posts are swiped page by page like a carousel
+            self.warn(f"post media id {media_id[:24]!r} is neither an image, a video nor a document; assumed image")
+            return "image"
+        if "poll" in content:
+            return "text"
+        kinds = ", ".join(sorted(str(k) for k in content))
+        self.warn(f"new post content kind(s) {kinds} ignored; content_type left NULL")
+        return None
+
+    def _post_statistics(self, org: str, urns: list[str]) -> dict[str, dict[str, int | None]]:
+        """Lifetime share statistics per post URN, in batches of `shares=List(...)` / `ugcPosts=List(...)`."""
+        out: dict[str, dict[str, int | None]] = {}
+        for batch in _batches(urns, STATS_BATCH_SIZE):
+            shares = [u for u in batch if u.startswith("urn:li:share:")]
+            ugc_posts = [u for u in batch if u.startswith("urn:li:ugcPost:")]
+            other = [u for u in batch if u not in shares and u not in ugc_posts]
+            for urn in other:
+                self.warn(f"post id {urn!r} is neither a share nor a ugcPost URN; no statistics requested")
+            if not shares and not ugc_posts:
+                continue
+            params: dict[str, Any] = {"q": "organizationalEntity", "organizationalEntity": _enc(org)}
+            if shares:
+                params["shares"] = _rest_list(shares)
+            if ugc_posts:
+                params["ugcPosts"] = _rest_list(ugc_posts)
+            body = self._get("organizationalEntityShareStatistics", _query(**params))
+            for element in _elements(body, "organizationalEntityShareStatistics"):
+                urn = element.get("share") or element.get("ugcPost")
+                if urn is None:
+                    raise InputDataError(
+                        "linkedin: a per-post share statistic has neither 'share' nor 'ugcPost' "
+                        f"(keys present: {sorted(element)[:12]}); the API changed its answer."
+                    )
+                stats = self._share_stats(element, "post share statistics")
+                if stats is not None:
+                    out[str(urn)] = stats
+        return out
+
+    # --- audience_demographics ----------------------------------------------------------------------------
+
+    def audience_demographics(self, account: Account, snapshot_date: dt.date) -> list[Row]:
+        """Followers by country, region, industry, function, seniority and company size (lifetime statistics).
+
+        Values are LinkedIn URNs or enums (`urn:li:geo:103644278`, `SIZE_11_TO_50`); turning geo/industry URNs
+        into names needs LinkedIn's standardized-data lookups, left to a later step. No age or gender.
+        """
+        org = _org_urn(account)
+        body = self._get(
+            "organizationalEntityFollowerStatistics",
+            _query(q="organizationalEntity", organizationalEntity=_enc(org)),
+        )
+        elements = _elements(body, "organizationalEntityFollowerStatistics")
+        if not elements:
+            self.warn("lifetime follower statistics are empty; no demographics")
+            return []
+        element = elements[0]
+        rows: list[Row] = []
+        for key, facet in element.items():
+            if key in _IGNORED_FACETS:
+                continue
+            if key not in _DEMOGRAPHIC_FACETS:
+                self.warn(f"new field '{key}' in LinkedIn follower statistics ignored")
+                continue
+            dimension, value_key = _DEMOGRAPHIC_FACETS[key]
+            if not isinstance(facet, list):
+                self.warn(f"follower statistics facet '{key}' is not a list; skipped")
+                continue
+            counted: list[tuple[str, int | None]] = []
+            for item in facet:
+                if not isinstance(item, Mapping):
+                    continue
+                value = require_field("linkedin", item, value_key, f"an element of {key}")
+                counts = item.get("followerCounts")
+                if not isinstance(counts, Mapping):
+                    self.warn(f"an element of {key} has no 'followerCounts'; audience_count left NULL")
+                    counted.append((str(value), None))
+                    continue
+                counted.append(
+                    (
+                        str(value),
+                        self._organic_plus_paid(counts, "organicFollowerCount", "paidFollowerCount", key),
+                    )
+                )
+            facet_total = sum(c for _, c in counted if c is not None)
+            for value, count in counted:
+                rows.append(
+                    {
+                        "account_id": account.id,
+                        "snapshot_date": snapshot_date,
+                        "dimension": dimension,
+                        "dimension_value": value,
+                        "audience_count": count,
+                        "audience_share": (count / facet_total) if count is not None and facet_total else None,
+                    }
+                )
+        for key in _DEMOGRAPHIC_FACETS:
+            if key not in element:
+                self.warn(f"follower statistics have no '{key}' facet; dimension {_DEMOGRAPHIC_FACETS[key][0]} empty")
+        return rows
+
+    # --- errors -------------------------------------------------------------------------------------------
+
+    def _classify(self, response: requests.Response, body: Any) -> ErrorVerdict | None:
+        """LinkedIn error bodies: {status, serviceErrorCode, code, message}."""
+        if response.ok:
+            return None
+        status = response.status_code
+        code = str(body.get("code") or "") if isinstance(body, Mapping) else ""
+        message = str(body.get("message") or "") if isinstance(body, Mapping) else ""
+        described = ": ".join(p for p in (code, message) if p) or f"HTTP {status}"
+        if status == 401:
+            return ErrorVerdict("auth", f"the access token was rejected ({described})")
+        if status == 403:
+            resource = _resource_of(response.url)
+            scope = _SCOPES.get(resource, "r_organization_social / rw_organization_admin / r_organization_followers")
+            return ErrorVerdict(
+                "permission",
+                f"access denied to /rest/{resource} ({described}). The token needs the scope {scope}, and its "
+                "member must be an ADMINISTRATOR of the organization page; re-authorize and set "
+                "LINKEDIN_ACCESS_TOKEN.",
+            )
+        if status == 426 or code == "NONEXISTENT_VERSION":
+            version = self.settings.api_versions.linkedin
+            return ErrorVerdict(
+                "fatal",
+                f"LinkedIn-Version {version} is no longer active ({described}). LinkedIn retires each monthly "
+                "version after about a year: set api_versions.linkedin in settings.yaml to a current YYYYMM "
+                "version (see LinkedIn's Community Management API versioning page).",
+            )
+        if status == 429:
+            retry_after = _retry_after(response)
+            limit = min(RETRY_AFTER_MAX_SECONDS, self.settings.http.max_total_seconds)
+            if retry_after is not None and retry_after <= limit:
+                return ErrorVerdict("retry", f"rate limited (HTTP 429: {described})", retry_after)
+            now = dt.datetime.now(dt.UTC)
+            reset = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), dt.UTC)
+            hours, rest = divmod(int((reset - now).total_seconds()), 3600)
+            return ErrorVerdict(
+                "quota",
+                f"daily API quota reached ({described}). LinkedIn's daily quotas reset at 00:00 UTC (in about "
+                f"{hours}h{rest // 60:02d}m); the partition is retried by the next run after that. Quotas are "
+                "shown in the Developer Portal (app -> Analytics).",
+            )
+        return None  # 5xx: generic retry; other 4xx: generic fatal
+
+
+# --- pure helpers ---------------------------------------------------------------------------------------------
+
+
+def _org_urn(account: Account) -> str:
+    return account.id if account.id.startswith("urn:li:") else f"urn:li:organization:{account.id}"
+
+
+def _enc(urn: str) -> str:
+    """A URN as a query-string or path value: every reserved character percent-encoded."""
+    return quote(urn, safe="")
+
+
+def _rest_list(urns: Iterable[str]) -> str:
+    """Rest.li 2.0 list: `List(` and `)` and commas stay literal, each item is percent-encoded."""
+    return "List(" + ",".join(_enc(u) for u in urns) + ")"
+
+
+def _time_intervals(first: dt.date, last: dt.date) -> str:
+    """Rest.li structure for [first, last] as whole UTC days in epoch milliseconds (end exclusive)."""
+    return f"(timeRange:(start:{_ms(first)},end:{_ms(last + dt.timedelta(days=1))}),timeGranularityType:DAY)"
+
+
+def _query(**params: Any) -> str:
+    """A query string from values already encoded as LinkedIn wants them (see the module docstring)."""
+    return "&".join(f"{key}={value}" for key, value in params.items())
+
+
+def _ms(day: dt.date) -> int:
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp() * 1000)
+
+
+def _ms_value(value: Any, where: str) -> int:
+    ms = _count(value)
+    if ms is None:
+        raise InputDataError(f"linkedin: {where} is {value!r}, not epoch milliseconds")
+    return ms
+
+
+def _from_ms(value: Any, where: str) -> dt.datetime:
+    return dt.datetime.fromtimestamp(_ms_value(value, where) / 1000, tz=dt.UTC)
+
+
+def _one_year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _elements(body: Mapping[str, Any], where: str) -> list[Mapping[str, Any]]:
+    elements = body.get("elements")
+    if elements is None:
+        raise InputDataError(
+            f"linkedin: GET /rest/{where} has no 'elements' (keys present: {sorted(body)[:12]}); the API changed "
+            "its answer."
+        )
+    if not isinstance(elements, list):
+        raise InputDataError(f"linkedin: GET /rest/{where} 'elements' is {type(elements).__name__}, not a list")
+    return [e for e in elements if isinstance(e, Mapping)]
+
+
+def _batches(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _count(value: Any) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def _resource_of(url: str) -> str:
+    path = url.split("?", 1)[0]
+    marker = "/rest/"
+    tail = path.split(marker, 1)[1] if marker in path else path.rsplit("/", 1)[-1]
+    return tail.split("/", 1)[0]

@@ -1,0 +1,506 @@
+"""X (API v2): a daily follower snapshot and the own posts with their lifetime metrics.
+
+X has no account-level history: `account_daily` can only record the follower count observed on the day of the
+run (`public_metrics.followers_count`), so the table holds rows for the days a run actually observed, with the
+other columns NULL. There are no demographics and no online hours in X API v2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+from pipelines.config.models import Account
+from pipelines.errors import InputDataError
+from pipelines.http import ApiSession, CursorGuard, ErrorVerdict
+from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row, require_field
+from pipelines.platforms.metric_registry import current_metrics
+
+PAGE_SIZE = 100  # the maximum of GET /2/users/{id}/tweets
+# non_public_metrics are only served for posts younger than 30 days; keep a day of margin.
+NON_PUBLIC_MAX_AGE_DAYS = 29
+
+# Fields of a post object documented for v2 (anything else is reported once as a new field).
+_KNOWN_POST_FIELDS = frozenset(
+    {
+        "id",
+        "text",
+        "created_at",
+        "edit_history_tweet_ids",
+        "public_metrics",
+        "non_public_metrics",
+        "organic_metrics",
+        "promoted_metrics",
+        "attachments",
+        "entities",
+        "author_id",
+        "conversation_id",
+        "lang",
+        "possibly_sensitive",
+        "reply_settings",
+        "source",
+        "context_annotations",
+        "referenced_tweets",
+        "in_reply_to_user_id",
+        "note_tweet",
+        "edit_controls",
+        "geo",
+        "withheld",
+        "display_text_range",
+        "article",
+        "card_uri",
+        "community_id",
+        "media_metadata",
+        "scopes",
+        "is_edit_eligible",
+    }
+)
+_KNOWN_PUBLIC_METRICS = frozenset(
+    {"retweet_count", "reply_count", "like_count", "quote_count", "bookmark_count", "impression_count"}
+)
+_KNOWN_NON_PUBLIC_METRICS = frozenset(
+    {"url_link_clicks", "user_profile_clicks", "impression_count", "engagements", "video"}
+)
+
+
+class XClient(PlatformClient):
+    """Reads X API v2 with an app-only Bearer token, plus the owner's OAuth 2.0 user token for link clicks."""
+
+    spec = PlatformSpec(
+        name="x",
+        title="X",
+        api_bases={"api": "https://api.x.com/2"},
+        credentials=(
+            Credential(
+                "bearer_token",
+                "X_BEARER_TOKEN",
+                "x",
+                "App-only Bearer token (public data: follower count, posts and their public metrics).",
+            ),
+            Credential(
+                "user_token",
+                "X_USER_ACCESS_TOKEN",
+                "x",
+                "OAuth 2.0 user-context token of the brand account (scopes tweet.read users.read offline.access); "
+                "without it `clicks` (non_public_metrics.url_link_clicks) stay NULL.",
+                required=False,
+            ),
+        ),
+        streams=("account_daily", "post_snapshots"),
+        notes=(
+            "No follower history in X API v2: account_daily holds the follower count of the days a run observed "
+            "(other columns NULL). Clicks only with the user token and for posts younger than 30 days. "
+            "No demographics, no online hours."
+        ),
+    )
+
+    def __init__(self, context: ClientContext) -> None:
+        super().__init__(context)
+        self._app: ApiSession | None = None
+        self._user: ApiSession | None = None
+
+    # --- sessions -----------------------------------------------------------------------------------------
+
+    def _session(self, *, user: bool) -> ApiSession:
+        """The app-only session, or the user-context session when `user` (falls back to app-only)."""
+        if user and self.credential("user_token"):
+            if self._user is None:
+                self._user = self._new_x_session("user_token", "X_USER_ACCESS_TOKEN")
+            return self._user
+        if not self.credential("bearer_token"):
+            if self.credential("user_token"):
+                return self._session(user=True)
+            from pipelines.http import ApiAuthError
+
+            raise ApiAuthError("x", "no token configured. Set X_BEARER_TOKEN (and optionally X_USER_ACCESS_TOKEN).")
+        if self._app is None:
+            self._app = self._new_x_session("bearer_token", "X_BEARER_TOKEN")
+        return self._app
+
+    def _new_x_session(self, credential: str, env_var: str) -> ApiSession:
+        return self.new_session(
+            token_env_var=env_var,
+            classify=_classify,
+            pace=self._pace,
+            headers={"Authorization": f"Bearer {self.credential(credential)}"},
+        )
+
+    def _pace(self, response: requests.Response) -> float:
+        """Sleep until the window resets when a call used the last request of the 15-minute window."""
+        if response.headers.get("x-rate-limit-remaining", "").strip() != "0":
+            return 0.0
+        wait = _seconds_until_reset(response)
+        if wait is None:
+            return 0.0
+        return min(wait, self.settings.http.max_total_seconds)
+
+    # --- account_daily ------------------------------------------------------------------------------------
+
+    def account_daily(self, account: Account, start: dt.date, end: dt.date) -> list[Row]:
+        """The follower count observed now, as the row of the observed day (X keeps no follower history).
+
+        The count read today is the followers at the end of yesterday for a run that loads yesterday's partition
+        (the nightly run), and today's count when the window includes today. Older days cannot be observed any
+        more: they get no row (and a warning), never an invented value.
+        """
+        today = self.context.today
+        if start <= today <= end:
+            day = today
+        elif end == today - dt.timedelta(days=1):
+            day = end
+        else:
+            self.warn(
+                f"X has no follower history: the days {start}..{end} can no longer be observed and get no "
+                "account_daily row (only the day of a run is recorded)."
+            )
+            return []
+        session = self._session(user=False)
+        url = f"{self.base_url('api')}/users/{account.id}"
+        body = session.get(url, params={"user.fields": "public_metrics,created_at"}, endpoint="users")
+        session.stats.pages += 1
+        user = _data_object(body, "GET /2/users/{id}")
+        if str(require_field("x", user, "id", "GET /2/users/{id} data")) != account.id:
+            raise InputDataError(
+                f"x: GET /2/users/{account.id} answered for user {user.get('id')!r}; check the account id in "
+                "brands.yaml."
+            )
+        metrics = user.get("public_metrics")
+        followers = None
+        if not isinstance(metrics, Mapping):
+            self.warn("user object has no 'public_metrics'; followers left NULL")
+        else:
+            followers = _count(metrics.get("followers_count"))
+            if followers is None:
+                self.warn("user public_metrics has no 'followers_count'; followers left NULL")
+        return [
+            {
+                "account_id": account.id,
+                "metric_date": day,
+                "followers": followers,
+                "followers_gained": None,
+                "followers_lost": None,
+                "views": None,
+                "reach": None,
+                "engagements": None,
+                "profile_visits": None,
+                "website_clicks": None,
+            }
+        ]
+
+    # --- post_snapshots -----------------------------------------------------------------------------------
+
+    def post_snapshots(
+        self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
+    ) -> list[Row]:
+        """Own original posts (no retweets, no replies) published in the window, with lifetime metrics.
+
+        With the user token the part of the window younger than 30 days is read with `non_public_metrics`
+        (url_link_clicks); X refuses those fields for older posts, so older days are read without them.
+        """
+        if published_to < published_from:
+            return []
+        window_start = _midnight(published_from)
+        window_end = _midnight(published_to + dt.timedelta(days=1))
+        ranges: list[tuple[dt.datetime, dt.datetime, bool]] = []
+        if self.credential("user_token"):
+            cutoff = _midnight(self.context.today - dt.timedelta(days=NON_PUBLIC_MAX_AGE_DAYS))
+            if window_start < cutoff:
+                ranges.append((window_start, min(cutoff, window_end), False))
+            if window_end > cutoff:
+                ranges.append((max(cutoff, window_start), window_end, True))
+        else:
+            ranges.append((window_start, window_end, False))
+
+        metric_map = current_metrics("x", "post", snapshot_date)
+        rows: dict[str, Row] = {}
+        for range_start, range_end, owned in ranges:
+            for post, media in self._timeline(account, range_start, range_end, owned):
+                row = self._post_row(account, post, media, metric_map, owned, snapshot_date)
+                if window_start <= row["published_at"] < window_end:
+                    rows[row["post_id"]] = row
+        return sorted(rows.values(), key=lambda r: (r["published_at"], r["post_id"]))
+
+    def _timeline(
+        self, account: Account, start: dt.datetime, end: dt.datetime, owned: bool
+    ) -> list[tuple[dict[str, Any], dict[str, dict[str, Any]]]]:
+        """All pages of GET /2/users/{id}/tweets for [start, end): (post, media by key) pairs."""
+        session = self._session(user=owned)
+        fields = "created_at,public_metrics,attachments,entities,note_tweet"
+        if owned:
+            fields += ",non_public_metrics"
+        params: dict[str, Any] = {
+            "max_results": PAGE_SIZE,
+            "exclude": "retweets,replies",
+            "tweet.fields": fields,
+            "expansions": "attachments.media_keys",
+            "media.fields": "type,public_metrics,duration_ms",
+            "start_time": _iso(start),
+        }
+        # The API refuses an end_time in the future; an open end means "up to now".
+        if end <= _midnight(self.context.today):
+            params["end_time"] = _iso(end)
+        url = f"{self.base_url('api')}/users/{account.id}/tweets"
+        guard = CursorGuard("x", f"GET /2/users/{account.id}/tweets")
+        out: list[tuple[dict[str, Any], dict[str, dict[str, Any]]]] = []
+        while True:
+            body = session.get(url, params=params, endpoint="users/tweets")
+            session.stats.pages += 1
+            if not isinstance(body, Mapping):
+                raise InputDataError(f"x: GET /2/users/{account.id}/tweets answered {type(body).__name__}, not JSON")
+            self._report_partial_errors(body)
+            media = _media_by_key(body)
+            posts = body.get("data") or []
+            if not isinstance(posts, list):
+                raise InputDataError("x: GET /2/users/{id}/tweets 'data' is not a list")
+            out.extend((p, media) for p in posts if isinstance(p, Mapping))
+            meta = body.get("meta")
+            if not isinstance(meta, Mapping):
+                self.warn("timeline page has no 'meta' object; treated as the last page")
+                break
+            cursor = guard.next(meta.get("next_token"))
+            if cursor is None:
+                break
+            params["pagination_token"] = cursor
+        return out
+
+    def _report_partial_errors(self, body: Mapping[str, Any]) -> None:
+        errors = body.get("errors")
+        if not isinstance(errors, list):
+            return
+        for error in errors[:5]:
+            if isinstance(error, Mapping):
+                what = error.get("title") or error.get("message") or "error"
+                detail = error.get("detail") or error.get("message") or ""
+                self.warn(f"partial error in the answer: {what}: {detail}")
+
+    def _post_row(
+        self,
+        account: Account,
+        post: Mapping[str, Any],
+        media: Mapping[str, Mapping[str, Any]],
+        metric_map: Mapping[str, str],
+        owned: bool,
+        snapshot_date: dt.date,
+    ) -> Row:
+        post_id = str(require_field("x", post, "id", "a post of GET /2/users/{id}/tweets"))
+        published_at = _parse_time(require_field("x", post, "created_at", f"post {post_id}"), f"post {post_id}")
+        for key in post:
+            if key not in _KNOWN_POST_FIELDS:
+                self.warn(f"new field '{key}' in X posts ignored")
+
+        public = post.get("public_metrics")
+        if not isinstance(public, Mapping):
+            self.warn("a post has no 'public_metrics'; its public counts are NULL")
+            public = {}
+        for key in public:
+            if key not in _KNOWN_PUBLIC_METRICS:
+                self.warn(f"new field 'public_metrics.{key}' in X posts ignored")
+        non_public = post.get("non_public_metrics") if owned else None
+        if owned and not isinstance(non_public, Mapping):
+            self.warn("own posts younger than 30 days came without 'non_public_metrics'; clicks are NULL")
+        if isinstance(non_public, Mapping):
+            for key in non_public:
+                if key not in _KNOWN_NON_PUBLIC_METRICS:
+                    self.warn(f"new field 'non_public_metrics.{key}' in X posts ignored")
+        if not isinstance(non_public, Mapping):
+            non_public = None
+        sources = {"public_metrics": public, "non_public_metrics": non_public}
+
+        # Several API metrics may add up to one column (shares = retweet_count + quote_count); a column with
+        # a missing term is NULL rather than an undercount.
+        values: dict[str, int | None] = {}
+        incomplete: set[str] = set()
+        for api_metric, canonical in metric_map.items():
+            group, _, name = api_metric.partition(".")
+            source = sources.get(group)
+            value = None if source is None else _count(source.get(name))
+            if value is None:
+                if source is not None:
+                    self.warn(f"post metric '{api_metric}' missing in the answer; '{canonical}' left NULL")
+                incomplete.add(canonical)
+            else:
+                values[canonical] = values.get(canonical, 0) + value
+        for canonical in incomplete:
+            values[canonical] = None
+
+        post_media = _post_media(post, media)
+        video_views = None
+        for item in post_media:
+            if item.get("type") in ("video", "animated_gif"):
+                count = _count((item.get("public_metrics") or {}).get("view_count"))
+                if count is not None:
+                    video_views = (video_views or 0) + count
+        text = post.get("text")
+        note = post.get("note_tweet")
+        if isinstance(note, Mapping) and note.get("text"):
+            text = note["text"]  # long posts: `text` is truncated, the full text is in note_tweet
+        handle = account.handle.lstrip("@")
+        return {
+            "account_id": account.id,
+            "post_id": post_id,
+            "published_at": published_at,
+            "post_url": f"https://x.com/{handle}/status/{post_id}",
+            "content_type": self._content_type(post, post_media),
+            "caption": text,
+            "views": values.get("views"),
+            "reach": None,  # X reports no unique reach
+            "reactions": values.get("reactions"),
+            "comments": values.get("comments"),
+            "shares": values.get("shares"),
+            "saves": values.get("saves"),
+            "clicks": values.get("clicks"),
+            "video_views": video_views,
+            "snapshot_date": snapshot_date,
+        }
+
+    def _content_type(self, post: Mapping[str, Any], post_media: list[Mapping[str, Any]]) -> str:
+        types = {m.get("type") for m in post_media}
+        if types & {"video", "animated_gif"}:
+            return "video"
+        if "photo" in types:
+            return "image"
+        attachments = post.get("attachments")
+        if isinstance(attachments, Mapping) and attachments.get("media_keys"):
+            self.warn("post media not found in includes.media; content_type guessed as image")
+            return "image"
+        entities = post.get("entities")
+        urls = entities.get("urls") if isinstance(entities, Mapping) else None
+        if isinstance(urls, list) and any(_is_external_link(u) for u in urls if isinstance(u, Mapping)):
+            return "link"
+        return "text"
+
+
+# --- pure helpers ---------------------------------------------------------------------------------------------
+
+
+def _classify(response: requests.Response, body: Any) -> ErrorVerdict | None:
+    """X's error answers: 429 (both body forms) waits for x-rate-limit-reset; 402/403 problems name the cause."""
+    status = response.status_code
+    if response.ok:
+        return None
+    problem = _problem_text(body)
+    if status == 429:
+        wait = _seconds_until_reset(response)
+        if wait is None:
+            retry_after = response.headers.get("Retry-After")
+            try:
+                wait = max(0.0, float(retry_after)) if retry_after is not None else None
+            except ValueError:
+                wait = None
+        return ErrorVerdict("retry", f"rate limited (HTTP 429: {problem or 'Too Many Requests'})", wait)
+    if status == 401:
+        return ErrorVerdict("auth", f"the token was rejected ({problem or 'Unauthorized'})")
+    if status in (402, 403):
+        enrollment = body.get("required_enrollment") if isinstance(body, Mapping) else None
+        hint = (
+            f" The app needs the enrollment '{enrollment}' (developer portal: attach the app to a project)."
+            if enrollment
+            else ""
+        )
+        if status == 402:
+            hint += " The account's pay-per-use credits may be exhausted: top them up in the developer portal."
+        return ErrorVerdict("permission", f"access refused ({problem or f'HTTP {status}'}).{hint}")
+    if status >= 500:
+        return None  # generic retry with backoff
+    return ErrorVerdict("fatal", f"request rejected ({problem or f'HTTP {status}'})")
+
+
+def _problem_text(body: Any) -> str:
+    """One line from either error form: RFC 7807 ({title, detail, reason}) or v1.1 ({errors: [{code, message}]})."""
+    if not isinstance(body, Mapping):
+        return ""
+    parts = [str(body[k]) for k in ("title", "reason", "detail") if body.get(k)]
+    errors = body.get("errors")
+    if isinstance(errors, list):
+        for error in errors[:3]:
+            if isinstance(error, Mapping):
+                code = f"code {error['code']}: " if "code" in error else ""
+                parts.append(f"{code}{error.get('message') or error.get('detail') or ''}".strip())
+    seen: list[str] = []
+    for part in parts:
+        if part and part not in seen:
+            seen.append(part)
+    return "; ".join(seen)
+
+
+def _seconds_until_reset(response: requests.Response) -> float | None:
+    """Seconds until x-rate-limit-reset (epoch seconds) plus one, or None without the header."""
+    reset = response.headers.get("x-rate-limit-reset")
+    if reset is None:
+        return None
+    try:
+        return max(0.0, float(reset) - time.time()) + 1.0
+    except ValueError:
+        return None
+
+
+def _data_object(body: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(body, Mapping):
+        raise InputDataError(f"x: {where} answered {type(body).__name__}, not a JSON object")
+    data = body.get("data")
+    if not isinstance(data, Mapping):
+        problem = _problem_text(body)
+        raise InputDataError(f"x: {where} has no 'data' object{f' ({problem})' if problem else ''}")
+    return data
+
+
+def _media_by_key(body: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    includes = body.get("includes")
+    media = includes.get("media") if isinstance(includes, Mapping) else None
+    if not isinstance(media, list):
+        return {}
+    return {str(m["media_key"]): m for m in media if isinstance(m, Mapping) and m.get("media_key")}
+
+
+def _post_media(post: Mapping[str, Any], media: Mapping[str, Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    attachments = post.get("attachments")
+    keys = attachments.get("media_keys") if isinstance(attachments, Mapping) else None
+    if not isinstance(keys, list):
+        return []
+    return [media[str(k)] for k in keys if str(k) in media]
+
+
+def _is_external_link(url: Mapping[str, Any]) -> bool:
+    """A URL entity that points outside X (attached media also show up as pic.x.com URL entities)."""
+    if url.get("media_key"):
+        return False
+    display = str(url.get("display_url") or "")
+    expanded = str(url.get("expanded_url") or "")
+    if display.startswith(("pic.x.com", "pic.twitter.com")):
+        return False
+    own_media = expanded.startswith(("https://x.com/", "https://twitter.com/")) and (
+        "/photo/" in expanded or "/video/" in expanded
+    )
+    return not own_media
+
+
+def _count(value: Any) -> int | None:
+    """A count as int (X sometimes sends numbers as strings); None when absent or not a number."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_time(value: Any, where: str) -> dt.datetime:
+    try:
+        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise InputDataError(f"x: {where} has created_at {value!r}, not an ISO 8601 timestamp") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)
