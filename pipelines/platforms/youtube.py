@@ -1,0 +1,604 @@
+"""YouTube: Data API v3 (channel, uploads, video statistics) and Analytics API v2 (daily metrics, demographics).
+
+What the client reads and why:
+
+* account_daily: Analytics `reports` with `dimensions=day` (views, likes, comments, shares, subscribersGained,
+  subscribersLost). Analytics days are **Pacific days** (America/Los_Angeles), the platform's reporting day; the
+  metric_date is that day unchanged. `reach`, `profile_visits` and `website_clicks` do not exist → NULL.
+  `followers` is reconstructed: the channel's `subscriberCount` from channels.list is taken as the count at the
+  end of the latest day Analytics reports (it is read "now"; the 1–3 days Analytics has not reported yet are
+  assumed to have no net change), and each earlier day is `followers(next day) - gained(next day) +
+  lost(next day)`. `subscriberCount` is rounded by YouTube to 3 significant figures, so the series is exact in
+  its day-to-day changes but carries that rounding as an offset.
+* post_snapshots: channels.list → uploads playlist → playlistItems (newest first, paged with `pageToken`, stopped
+  at the first page reaching a video older than the window) → videos.list in batches of 50. Statistics are
+  strings; `likeCount`/`commentCount` are absent when the owner hides them → NULL with a warning. Shares come
+  from Analytics `dimensions=video` when the OAuth token allows it, else NULL. A Short is a video of at most
+  60 s, or at most 180 s when published on/after 2024-10-15 (when YouTube raised the Shorts limit to three
+  minutes); the Data API has no Shorts flag, so a landscape upload of 61–180 s published since then is counted
+  as a short too (a documented heuristic).
+* audience_demographics: Analytics `ageGroup,gender` viewerPercentage over the 28 days ending on the snapshot
+  day, stored three ways: `age` and `gender` (the marginal sums of the joint table, exact because every
+  percentage is of the same signed-in viewers) and `age_gender` (the joint cell, value `18-24|female`); plus
+  `country` as the share of views by country (audience_count NULL: views are not people). No online hours in
+  the API; city is left out (value format unverified).
+
+Errors follow the Google error body: `quotaExceeded` is never retried (the daily quota resets at midnight
+Pacific), `rateLimitExceeded`/`userRateLimitExceeded` and 5xx are retried, `authError`/401 and `keyInvalid` are
+auth errors naming the environment variable, `forbidden`/`insufficientPermissions` name the missing scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import requests
+
+from pipelines.config.models import Account
+from pipelines.errors import InputDataError
+from pipelines.http import ApiAuthError, ApiError, ApiPermissionError, CursorGuard, ErrorVerdict
+from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row, require_field
+from pipelines.platforms.metric_registry import api_metric_for
+
+API_KEY_ENV = "YOUTUBE_API_KEY"
+OAUTH_ENV = "YOUTUBE_OAUTH_TOKEN"
+DATA_SCOPE = "https://www.googleapis.com/auth/youtube.readonly"
+ANALYTICS_SCOPE = "https://www.googleapis.com/auth/yt-analytics.readonly"
+PACIFIC = ZoneInfo("America/Los_Angeles")
+
+PAGE_SIZE = 50  # playlistItems maxResults and videos.list ids per call: both capped at 50 by the API
+SHORTS_180S_SINCE = dt.date(2024, 10, 15)  # Shorts may be up to 3 minutes long since this date
+DEMOGRAPHICS_DAYS = 28
+
+# Fields the client knows; anything else in an answer is reported once as new and ignored.
+VIDEO_KEYS = {"kind", "etag", "id", "snippet", "statistics", "contentDetails"}
+STATISTICS_KEYS = {"viewCount", "likeCount", "dislikeCount", "favoriteCount", "commentCount"}
+PLAYLIST_ITEM_KEYS = {"kind", "etag", "id", "snippet", "contentDetails", "status"}
+
+_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
+
+
+class YouTubeClient(PlatformClient):
+    """The own channel through the Data API (API key or OAuth) and the Analytics API (OAuth)."""
+
+    spec = PlatformSpec(
+        name="youtube",
+        title="YouTube",
+        api_bases={
+            "data": "https://www.googleapis.com/youtube/v3",
+            "analytics": "https://youtubeanalytics.googleapis.com/v2",
+        },
+        credentials=(
+            Credential(
+                name="api_key",
+                env_var=API_KEY_ENV,
+                simulator_key="youtube_key",
+                description="Data API key (public reads: channel, uploads, video statistics), sent as key=",
+                required=False,
+            ),
+            Credential(
+                name="oauth_token",
+                env_var=OAUTH_ENV,
+                simulator_key="youtube_oauth",
+                description="OAuth 2.0 access token of the channel owner (scopes yt-analytics.readonly and "
+                "youtube.readonly), sent as Authorization: Bearer",
+            ),
+        ),
+        streams=("account_daily", "post_snapshots", "audience_demographics"),
+        notes="Analytics days are Pacific days; followers reconstructed backwards from the subscriberCount "
+        "snapshot; quotaExceeded is never retried (10,000 units/day, reset at midnight Pacific).",
+    )
+
+    def __init__(self, context: ClientContext) -> None:
+        super().__init__(context)
+        self._api_key = self.credential("api_key")
+        self._oauth = self.credential("oauth_token")
+        bearer = {"Authorization": f"Bearer {self._oauth}"} if self._oauth else None
+        # Public Data API reads use the key when there is one (the documented way for public data); the OAuth
+        # token is the fallback, so the renew hint names the credential actually sent.
+        data_env = API_KEY_ENV if self._api_key else OAUTH_ENV
+        self._data = self.new_session(
+            token_env_var=data_env,
+            classify=_google_classifier(DATA_SCOPE, data_env),
+            headers=None if self._api_key else bearer,
+        )
+        self._analytics = self.new_session(
+            token_env_var=OAUTH_ENV, classify=_google_classifier(ANALYTICS_SCOPE, OAUTH_ENV), headers=bearer
+        )
+        self._channels: dict[str, Mapping[str, Any]] = {}
+
+    # --- streams ----------------------------------------------------------------------------------------
+
+    def account_daily(self, account: Account, start: dt.date, end: dt.date) -> list[Row]:
+        today = self.context.today
+        metrics = {
+            canonical: api_metric_for("youtube", level, canonical, start)
+            for level, canonical in (
+                ("post", "views"),
+                ("post", "reactions"),
+                ("post", "comments"),
+                ("post", "shares"),
+                ("account", "followers_gained"),
+                ("account", "followers_lost"),
+            )
+        }
+        requested = {api: canonical for canonical, api in metrics.items() if api}
+        # Read up to today: the days after `end` are needed to walk the follower count back from today's total.
+        table = self._report(
+            account,
+            start=start,
+            end=max(end, today),
+            dimensions="day",
+            metrics=list(requested),
+            extra={"sort": "day"},
+        )
+        days: dict[dt.date, dict[str, Any]] = {}
+        for raw in table:
+            day = _parse_date(require_field("youtube", raw, "day", "an Analytics day row"), "Analytics day")
+            days[day] = {canonical: _count(raw.get(api)) for api, canonical in requested.items()}
+
+        followers = self._followers_by_day(account, days)
+        rows = []
+        for day in sorted(d for d in days if start <= d <= end):
+            values = days[day]
+            parts = [values.get(k) for k in ("reactions", "comments", "shares")]
+            known = [p for p in parts if p is not None]
+            rows.append(
+                {
+                    "account_id": account.id,
+                    "metric_date": day,
+                    "followers": followers.get(day),
+                    "followers_gained": values.get("followers_gained"),
+                    "followers_lost": values.get("followers_lost"),
+                    "views": values.get("views"),
+                    "reach": None,
+                    "engagements": sum(known) if known else None,
+                    "profile_visits": None,
+                    "website_clicks": None,
+                }
+            )
+        missing = [d for d in _days(start, min(end, today)) if d not in days]
+        if missing:
+            self.warn(
+                f"Analytics has no data yet for {len(missing)} day(s) from {missing[0]} to {missing[-1]} "
+                "(YouTube Analytics lags 1-3 days); those days are left out and the next run fills them"
+            )
+        return rows
+
+    def post_snapshots(
+        self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
+    ) -> list[Row]:
+        since, until = _local_bounds(self.settings.timezone, published_from, published_to)
+        uploads = self._uploads_playlist(account)
+        video_ids = [vid for vid, published in self._playlist_videos(uploads, since) if since <= published < until]
+        videos = self._videos(video_ids)
+        shares = self._video_shares(account, videos, snapshot_date)
+        rows = []
+        for video in videos:
+            vid = str(require_field("youtube", video, "id", "a videos.list item"))
+            snippet = video.get("snippet") or {}
+            published = _parse_timestamp(
+                require_field("youtube", snippet, "publishedAt", f"snippet of video {vid}"), "snippet.publishedAt"
+            )
+            statistics = video.get("statistics")
+            if statistics is None:
+                self.warn("videos.list returned a video without 'statistics'; its counts are stored as NULL")
+                statistics = {}
+            self._new_fields(statistics, STATISTICS_KEYS, "videos.list statistics")
+            views = self._stat(statistics, "viewCount", "views")
+            content_type = self._content_type(video, published)
+            rows.append(
+                {
+                    "account_id": account.id,
+                    "post_id": vid,
+                    "published_at": published,
+                    "post_url": f"https://www.youtube.com/shorts/{vid}"
+                    if content_type == "short"
+                    else f"https://www.youtube.com/watch?v={vid}",
+                    "content_type": content_type,
+                    "caption": snippet.get("title"),
+                    "views": views,
+                    "reach": None,
+                    "reactions": self._stat(statistics, "likeCount", "likes (hidden by the owner)"),
+                    "comments": self._stat(statistics, "commentCount", "comments (disabled or hidden)"),
+                    "shares": shares.get(vid),
+                    "saves": None,
+                    "clicks": None,
+                    "video_views": views,
+                    "snapshot_date": snapshot_date,
+                }
+            )
+        return rows
+
+    def audience_demographics(self, account: Account, snapshot_date: dt.date) -> list[Row]:
+        start = snapshot_date - dt.timedelta(days=DEMOGRAPHICS_DAYS - 1)
+        rows: list[Row] = []
+
+        def row(dimension: str, value: str, share: float | None) -> Row:
+            return {
+                "account_id": account.id,
+                "snapshot_date": snapshot_date,
+                "dimension": dimension,
+                "dimension_value": value,
+                "audience_count": None,
+                "audience_share": share,
+            }
+
+        joint = self._report(
+            account, start=start, end=snapshot_date, dimensions="ageGroup,gender", metrics=["viewerPercentage"]
+        )
+        ages: dict[str, float] = {}
+        genders: dict[str, float] = {}
+        for raw in joint:
+            age = _age_label(str(require_field("youtube", raw, "ageGroup", "an Analytics ageGroup row")))
+            gender = str(require_field("youtube", raw, "gender", "an Analytics gender row"))
+            pct = _number(raw.get("viewerPercentage"))
+            if pct is None:
+                self.warn("an ageGroup,gender row has no viewerPercentage; it is left out")
+                continue
+            share = pct / 100.0
+            ages[age] = ages.get(age, 0.0) + share
+            genders[gender] = genders.get(gender, 0.0) + share
+            rows.append(row("age_gender", f"{age}|{gender}", share))
+        rows += [row("age", k, round(v, 6)) for k, v in sorted(ages.items())]
+        rows += [row("gender", k, round(v, 6)) for k, v in sorted(genders.items())]
+
+        countries = self._report(
+            account, start=start, end=snapshot_date, dimensions="country", metrics=["views"], extra={"sort": "-views"}
+        )
+        views = {
+            str(require_field("youtube", raw, "country", "an Analytics country row")): _count(raw.get("views")) or 0
+            for raw in countries
+        }
+        total = sum(views.values())
+        if total:
+            rows += [row("country", k, v / total) for k, v in views.items()]
+        return rows
+
+    # --- Data API -----------------------------------------------------------------------------------------
+
+    def _data_get(self, path: str, params: dict[str, Any], endpoint: str) -> Mapping[str, Any]:
+        if not self._api_key and not self._oauth:
+            raise ApiAuthError(
+                "youtube", f"no credential for the Data API: set {API_KEY_ENV} (public reads) or {OAUTH_ENV}."
+            )
+        if self._api_key:
+            params = {**params, "key": self._api_key}
+        body = self._data.get(f"{self.base_url('data')}/{path}", params=params, endpoint=endpoint)
+        return _object(body, endpoint)
+
+    def _channel(self, account: Account) -> Mapping[str, Any]:
+        if account.id not in self._channels:
+            body = self._data_get(
+                "channels", {"part": "snippet,statistics,contentDetails", "id": account.id}, "channels.list"
+            )
+            items = body.get("items") or []
+            if not items:
+                raise InputDataError(
+                    f"youtube: channels.list found no channel with id {account.id!r}; check the youtube id of "
+                    "the own brand in brands.yaml (a channel id starts with UC)."
+                )
+            self._channels[account.id] = items[0]
+        return self._channels[account.id]
+
+    def _uploads_playlist(self, account: Account) -> str:
+        details = self._channel(account).get("contentDetails") or {}
+        uploads = (details.get("relatedPlaylists") or {}).get("uploads")
+        if not uploads:
+            raise InputDataError(
+                f"youtube: channel {account.id} has no 'contentDetails.relatedPlaylists.uploads' field; "
+                "the uploads playlist is needed to list the videos."
+            )
+        return str(uploads)
+
+    def _playlist_videos(self, playlist_id: str, since: dt.datetime) -> Iterable[tuple[str, dt.datetime]]:
+        """(video id, published at) from the uploads playlist, newest first, until a page reaches `since`."""
+        guard = CursorGuard("youtube", f"playlistItems of {playlist_id}")
+        params: dict[str, Any] = {"part": "contentDetails", "playlistId": playlist_id, "maxResults": PAGE_SIZE}
+        while True:
+            body = self._data_get("playlistItems", params, "playlistItems.list")
+            self._data.stats.pages += 1
+            reached_older = False
+            for item in body.get("items") or []:
+                self._new_fields(item, PLAYLIST_ITEM_KEYS, "playlistItems items")
+                details = item.get("contentDetails") or {}
+                vid = require_field("youtube", details, "videoId", "a playlistItems contentDetails")
+                published_raw = details.get("videoPublishedAt")
+                if published_raw is None:
+                    self.warn("uploads playlist items without videoPublishedAt (private or deleted videos) skipped")
+                    continue
+                published = _parse_timestamp(published_raw, "contentDetails.videoPublishedAt")
+                if published < since:
+                    reached_older = True
+                    continue
+                yield str(vid), published
+            token = guard.next(body.get("nextPageToken"))
+            # Uploads are newest first: once a page reaches an older video, later pages are older still.
+            if token is None or reached_older:
+                return
+            params = {**params, "pageToken": token}
+
+    def _videos(self, video_ids: list[str]) -> list[Mapping[str, Any]]:
+        videos: list[Mapping[str, Any]] = []
+        for i in range(0, len(video_ids), PAGE_SIZE):
+            batch = video_ids[i : i + PAGE_SIZE]
+            body = self._data_get(
+                "videos",
+                {"part": "snippet,statistics,contentDetails", "id": ",".join(batch), "maxResults": PAGE_SIZE},
+                "videos.list",
+            )
+            for item in body.get("items") or []:
+                self._new_fields(item, VIDEO_KEYS, "videos.list items")
+                videos.append(item)
+        return videos
+
+    def _followers_by_day(self, account: Account, days: Mapping[dt.date, Mapping[str, Any]]) -> dict[dt.date, int]:
+        statistics = self._channel(account).get("statistics") or {}
+        if statistics.get("hiddenSubscriberCount") or statistics.get("subscriberCount") is None:
+            self.warn("the channel hides its subscriber count (or channels.list omitted it): followers stored as NULL")
+            return {}
+        followers: dict[dt.date, int] = {}
+        current = _count(statistics["subscriberCount"])
+        for day in sorted(days, reverse=True):
+            if current is None:
+                break
+            followers[day] = current
+            gained, lost = days[day].get("followers_gained"), days[day].get("followers_lost")
+            if gained is None or lost is None:
+                self.warn(f"subscribersGained/Lost missing on {day}: followers before that day stored as NULL")
+                break
+            current = current - gained + lost
+        return followers
+
+    # --- Analytics API ------------------------------------------------------------------------------------
+
+    def _report(
+        self,
+        account: Account,
+        *,
+        start: dt.date,
+        end: dt.date,
+        dimensions: str,
+        metrics: list[str],
+        extra: Mapping[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Rows of one Analytics report as dicts keyed by column name; a metric refused as unknown is dropped."""
+        if not self._oauth:
+            raise ApiAuthError("youtube", f"the Analytics API needs an OAuth token: set {OAUTH_ENV}.")
+        metrics = list(metrics)
+        while metrics:
+            params = {
+                # The channel id (not channel==MINE): a token of another channel fails loudly instead of
+                # silently reporting the wrong channel.
+                "ids": f"channel=={account.id}",
+                "startDate": start.isoformat(),
+                "endDate": end.isoformat(),
+                "metrics": ",".join(metrics),
+                "dimensions": dimensions,
+                **(extra or {}),
+            }
+            try:
+                body = self._analytics.get(f"{self.base_url('analytics')}/reports", params=params, endpoint="reports")
+            except ApiError as exc:
+                refused = _refused_metric(exc, metrics)
+                if refused is None:
+                    raise
+                self.warn(f"Analytics refused the metric {refused!r} (unknown identifier); its column stays NULL")
+                metrics.remove(refused)
+                continue
+            return self._table(_object(body, "reports"), dimensions.split(",") + metrics)
+        return []
+
+    def _table(self, body: Mapping[str, Any], expected: list[str]) -> list[dict[str, Any]]:
+        headers = body.get("columnHeaders")
+        if not isinstance(headers, list):
+            raise InputDataError("youtube: an Analytics report has no 'columnHeaders'; cannot map its rows.")
+        names = [str(require_field("youtube", h, "name", "an Analytics column header")) for h in headers]
+        for name in names:
+            if name not in expected:
+                self.warn(f"new field {name!r} in an Analytics report ignored")
+        out = []
+        for raw in body.get("rows") or []:  # `rows` is omitted when there is no data
+            if not isinstance(raw, list) or len(raw) != len(names):
+                raise InputDataError(
+                    f"youtube: an Analytics row has {len(raw) if isinstance(raw, list) else 'no'} values for "
+                    f"{len(names)} column headers."
+                )
+            out.append(dict(zip(names, raw, strict=True)))
+        return out
+
+    def _video_shares(
+        self, account: Account, videos: list[Mapping[str, Any]], snapshot_date: dt.date
+    ) -> dict[str, int | None]:
+        """Lifetime shares per video from Analytics (dimensions=video); {} (→ NULL) when Analytics is unavailable."""
+        if not videos:
+            return {}
+        if not self._oauth:
+            self.warn(f"no OAuth token ({OAUTH_ENV}): video shares come from the Analytics API, stored as NULL")
+            return {}
+        first = min(
+            _parse_timestamp(v["snippet"]["publishedAt"], "snippet.publishedAt")
+            for v in videos
+            if (v.get("snippet") or {}).get("publishedAt")
+        )
+        first_day = first.astimezone(PACIFIC).date()
+        shares: dict[str, int | None] = {}
+        ids = [str(v.get("id")) for v in videos if v.get("id")]
+        for i in range(0, len(ids), PAGE_SIZE):
+            batch = ids[i : i + PAGE_SIZE]
+            try:
+                table = self._report(
+                    account,
+                    start=min(first_day, snapshot_date),
+                    end=snapshot_date,
+                    dimensions="video",
+                    metrics=["views", "shares"],
+                    extra={"filters": "video==" + ",".join(batch), "sort": "-views", "maxResults": PAGE_SIZE},
+                )
+            except ApiPermissionError as exc:
+                self.warn(f"video shares unavailable ({exc}); stored as NULL")
+                return {}
+            for raw in table:
+                if "shares" in raw:
+                    shares[str(raw.get("video"))] = _count(raw["shares"])
+        return shares
+
+    # --- parsing helpers -----------------------------------------------------------------------------------
+
+    def _stat(self, statistics: Mapping[str, Any], key: str, meaning: str) -> int | None:
+        if key not in statistics:
+            self.warn(f"videos.list statistics without '{key}' ({meaning}): stored as NULL")
+            return None
+        value = _count(statistics[key])
+        if value is None:
+            self.warn(f"videos.list statistics '{key}' is not a whole number: stored as NULL")
+        return value
+
+    def _content_type(self, video: Mapping[str, Any], published: dt.datetime) -> str:
+        duration = (video.get("contentDetails") or {}).get("duration")
+        seconds = _duration_seconds(duration) if isinstance(duration, str) else None
+        if seconds is None:
+            self.warn("a video has no readable contentDetails.duration: stored as content_type 'video'")
+            return "video"
+        limit = 180 if published.date() >= SHORTS_180S_SINCE else 60
+        return "short" if 0 < seconds <= limit else "video"
+
+    def _new_fields(self, item: Mapping[str, Any], known: set[str], where: str) -> None:
+        for key in item:
+            if key not in known:
+                self.warn(f"new field {key!r} in {where} ignored")
+
+
+# --- module helpers ---------------------------------------------------------------------------------------
+
+
+def _google_classifier(scope: str, env_var: str):
+    """The Google error body → verdict: quota never retried, rate limits retried, auth and scope named."""
+
+    def classify(response: requests.Response, body: Any) -> ErrorVerdict | None:
+        if response.ok:
+            return None
+        error = body.get("error") if isinstance(body, dict) else None
+        error = error if isinstance(error, dict) else {}
+        details = error.get("errors") if isinstance(error.get("errors"), list) else []
+        reasons = {str(d.get("reason")) for d in details if isinstance(d, dict)}
+        status = response.status_code
+        text = str(error.get("message") or "")[:200]
+        if reasons & {"quotaExceeded", "dailyLimitExceeded"}:
+            return ErrorVerdict(
+                "quota",
+                "the daily YouTube API quota (10,000 units per Google Cloud project) is exhausted; it resets at "
+                "midnight Pacific time (America/Los_Angeles). Not retried: re-run after the reset.",
+            )
+        if reasons & {"rateLimitExceeded", "userRateLimitExceeded"} or status == 429:
+            return ErrorVerdict("retry", f"rate limited ({', '.join(sorted(reasons)) or 'HTTP 429'})", _after(response))
+        if "keyInvalid" in reasons:
+            return ErrorVerdict("auth", f"the API key was rejected (keyInvalid); set a valid key in {API_KEY_ENV}")
+        if status == 401 or reasons & {"authError", "unauthorized"} or error.get("status") == "UNAUTHENTICATED":
+            return ErrorVerdict("auth", "the OAuth token is invalid or expired (authError)")
+        if status == 403 or reasons & {"forbidden", "insufficientPermissions"}:
+            return ErrorVerdict(
+                "permission",
+                f"access denied ({', '.join(sorted(reasons)) or error.get('status') or 'HTTP 403'}: {text}). "
+                f"The token in {env_var} needs the scope {scope} and must belong to the channel's owner.",
+            )
+        if status >= 500:
+            return ErrorVerdict("retry", f"server error (HTTP {status} {', '.join(sorted(reasons))})", _after(response))
+        return ErrorVerdict("fatal", f"request rejected ({', '.join(sorted(reasons)) or 'no reason'}: {text})")
+
+    return classify
+
+
+def _after(response: requests.Response) -> float | None:
+    try:
+        return max(0.0, float(response.headers["Retry-After"]))
+    except (KeyError, ValueError):
+        return None
+
+
+def _refused_metric(exc: ApiError, metrics: list[str]) -> str | None:
+    """The metric an Analytics 400 'Unknown identifier' names, if it is one of the requested metrics."""
+    if exc.status != 400:
+        return None
+    text = str(exc)
+    for metric in metrics:
+        if re.search(rf"\b{re.escape(metric)}\b", text) and ("Unknown identifier" in text or "metric" in text):
+            return metric
+    return None
+
+
+def _object(body: Any, endpoint: str) -> Mapping[str, Any]:
+    if not isinstance(body, dict):
+        raise InputDataError(f"youtube: {endpoint} answered {type(body).__name__}, not a JSON object.")
+    return body
+
+
+def _count(value: Any) -> int | None:
+    """A count that YouTube may send as a string ("15400"); None when absent or not a whole number."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _number(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _duration_seconds(value: str) -> float | None:
+    """ISO 8601 duration (PT1M12S) → seconds; None when unreadable."""
+    match = _DURATION.match(value)
+    if not match:
+        return None
+    days, hours, minutes, seconds = match.groups()
+    return int(days or 0) * 86400 + int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds or 0)
+
+
+def _age_label(age_group: str) -> str:
+    """`age18-24` → `18-24`, `age65-` → `65+`."""
+    label = age_group.removeprefix("age")
+    return label[:-1] + "+" if label.endswith("-") else label
+
+
+def _parse_date(value: Any, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise InputDataError(f"youtube: {what} {value!r} is not a YYYY-MM-DD date.") from None
+
+
+def _parse_timestamp(value: Any, what: str) -> dt.datetime:
+    try:
+        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise InputDataError(f"youtube: {what} {value!r} is not an ISO 8601 timestamp.") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)
+
+
+def _local_bounds(timezone: str, first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[first 00:00, last+1 00:00) in the configured timezone, as UTC instants."""
+    zone = ZoneInfo(timezone)
+    since = dt.datetime.combine(first, dt.time(), zone).astimezone(dt.UTC)
+    until = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.UTC)
+    return since, until
+
+
+def _days(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
