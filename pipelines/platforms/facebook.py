@@ -1,0 +1,248 @@
+"""Facebook Pages: daily Page insights, published posts with their lifetime insights, follower locations.
+
+Reads (Graph API, Page access token in `FACEBOOK_PAGE_ACCESS_TOKEN`):
+* account_daily: `GET /{page-id}/insights?metric=<current page metrics>&period=day&since&until`, at most 90 days
+  per request. `end_time` closes the day, so a value belongs to the day before its `end_time`.
+* post_snapshots: `GET /{page-id}/published_posts` (cursor pages) + `GET /{post-id}/insights?period=lifetime`.
+* audience_demographics: `page_follows_country`, `page_follows_city` (optional: Meta's docs contradict each
+  other on their availability; a code 100 answer is a warning, not a failure). Age and gender were removed in
+  2024 without replacement.
+* no follower_online_hours: `page_fans_online*` was removed on 2024-09-16 without replacement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pipelines.config.models import Account
+from pipelines.platforms.base import Credential, PlatformSpec, Row, require_field
+from pipelines.platforms.meta_graph import (
+    GRAPH_BASE,
+    MetaGraphClient,
+    latest_value,
+    local_date,
+    parse_graph_time,
+    series_by_day,
+    share_rows,
+    to_count,
+    windows,
+)
+from pipelines.platforms.metric_registry import current_metrics
+from pipelines.platforms.streams import ACCOUNT_DAILY
+
+MAX_INSIGHTS_DAYS = 90
+PAGE_SIZE = 100
+POST_FIELDS = (
+    "id",
+    "message",
+    "created_time",
+    "permalink_url",
+    "shares",
+    "attachments{media_type,type}",
+    "comments.summary(total_count).limit(0)",
+    "reactions.summary(total_count).limit(0)",
+)
+POST_KEYS = frozenset(
+    {"id", "message", "created_time", "permalink_url", "shares", "attachments", "comments", "reactions"}
+)
+# Post metric columns filled from /{post-id}/insights (canonical names of the registry).
+POST_INSIGHT_COLUMNS = ("views", "reach", "reactions", "clicks", "video_views")
+VIDEO_ONLY_COLUMNS = frozenset({"video_views"})
+DEMOGRAPHIC_METRICS = {"page_follows_country": "country", "page_follows_city": "city"}
+
+
+def content_type_of(post: Mapping[str, Any]) -> str | None:
+    """The contract's content type of a Page post, from its first attachment (the `type` field is deprecated).
+
+    Rule: a permalink under `/reel/` or a reel attachment → reel; `album` → carousel; `video*` → video;
+    `photo` → image; `link`/`share` and other shared content → link; no attachment → text. None if unknown.
+    """
+    permalink = str(post.get("permalink_url") or "")
+    attachments = post.get("attachments")
+    first: Mapping[str, Any] = {}
+    if isinstance(attachments, Mapping) and isinstance(attachments.get("data"), list) and attachments["data"]:
+        first = attachments["data"][0] if isinstance(attachments["data"][0], Mapping) else {}
+    kinds = {str(first.get("media_type") or "").lower(), str(first.get("type") or "").lower()} - {""}
+    if "/reel/" in permalink or kinds & {"reel", "video_reel", "reels"}:
+        return "reel"
+    if not kinds:
+        return "text"
+    if kinds & {"album", "carousel", "multi_share"}:
+        return "carousel"
+    if any(k.startswith("video") or k == "animated_image_video" for k in kinds):
+        return "video"
+    if kinds & {"photo", "image", "cover_photo", "profile_media", "animated_image_share"}:
+        return "image"
+    if kinds & {"link", "share", "native_templates", "event", "note", "music_aggregation", "status"}:
+        return "link"
+    return None
+
+
+class FacebookClient(MetaGraphClient):
+    spec = PlatformSpec(
+        name="facebook",
+        title="Facebook Pages",
+        api_bases={"graph": GRAPH_BASE},
+        credentials=(
+            Credential(
+                name="access_token",
+                env_var="FACEBOOK_PAGE_ACCESS_TOKEN",
+                simulator_key="meta",
+                description="Page access token with pages_read_engagement and read_insights (ANALYZE task).",
+            ),
+        ),
+        streams=("account_daily", "post_snapshots", "audience_demographics"),
+        notes=(
+            "No website clicks at Page level (column NULL); no saves per post (NULL); video_views only for video "
+            "and reel posts; follower online hours and age/gender were removed by Meta in 2024."
+        ),
+    )
+    token_env_var = "FACEBOOK_PAGE_ACCESS_TOKEN"
+    permission_hint = "pages_read_engagement and read_insights (a Page token of a user with the ANALYZE task)"
+
+    # -- account_daily ---------------------------------------------------------------------------------
+
+    def account_daily(self, account: Account, start: dt.date, end: dt.date) -> list[Row]:
+        metrics = {
+            api: column
+            for api, column in current_metrics("facebook", "account", self.context.today).items()
+            if column in ACCOUNT_DAILY.columns
+        }
+        rows: dict[dt.date, Row] = {}
+        for first, last in windows(start, end, MAX_INSIGHTS_DAYS):
+            params = {"period": "day", "since": first.isoformat(), "until": (last + dt.timedelta(days=1)).isoformat()}
+            answered = self.insights_or_empty(account.id, metrics, params, scope="page", endpoint="page insights")
+            missing = sorted(set(metrics) - set(answered))
+            if missing:
+                self.warn(f"page insights: no data for {', '.join(missing)} in {first}..{last}; left NULL")
+            for name, metric in answered.items():
+                column = metrics.get(name)
+                if column is None:
+                    continue
+                for day, value in series_by_day(metric).items():
+                    if not first <= day <= last:
+                        continue
+                    row = rows.setdefault(day, _empty_account_row(account.id, day))
+                    row[column] = to_count(value)
+        return [rows[d] for d in sorted(rows)]
+
+    # -- post_snapshots --------------------------------------------------------------------------------
+
+    def post_snapshots(
+        self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
+    ) -> list[Row]:
+        tz = self.settings.timezone
+        since = dt.datetime.combine(published_from, dt.time(), tzinfo=ZoneInfo(tz))
+        until = dt.datetime.combine(published_to + dt.timedelta(days=1), dt.time(), tzinfo=ZoneInfo(tz))
+        params = {
+            "fields": ",".join(POST_FIELDS),
+            "limit": PAGE_SIZE,
+            "since": int(since.timestamp()),
+            "until": int(until.timestamp()),
+        }
+        posts: list[Mapping[str, Any]] = []
+        for page in self.paginate(f"{account.id}/published_posts", params, listing="published_posts"):
+            older = 0
+            for post in page:
+                self.note_fields("published_posts items", post, POST_KEYS)
+                created = parse_graph_time(require_field("facebook", post, "created_time", "a published post"))
+                require_field("facebook", post, "id", "a published post")
+                day = local_date(created, tz)
+                if day < published_from:
+                    older += 1
+                elif day <= published_to:
+                    posts.append(post)
+            if page and older == len(page):
+                break  # newest first: the rest is older than the window
+        metric_names = {
+            api: column
+            for api, column in current_metrics("facebook", "post", self.context.today).items()
+            if column in POST_INSIGHT_COLUMNS
+        }
+        missing: Counter[str] = Counter()
+        rows = [self._post_row(account, post, metric_names, snapshot_date, missing) for post in posts]
+        self.warn_missing("published_posts", missing, len(posts))
+        return rows
+
+    def _post_row(
+        self,
+        account: Account,
+        post: Mapping[str, Any],
+        metric_names: Mapping[str, str],
+        snapshot_date: dt.date,
+        missing: Counter[str],
+    ) -> Row:
+        post_id = str(post["id"])
+        content_type = content_type_of(post)
+        if content_type is None:
+            self.warn(f"published_posts: unknown attachment type in {post.get('attachments')!r:.80}; content_type NULL")
+        for key in ("message", "permalink_url", "comments"):
+            if key not in post:
+                missing[key] += 1
+        is_video = content_type in ("video", "reel")
+        wanted = {api: col for api, col in metric_names.items() if is_video or col not in VIDEO_ONLY_COLUMNS}
+        answered = self.insights_or_empty(
+            post_id, wanted, {"period": "lifetime"}, scope=f"{content_type} posts", endpoint="post insights"
+        )
+        values: dict[str, int | None] = {}
+        for api, column in wanted.items():
+            if api in answered:
+                values[column] = to_count(latest_value(answered[api]))
+            else:
+                missing[f"insights {api}"] += 1
+        reactions = values.get("reactions")
+        if reactions is None:
+            reactions = to_count(_summary_total(post.get("reactions")))
+        shares = post.get("shares")
+        return {
+            "account_id": account.id,
+            "post_id": post_id,
+            "published_at": parse_graph_time(post["created_time"]),
+            "post_url": post.get("permalink_url"),
+            "content_type": content_type,
+            "caption": post.get("message"),
+            "views": values.get("views"),
+            "reach": values.get("reach"),
+            "reactions": reactions,
+            "comments": to_count(_summary_total(post.get("comments"))),
+            # `shares` is absent when a post has no shares (documented), so absent = 0.
+            "shares": to_count(shares.get("count")) if isinstance(shares, Mapping) else 0,
+            "saves": None,
+            "clicks": values.get("clicks"),
+            "video_views": values.get("video_views") if is_video else None,
+            "snapshot_date": snapshot_date,
+        }
+
+    # -- audience_demographics -------------------------------------------------------------------------
+
+    def audience_demographics(self, account: Account, snapshot_date: dt.date) -> list[Row]:
+        rows: list[Row] = []
+        for metric, dimension in DEMOGRAPHIC_METRICS.items():
+            answered = self.insights_or_empty(
+                account.id, [metric], {"period": "lifetime"}, scope="page", endpoint="page follower locations"
+            )
+            if metric not in answered:
+                continue
+            value = latest_value(answered[metric])
+            if not isinstance(value, Mapping):
+                self.warn(f"page follower locations: {metric} has no map of {dimension} counts; skipped")
+                continue
+            counts = {str(k): to_count(v) for k, v in value.items()}
+            rows.extend(share_rows(account.id, snapshot_date, dimension, counts))
+        return rows
+
+
+def _empty_account_row(account_id: str, day: dt.date) -> Row:
+    row: Row = dict.fromkeys(ACCOUNT_DAILY.columns)
+    row.update(account_id=account_id, metric_date=day)
+    return row
+
+
+def _summary_total(edge: Any) -> Any:
+    if isinstance(edge, Mapping) and isinstance(edge.get("summary"), Mapping):
+        return edge["summary"].get("total_count")
+    return None

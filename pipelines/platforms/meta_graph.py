@@ -1,0 +1,436 @@
+"""What Facebook Pages and Instagram share: the Meta Graph API's auth, errors, pacing, paging and insights shapes.
+
+Both clients subclass `MetaGraphClient`; everything here follows the Graph API documentation summarized in
+docs/reference (§1 of platform-apis.md):
+
+* base URL `https://graph.facebook.com/{version}` with the version from `settings.api_versions.meta_graph`;
+* the token travels as the documented `access_token` query parameter (the session redacts every URL it logs);
+* errors are classified by `error.code`: 1/2 retried, 4/17/32/613/80001/80002 throttling (retried, waiting
+  `estimated_time_to_regain_access` of X-Business-Use-Case-Usage when given), 10/200-299 permission, 100 invalid
+  parameter or metric (fails that one request: the caller decides), 190 expired/invalid token;
+* usage headers (X-App-Usage, X-Page-Usage, X-Business-Use-Case-Usage) slow the client down above 75 % and make
+  it sleep at 100 %;
+* list edges page with `paging.cursors.after` (guarded against a repeated cursor);
+* insights come as `values[]` (`end_time` = end of the day: the value belongs to the day before) or
+  `total_value` (Instagram's newer metrics).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+import requests
+
+from pipelines.errors import InputDataError
+from pipelines.http import ApiAuthError, ApiError, CursorGuard, ErrorVerdict
+from pipelines.platforms.base import ClientContext, PlatformClient
+
+GRAPH_BASE = "https://graph.facebook.com"
+PACIFIC = ZoneInfo("America/Los_Angeles")
+UTC = dt.UTC
+
+RETRY_CODES = frozenset({1, 2})
+THROTTLE_CODES = frozenset({4, 17, 32, 613, 80001, 80002})
+INVALID_PARAMETER = 100
+AUTH_CODE = 190
+TOKEN_SUBCODES = {
+    458: "the app is not installed for this user",
+    459: "the user is checkpointed (log in to Facebook to unlock)",
+    460: "the password changed",
+    463: "the token expired",
+    464: "the user is unconfirmed",
+    467: "the token is invalid",
+}
+# code 100 subcodes that are about the object (not the metric): do not remember the metric as invalid.
+OBJECT_SUBCODES = frozenset({33, 2108006})
+USAGE_HEADERS = ("X-App-Usage", "X-Page-Usage", "X-Business-Use-Case-Usage")
+SLOWDOWN_PERCENT = 75.0
+INSIGHT_KEYS = frozenset({"name", "period", "values", "total_value", "title", "description", "id"})
+
+
+class GraphInvalidRequestError(ApiError):
+    """Graph error code 100: invalid parameter, e.g. an insights metric the object or API no longer accepts."""
+
+    def __init__(self, platform: str, detail: str, *, subcode: int | None, status: int | None, url: str) -> None:
+        self.subcode, self.detail = subcode, detail
+        super().__init__(platform, f"invalid parameter (code 100): {detail}", status=status, url=url)
+
+
+# --- pure helpers (unit-tested) -----------------------------------------------------------------------
+
+
+def graph_error(body: Any) -> dict[str, Any] | None:
+    """The `error` object of a Graph answer, or None."""
+    if isinstance(body, Mapping) and isinstance(body.get("error"), Mapping):
+        return dict(body["error"])
+    return None
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def usage_percent(headers: Mapping[str, str]) -> tuple[float, float]:
+    """(highest usage percent, longest estimated_time_to_regain_access in minutes) over the three usage headers."""
+    highest, regain = 0.0, 0.0
+    for name in USAGE_HEADERS:
+        raw = headers.get(name)
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except (ValueError, TypeError):
+            continue
+        entries: list[Mapping[str, Any]] = []
+        if name == "X-Business-Use-Case-Usage" and isinstance(data, Mapping):
+            for value in data.values():
+                if isinstance(value, list):
+                    entries.extend(e for e in value if isinstance(e, Mapping))
+        elif isinstance(data, Mapping):
+            entries.append(data)
+        for entry in entries:
+            for key in ("call_count", "total_time", "total_cputime"):
+                try:
+                    highest = max(highest, float(entry.get(key) or 0))
+                except (TypeError, ValueError):
+                    continue
+            try:
+                regain = max(regain, float(entry.get("estimated_time_to_regain_access") or 0))
+            except (TypeError, ValueError):
+                continue
+    return highest, regain
+
+
+def end_time_day(end_time: str) -> dt.date:
+    """The day a Graph insights value belongs to: `end_time` marks the end of that day, so the day before.
+
+    Meta sends Pacific midnight expressed in UTC (`2026-05-02T07:00:00+0000` closes 2026-05-01); the UTC date of
+    `end_time` minus one day is right for that and for a plain UTC midnight alike.
+    """
+    moment = parse_graph_time(end_time)
+    return moment.astimezone(UTC).date() - dt.timedelta(days=1)
+
+
+def parse_graph_time(value: str) -> dt.datetime:
+    """Graph timestamps look like `2026-05-03T14:00:00+0000`; a naive one is UTC."""
+    text = str(value).strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    if len(text) >= 5 and text[-5] in "+-" and text[-4:].isdigit():
+        text = text[:-2] + ":" + text[-2:]
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def pacific_midnight_unix(day: dt.date) -> int:
+    """`since`/`until` for a Meta reporting day (days end at Pacific midnight)."""
+    return int(dt.datetime.combine(day, dt.time(), tzinfo=PACIFIC).timestamp())
+
+
+def windows(start: dt.date, end: dt.date, max_days: int) -> Iterator[tuple[dt.date, dt.date]]:
+    """Split [start, end] (inclusive) into consecutive windows of at most `max_days` days."""
+    current = start
+    while current <= end:
+        last = min(end, current + dt.timedelta(days=max_days - 1))
+        yield current, last
+        current = last + dt.timedelta(days=1)
+
+
+def to_count(value: Any) -> int | None:
+    """A count from a Graph value (numbers may arrive as strings); a map of counts is summed."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Mapping):
+        parts = [to_count(v) for v in value.values()]
+        known = [p for p in parts if p is not None]
+        return sum(known) if known or not parts else None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return round(value)
+    if isinstance(value, str):
+        try:
+            return round(float(value.replace(",", "")))
+        except ValueError:
+            return None
+    return None
+
+
+def series_by_day(metric: Mapping[str, Any]) -> dict[dt.date, Any]:
+    """A `values[]` metric as {day: value}; values without `end_time` (lifetime metrics) are skipped."""
+    out: dict[dt.date, Any] = {}
+    for entry in metric.get("values") or []:
+        if isinstance(entry, Mapping) and entry.get("end_time"):
+            out[end_time_day(entry["end_time"])] = entry.get("value")
+    return out
+
+
+def latest_value(metric: Mapping[str, Any]) -> Any:
+    """The value of a lifetime metric: `total_value.value`, else the last entry of `values[]`."""
+    total = metric.get("total_value")
+    if isinstance(total, Mapping) and "value" in total:
+        return total["value"]
+    values = [v for v in metric.get("values") or [] if isinstance(v, Mapping)]
+    if not values:
+        return None
+    with_time = [v for v in values if v.get("end_time")]
+    if with_time:
+        return max(with_time, key=lambda v: parse_graph_time(v["end_time"])).get("value")
+    return values[-1].get("value")
+
+
+def breakdown_results(metric: Mapping[str, Any]) -> list[tuple[tuple[str, ...], Any]]:
+    """`total_value.breakdowns[].results[]` as (dimension values, value) pairs."""
+    total = metric.get("total_value")
+    if not isinstance(total, Mapping):
+        return []
+    out = []
+    for breakdown in total.get("breakdowns") or []:
+        for result in (breakdown or {}).get("results") or []:
+            if isinstance(result, Mapping):
+                out.append((tuple(str(v) for v in result.get("dimension_values") or []), result.get("value")))
+    return out
+
+
+def share_rows(
+    account_id: str, snapshot_date: dt.date, dimension: str, counts: Mapping[str, int | None]
+) -> list[dict[str, Any]]:
+    """Audience rows of one dimension: the count and its share of the dimension's total."""
+    total = sum(c for c in counts.values() if c)
+    return [
+        {
+            "account_id": account_id,
+            "snapshot_date": snapshot_date,
+            "dimension": dimension,
+            "dimension_value": value,
+            "audience_count": count,
+            "audience_share": (count / total) if total and count is not None else None,
+        }
+        for value, count in counts.items()
+    ]
+
+
+def local_date(moment: dt.datetime, timezone: str) -> dt.date:
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+# --- the shared client --------------------------------------------------------------------------------
+
+
+class MetaGraphClient(PlatformClient):
+    """Graph API behaviour shared by FacebookClient and InstagramClient."""
+
+    token_name = "access_token"
+    token_env_var = ""
+    permission_hint = ""  # the permissions a token needs, named in a permission error
+
+    def __init__(self, context: ClientContext) -> None:
+        super().__init__(context)
+        self.version = self.settings.api_versions.meta_graph
+        self.root = f"{self.base_url('graph')}/{self.version}"
+        self._last_error: dict[str, Any] | None = None
+        self._invalid_metrics: set[tuple[str, str]] = set()
+        self._seen_fields: dict[str, set[str]] = {}
+        self.session = self.new_session(token_env_var=self.token_env_var, classify=self._classify, pace=self._pace)
+
+    # -- HTTP ----------------------------------------------------------------------------------------------
+
+    def _token(self) -> str:
+        token = self.credential(self.token_name)
+        if not token:
+            raise ApiAuthError(
+                self.spec.name,
+                f"no access token configured. Set the environment variable {self.token_env_var}.",
+            )
+        return token
+
+    def graph_get(self, path: str, params: Mapping[str, Any] | None = None, *, endpoint: str = "") -> dict[str, Any]:
+        """GET `{root}/{path}` with the token; a code 100 answer raises GraphInvalidRequestError."""
+        query = {**(params or {}), "access_token": self._token()}
+        self._last_error = None
+        try:
+            body = self.session.get(f"{self.root}/{path.lstrip('/')}", params=query, endpoint=endpoint or path)
+        except ApiError as exc:
+            error = self._last_error or {}
+            if type(exc) is ApiError and error.get("code") == INVALID_PARAMETER:
+                raise GraphInvalidRequestError(
+                    self.spec.name,
+                    self.context.redactor(str(error.get("message") or "no message")),
+                    subcode=_int_or_none(error.get("error_subcode")),
+                    status=exc.status,
+                    url=exc.url,
+                ) from None
+            raise
+        if not isinstance(body, Mapping):
+            raise InputDataError(
+                f"{self.spec.name}: {endpoint or path} answered {type(body).__name__} instead of a JSON object; "
+                "the API changed its format or a proxy answered. Re-run later."
+            )
+        return dict(body)
+
+    def _classify(self, response: requests.Response, body: Any) -> ErrorVerdict | None:
+        error = graph_error(body)
+        if error is None:
+            return None  # generic rules: 2xx ok, 429/5xx retried, 401/403...
+        self._last_error = error
+        code = _int_or_none(error.get("code"))
+        subcode = _int_or_none(error.get("error_subcode"))
+        message = str(error.get("message") or "").strip()
+        detail = f"code {code}" + (f", subcode {subcode}" if subcode else "")
+        if code == AUTH_CODE:
+            reason = TOKEN_SUBCODES.get(subcode or 0, "the token was rejected")
+            return ErrorVerdict("auth", f"{reason} ({detail}: {message})")
+        if code in THROTTLE_CODES:
+            _, regain_minutes = usage_percent(response.headers)
+            wait = regain_minutes * 60 if regain_minutes > 0 else _retry_after_header(response)
+            return ErrorVerdict("retry", f"throttled by Meta ({detail}: {message})", wait)
+        if code in RETRY_CODES or error.get("is_transient") is True:
+            return ErrorVerdict("retry", f"transient Graph error ({detail}: {message})", _retry_after_header(response))
+        if code is not None and (code == 10 or 200 <= code <= 299):
+            return ErrorVerdict(
+                "permission",
+                f"permission missing ({detail}: {message}). The token needs {self.permission_hint}; grant it in the "
+                f"app and issue a new token in {self.token_env_var}.",
+            )
+        if code == INVALID_PARAMETER:
+            return ErrorVerdict("fatal", f"invalid parameter ({detail}: {message})")
+        if response.status_code == 429 or response.status_code >= 500:
+            return None  # generic retry rules (Retry-After honoured)
+        return ErrorVerdict("fatal", f"request rejected ({detail}: {message})")
+
+    def _pace(self, response: requests.Response) -> float:
+        percent, regain_minutes = usage_percent(response.headers)
+        if percent >= 100:
+            return regain_minutes * 60 if regain_minutes > 0 else self.settings.http.backoff_max_seconds
+        if percent >= SLOWDOWN_PERCENT:
+            # Linear from one backoff base at 75 % to six at 100 %.
+            return self.settings.http.backoff_base_seconds * (1 + (percent - SLOWDOWN_PERCENT) / 5)
+        return 0.0
+
+    # -- listings ------------------------------------------------------------------------------------------
+
+    def paginate(self, path: str, params: Mapping[str, Any], *, listing: str) -> Iterator[list[dict[str, Any]]]:
+        """Pages of `data` of a list edge, following `paging.cursors.after` while `paging.next` is present.
+
+        The cursor is sent as `after=` to the configured base URL (the documented alternative to following
+        `paging.next`), so every call goes to the injected base URL and the token stays a parameter we control.
+        """
+        guard = CursorGuard(self.spec.name, listing)
+        query = dict(params)
+        while True:
+            body = self.graph_get(path, query, endpoint=listing)
+            self.session.stats.pages += 1
+            data = body.get("data")
+            if not isinstance(data, list):
+                raise InputDataError(
+                    f"{self.spec.name}: {listing} answered without a 'data' list (keys: {sorted(body)[:8]}); "
+                    "the API changed its answer."
+                )
+            yield [item for item in data if isinstance(item, Mapping)]
+            paging = body.get("paging") if isinstance(body.get("paging"), Mapping) else {}
+            if not paging.get("next"):
+                return
+            cursor = (paging.get("cursors") or {}).get("after") or _query_value(str(paging["next"]), "after")
+            if not cursor:
+                self.warn(f"{listing}: paging.next has no 'after' cursor; stopped after {guard.pages + 1} page(s)")
+                return
+            query["after"] = guard.next(cursor)
+
+    # -- insights ------------------------------------------------------------------------------------------
+
+    def insights(
+        self,
+        object_id: str,
+        metrics: Iterable[str],
+        params: Mapping[str, Any] | None = None,
+        *,
+        scope: str,
+        endpoint: str,
+    ) -> dict[str, dict[str, Any]]:
+        """Metric objects by name from `/{object_id}/insights`.
+
+        A code 100 (invalid metric, e.g. a deprecated name or one the media type does not support) on a request
+        for several metrics is retried metric by metric, so one refused metric never loses the others; a metric
+        refused on its own is remembered for this `scope` (e.g. a media type) and warned about once.
+        """
+        wanted = [m for m in metrics if (scope, m) not in self._invalid_metrics]
+        if not wanted:
+            return {}
+        try:
+            body = self.graph_get(
+                f"{object_id}/insights", {**(params or {}), "metric": ",".join(wanted)}, endpoint=endpoint
+            )
+        except GraphInvalidRequestError as exc:
+            if len(wanted) > 1:
+                out: dict[str, dict[str, Any]] = {}
+                for metric in wanted:
+                    try:
+                        out.update(self.insights(object_id, [metric], params, scope=scope, endpoint=endpoint))
+                    except GraphInvalidRequestError:
+                        continue
+                return out
+            metric = wanted[0]
+            if exc.subcode in OBJECT_SUBCODES or "metric" not in exc.detail.lower():
+                self.warn(f"{endpoint}: {object_id} refused insights (code 100: {exc.detail}); metrics left NULL")
+            else:
+                self._invalid_metrics.add((scope, metric))
+                self.warn(f"{endpoint}: metric '{metric}' refused for {scope} (code 100: {exc.detail}); left NULL")
+            raise
+        data = body.get("data")
+        if not isinstance(data, list):
+            raise InputDataError(
+                f"{self.spec.name}: {endpoint} of {object_id} answered without a 'data' list "
+                f"(keys: {sorted(body)[:8]}); the API changed its answer."
+            )
+        out = {}
+        for item in data:
+            if isinstance(item, Mapping) and item.get("name"):
+                self.note_fields(f"{endpoint} metric objects", item, INSIGHT_KEYS)
+                out[str(item["name"])] = dict(item)
+        return out
+
+    def insights_or_empty(self, *args: Any, **kwargs: Any) -> dict[str, dict[str, Any]]:
+        """`insights()`, with a refused single-metric request (already warned about) giving no metrics."""
+        try:
+            return self.insights(*args, **kwargs)
+        except GraphInvalidRequestError:
+            return {}
+
+    # -- field checks --------------------------------------------------------------------------------------
+
+    def note_fields(self, where: str, item: Mapping[str, Any], known: Iterable[str]) -> None:
+        """Warn once per field the client does not know (the API added it; it is ignored)."""
+        known = set(known)
+        seen = self._seen_fields.setdefault(where, set())
+        for key in item:
+            if key not in known and key not in seen:
+                seen.add(key)
+                self.warn(f"new field '{key}' in {where} ignored")
+
+    def warn_missing(self, where: str, counts: Mapping[str, int], total: int, effect: str = "left NULL") -> None:
+        for name, count in sorted(counts.items()):
+            if count:
+                self.warn(f"{where}: {count} of {total} item(s) have no '{name}' field; {effect}")
+
+
+def _retry_after_header(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _query_value(url: str, key: str) -> str | None:
+    values = parse_qs(urlsplit(url).query).get(key)
+    return values[0] if values else None
