@@ -1,0 +1,53 @@
+{#- Time helpers. Timestamps are UTC (TIMESTAMPTZ); "local" means var('timezone'). -#}
+
+{#- The wall-clock local timestamp (TIMESTAMP without zone) of a UTC instant. -#}
+{% macro to_local_timestamp(column) -%}
+    {{ return(adapter.dispatch('to_local_timestamp', 'socialpulse')(column)) }}
+{%- endmacro %}
+
+{% macro default__to_local_timestamp(column) -%}
+    convert_timezone('UTC', '{{ var("timezone") }}', {{ column }})
+{%- endmacro %}
+
+{% macro duckdb__to_local_timestamp(column) -%}
+    timezone('{{ var("timezone") }}', {{ column }})
+{%- endmacro %}
+
+{#- The UTC instant of a wall-clock timestamp in a given zone. -#}
+{% macro from_zone_timestamp(column, zone) -%}
+    {{ return(adapter.dispatch('from_zone_timestamp', 'socialpulse')(column, zone)) }}
+{%- endmacro %}
+
+{% macro default__from_zone_timestamp(column, zone) -%}
+    convert_timezone('{{ zone }}', 'UTC', {{ column }})
+{%- endmacro %}
+
+{% macro duckdb__from_zone_timestamp(column, zone) -%}
+    timezone('{{ zone }}', {{ column }})
+{%- endmacro %}
+
+{#- ISO weekday, 1 = Monday ... 7 = Sunday. -#}
+{% macro iso_weekday(column) -%}
+    {{ return(adapter.dispatch('iso_weekday', 'socialpulse')(column)) }}
+{%- endmacro %}
+
+{% macro default__iso_weekday(column) -%}
+    extract(isodow from {{ column }})
+{%- endmacro %}
+
+{% macro min_date() -%}
+    cast('{{ var("min_date") }}' as date)
+{%- endmacro %}
+
+{% macro max_date() -%}
+    cast('{{ var("max_date") }}' as date)
+{%- endmacro %}
+
+{#- On an incremental run keep only the partition window [min_date, max_date]; a full build keeps all. -#}
+{% macro incremental_window(column) -%}
+    {%- if is_incremental() -%}
+        {{ column }} between {{ min_date() }} and {{ max_date() }}
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,65 @@
+{#- Metric formulas shared by the marts (docs: /work/shared/reference/metrics.md). -#}
+
+{#- numerator / denominator, NULL when the denominator is NULL or 0 (never a division error, never 0). -#}
+{% macro safe_divide(numerator, denominator) -%}
+    case
+        when {{ denominator }} is null or {{ denominator }} = 0 then null
+        else cast({{ numerator }} as double) / {{ denominator }}
+    end
+{%- endmacro %}
+
+{#- A rate in percent: numerator / denominator * 100, NULL when the denominator is NULL or 0. -#}
+{% macro rate_pct(numerator, denominator) -%}
+    {{ safe_divide('100.0 * (' ~ numerator ~ ')', denominator) }}
+{%- endmacro %}
+
+{#- engagements = reactions + comments + shares + saves + clicks, leaving out terms the platform does not
+    provide (NULL). NULL only when no term is provided at all. -#}
+{% macro engagements(prefix='') -%}
+    case
+        when {{ prefix }}reactions is null
+            and {{ prefix }}comments is null
+            and {{ prefix }}shares is null
+            and {{ prefix }}saves is null
+            and {{ prefix }}clicks is null
+            then null
+        else coalesce({{ prefix }}reactions, 0)
+            + coalesce({{ prefix }}comments, 0)
+            + coalesce({{ prefix }}shares, 0)
+            + coalesce({{ prefix }}saves, 0)
+            + coalesce({{ prefix }}clicks, 0)
+    end
+{%- endmacro %}
+
+{#- public_engagements = reactions + comments + shares (visible for any account). -#}
+{% macro public_engagements(prefix='') -%}
+    case
+        when {{ prefix }}reactions is null
+            and {{ prefix }}comments is null
+            and {{ prefix }}shares is null
+            then null
+        else coalesce({{ prefix }}reactions, 0)
+            + coalesce({{ prefix }}comments, 0)
+            + coalesce({{ prefix }}shares, 0)
+    end
+{%- endmacro %}
+
+{#- Daily increase of a lifetime total: value - previous value, a drop (platform correction) clamped to 0.
+    The first snapshot of a post counts from 0. NULL when the metric is not provided. -#}
+{% macro clamped_increase(value, previous_value) -%}
+    case
+        when {{ value }} is null then null
+        else greatest({{ value }} - coalesce({{ previous_value }}, 0), 0)
+    end
+{%- endmacro %}
+
+{#- 1 when the lifetime total went down (a correction that was clamped), else 0. -#}
+{% macro is_correction(value, previous_value) -%}
+    case when {{ value }} < {{ previous_value }} then 1 else 0 end
+{%- endmacro %}
+
+{#- Linear pace: the value expected on `day` going from `baseline` at `start` to `target` at `deadline`. -#}
+{% macro linear_expected_value(baseline, target, start, deadline, day) -%}
+    ({{ baseline }} + ({{ target }} - {{ baseline }})
+        * {{ safe_divide(dbt.datediff(start, day, 'day'), dbt.datediff(start, deadline, 'day')) }})
+{%- endmacro %}

@@ -1,0 +1,42 @@
+-- goals.yaml as rows with defaults resolved: no brand means the own brand, no platform means 'all'.
+
+with
+
+goals as (
+
+    select * from {{ ref('stg_socialpulse__goals') }}
+
+),
+
+brands as (
+
+    select * from {{ ref('int_brand_accounts_normalized') }}
+
+),
+
+own_brand as (
+
+    select min(brand) as brand
+    from brands
+    where is_own_brand
+
+),
+
+final as (
+
+    select
+        goals.goal_id,
+        goals.goal_description,
+        goals.metric,
+        coalesce(lower(goals.platform), 'all') as platform,
+        coalesce(goals.brand, own_brand.brand) as brand,
+        goals.target_value,
+        goals.baseline_value,
+        goals.start_date,
+        goals.deadline_date
+    from goals
+    cross join own_brand
+
+)
+
+select * from final

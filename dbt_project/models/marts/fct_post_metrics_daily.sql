@@ -1,0 +1,117 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='metric_date',
+        on_schema_change='append_new_columns'
+    )
+}}
+
+-- Per post and snapshot day, how much each lifetime total grew since the post's previous snapshot.
+-- The first snapshot counts from 0; a drop (a platform correction) is clamped to 0 and counted.
+
+{%- set metrics = ['views', 'reach', 'reactions', 'comments', 'shares', 'saves', 'clicks', 'video_views'] %}
+
+with
+
+post_snapshots as (
+
+    select * from {{ ref('int_post_snapshots_unioned') }}
+
+),
+
+brand_accounts as (
+
+    select * from {{ ref('int_brand_accounts_normalized') }}
+
+),
+
+-- all history up to the window end: the previous snapshot of a post can be older than the window
+deduplicated as (
+
+    select *
+    from post_snapshots
+    where snapshot_date <= {{ max_date() }}
+    qualify row_number() over (
+        partition by platform, post_id, snapshot_date
+        order by loaded_at desc
+    ) = 1
+
+),
+
+ordered as (
+
+    select
+        platform,
+        account_id,
+        post_id,
+        snapshot_date,
+        {%- for metric in metrics %}
+        {{ metric }},
+        lag({{ metric }}) over post_history as previous_{{ metric }},
+        {%- endfor %}
+        lag(snapshot_date) over post_history as previous_snapshot_date
+    from deduplicated
+    window post_history as (partition by platform, post_id order by snapshot_date)
+
+),
+
+increases as (
+
+    select
+        platform,
+        account_id,
+        post_id,
+        snapshot_date as metric_date,
+        previous_snapshot_date,
+        {%- for metric in metrics %}
+        {{ clamped_increase(metric, 'previous_' ~ metric) }} as {{ metric }},
+        {%- endfor %}
+        (
+            {%- for metric in metrics %}
+            {{ is_correction(metric, 'previous_' ~ metric) }}{% if not loop.last %} +{% endif %}
+            {%- endfor %}
+        ) as corrections_count
+    from ordered
+
+),
+
+own_accounts as (
+
+    select
+        platform,
+        account_id,
+        min(brand) as brand
+    from brand_accounts
+    where is_own_brand
+    group by
+        platform,
+        account_id
+
+),
+
+final as (
+
+    select
+        increases.platform,
+        increases.account_id,
+        own_accounts.brand,
+        true as is_own_brand,
+        increases.post_id,
+        increases.metric_date,
+        increases.previous_snapshot_date,
+        {%- for metric in metrics %}
+        increases.{{ metric }},
+        {%- endfor %}
+        {{ engagements('increases.') }} as engagements,
+        {{ public_engagements('increases.') }} as public_engagements,
+        increases.corrections_count
+    from increases
+    left join own_accounts
+        on increases.platform = own_accounts.platform
+        and increases.account_id = own_accounts.account_id
+    where {{ incremental_window('increases.metric_date') }}
+
+)
+
+select * from final

@@ -1,0 +1,91 @@
+"""Fixtures for the dbt tests: a DuckDB warehouse in tmp_path with every contract raw table, hand-written
+rows, and a real `dbt build` (run in a subprocess so each test run gets a clean dbt and DuckDB state)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from dbt_sample_data import sample_raw_rows
+
+REPO = Path(__file__).resolve().parents[2]
+DBT_PROJECT = REPO / "dbt_project"
+RAW_SCHEMA_SQL = Path(__file__).with_name("raw_schema.sql")
+DBT = Path(sys.executable).with_name("dbt")
+
+
+def create_warehouse(path: Path, rows: dict[str, list[dict[str, Any]]]) -> Path:
+    """Create every contract raw table (one DDL source: raw_schema.sql) and insert the given rows."""
+    with duckdb.connect(str(path)) as con:
+        con.execute(RAW_SCHEMA_SQL.read_text())
+        insert_rows(con, rows)
+    return path
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Insert dict rows into raw tables by column name; missing columns stay NULL, lineage is filled in."""
+    for table, table_rows in rows.items():
+        for row in table_rows:
+            full = {"_source": f"test:{table}", "_loaded_at": "2026-01-01 00:00:00+00", "_run_id": "test", **row}
+            columns = ", ".join(full)
+            placeholders = ", ".join("?" for _ in full)
+            con.execute(f"insert into raw.{table} ({columns}) values ({placeholders})", list(full.values()))
+
+
+def run_dbt(warehouse: Path, work_dir: Path, *args: str, vars: dict[str, Any] | None = None) -> str:
+    """Run one dbt command against `warehouse`; target and logs go to `work_dir`. Returns the output."""
+    command = [
+        str(DBT),
+        *args,
+        "--project-dir",
+        str(DBT_PROJECT),
+        "--profiles-dir",
+        str(DBT_PROJECT),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+    ]
+    if vars:
+        command += ["--vars", json.dumps(vars)]
+    env = {
+        **os.environ,
+        "SOCIALPULSE_WAREHOUSE": str(warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    }
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+    if result.returncode != 0:
+        raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-8000:]}\n{result.stderr[-4000:]}")
+    return result.stdout
+
+
+def fetch(warehouse: Path, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+    """Rows of a query as dicts (read-only connection)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cursor = con.execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample raw data after one full `dbt build` (models, data tests and unit tests)."""
+    work_dir = tmp_path_factory.mktemp("dbt_build")
+    warehouse = create_warehouse(work_dir / "warehouse.duckdb", sample_raw_rows())
+    run_dbt(warehouse, work_dir, "build")
+    return warehouse
+
+
+@pytest.fixture(scope="session")
+def query(built_warehouse: Path) -> Callable[..., list[dict[str, Any]]]:
+    def _query(sql: str, *params: Any) -> list[dict[str, Any]]:
+        return fetch(built_warehouse, sql, params)
+
+    return _query

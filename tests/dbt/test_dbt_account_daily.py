@@ -1,0 +1,100 @@
+"""fct_posts, fct_post_metrics_daily and fct_account_daily on the hand-written sample (dbt_sample_data.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_fct_posts_latest_snapshot_and_rates(query):
+    rows = {r["post_id"]: r for r in query("select * from marts.fct_posts order by post_id")}
+    assert set(rows) == {"p1", "p2"}
+
+    p1 = rows["p1"]
+    # latest snapshot (2026-03-03): reactions 38 + comments 6 + shares 3 + saves 2 = 49; public 38 + 6 + 3 = 47
+    assert p1["snapshots_count"] == 3
+    assert (p1["engagements"], p1["public_engagements"]) == (49, 47)
+    # 49 / reach 900 * 100 = 5.444..; 49 / views 1200 * 100 = 4.0833..
+    assert p1["engagement_rate_by_reach"] == pytest.approx(49 / 900 * 100)
+    assert p1["engagement_rate_by_views"] == pytest.approx(49 / 1200 * 100)
+    # no account day before the publish day (2026-03-01) -> followers of that day, 10000: 47 / 10000 = 0.47 %
+    assert p1["followers_at_publish"] == 10000
+    assert p1["engagement_rate_by_followers"] == pytest.approx(0.47)
+    # 02:00 UTC = 09:00 in Jakarta, a Sunday (ISO 7)
+    assert (p1["published_weekday_local"], p1["published_hour_local"]) == (7, 9)
+    assert p1["hashtags"] == ["kopi", "ngopidirumah"]
+    assert (p1["brand"], p1["is_own_brand"]) == ("Kopi Nusantara", True)
+
+    p2 = rows["p2"]
+    # 30 + 5 + 2 + 1 = 38; followers the day before publishing (2026-03-01) = 10000 -> 37 / 10000 = 0.37 %
+    assert p2["engagements"] == 38
+    assert p2["followers_at_publish"] == 10000
+    assert p2["engagement_rate_by_followers"] == pytest.approx(0.37)
+    assert (p2["published_weekday_local"], p2["published_hour_local"]) == (1, 12)
+
+
+def test_fct_post_metrics_daily_deltas_with_clamped_correction(query):
+    rows = query(
+        "select post_id, metric_date::varchar as d, views, reach, reactions, comments, engagements,"
+        " corrections_count from marts.fct_post_metrics_daily order by post_id, metric_date"
+    )
+    by_key = {(r["post_id"], r["d"]): r for r in rows}
+    assert len(rows) == 5
+    # p1 first snapshot counts from 0: 10 + 2 + 1 + 1 = 14
+    assert by_key["p1", "2026-03-01"]["engagements"] == 14
+    # p1 2026-03-02: views 1000 - 300 = 700; reactions +30, comments +3, shares +2, saves +1 = 36
+    assert by_key["p1", "2026-03-02"]["views"] == 700
+    assert by_key["p1", "2026-03-02"]["engagements"] == 36
+    # p1 2026-03-03: reactions 40 -> 38 is clamped to 0 and counted; comments +1 -> engagements 1
+    day3 = by_key["p1", "2026-03-03"]
+    assert (day3["reactions"], day3["corrections_count"], day3["engagements"]) == (0, 1, 1)
+    # the daily increases of views add up to the latest lifetime total when nothing was corrected
+    assert sum(r["views"] for r in rows if r["post_id"] == "p2") == 900
+    assert sum(r["corrections_count"] for r in rows) == 1
+
+
+def test_fct_account_daily_numbers(query):
+    rows = {
+        r["d"]: r
+        for r in query(
+            "select *, metric_date::varchar as d from marts.fct_account_daily"
+            " where platform = 'instagram' order by metric_date"
+        )
+    }
+    assert list(rows) == ["2026-03-01", "2026-03-02", "2026-03-03"]
+
+    day1 = rows["2026-03-01"]
+    # platform engagements 200: / reach 2000 = 10 %, / views 5000 = 4 %
+    assert (day1["engagements"], day1["engagements_source"]) == (200, "platform")
+    assert day1["engagement_rate_by_reach"] == pytest.approx(10.0)
+    assert day1["engagement_rate_by_views"] == pytest.approx(4.0)
+    # public engagements from p1's first snapshot 10 + 2 + 1 = 13; 13 / 10000 followers = 0.13 %
+    assert day1["engagement_rate_by_followers"] == pytest.approx(0.13)
+    assert day1["net_follower_change"] is None
+    assert day1["posts_published"] == 1
+
+    day2 = rows["2026-03-02"]
+    # no platform figure: posts' increases p1 36 + p2 25 = 61; 61 / 2500 reach = 2.44 %
+    assert (day2["engagements"], day2["engagements_source"]) == (61, "posts")
+    assert day2["engagement_rate_by_reach"] == pytest.approx(2.44)
+    # 10000 -> 10100: +100, growth 100 / 10000 = 1 %
+    assert (day2["net_follower_change"], day2["follower_growth_rate"]) == (100, pytest.approx(1.0))
+    # public engagements 35 + 25 = 60 on 10100 followers
+    assert day2["engagement_rate_by_followers"] == pytest.approx(60 / 10100 * 100)
+    assert day2["posts_published"] == 1
+    assert day2["website_clicks"] is None
+
+    day3 = rows["2026-03-03"]
+    # reach 0 -> rate NULL, never a division error; 100 / 4000 views = 2.5 %; -50 on 10100
+    assert day3["engagement_rate_by_reach"] is None
+    assert day3["engagement_rate_by_views"] == pytest.approx(2.5)
+    assert day3["follower_growth_rate"] == pytest.approx(-50 / 10100 * 100)
+    assert day3["posts_published"] == 0
+
+
+def test_x_account_without_reach_has_null_rate(query):
+    rows = query("select * from marts.fct_account_daily where platform = 'x' order by metric_date")
+    assert [r["engagement_rate_by_reach"] for r in rows] == [None, None]
+    assert rows[0]["engagement_rate_by_views"] == pytest.approx(5.0)  # 50 / 1000
+    assert rows[1]["net_follower_change"] == 10
