@@ -8,6 +8,7 @@ import logging
 import os
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import duckdb
@@ -96,15 +97,15 @@ class PlatformApiResource(ConfigurableResource):
 
     # --- configuration ---------------------------------------------------------------------------------
 
-    def settings(self) -> Settings:
-        from pathlib import Path
+    def config_path(self, name: str) -> Path | None:
+        """The path of a configuration file when this resource points at its own folder (tests), else None."""
+        return Path(self.config_dir) / name if self.config_dir else None
 
-        return load_settings(Path(self.config_dir) / "settings.yaml" if self.config_dir else None)
+    def settings(self) -> Settings:
+        return load_settings(self.config_path("settings.yaml"))
 
     def brands(self) -> BrandsConfig:
-        from pathlib import Path
-
-        return load_brands(Path(self.config_dir) / "brands.yaml" if self.config_dir else None)
+        return load_brands(self.config_path("brands.yaml"))
 
     # --- building clients ------------------------------------------------------------------------------
 

@@ -23,9 +23,10 @@ def warehouse_path() -> Path:
     return Path(os.environ.get(ENV_WAREHOUSE) or REPO_ROOT / "warehouse" / "socialpulse.duckdb").resolve()
 
 
-def published_warehouse_path() -> Path:
-    """The read-only copy BI tools open (default `warehouse/socialpulse_published.duckdb`)."""
-    default = warehouse_path().with_name(warehouse_path().stem + "_published.duckdb")
+def published_warehouse_path(warehouse_file: Path | None = None) -> Path:
+    """The copy BI tools open: SOCIALPULSE_PUBLISHED_WAREHOUSE, else `<warehouse>_published.duckdb` beside it."""
+    source = warehouse_file or warehouse_path()
+    default = source.with_name(source.stem + "_published.duckdb")
     return Path(os.environ.get(ENV_PUBLISHED) or default).resolve()
 
 

@@ -258,6 +258,21 @@ def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute("rollback")
 
 
+def contract_tables() -> dict[str, StreamSpec]:
+    """Every raw table of the contract: own streams for all six platforms, plus the market sources' tables."""
+    from pipelines.platforms.streams import OWN_STREAMS
+    from pipelines.settings import PLATFORMS
+
+    tables = {f"{platform}__{name}": spec for platform in PLATFORMS for name, spec in OWN_STREAMS.items()}
+    try:
+        from pipelines.market.catalog import MARKET_SOURCES
+    except ModuleNotFoundError:
+        MARKET_SOURCES = ()  # noqa: N806
+    for source in MARKET_SOURCES:
+        tables.update({spec.name: spec for spec in source.tables})
+    return tables
+
+
 def table_row_counts(conn: duckdb.DuckDBPyConnection, schemas: Iterable[str]) -> list[tuple[str, str, int]]:
     """(schema, table, rows) for every table of the schemas, for summaries and metadata."""
     schema_list = list(schemas)

@@ -1,0 +1,114 @@
+"""Snapshots of brands.yaml and goals.yaml in the warehouse, so dbt joins them like any other source."""
+
+from collections.abc import Iterator
+
+import polars as pl
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
+
+from assets.ingest import WRITER_POOL
+from pipelines.config import load_goals
+from pipelines.config.models import BrandsConfig, GoalsConfig
+from pipelines.partitions import SINGLE_RUN_BACKFILL, daily_partitions
+from pipelines.resources import PlatformApiResource, WarehouseResource
+from pipelines.warehouse import replace_table
+
+BRANDS_TABLE = "socialpulse__brands"
+GOALS_TABLE = "socialpulse__goals"
+
+
+def brands_frame(brands: BrandsConfig) -> pl.DataFrame:
+    """One row per brand and platform account (a brand without accounts still gets one row, platform NULL)."""
+    rows = []
+    for brand in brands.brands:
+        accounts = brand.accounts.items() or [(None, None)]
+        for platform, account in accounts:
+            rows.append(
+                {
+                    "brand": brand.name,
+                    "is_own_brand": brand.own,
+                    "platform": platform,
+                    "account_handle": account.handle if account else None,
+                    "account_id": account.id if account else None,
+                    "keywords": list(brand.keywords),
+                    "hashtags": list(brand.hashtags),
+                }
+            )
+    schema = {
+        "brand": pl.Utf8,
+        "is_own_brand": pl.Boolean,
+        "platform": pl.Utf8,
+        "account_handle": pl.Utf8,
+        "account_id": pl.Utf8,
+        "keywords": pl.List(pl.Utf8),
+        "hashtags": pl.List(pl.Utf8),
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
+def goals_frame(goals: GoalsConfig, own_brand: str) -> pl.DataFrame:
+    schema = {
+        "goal_id": pl.Utf8,
+        "description": pl.Utf8,
+        "metric": pl.Utf8,
+        "platform": pl.Utf8,
+        "brand": pl.Utf8,
+        "target_value": pl.Float64,
+        "baseline_value": pl.Float64,
+        "start_date": pl.Date,
+        "deadline": pl.Date,
+    }
+    rows = [
+        {
+            "goal_id": g.id,
+            "description": g.description,
+            "metric": g.metric,
+            "platform": g.platform,
+            "brand": g.brand or own_brand,
+            "target_value": g.target,
+            "baseline_value": g.baseline,
+            "start_date": g.start,
+            "deadline": g.deadline,
+        }
+        for g in goals.goals
+    ]
+    return pl.DataFrame(rows, schema=schema)
+
+
+@multi_asset(
+    name="configuration_snapshot",
+    specs=[
+        AssetSpec(
+            AssetKey(["raw", BRANDS_TABLE]),
+            group_name="configuration",
+            description="brands.yaml in the warehouse: every brand (own and competitors), its accounts, keywords "
+            "and hashtags. Replaced whole on every run.",
+            kinds={"duckdb", "yaml"},
+            skippable=True,
+        ),
+        AssetSpec(
+            AssetKey(["raw", GOALS_TABLE]),
+            group_name="configuration",
+            description="goals.yaml in the warehouse: the SMART goals tracked by marts.fct_goal_progress.",
+            kinds={"duckdb", "yaml"},
+            skippable=True,
+        ),
+    ],
+    partitions_def=daily_partitions(),
+    backfill_policy=SINGLE_RUN_BACKFILL,
+    can_subset=True,
+    pool=WRITER_POOL,
+)
+def configuration_snapshot(
+    context: AssetExecutionContext, warehouse: WarehouseResource, platform_api: PlatformApiResource
+) -> Iterator[MaterializeResult]:
+    """Validate the YAML configuration and copy it into raw tables."""
+    brands = platform_api.brands()
+    goals = load_goals(platform_api.config_path("goals.yaml"))
+    frames = {BRANDS_TABLE: brands_frame(brands), GOALS_TABLE: goals_frame(goals, brands.own_brand.name)}
+    with warehouse.connect() as conn:
+        for table, frame in frames.items():
+            if AssetKey(["raw", table]) not in context.selected_asset_keys:
+                continue
+            rows = replace_table(conn, table, frame, source="config", run_id=context.run_id)
+            context.log.info(f"raw.{table}: {rows} row(s) from the configuration")
+            yield MaterializeResult(asset_key=AssetKey(["raw", table]), metadata={"rows_loaded": rows})

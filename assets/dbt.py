@@ -1,0 +1,84 @@
+"""The dbt models as Dagster assets (dagster-dbt), one lineage graph with the Python ingest assets."""
+
+import json
+import os
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+
+from assets.ingest import WRITER_POOL
+from pipelines.partitions import SINGLE_RUN_BACKFILL, DateWindow, daily_partitions, run_window
+from pipelines.resources import WarehouseResource
+from pipelines.settings import ENV_WAREHOUSE, dbt_project_dir
+from pipelines.warehouse import contract_tables, ensure_tables
+
+DBT_LAYERS = ("staging", "intermediate", "marts")
+
+
+@cache
+def dbt_project() -> DbtProject:
+    """The one DbtProject. Its manifest is prepared by `make` (dbt parse), never at import in production."""
+    project = DbtProject(project_dir=dbt_project_dir(), profiles_dir=dbt_project_dir())
+    project.prepare_if_dev()
+    return project
+
+
+def dbt_vars_for_window(window: DateWindow, timezone: str) -> dict[str, str]:
+    """The dbt `--vars` of a partition window: incremental models rebuild exactly these days."""
+    return {"min_date": window.start.isoformat(), "max_date": window.end.isoformat(), "timezone": timezone}
+
+
+class SocialPulseDbtTranslator(DagsterDbtTranslator):
+    """Short stable keys `<layer>/<model>`, groups from the folder, sources mapped onto the raw ingest assets."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return AssetKey(["raw", dbt_resource_props["name"]])
+        return AssetKey([_layer(dbt_resource_props), dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return None
+        return _layer(dbt_resource_props)
+
+
+def _layer(props: Mapping[str, Any]) -> str:
+    fqn = props.get("fqn") or []
+    for part in fqn:
+        if part in DBT_LAYERS:
+            return part
+    return props.get("schema") or "marts"
+
+
+TRANSLATOR = SocialPulseDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+def build_dbt_assets():
+    project = dbt_project()
+    settings_timezone = daily_partitions().timezone
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        dagster_dbt_translator=TRANSLATOR,
+        partitions_def=daily_partitions(),
+        backfill_policy=SINGLE_RUN_BACKFILL,
+        pool=WRITER_POOL,
+        name="socialpulse_dbt",
+    )
+    def socialpulse_dbt(
+        context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    ) -> Iterator[Any]:
+        """dbt build (models and tests) for the run's partition window."""
+        window = run_window(context)
+        os.environ[ENV_WAREHOUSE] = warehouse.path  # the dbt profile reads the warehouse path from here
+        with warehouse.connect() as conn:  # every dbt source resolves, even for a platform that was skipped
+            ensure_tables(conn, contract_tables())
+        dbt_vars = dbt_vars_for_window(window, settings_timezone)
+        context.log.info(f"dbt build for {window} with vars {dbt_vars}")
+        yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+
+    return socialpulse_dbt

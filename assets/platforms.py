@@ -1,0 +1,101 @@
+"""Ingest assets of the own brand's accounts: one multi-asset per platform, generated from the catalog."""
+
+import logging
+
+from assets.ingest import Batch, SourceDescription, build_ingest_asset
+from pipelines.config.models import Account, Settings
+from pipelines.http import CallStats
+from pipelines.partitions import DateWindow
+from pipelines.platforms.base import PlatformClient
+from pipelines.platforms.catalog import available_platforms, client_class
+from pipelines.platforms.streams import OWN_STREAMS
+from pipelines.resources import PlatformApiResource
+
+logger = logging.getLogger("socialpulse.assets")
+
+
+class PlatformIngestion:
+    """Reads every selected stream of one platform for the own brand's accounts over a run window.
+
+    Account metrics re-read `account_lookback_days` (late finalization); posts published in the last
+    `post_lookback_days` are re-read so their lifetime metrics stay current; snapshot streams are stamped with
+    the window's last day.
+    """
+
+    def __init__(self, client: PlatformClient, accounts: list[Account], settings: Settings) -> None:
+        self.client, self.accounts, self.settings = client, accounts, settings
+        self.context = client.context
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.client.warnings
+
+    @property
+    def stats(self) -> CallStats:
+        return self.client.stats
+
+    def close(self) -> None:
+        self.client.close()
+
+    def read_window(self, window: DateWindow, tables: set[str]) -> dict[str, Batch]:
+        platform = self.client.spec.name
+        account_window = window.widened(self.settings.account_lookback_days)
+        post_window = window.widened(self.settings.post_lookback_days)
+        readers = {
+            "account_daily": (account_window, lambda a: self.client.account_daily(a, *_bounds(account_window))),
+            "post_snapshots": (
+                DateWindow(window.end, window.end),
+                lambda a: self.client.post_snapshots(a, post_window.start, post_window.end, window.end),
+            ),
+            "audience_demographics": (
+                DateWindow(window.end, window.end),
+                lambda a: self.client.audience_demographics(a, window.end),
+            ),
+            "follower_online_hours": (window, lambda a: self.client.follower_online_hours(a, *_bounds(window))),
+        }
+        batches: dict[str, Batch] = {}
+        for stream in self.client.spec.streams:
+            table = f"{platform}__{stream}"
+            if table not in tables:
+                continue
+            replaced, read = readers[stream]
+            rows = []
+            for account in self.accounts:
+                rows.extend(read(account))
+            self.client.log.info(f"{platform}: {stream}: {len(rows)} row(s) from {len(self.accounts)} account(s)")
+            batches[table] = Batch(rows=rows, window=replaced)
+        return batches
+
+
+def _bounds(window: DateWindow):
+    return window.start, window.end
+
+
+def platform_source(platform: str) -> SourceDescription:
+    cls = client_class(platform)
+    spec = cls.spec
+
+    def open_source(api: PlatformApiResource, log: logging.Logger) -> PlatformIngestion | None:
+        missing = api.missing_credentials(spec.credentials)
+        if missing:
+            log.warning(f"{platform}: no token in {', '.join(missing)}; platform skipped (production mode)")
+            return None
+        accounts = [account for _, account in api.brands().accounts_on(platform, own_only=True)]
+        if not accounts:
+            log.warning(f"{platform}: the own brand has no {platform} account in brands.yaml; nothing to read")
+        return PlatformIngestion(api.platform_client(platform, log=log), accounts, api.settings())
+
+    return SourceDescription(
+        name=platform,
+        group=platform,
+        title=f"{spec.title} insights of the own brand",
+        tables={f"{platform}__{stream}": OWN_STREAMS[stream] for stream in spec.streams},
+        source_label=f"api:{platform}",
+        open=open_source,
+        kinds=frozenset({platform if platform != "x" else "twitter"}),
+    )
+
+
+def build_platform_assets() -> list:
+    """One ingest multi-asset per platform whose client is available."""
+    return [build_ingest_asset(platform_source(p)) for p in available_platforms()]

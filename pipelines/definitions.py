@@ -1,0 +1,118 @@
+"""The one entry point: every asset, check, job, schedule, sensor and resource of socialpulse."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from dagster import (
+    AssetSelection,
+    Definitions,
+    EnvVar,
+    build_schedule_from_partitioned_job,
+    define_asset_job,
+    in_process_executor,
+    map_asset_specs,
+)
+from dagster_dbt import DbtCliResource
+
+from assets.configuration import configuration_snapshot
+from assets.dbt import build_dbt_assets, dbt_project
+from assets.platforms import build_platform_assets
+from assets.publish import published_warehouse
+from pipelines.partitions import daily_partitions
+from pipelines.platforms.base import Credential
+from pipelines.platforms.catalog import available_platforms, platform_spec
+from pipelines.resources import PlatformApiResource, WarehouseResource
+from pipelines.settings import ENV_SIMULATOR_URL, mode, warehouse_path
+
+OWNERS = ["team:data-engineering"]
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the project's venv), so PATH does not matter."""
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def _all_credentials() -> list[Credential]:
+    creds: dict[str, Credential] = {}
+    for platform in available_platforms():
+        for credential in platform_spec(platform).credentials:
+            creds[credential.env_var] = credential
+    for source in _market_sources():
+        for credential in source.credentials:
+            creds[credential.env_var] = credential
+    return list(creds.values())
+
+
+def _market_sources() -> list:
+    try:
+        from pipelines.market.catalog import MARKET_SOURCES
+    except ModuleNotFoundError:
+        return []
+    return list(MARKET_SOURCES)
+
+
+def platform_api_resource() -> PlatformApiResource:
+    """Tokens as EnvVar (resolved at run time, never stored in the run config shown by the UI)."""
+    secrets = {c.env_var.lower(): EnvVar(c.env_var) for c in _all_credentials() if os.environ.get(c.env_var)}
+    simulator_url = os.environ.get(ENV_SIMULATOR_URL)
+    return PlatformApiResource(mode=mode(), simulator_url=simulator_url, **secrets)
+
+
+def _build_assets() -> list:
+    from assets.market import build_market_assets
+
+    return [
+        configuration_snapshot,
+        *build_platform_assets(),
+        *build_market_assets(),
+        build_dbt_assets(),
+        published_warehouse,
+    ]
+
+
+def _with_owners(assets: list) -> list:
+    """Global policies, applied once: owners on every asset."""
+    return list(map_asset_specs(lambda spec: spec.replace_attributes(owners=OWNERS), assets))
+
+
+def _build_definitions() -> Definitions:
+    from sensors.wiring import build_sensor_definitions
+
+    assets = _with_owners(_build_assets())
+    partitions = daily_partitions()
+    nightly_job = define_asset_job(
+        "nightly_job",
+        selection=AssetSelection.all(),
+        partitions_def=partitions,
+        description="Everything, for one day: ingest all platforms and sources, build and test the marts, "
+        "publish the BI copy. Backfills of a range run as one run per asset.",
+    )
+    nightly_schedule = build_schedule_from_partitioned_job(
+        nightly_job,
+        hour_of_day=2,
+        minute_of_hour=30,
+        name="nightly_schedule",
+        description="Every night at 02:30 (partition timezone): loads yesterday's partition and rebuilds the marts.",
+    )
+    sensor_defs = build_sensor_definitions()
+    return Definitions(
+        assets=assets,
+        asset_checks=sensor_defs.asset_checks,
+        jobs=[nightly_job, *sensor_defs.jobs],
+        schedules=[nightly_schedule],
+        sensors=sensor_defs.sensors,
+        resources={
+            "warehouse": WarehouseResource(path=str(warehouse_path())),
+            "platform_api": platform_api_resource(),
+            "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable()),
+            **sensor_defs.resources,
+        },
+        executor=in_process_executor,
+    )
+
+
+defs = _build_definitions()
