@@ -122,8 +122,7 @@ def _check(rule: AlertRule, series: _Series, day: date) -> _Finding | _Skip | No
     elif comparison.type == "trailing_baseline":
         history: list[float] = []
         for offset in range(comparison.window):
-            past = series.window(day - timedelta(days=comparison.current + offset), comparison.current,
-                                 rule.aggregate)
+            past = series.window(day - timedelta(days=comparison.current + offset), comparison.current, rule.aggregate)
             if past is not None and _enough_sample(rule, past[1]):
                 history.append(past[0])
         if len(history) < comparison.min_history:
@@ -148,9 +147,7 @@ def _check(rule: AlertRule, series: _Series, day: date) -> _Finding | _Skip | No
     return _Finding(value, baseline, change_pct, deviations, sample)
 
 
-def _fires(
-    rule: AlertRule, series: _Series, day: date, memo: dict[date, _Finding | _Skip | None]
-) -> _Finding | None:
+def _fires(rule: AlertRule, series: _Series, day: date, memo: dict[date, _Finding | _Skip | None]) -> _Finding | None:
     def raw(d: date) -> _Finding | _Skip | None:
         if d not in memo:
             memo[d] = _check(rule, series, d)
@@ -203,9 +200,7 @@ def _select_series(frame: pl.DataFrame, rule: AlertRule) -> pl.DataFrame:
     return rows
 
 
-def evaluate_rules(
-    frame: pl.DataFrame, rules: Sequence[AlertRule], dates: Iterable[date] | None = None
-) -> list[Alert]:
+def evaluate_rules(frame: pl.DataFrame, rules: Sequence[AlertRule], dates: Iterable[date] | None = None) -> list[Alert]:
     """Every firing of `rules` on `dates` (default: every date in `frame`), ordered by date, rule, series.
 
     `frame` holds rows of `marts.fct_kpi_daily` (at least the columns of `KPI_COLUMNS`) including the history
@@ -267,7 +262,8 @@ def _alert(rule: AlertRule, brand: str, platform: str, day: date, finding: _Find
             f"{value_text} vs {format_value(rule.kpi, finding.baseline)} ({describe_baseline(rule)})"
         )
         if finding.deviations is not None:
-            message += f", {abs(finding.deviations):.1f} robust deviations {'below' if finding.deviations < 0 else 'above'}"
+            side = "below" if finding.deviations < 0 else "above"
+            message += f", {abs(finding.deviations):.1f} robust deviations {side}"
     else:
         message = (
             f"{label} for {brand} on {where} is {value_text} on {day.isoformat()}, "

@@ -87,9 +87,7 @@ def default_rules_path() -> Path:
 def _unknown(kind: str, value: str, allowed: tuple[str, ...] | list[str]) -> PydanticCustomError:
     close = difflib.get_close_matches(value, list(allowed), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
-    return PydanticCustomError(
-        "unknown_name", f"unknown {kind}{hint}", {"expected": "one of " + ", ".join(allowed)}
-    )
+    return PydanticCustomError("unknown_name", f"unknown {kind}{hint}", {"expected": "one of " + ", ".join(allowed)})
 
 
 class _Model(BaseModel):
@@ -244,9 +242,7 @@ class AlertRule(_Model):
     @classmethod
     def _channels(cls, value: list[str]) -> list[str]:
         if not value:
-            raise PydanticCustomError(
-                "empty", "a rule needs at least one channel", {"expected": "e.g. [log]"}
-            )
+            raise PydanticCustomError("empty", "a rule needs at least one channel", {"expected": "e.g. [log]"})
         return value
 
     @model_validator(mode="after")
@@ -261,8 +257,7 @@ class AlertRule(_Model):
         if self.threshold.robust_deviations is not None and kind != "trailing_baseline":
             raise PydanticCustomError(
                 "needs_spread",
-                f"robust_deviations needs a spread, which only comparison.type trailing_baseline has "
-                f"(got {kind})",
+                f"robust_deviations needs a spread, which only comparison.type trailing_baseline has (got {kind})",
                 {"expected": "comparison.type: trailing_baseline, or change_pct instead"},
             )
         return self
@@ -387,7 +382,9 @@ def parse_alert_rules(data: Any, *, source: str = "kpi_alerts.yaml") -> AlertCon
     for key in defaults:
         if key not in _RULE_DEFAULT_KEYS:
             raise ConfigError(
-                source, f"defaults.{key}", "not a key that can be defaulted",
+                source,
+                f"defaults.{key}",
+                "not a key that can be defaulted",
                 expected="one of " + ", ".join(sorted(_RULE_DEFAULT_KEYS)),
             )
     rules = data.get("rules")
@@ -474,7 +471,9 @@ def _check_references(config: AlertConfig, source: str) -> None:
             env = getattr(channel, field, None)
             if env is not None and not _ENV_NAME.match(env):
                 raise ConfigError(
-                    source, f"channels.{name}.{field}", "must name an environment variable, not hold a secret",
+                    source,
+                    f"channels.{name}.{field}",
+                    "must name an environment variable, not hold a secret",
                     value=env if len(env) < 40 and "/" not in env else "<redacted>",
                     expected="an UPPER_CASE variable name such as SOCIALPULSE_SLACK_WEBHOOK_URL",
                 )
@@ -482,20 +481,31 @@ def _check_references(config: AlertConfig, source: str) -> None:
     for index, rule in enumerate(config.rules):
         key = f"rules[{index}] ({rule.name})"
         if rule.name in seen:
-            raise ConfigError(source, f"{key}.name", "duplicate rule name", value=rule.name,
-                              expected="each rule name once (alerts are keyed by it)")
+            raise ConfigError(
+                source,
+                f"{key}.name",
+                "duplicate rule name",
+                value=rule.name,
+                expected="each rule name once (alerts are keyed by it)",
+            )
         seen.add(rule.name)
         for position, channel in enumerate(rule.channels):
             if channel not in config.channels:
                 raise ConfigError(
-                    source, f"{key}.channels[{position}]", _unknown_channel(channel, known), value=channel,
+                    source,
+                    f"{key}.channels[{position}]",
+                    _unknown_channel(channel, known),
+                    value=channel,
                     expected="one of the channels defined under channels: " + ", ".join(known),
                 )
     for section in ("freshness", "run_failure"):
         for position, channel in enumerate(getattr(config, section).channels):
             if channel not in config.channels:
                 raise ConfigError(
-                    source, f"{section}.channels[{position}]", _unknown_channel(channel, known), value=channel,
+                    source,
+                    f"{section}.channels[{position}]",
+                    _unknown_channel(channel, known),
+                    value=channel,
                     expected="one of the channels defined under channels: " + ", ".join(known),
                 )
 

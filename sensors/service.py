@@ -1,0 +1,230 @@
+"""Evaluate the rules over new dates and deliver what is due: the one code path of the sensor and `make run`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import duckdb
+import polars as pl
+
+from sensors import alert_store
+from sensors.channels import Channel, DeliveryError, Notification
+from sensors.evaluation import KPI_COLUMNS, Alert, evaluate_rules, format_value
+from sensors.rules import KPI_LABELS, AlertConfig
+
+logger = logging.getLogger("socialpulse.alerts")
+
+KPI_ASSET_PATH = ("marts", "fct_kpi_daily")
+
+
+@dataclass
+class DeliveryReport:
+    delivered: int = 0
+    failed: int = 0  # failed this tick, will be retried
+    gave_up: int = 0  # failed this tick and reached max_attempts
+    skipped: int = 0  # channel not configured
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def attempted(self) -> int:
+        return self.delivered + self.failed + self.gave_up
+
+
+@dataclass
+class EvaluationResult:
+    dates_evaluated: list[date]
+    alerts_raised: list[Alert]  # new this time; an alert seen before is never raised again
+    alerts_found: int  # firings found, including ones already raised earlier
+    delivery: DeliveryReport
+    rules_evaluated: int = 0
+
+    @property
+    def evaluated_through(self) -> date | None:
+        return max(self.dates_evaluated) if self.dates_evaluated else None
+
+    def summary_lines(self) -> list[str]:
+        """For the `make run` summary: what was evaluated and every alert raised."""
+        if self.dates_evaluated:
+            span = f"{min(self.dates_evaluated)} .. {max(self.dates_evaluated)}"
+            head = (
+                f"KPI alerts: {self.rules_evaluated} rules over {len(self.dates_evaluated)} dates ({span}): "
+                f"{len(self.alerts_raised)} new alert(s)"
+            )
+        else:
+            head = "KPI alerts: no new dates to evaluate"
+        if self.alerts_found > len(self.alerts_raised):
+            head += f", {self.alerts_found - len(self.alerts_raised)} already raised before"
+        lines = [head]
+        for alert in self.alerts_raised:
+            change = f"{alert.change_pct:+.1f}%" if alert.change_pct is not None else "below floor"
+            baseline = format_value(alert.kpi, alert.baseline) if alert.baseline is not None else "-"
+            lines.append(
+                f"  {alert.kpi_date}  {alert.severity:<8} {alert.rule_name:<24} {alert.brand} / {alert.platform}: "
+                f"{format_value(alert.kpi, alert.value)} vs {baseline} ({change})"
+            )
+        report = self.delivery
+        if report.attempted or report.skipped:
+            lines.append(
+                f"  deliveries: {report.delivered} delivered, {report.failed} failed (will retry), "
+                f"{report.gave_up} failed for good, {report.skipped} skipped (channel not configured)"
+            )
+        return lines
+
+
+def read_kpi_frame(conn: duckdb.DuckDBPyConnection, kpis: Iterable[str], *, until: date | None = None) -> pl.DataFrame:
+    """Rows of `marts.fct_kpi_daily` for the rules' KPIs (all history up to `until`: baselines need it)."""
+    kpi_list = sorted(set(kpis))
+    columns = ", ".join(KPI_COLUMNS)
+    if not kpi_list:
+        return pl.DataFrame(schema={c: pl.Null for c in KPI_COLUMNS})
+    placeholders = ", ".join("?" for _ in kpi_list)
+    query = f"select {columns} from {alert_store.KPI_TABLE} where kpi in ({placeholders})"
+    params: list[object] = list(kpi_list)
+    if until is not None:
+        query += " and metric_date <= ?"
+        params.append(until)
+    return conn.sql(query, params=params).pl()
+
+
+def asset_link(config: AlertConfig, path: Iterable[str] = KPI_ASSET_PATH) -> str:
+    return f"{config.ui_url}/assets/{'/'.join(path)}"
+
+
+def alert_notification(row: alert_store.DueDelivery | Alert, config: AlertConfig) -> Notification:
+    """The message for one stored alert (rebuilt from the table on every retry)."""
+    label = KPI_LABELS.get(row.kpi, row.kpi)
+    where = "all platforms" if row.platform == "all" else row.platform
+    if row.change_pct is not None:
+        movement = f"{'down' if row.change_pct < 0 else 'up'} {abs(row.change_pct):.1f}%"
+    else:
+        movement = "below its floor"
+    title = f"{label} {movement}: {row.brand} on {where}, {row.kpi_date.isoformat()}"
+    fields = {
+        "Value": format_value(row.kpi, row.value),
+        "Baseline": format_value(row.kpi, row.baseline),
+        "Change": f"{row.change_pct:+.1f}%" if row.change_pct is not None else "n/a",
+    }
+    if row.robust_deviations is not None:
+        fields["Robust deviations"] = f"{row.robust_deviations:+.1f}"
+    if row.sample_size is not None:
+        fields["Sample"] = str(row.sample_size)
+    fields.update({"Rule": row.rule_name, "Severity": row.severity, "Date": row.kpi_date.isoformat()})
+    return Notification(
+        key=row.alert_id,
+        kind="kpi_alert",
+        title=title,
+        text=row.message,
+        severity=row.severity,
+        link=asset_link(config),
+        link_label="Open marts/fct_kpi_daily in Dagster",
+        fields=fields,
+        data={
+            "alert_id": row.alert_id,
+            "rule_name": row.rule_name,
+            "kpi": row.kpi,
+            "brand": row.brand,
+            "platform": row.platform,
+            "kpi_date": row.kpi_date.isoformat(),
+            "value": row.value,
+            "baseline": row.baseline,
+            "change_pct": row.change_pct,
+            "robust_deviations": row.robust_deviations,
+            "sample_size": row.sample_size,
+            "severity": row.severity,
+        },
+    )
+
+
+def deliver_due(
+    conn: duckdb.DuckDBPyConnection,
+    config: AlertConfig,
+    channels: Mapping[str, Channel],
+    *,
+    now: datetime | None = None,
+    log: logging.Logger | None = None,
+) -> DeliveryReport:
+    """Attempt every delivery that is pending or due for a retry; record each outcome at once.
+
+    A failure is retried on later calls with exponential backoff until `delivery.max_attempts`, then it stays
+    `failed`. Each outcome is committed right after the attempt, so a crash never re-sends a delivered alert
+    that was recorded, and never loses one that was not.
+    """
+    log = log or logger
+    moment = now or datetime.now(UTC)
+    policy = config.delivery
+    report = DeliveryReport()
+    for due in alert_store.due_deliveries(conn, now=moment, max_attempts=policy.max_attempts):
+        channel = channels.get(due.channel)
+        reason = (
+            channel.not_configured_reason()
+            if channel is not None
+            else f"channel {due.channel!r} is no longer defined in kpi_alerts.yaml"
+        )
+        if channel is None or reason:
+            alert_store.mark_skipped(conn, due.alert_id, due.channel, reason=reason or "not configured")
+            report.skipped += 1
+            continue
+        try:
+            channel.send(alert_notification(due, config))
+        except DeliveryError as exc:
+            attempts = due.attempts + 1
+            if attempts >= policy.max_attempts:
+                retry_at = None
+                report.gave_up += 1
+                error = f"{exc} (gave up after {attempts} attempts)"
+            else:
+                retry_at = moment + timedelta(seconds=policy.delay_after(attempts))
+                report.failed += 1
+                error = str(exc)
+            alert_store.mark_failed(conn, due.alert_id, due.channel, now=moment, error=error, next_attempt_at=retry_at)
+            report.errors.append(f"{due.channel}: {error}")
+            log.warning("alert %s via %s failed (attempt %d): %s", due.alert_id, due.channel, attempts, error)
+            continue
+        alert_store.mark_delivered(conn, due.alert_id, due.channel, now=moment)
+        report.delivered += 1
+    return report
+
+
+def evaluate_and_deliver(
+    conn: duckdb.DuckDBPyConnection,
+    config: AlertConfig,
+    channels: Mapping[str, Channel],
+    dates: Iterable[date] | None = None,
+    *,
+    log: logging.Logger | None = None,
+    now: datetime | None = None,
+) -> EvaluationResult:
+    """Evaluate every active rule on `dates` (None: every mart date not evaluated yet), store the new alerts
+    in `alerts.kpi_alerts` and deliver everything due (new alerts and retries).
+
+    `conn` must be writable. Running it again over the same dates raises nothing new: alert ids are
+    deterministic and inserted at most once.
+    """
+    log = log or logger
+    moment = now or datetime.now(UTC)
+    alert_store.ensure_schema(conn)
+    if dates is None:
+        todo = alert_store.dates_to_evaluate(conn, settle_days=config.evaluation.settle_days)
+    else:
+        todo = sorted(set(dates))
+    rules = config.active_rules
+    alerts: list[Alert] = []
+    if todo and rules and alert_store.table_exists(conn, alert_store.KPI_TABLE):
+        frame = read_kpi_frame(conn, (rule.kpi for rule in rules), until=max(todo))
+        alerts = evaluate_rules(frame, rules, todo)
+    elif todo and not alert_store.table_exists(conn, alert_store.KPI_TABLE):
+        todo = []
+    new = alert_store.insert_alerts(conn, alerts, now=moment, evaluated=todo)
+    for alert in new:
+        log.info("new KPI alert %s: %s", alert.alert_id, alert.message)
+    report = deliver_due(conn, config, channels, now=moment, log=log)
+    return EvaluationResult(
+        dates_evaluated=todo,
+        alerts_raised=new,
+        alerts_found=len(alerts),
+        delivery=report,
+        rules_evaluated=len(rules),
+    )
