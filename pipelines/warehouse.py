@@ -111,20 +111,38 @@ def conform(
 
 
 def _frame_from_rows(rows: list[dict[str, Any]], spec: StreamSpec, table: str) -> pl.DataFrame:
+    """Build a typed frame column by column, so that a bad value is reported with its column and row."""
     if not rows:
         return pl.DataFrame(schema=spec.columns)
     names: dict[str, None] = {}
     for row in rows:
         names.update(dict.fromkeys(row))
-    schema = {
-        n: spec.columns.get(n, pl.Utf8 if not isinstance(rows[0].get(n), list) else pl.List(pl.Utf8)) for n in names
-    }
-    try:
-        return pl.DataFrame(rows, schema=schema, strict=False, infer_schema_length=None)
-    except (pl.exceptions.PolarsError, TypeError, ValueError) as exc:
-        raise InputDataError(
-            f"{table}: rows do not fit the contract columns ({exc}). Check the client's mapping."
-        ) from None
+    columns = []
+    for name in names:
+        values = [row.get(name) for row in rows]
+        dtype = spec.columns.get(name)
+        if dtype is None:  # a column the contract does not know: keep it with an inferred type
+            columns.append(pl.Series(name, values, strict=False))
+            continue
+        series = pl.Series(name, values, dtype=dtype, strict=False)
+        if _lost_values(values, series):  # numbers sent as strings ("1530"): parse them
+            as_text = pl.Series(name, [None if v is None else str(v) for v in values], dtype=pl.Utf8)
+            series = as_text.cast(dtype, strict=False)
+        lost = _lost_values(values, series)
+        if lost:
+            index, value = lost[0]
+            raise InputDataError(
+                f"{table}: column '{name}' should be {dtype} but row {index + 1} has {value!r} "
+                f"({len(lost)} such value(s)); fix the source or the client's mapping"
+            )
+        columns.append(series)
+    return pl.DataFrame(columns)
+
+
+def _lost_values(values: list[Any], series: pl.Series) -> list[tuple[int, Any]]:
+    return [
+        (i, v) for i, (v, s) in enumerate(zip(values, series.to_list(), strict=True)) if v is not None and s is None
+    ]
 
 
 def _cast(frame: pl.DataFrame, name: str, dtype: pl.DataType, table: str) -> pl.Expr:

@@ -9,8 +9,10 @@ from pipelines.http.errors import (
     RepeatedCursorError,
 )
 from pipelines.http.pagination import CursorGuard
-from pipelines.http.redaction import Redactor
+from pipelines.http.redaction import Redactor, install_log_redaction
 from pipelines.http.session import ApiSession, CallStats, ErrorVerdict
+
+install_log_redaction()
 
 __all__ = [
     "ApiAuthError",

@@ -35,3 +35,28 @@ class Redactor:
             out = out.replace(secret, MASK)
         out = _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}={MASK}", out)
         return _BEARER.sub(lambda m: f"{m.group(1)} {MASK}", out)
+
+
+class RedactingFilter:
+    """A logging filter that masks secret-bearing query parameters and bearer tokens in every record.
+
+    urllib3 logs each request line at DEBUG with its full URL; Meta and YouTube put tokens in the URL.
+    """
+
+    def __init__(self, redactor: Redactor | None = None) -> None:
+        self.redactor = redactor or Redactor()
+
+    def filter(self, record) -> bool:
+        record.msg = self.redactor(record.getMessage())
+        record.args = ()
+        return True
+
+
+def install_log_redaction(logger_names: Iterable[str] = ("urllib3", "urllib3.connectionpool", "requests")) -> None:
+    """Attach the filter to the HTTP libraries' loggers once (idempotent)."""
+    import logging
+
+    for name in logger_names:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter())

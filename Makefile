@@ -1,0 +1,66 @@
+# socialpulse: `make run` builds the whole warehouse on the offline simulator; `make test` runs the tests.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# No telemetry, no state outside the repository.
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+export DO_NOT_TRACK := 1
+export SOCIALPULSE_WAREHOUSE ?= $(CURDIR)/warehouse/socialpulse.duckdb
+
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o \( -name '*.sql' -o -name '*.yml' -o -name '*.md' \) -print 2>/dev/null)
+
+.PHONY: help install run test ui simulator alerts publish bench lint format clean manifest
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "socialpulse needs Python 3.11 or newer (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install socialpulse with the tested versions (constraints.txt)
+
+$(MANIFEST): $(STAMP) $(DBT_SOURCES)
+	$(BIN)/dbt parse --project-dir dbt_project --profiles-dir dbt_project --quiet
+	@touch $(MANIFEST)
+
+manifest: $(MANIFEST) ## Prepare the dbt manifest (dbt parse)
+
+run: $(MANIFEST) ## Install, start the simulator, load the default date range, build the marts, evaluate alerts
+	$(BIN)/socialpulse run
+
+test: $(MANIFEST) ## Run the test suite
+	$(BIN)/python -m pytest
+
+ui: $(MANIFEST) ## Open the Dagster UI on http://127.0.0.1:3000 (with the simulator)
+	$(BIN)/socialpulse ui
+
+simulator: $(STAMP) ## Run the platform simulator in the foreground (see --help)
+	$(BIN)/python -m pipelines.simulator --port 8765
+
+alerts: $(MANIFEST) ## Evaluate the KPI alert rules over the dates not yet evaluated
+	$(BIN)/socialpulse alerts
+
+publish: $(STAMP) ## Publish the read-only copy BI tools open
+	$(BIN)/socialpulse publish
+
+bench: $(STAMP) ## Benchmarks (ratios against a baseline measured in the same run)
+	$(BIN)/python -m bench
+
+lint: $(STAMP) ## ruff check and format check
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: $(STAMP) ## ruff format
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+clean: ## Remove the warehouse, Dagster run history and dbt artifacts (keeps .venv)
+	rm -rf warehouse dbt_project/target dbt_project/logs
+	find .dagster_home -mindepth 1 ! -name dagster.yaml -exec rm -rf {} +

@@ -1,0 +1,183 @@
+"""The shared loader: idempotent, transactional per partition window, schema evolution, clear errors."""
+
+import datetime as dt
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines.errors import InputDataError
+from pipelines.platforms.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
+from pipelines.warehouse import ensure_tables, load_partitions
+
+D1, D2, D3 = dt.date(2026, 5, 1), dt.date(2026, 5, 2), dt.date(2026, 5, 3)
+
+
+def account_rows(days, followers=100):
+    return [
+        {
+            "account_id": "a1",
+            "metric_date": d,
+            "followers": followers + i,
+            "followers_gained": 2,
+            "followers_lost": 1,
+            "views": 1000,
+            "reach": 500,
+            "engagements": 50,
+            "profile_visits": None,
+            "website_clicks": None,
+        }
+        for i, d in enumerate(days)
+    ]
+
+
+def table_contents(conn, table):
+    return conn.execute(f"select * exclude (_loaded_at, _run_id) from raw.{table} order by all").fetchall()
+
+
+def load(conn, rows, window, source="api:facebook", run_id="run-1", table="facebook__account_daily"):
+    return load_partitions(conn, table, rows, ACCOUNT_DAILY, window=window, source=source, run_id=run_id)
+
+
+def test_reloading_a_window_gives_the_same_table(tmp_path):
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    load(conn, account_rows([D1, D2, D3]), (D1, D3))
+    first = table_contents(conn, "facebook__account_daily")
+    result = load(conn, account_rows([D1, D2, D3]), (D1, D3), run_id="run-2")
+    assert table_contents(conn, "facebook__account_daily") == first
+    assert result.deleted == 3 and result.rows == 3
+
+
+def test_a_window_replaces_only_its_own_days_and_source(tmp_path):
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    load(conn, account_rows([D1, D2, D3]), (D1, D3))
+    load(conn, account_rows([D2], followers=999), (D2, D2), source="file:export.csv")
+    load(conn, account_rows([D2], followers=555), (D2, D2))
+    rows = conn.execute(
+        "select metric_date, followers, _source from raw.facebook__account_daily order by 1, 3"
+    ).fetchall()
+    assert rows == [
+        (D1, 100, "api:facebook"),
+        (D2, 555, "api:facebook"),
+        (D2, 999, "file:export.csv"),
+        (D3, 102, "api:facebook"),
+    ]
+
+
+def test_lineage_columns_are_filled(tmp_path):
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    load(conn, account_rows([D1]), (D1, D1), run_id="abc")
+    row = conn.execute(
+        "select _source, _partition_date, _run_id, _loaded_at is not null from raw.facebook__account_daily"
+    ).fetchone()
+    assert row == ("api:facebook", D1, "abc", True)
+
+
+def test_a_new_api_column_is_kept_and_a_missing_one_becomes_null(tmp_path):
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    rows = account_rows([D1])
+    rows[0]["brand_new_metric"] = 7
+    del rows[0]["reach"]
+    result = load(conn, rows, (D1, D1))
+    assert result.added_columns == ["brand_new_metric"]
+    assert any("reach" in w and "NULL" in w for w in result.warnings)
+    assert any("brand_new_metric" in w for w in result.warnings)
+    assert conn.execute("select reach, brand_new_metric from raw.facebook__account_daily").fetchone() == (None, 7)
+
+
+def test_rows_outside_the_window_are_an_error_not_dropped(tmp_path):
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    with pytest.raises(InputDataError, match=r"2026-05-03.*outside the window 2026-05-01..2026-05-02"):
+        load(conn, account_rows([D1, D3]), (D1, D2))
+    ensure_tables(conn, {"facebook__account_daily": ACCOUNT_DAILY})
+    assert conn.execute("select count(*) from raw.facebook__account_daily").fetchone() == (0,)
+
+
+def test_a_value_of_the_wrong_type_names_the_column(tmp_path):
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    rows = account_rows([D1])
+    rows[0]["followers"] = "lots"
+    with pytest.raises(InputDataError, match=r"followers.*lots"):
+        load(conn, rows, (D1, D1))
+
+
+def test_failure_before_commit_leaves_the_previous_state(tmp_path):
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    load(conn, account_rows([D1, D2]), (D1, D2))
+    before = table_contents(conn, "facebook__account_daily")
+
+    def explode():
+        raise RuntimeError("disk on fire")
+
+    with pytest.raises(RuntimeError):
+        load_partitions(
+            conn,
+            "facebook__account_daily",
+            account_rows([D1, D2], followers=1),
+            ACCOUNT_DAILY,
+            window=(D1, D2),
+            source="api:facebook",
+            run_id="r",
+            before_commit=explode,
+        )
+    assert table_contents(conn, "facebook__account_daily") == before
+
+
+def test_a_killed_process_mid_load_leaves_the_previous_state(tmp_path):
+    """A subprocess deletes and inserts a window, then is SIGKILLed before COMMIT."""
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        load(conn, account_rows([D1, D2]), (D1, D2))
+        before = table_contents(conn, "facebook__account_daily")
+    script = textwrap.dedent(f"""
+        import datetime as dt, os, signal, duckdb
+        from pipelines.platforms.streams import ACCOUNT_DAILY
+        from pipelines.warehouse import load_partitions
+        rows = [{{"account_id": "a1", "metric_date": dt.date(2026, 5, 1), "followers": 1}}]
+        conn = duckdb.connect({str(path)!r})
+        load_partitions(conn, "facebook__account_daily", rows, ACCOUNT_DAILY,
+                        window=(dt.date(2026, 5, 1), dt.date(2026, 5, 2)), source="api:facebook", run_id="x",
+                        before_commit=lambda: os.kill(os.getpid(), signal.SIGKILL))
+    """)
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert completed.returncode == -9, completed.stderr
+    with duckdb.connect(str(path)) as conn:
+        assert table_contents(conn, "facebook__account_daily") == before
+
+
+def test_snapshot_stream_lists_and_timestamps_round_trip(tmp_path):
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    published = dt.datetime(2026, 5, 1, 14, 0, tzinfo=dt.UTC)
+    rows = [
+        {
+            "account_id": "a1",
+            "post_id": "p1",
+            "published_at": published,
+            "post_url": "u",
+            "content_type": "video",
+            "caption": "hi #tag",
+            "views": 10,
+            "reach": None,
+            "reactions": 3,
+            "comments": 1,
+            "shares": 0,
+            "saves": None,
+            "clicks": None,
+            "video_views": 10,
+            "snapshot_date": D2,
+        }
+    ]
+    load_partitions(
+        conn,
+        "instagram__post_snapshots",
+        pl.DataFrame(rows),
+        POST_SNAPSHOTS,
+        window=(D2, D2),
+        source="api:instagram",
+        run_id="r",
+    )
+    stored = conn.execute("select published_at, reach, views from raw.instagram__post_snapshots").fetchone()
+    assert stored[0] == published and stored[1] is None and stored[2] == 10
