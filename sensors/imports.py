@@ -1,0 +1,133 @@
+"""The imports sensor: notices CSV files dropped into the imports folder and asks for one import run.
+
+The cursor is a small JSON object of the files seen in the folder ({name: {sha256, size, mtime_ns}}), pruned
+to the files still there, so a file is hashed again only when it changes. The run key is the sorted sha256s
+of the new files: the same content never starts two runs (Dagster drops a run request whose key it has
+already seen), and the job's ledger refuses content it has loaded before under any name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from dagster import (
+    DefaultSensorStatus,
+    JobDefinition,
+    RunRequest,
+    SensorDefinition,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    sensor,
+)
+
+from assets.imports import import_files_job, import_run_config
+from pipelines.settings import imports_dir
+
+# A file modified less than this many seconds ago may still be being copied; it waits for the next tick.
+DEFAULT_SETTLE_SECONDS = 10.0
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def pending_files(folder: Path) -> list[Path]:
+    """The `.csv` files directly in the folder (loaded/ and rejected/ are sub-folders, so never listed)."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv" and not p.name.startswith(".")
+    )
+
+
+def parse_cursor(cursor: str | None) -> dict[str, dict[str, Any]]:
+    if not cursor:
+        return {}
+    try:
+        data = json.loads(cursor)
+    except json.JSONDecodeError:
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    return files if isinstance(files, dict) else {}
+
+
+def evaluate_imports(
+    folder: Path, cursor: str | None, *, now: float | None = None, settle_seconds: float = DEFAULT_SETTLE_SECONDS
+) -> tuple[list[tuple[str, str]], dict[str, dict[str, Any]], list[str]]:
+    """(new files as (name, sha256), the next cursor's files, files still being written). Pure except for
+    reading the folder, so it is tested without Dagster."""
+    now = time.time() if now is None else now
+    seen = parse_cursor(cursor)
+    new: list[tuple[str, str]] = []
+    settling: list[str] = []
+    files: dict[str, dict[str, Any]] = {}
+    for path in pending_files(folder):
+        stat = path.stat()
+        previous = seen.get(path.name)
+        if previous and previous.get("size") == stat.st_size and previous.get("mtime_ns") == stat.st_mtime_ns:
+            files[path.name] = previous
+            continue
+        if now - stat.st_mtime < settle_seconds:
+            settling.append(path.name)
+            continue
+        sha = _sha256(path)
+        files[path.name] = {"sha256": sha, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        if not previous or previous.get("sha256") != sha:
+            new.append((path.name, sha))
+    return new, files, settling
+
+
+def build_import_files_sensor(
+    job: JobDefinition = import_files_job,
+    *,
+    folder: str | Path | None = None,
+    name: str = "import_files_sensor",
+    minimum_interval_seconds: int = 30,
+    settle_seconds: float = DEFAULT_SETTLE_SECONDS,
+    default_status: DefaultSensorStatus = DefaultSensorStatus.RUNNING,
+) -> SensorDefinition:
+    """A sensor on `folder` (default: the imports folder of the settings, read at each tick)."""
+
+    @sensor(
+        name=name,
+        job=job,
+        minimum_interval_seconds=minimum_interval_seconds,
+        default_status=default_status,
+        description="Starts import_files_job for CSV exports dropped into the imports folder "
+        "(ignores its loaded/ and rejected/ sub-folders).",
+    )
+    def _import_files_sensor(context: SensorEvaluationContext) -> SensorResult | SkipReason:
+        root = Path(folder).resolve() if folder is not None else imports_dir()
+        new, files, settling = evaluate_imports(root, context.cursor, settle_seconds=settle_seconds)
+        cursor = json.dumps({"files": files}, sort_keys=True)
+        if not new:
+            if settling:
+                reason = f"waiting for {', '.join(settling)} to finish writing"
+            elif files:
+                reason = f"no new files in {root} ({len(files)} already requested, waiting for their run)"
+            else:
+                reason = f"no new .csv files in {root}"
+            return SensorResult(skip_reason=SkipReason(reason), cursor=cursor)
+        names = [n for n, _ in new]
+        run_key = ",".join(sorted(sha for _, sha in new))
+        request = RunRequest(
+            run_key=run_key,
+            run_config=import_run_config(names, str(root)),
+            tags={"socialpulse/import_files": str(len(names))},
+        )
+        context.log.info(f"requesting an import of {len(names)} file(s): {', '.join(names)}")
+        return SensorResult(run_requests=[request], cursor=cursor)
+
+    return _import_files_sensor
+
+
+import_files_sensor = build_import_files_sensor()
