@@ -17,15 +17,17 @@ from __future__ import annotations
 import datetime as dt
 from abc import abstractmethod
 from collections.abc import Callable, Mapping
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from pipelines.config.models import BrandsConfig
+from pipelines.http import CallStats
 from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row
 from pipelines.platforms.streams import StreamSpec
 
 __all__ = ["ClientContext", "Credential", "MarketSource", "Row", "utc_day_start"]
 
 GROUPS = ("competitors", "mentions", "trends")
+ClientT = TypeVar("ClientT", bound=PlatformClient)
 
 
 def _identity(url: str) -> str:
@@ -61,12 +63,44 @@ class MarketSource(PlatformClient):
         super().__init__(context)
         self.brands = brands
         self.rewrite = rewrite or _identity
+        self._delegates: list[PlatformClient] = []
 
     @abstractmethod
     def read(self, start: dt.date, end: dt.date) -> dict[str, list[Row]]:
         """Rows of every table in `tables` for the window [start, end] (inclusive); empty lists allowed."""
 
     # --- helpers shared by the sources ------------------------------------------------------------------
+
+    def delegate(self, client_class: type[ClientT], **attributes: object) -> ClientT:
+        """A platform client on this source's context, to reuse its requests, error classification and pacing.
+
+        It shares this source's `warnings` list and its calls count in `stats`; `attributes` override instance
+        attributes (e.g. the permission hint named in a permission error).
+        """
+        client = client_class(self.context)
+        client.warnings = self.warnings
+        for key, value in attributes.items():
+            setattr(client, key, value)
+        self._delegates.append(client)
+        return client
+
+    @property
+    def stats(self) -> CallStats:
+        total = super().stats
+        for client in self._delegates:
+            part = client.stats
+            total.calls += part.calls
+            total.retries += part.retries
+            total.pages += part.pages
+            total.waited_seconds += part.waited_seconds
+            for key, value in part.by_endpoint.items():
+                total.by_endpoint[key] = total.by_endpoint.get(key, 0) + value
+        return total
+
+    def close(self) -> None:
+        super().close()
+        for client in self._delegates:
+            client.close()
 
     def empty_result(self) -> dict[str, list[Row]]:
         return {t.name: [] for t in self.tables}

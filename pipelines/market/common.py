@@ -1,0 +1,179 @@
+"""Small helpers shared by the market sources: day ranges, counts, hashtags, row builders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import requests
+
+from pipelines.config.models import Brand
+from pipelines.market.matching import MentionMatcher
+from pipelines.platforms.base import Row
+
+_HASHTAG = re.compile(r"(?<![\w&])[#＃](\w+)")
+
+
+def days(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def chunks(start: dt.date, end: dt.date, max_days: int) -> Iterator[tuple[dt.date, dt.date]]:
+    """[start, end] cut into consecutive windows of at most `max_days` days."""
+    first = start
+    while first <= end:
+        last = min(end, first + dt.timedelta(days=max_days - 1))
+        yield first, last
+        first = last + dt.timedelta(days=1)
+
+
+def batched(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def to_count(value: Any) -> int | None:
+    """An API count (int, or a string such as YouTube's "15400"); None when absent or not a whole number."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
+def sum_counts(*values: int | None) -> int | None:
+    """Sum of the counts the platform gave; None when it gave none of them."""
+    given = [v for v in values if v is not None]
+    return sum(given) if given else None
+
+
+def hashtags(*texts: str | None, given: Iterable[str] | None = None) -> list[str]:
+    """Lower-case hashtags without '#', in order of appearance, unique (API-provided tags first)."""
+    out: list[str] = []
+    for tag in list(given or []) + [m.group(1) for t in texts if t for m in _HASHTAG.finditer(t)]:
+        tag = str(tag).lstrip("#＃").strip().lower()
+        if tag and tag not in out:
+            out.append(tag)
+    return out
+
+
+def parse_time(value: Any) -> dt.datetime | None:
+    """ISO 8601 ('2026-05-01T10:00:00+0000', '...Z', '...000Z') or unix seconds -> aware UTC datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return dt.datetime.fromtimestamp(value, dt.UTC)
+    text = str(value).strip()
+    if text.isdigit():
+        return dt.datetime.fromtimestamp(int(text), dt.UTC)
+    text = text.replace("Z", "+00:00")
+    if re.search(r"[+-]\d{4}$", text):
+        text = f"{text[:-2]}:{text[-2:]}"
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+
+
+def profile_row(
+    brand: Brand,
+    handle: str,
+    account_id: str,
+    snapshot_date: dt.date,
+    *,
+    followers: int | None,
+    following: int | None,
+    posts_count: int | None,
+    total_views: int | None = None,
+) -> Row:
+    return {
+        "brand": brand.name,
+        "account_handle": handle,
+        "account_id": account_id,
+        "snapshot_date": snapshot_date,
+        "followers": followers,
+        "following": following,
+        "posts_count": posts_count,
+        "total_views": total_views,
+    }
+
+
+def post_row(
+    brand: Brand,
+    account_id: str,
+    post_id: str,
+    published_at: dt.datetime,
+    snapshot_date: dt.date,
+    *,
+    content_type: str | None,
+    caption: str | None,
+    tags: list[str],
+    reactions: int | None,
+    comments: int | None,
+    shares: int | None,
+    views: int | None,
+) -> Row:
+    return {
+        "brand": brand.name,
+        "account_id": account_id,
+        "post_id": post_id,
+        "published_at": published_at,
+        "content_type": content_type,
+        "caption": caption,
+        "hashtags": tags,
+        "reactions": reactions,
+        "comments": comments,
+        "shares": shares,
+        "views": views,
+        "snapshot_date": snapshot_date,
+    }
+
+
+def mention_row(
+    brand: str,
+    mention_id: str,
+    mentioned_at: dt.datetime,
+    *,
+    text: str | None,
+    author: str | None,
+    url: str | None,
+    engagements: int | None,
+    matched_terms: list[str],
+) -> Row:
+    return {
+        "brand": brand,
+        "mention_id": mention_id,
+        "mentioned_at": mentioned_at,
+        "metric_date": mentioned_at.astimezone(dt.UTC).date(),
+        "text": text,
+        "author": author,
+        "url": url,
+        "engagements": engagements,
+        "matched_terms": matched_terms,
+    }
+
+
+def matched_terms(matcher: MentionMatcher, brand: str, *texts: str | None) -> list[str]:
+    return matcher.brands_in("\n".join(t for t in texts if t)).get(brand, [])
+
+
+class ContentCapture:
+    """A classifier hook that keeps the raw bytes of the last answer (feeds must be parsed from bytes so the
+    XML declaration decides the encoding) and otherwise leaves the verdict to the generic HTTP rules."""
+
+    def __init__(self) -> None:
+        self.content: bytes = b""
+        self.headers: Mapping[str, str] = {}
+
+    def __call__(self, response: requests.Response, body: Any) -> None:
+        self.content = response.content
+        self.headers = response.headers
+        return None

@@ -1,0 +1,290 @@
+"""X API v2: competitor profiles and posts, brand mention counts and the mentioning posts.
+
+Reuses the X platform client (`pipelines.platforms.x.XClient`): its app-only session (bearer token, X's error
+classification, sleep until `x-rate-limit-reset`) and its timeline reader for the posts of each brand.
+
+- Profiles: `GET /2/users/by?usernames=a,b,...&user.fields=public_metrics` (100 names a call); followers_count,
+  following_count, tweet_count; no total views. Unknown usernames come back as partial errors (warned).
+- Posts: `GET /2/users/{id}/tweets` (no retweets/replies) of the last post_lookback_days; reactions = likes,
+  comments = replies, shares = retweets + quotes, views = impression_count; hashtags from the text.
+- Mention counts: `GET /2/tweets/counts/recent` when the whole window is within the last 7 days, else
+  `/2/tweets/counts/all` (archive access, dearer), `granularity=day`, `next_token` paging; days are UTC days.
+- Mentions: `GET /2/tweets/search/recent` for the part of the window within the last 7 days (the search API
+  reaches no further back), at most `max_items_per_brand` posts per brand and run (pay-per-use reads).
+Query per brand: `(keyword OR "multi word" OR #tag OR @handle) -is:retweet -"excluded phrase"`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from pipelines.config.models import Account, Brand
+from pipelines.errors import InputDataError
+from pipelines.http import CursorGuard
+from pipelines.market import tables
+from pipelines.market.base import Credential, MarketSource, Row, utc_day_start
+from pipelines.market.common import (
+    batched,
+    days,
+    hashtags,
+    matched_terms,
+    mention_row,
+    parse_time,
+    post_row,
+    profile_row,
+    sum_counts,
+    to_count,
+)
+from pipelines.market.matching import MentionMatcher
+from pipelines.platforms.x import XClient
+
+API_BASES = {"api": "https://api.x.com/2"}
+BEARER = Credential(
+    "bearer_token", "X_BEARER_TOKEN", "x", "App-only Bearer token (public profiles, posts, counts and search)"
+)
+RECENT_DAYS = 7
+MAX_QUERY_LENGTH = 512  # the smallest documented limit (pay-per-use self-serve); longer queries are refused
+_PLAIN = re.compile(r"^\w+$")
+
+
+def x_query(brand: Brand) -> str:
+    """The search/counts query of a brand: its terms OR-ed, retweets and excluded phrases left out."""
+    terms: list[str] = []
+    for keyword in brand.keywords:
+        keyword = keyword.strip()
+        term = keyword if _PLAIN.match(keyword) else '"' + keyword.replace('"', "") + '"'
+        if keyword and term not in terms:
+            terms.append(term)
+    terms += [f"#{tag}" for tag in brand.hashtags if f"#{tag}" not in terms]
+    if "x" in brand.accounts:
+        terms.append("@" + brand.accounts["x"].handle.lstrip("@"))
+    if not terms:
+        return ""
+    body = terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
+    excluded = "".join(' -"' + phrase.replace('"', "") + '"' for phrase in brand.exclude)
+    return f"{body} -is:retweet{excluded}"
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class _XSource(MarketSource):
+    api_bases: ClassVar[dict[str, str]] = API_BASES
+    credentials = (BEARER,)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.x = self.delegate(XClient)
+
+    def _get(self, path: str, params: Mapping[str, Any], endpoint: str) -> Mapping[str, Any]:
+        session = self.x._session(user=False)
+        body = session.get(f"{self.x.base_url('api')}/{path}", params=params, endpoint=endpoint)
+        session.stats.pages += 1
+        if not isinstance(body, Mapping):
+            raise InputDataError(f"x: {endpoint} answered {type(body).__name__}, not a JSON object")
+        return body
+
+    def _window_end(self, end: dt.date) -> dt.datetime | None:
+        """end_time for a window ending on `end`, None (= up to now) when it would be in the future."""
+        moment = utc_day_start(end + dt.timedelta(days=1))
+        return moment if end < self.context.today else None
+
+
+class XCompetitors(_XSource):
+    name: ClassVar[str] = "x_competitors"
+    group: ClassVar[str] = "competitors"
+    title: ClassVar[str] = "X: public profile counts and recent posts of every brand (own brand included)"
+    tables = (tables.competitor_profiles("x"), tables.competitor_posts("x"))
+
+    def read(self, start: dt.date, end: dt.date) -> dict[str, list[Row]]:
+        pairs = self.brands.accounts_on("x")
+        handles = {account.handle.lstrip("@").lower(): (brand, account) for brand, account in pairs}
+        profiles: list[Row] = []
+        posts: list[Row] = []
+        users: dict[str, Mapping[str, Any]] = {}
+        for names in batched(list(handles), 100):
+            body = self._get("users/by", {"usernames": ",".join(names), "user.fields": "public_metrics"}, "users/by")
+            self.x._report_partial_errors(body)
+            for user in body.get("data") or []:
+                if isinstance(user, Mapping) and user.get("username"):
+                    users[str(user["username"]).lower()] = user
+        for handle, (brand, account) in handles.items():
+            user = users.get(handle)
+            if user is None:
+                self.warn(f"X user @{handle} of {brand.name} not found; no profile or posts this run")
+                continue
+            user_id = str(user.get("id") or account.id)
+            if user_id != account.id:
+                self.warn(f"X user @{handle} has id {user_id}, brands.yaml says {account.id}; the API's id is used")
+            metrics = user.get("public_metrics")
+            if not isinstance(metrics, Mapping):
+                self.warn(f"X user @{handle} has no public_metrics; counts left NULL")
+                metrics = {}
+            profiles.append(
+                profile_row(
+                    brand,
+                    handle,
+                    user_id,
+                    end,
+                    followers=to_count(metrics.get("followers_count")),
+                    following=to_count(metrics.get("following_count")),
+                    posts_count=to_count(metrics.get("tweet_count")),
+                )
+            )
+            timeline_account = Account(id=user_id, handle=account.handle)
+            for post in self.x.post_snapshots(timeline_account, self.snapshot_lookback_start(end), end, end):
+                posts.append(
+                    post_row(
+                        brand,
+                        user_id,
+                        post["post_id"],
+                        post["published_at"],
+                        end,
+                        content_type=post["content_type"],
+                        caption=post["caption"],
+                        tags=hashtags(post["caption"]),
+                        reactions=post["reactions"],
+                        comments=post["comments"],
+                        shares=post["shares"],
+                        views=post["views"],
+                    )
+                )
+        return {self.tables[0].name: profiles, self.tables[1].name: posts}
+
+
+class XMentions(_XSource):
+    name: ClassVar[str] = "x_mentions"
+    group: ClassVar[str] = "mentions"
+    title: ClassVar[str] = "X: daily counts of posts mentioning each brand, and the recent mentioning posts"
+    tables = (tables.mention_counts("x"), tables.mentions("x"))
+    max_items_per_brand: ClassVar[int] = 1000
+
+    def read(self, start: dt.date, end: dt.date) -> dict[str, list[Row]]:
+        matcher = MentionMatcher(self.brands)
+        counts: list[Row] = []
+        items: list[Row] = []
+        for brand in self.brands.brands:
+            query = x_query(brand)
+            if not query:
+                self.warn(f"{brand.name} has no keywords, hashtags or X handle; no X mentions counted")
+                continue
+            if len(query) > MAX_QUERY_LENGTH:
+                self.warn(f"the X query of {brand.name} has {len(query)} characters (limit {MAX_QUERY_LENGTH})")
+            counts += self._counts(brand, query, start, end)
+            items += self._items(brand, query, matcher, start, end)
+        return {self.tables[0].name: counts, self.tables[1].name: items}
+
+    def _counts(self, brand: Brand, query: str, start: dt.date, end: dt.date) -> list[Row]:
+        recent = start >= self.context.today - dt.timedelta(days=RECENT_DAYS - 1)
+        path = "tweets/counts/recent" if recent else "tweets/counts/all"
+        params: dict[str, Any] = {"query": query, "granularity": "day", "start_time": _iso(utc_day_start(start))}
+        window_end = self._window_end(end)
+        if window_end is not None:
+            params["end_time"] = _iso(window_end)
+        guard = CursorGuard("x", f"GET /2/{path} for {brand.name}")
+        per_day: dict[dt.date, int] = {}
+        while True:
+            body = self._get(path, params, path)
+            for bucket in body.get("data") or []:
+                if not isinstance(bucket, Mapping):
+                    continue
+                moment = parse_time(bucket.get("start"))
+                if moment is None:
+                    raise InputDataError(f"x: a {path} bucket has no readable 'start': {dict(bucket)!r}")
+                count = to_count(bucket.get("tweet_count"))
+                if count is None:
+                    self.warn(f"{path}: a bucket of {brand.name} has no tweet_count; counted as missing")
+                    continue
+                per_day[moment.date()] = per_day.get(moment.date(), 0) + count
+            meta = body.get("meta") if isinstance(body.get("meta"), Mapping) else {}
+            cursor = guard.next(meta.get("next_token"))
+            if cursor is None:
+                break
+            params["next_token"] = cursor
+        missing = [d for d in days(start, end) if d not in per_day]
+        if missing and len(missing) < len(days(start, end)):
+            self.warn(f"{path} returned no bucket for {len(missing)} day(s) of {brand.name}; those days left out")
+        return [
+            {"brand": brand.name, "metric_date": day, "mention_count": per_day[day], "query": query}
+            for day in days(start, end)
+            if day in per_day
+        ]
+
+    def _items(self, brand: Brand, query: str, matcher: MentionMatcher, start: dt.date, end: dt.date) -> list[Row]:
+        first = max(start, self.context.today - dt.timedelta(days=RECENT_DAYS - 1))
+        if first > end:
+            return []
+        params: dict[str, Any] = {
+            "query": query,
+            "max_results": 100,
+            "start_time": _iso(utc_day_start(first)),
+            "tweet.fields": "created_at,public_metrics,author_id,note_tweet",
+            "expansions": "author_id",
+            "user.fields": "username",
+        }
+        window_end = self._window_end(end)
+        if window_end is not None:
+            params["end_time"] = _iso(window_end)
+        guard = CursorGuard("x", f"GET /2/tweets/search/recent for {brand.name}")
+        rows: dict[str, Row] = {}
+        while True:
+            body = self._get("tweets/search/recent", params, "tweets/search/recent")
+            includes = body.get("includes") if isinstance(body.get("includes"), Mapping) else {}
+            authors = {
+                str(u.get("id")): str(u.get("username"))
+                for u in includes.get("users") or []
+                if isinstance(u, Mapping) and u.get("id")
+            }
+            for post in body.get("data") or []:
+                if not isinstance(post, Mapping):
+                    continue
+                row = self._mention(brand, post, authors, matcher)
+                if row is not None and first <= row["metric_date"] <= end:
+                    rows.setdefault(row["mention_id"], row)
+            meta = body.get("meta") if isinstance(body.get("meta"), Mapping) else {}
+            cursor = guard.next(meta.get("next_token"))
+            if cursor is None:
+                break
+            if len(rows) >= self.max_items_per_brand:
+                self.warn(
+                    f"more than {self.max_items_per_brand} X posts mention {brand.name}; the first "
+                    f"{len(rows)} are stored (the counts are complete)"
+                )
+                break
+            params["next_token"] = cursor
+        return list(rows.values())
+
+    def _mention(
+        self, brand: Brand, post: Mapping[str, Any], authors: Mapping[str, str], matcher: MentionMatcher
+    ) -> Row | None:
+        post_id = post.get("id")
+        created = parse_time(post.get("created_at"))
+        if not post_id or created is None:
+            self.warn("search/recent returned a post without id or created_at; left out")
+            return None
+        text = post.get("text")
+        note = post.get("note_tweet")
+        if isinstance(note, Mapping) and note.get("text"):
+            text = note["text"]
+        metrics = post.get("public_metrics")
+        if not isinstance(metrics, Mapping):
+            self.warn("search/recent returned posts without public_metrics; engagements left NULL")
+            metrics = {}
+        author = authors.get(str(post.get("author_id")))
+        url = f"https://x.com/{author or 'i/web'}/status/{post_id}"
+        return mention_row(
+            brand.name,
+            str(post_id),
+            created,
+            text=text,
+            author=author,
+            url=url,
+            engagements=sum_counts(
+                *(to_count(metrics.get(k)) for k in ("like_count", "reply_count", "retweet_count", "quote_count"))
+            ),
+            matched_terms=matched_terms(matcher, brand.name, text),
+        )

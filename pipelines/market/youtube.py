@@ -1,0 +1,206 @@
+"""YouTube Data API v3: competitor channels and videos, and search-based mention counts.
+
+Reuses the YouTube platform client (`pipelines.platforms.youtube.YouTubeClient`) with the API key only: its
+Data API session (Google error classification, `quotaExceeded` never retried), channel lookup, uploads-playlist
+paging and video batching (50 ids per call).
+
+- Profiles: `channels.list?part=snippet,statistics,contentDetails&id=UC...` (1 unit): subscriberCount (NULL
+  when hidden; rounded to 3 significant figures by YouTube), videoCount, viewCount; no "following".
+- Posts: uploads playlist (`playlistItems.list`, newest first) back to post_lookback_days, then `videos.list`:
+  reactions = likeCount, comments = commentCount (NULL when hidden/disabled), views = viewCount, shares NULL
+  (public data has no shares), content_type short/video by duration; hashtags from title + description.
+- Mentions: `search.list?part=snippet&type=video&q=...&publishedAfter=<day>&publishedBefore=<day+1>&
+  maxResults=50&order=date` per brand and UTC day: `pageInfo.totalResults` is the day's count (YouTube's own
+  estimate) and the first page's items are stored as mentions. **Quota: search.list costs 100 units per call**
+  (10,000 units a day per project): one brand-day = 100 units, so 5 brands cost 500 units a day and a backfill
+  of N days N x 500 units; a window that would cost more than `max_units_per_run` is refused before any call
+  (a clear ApiRateLimitError instead of a quotaExceeded half way).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from pipelines.config.models import Brand
+from pipelines.http import ApiRateLimitError
+from pipelines.market import tables
+from pipelines.market.base import Credential, MarketSource, Row, utc_day_start
+from pipelines.market.common import days, hashtags, matched_terms, mention_row, parse_time, post_row, profile_row
+from pipelines.market.common import to_count as count
+from pipelines.market.matching import MentionMatcher
+from pipelines.platforms.youtube import YouTubeClient
+
+API_BASES = {"data": "https://www.googleapis.com/youtube/v3"}
+API_KEY = Credential(
+    "api_key", "YOUTUBE_API_KEY", "youtube_key", "Data API key for public channel, video and search reads (key=)"
+)
+SEARCH_UNITS = 100
+
+
+def youtube_query(brand: Brand) -> str:
+    """search.list `q`: terms joined with | (OR), excluded phrases with a leading -."""
+    terms: list[str] = []
+    for term in [*brand.keywords, *(f"#{t}" for t in brand.hashtags)]:
+        term = term.strip().replace('"', "")
+        quoted = f'"{term}"' if " " in term else term
+        if term and quoted not in terms:
+            terms.append(quoted)
+    if not terms:
+        return ""
+    excluded = "".join(' -"' + p.replace('"', "") + '"' for p in brand.exclude)
+    return "|".join(terms) + excluded
+
+
+class _YouTubeSource(MarketSource):
+    api_bases: ClassVar[dict[str, str]] = API_BASES
+    credentials = (API_KEY,)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.yt = self.delegate(YouTubeClient)
+
+
+class YouTubeCompetitors(_YouTubeSource):
+    name: ClassVar[str] = "youtube_competitors"
+    group: ClassVar[str] = "competitors"
+    title: ClassVar[str] = "YouTube: public channel statistics and recent videos of every brand (own brand included)"
+    tables = (tables.competitor_profiles("youtube"), tables.competitor_posts("youtube"))
+
+    def read(self, start: dt.date, end: dt.date) -> dict[str, list[Row]]:
+        profiles: list[Row] = []
+        posts: list[Row] = []
+        since = utc_day_start(self.snapshot_lookback_start(end))
+        until = utc_day_start(end + dt.timedelta(days=1))
+        for brand, account in self.brands.accounts_on("youtube"):
+            channel = self.yt._channel(account)
+            statistics = channel.get("statistics")
+            if not isinstance(statistics, Mapping):
+                self.warn(f"channel {account.id} of {brand.name} has no statistics; counts left NULL")
+                statistics = {}
+            hidden = statistics.get("hiddenSubscriberCount") is True
+            profiles.append(
+                profile_row(
+                    brand,
+                    account.handle,
+                    account.id,
+                    end,
+                    followers=None if hidden else count(statistics.get("subscriberCount")),
+                    following=None,
+                    posts_count=count(statistics.get("videoCount")),
+                    total_views=count(statistics.get("viewCount")),
+                )
+            )
+            uploads = self.yt._uploads_playlist(account)
+            video_ids = [v for v, published in self.yt._playlist_videos(uploads, since) if published < until]
+            for video in self.yt._videos(video_ids):
+                posts.append(self._post(brand, account.id, video, end))
+        return {self.tables[0].name: profiles, self.tables[1].name: posts}
+
+    def _post(self, brand: Brand, channel_id: str, video: Mapping[str, Any], snapshot: dt.date) -> Row:
+        from pipelines.platforms.base import require_field
+
+        video_id = str(require_field(self.name, video, "id", "a videos.list item"))
+        snippet = video.get("snippet") if isinstance(video.get("snippet"), Mapping) else {}
+        published = parse_time(require_field(self.name, snippet, "publishedAt", f"snippet of video {video_id}"))
+        if published is None:
+            from pipelines.errors import InputDataError
+
+            raise InputDataError(f"{self.name}: video {video_id} has an unreadable snippet.publishedAt")
+        statistics = video.get("statistics")
+        if not isinstance(statistics, Mapping):
+            self.warn("videos.list returned a video without 'statistics'; its counts are stored as NULL")
+            statistics = {}
+        title, description = snippet.get("title"), snippet.get("description")
+        return post_row(
+            brand,
+            channel_id,
+            video_id,
+            published,
+            snapshot,
+            content_type=self.yt._content_type(video, published),
+            caption=title,
+            tags=hashtags(title, description),
+            reactions=count(statistics.get("likeCount")),
+            comments=count(statistics.get("commentCount")),
+            shares=None,
+            views=count(statistics.get("viewCount")),
+        )
+
+
+class YouTubeMentions(_YouTubeSource):
+    name: ClassVar[str] = "youtube_mentions"
+    group: ClassVar[str] = "mentions"
+    title: ClassVar[str] = "YouTube: daily search result counts per brand (100 quota units per brand-day) and videos"
+    tables = (tables.mention_counts("youtube"), tables.mentions("youtube"))
+    max_units_per_run: ClassVar[int] = 8_000  # of the 10,000 daily units, leaving room for the channel reads
+
+    def read(self, start: dt.date, end: dt.date) -> dict[str, list[Row]]:
+        window = days(start, end)
+        searching = [b for b in self.brands.brands if youtube_query(b)]
+        units = len(window) * len(searching) * SEARCH_UNITS
+        if units > self.max_units_per_run:
+            raise ApiRateLimitError(
+                self.name,
+                f"{len(window)} day(s) x {len(searching)} brand(s) would cost {units:,} quota units (search.list costs "
+                f"{SEARCH_UNITS} units a call; a project has 10,000 a day). Nothing was requested: run windows of at "
+                f"most {self.max_units_per_run // max(1, len(searching) * SEARCH_UNITS)} day(s), one a day, or ask "
+                "Google for more quota.",
+            )
+        matcher = MentionMatcher(self.brands)
+        counts: list[Row] = []
+        items: dict[tuple[str, str], Row] = {}
+        for brand in self.brands.brands:
+            query = youtube_query(brand)
+            if not query:
+                self.warn(f"{brand.name} has no keywords or hashtags; no YouTube mentions counted")
+                continue
+            for day in window:
+                body = self.yt._data_get(
+                    "search",
+                    {
+                        "part": "snippet",
+                        "q": query,
+                        "type": "video",
+                        "order": "date",
+                        "maxResults": 50,
+                        "publishedAfter": utc_day_start(day).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        "publishedBefore": utc_day_start(day + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    },
+                    "search.list",
+                )
+                self.yt._data.stats.pages += 1
+                page_info = body.get("pageInfo") if isinstance(body.get("pageInfo"), Mapping) else {}
+                total = count(page_info.get("totalResults"))
+                if total is None:
+                    self.warn("search.list answered without pageInfo.totalResults; the day's count is left out")
+                else:
+                    counts.append({"brand": brand.name, "metric_date": day, "mention_count": total, "query": query})
+                for item in body.get("items") or []:
+                    row = self._mention(brand, item, matcher)
+                    if row is not None and row["metric_date"] == day:
+                        items.setdefault((brand.name, row["mention_id"]), row)
+        return {self.tables[0].name: counts, self.tables[1].name: list(items.values())}
+
+    def _mention(self, brand: Brand, item: Any, matcher: MentionMatcher) -> Row | None:
+        if not isinstance(item, Mapping):
+            return None
+        ident = item.get("id") if isinstance(item.get("id"), Mapping) else {}
+        video_id = ident.get("videoId")
+        snippet = item.get("snippet") if isinstance(item.get("snippet"), Mapping) else {}
+        published = parse_time(snippet.get("publishedAt"))
+        if not video_id or published is None:
+            self.warn("search.list returned an item without id.videoId or snippet.publishedAt; left out")
+            return None
+        title, description = snippet.get("title"), snippet.get("description")
+        return mention_row(
+            brand.name,
+            str(video_id),
+            published,
+            text="\n".join(t for t in (title, description) if t) or None,
+            author=snippet.get("channelTitle"),
+            url=f"https://www.youtube.com/watch?v={video_id}",
+            engagements=None,  # search results carry no statistics
+            matched_terms=matched_terms(matcher, brand.name, title, description),
+        )
