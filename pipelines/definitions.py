@@ -25,7 +25,7 @@ from pipelines.partitions import daily_partitions
 from pipelines.platforms.base import Credential
 from pipelines.platforms.catalog import available_platforms, platform_spec
 from pipelines.resources import PlatformApiResource, WarehouseResource
-from pipelines.settings import ENV_SIMULATOR_URL, mode, warehouse_path
+from pipelines.settings import ENV_SIMULATOR_URL, base_url_overrides, mode, warehouse_path
 
 OWNERS = ["team:data-engineering"]
 
@@ -59,7 +59,9 @@ def platform_api_resource() -> PlatformApiResource:
     """Tokens as EnvVar (resolved at run time, never stored in the run config shown by the UI)."""
     secrets = {c.env_var.lower(): EnvVar(c.env_var) for c in _all_credentials() if os.environ.get(c.env_var)}
     simulator_url = os.environ.get(ENV_SIMULATOR_URL)
-    return PlatformApiResource(mode=mode(), simulator_url=simulator_url, **secrets)
+    return PlatformApiResource(
+        mode=mode(), simulator_url=simulator_url, base_url_overrides=base_url_overrides(), **secrets
+    )
 
 
 def _build_assets() -> list:

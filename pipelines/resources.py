@@ -20,7 +20,7 @@ from pipelines.config.models import BrandsConfig, Settings
 from pipelines.errors import WarehouseError
 from pipelines.http import Redactor
 from pipelines.platforms.base import ClientContext, Credential, PlatformClient
-from pipelines.settings import ENV_SIMULATOR_URL, mode, warehouse_path
+from pipelines.settings import ENV_SIMULATOR_URL, host_key, mode, warehouse_path
 
 logger = logging.getLogger("socialpulse.resources")
 
@@ -65,6 +65,10 @@ class PlatformApiResource(ConfigurableResource):
     mode: str = "simulator"
     simulator_url: str | None = None
     simulator_seed: int = 7
+    # Host of a real API -> another base URL speaking the same API (a proxy, a recorded fake, a staging server),
+    # keyed like {"GRAPH_FACEBOOK_COM": "http://127.0.0.1:8080/graph.facebook.com"}. Set by the entry point from
+    # the environment variables SOCIALPULSE_BASE_URL_<HOST, dots and dashes as underscores>.
+    base_url_overrides: dict[str, str] = {}
     config_dir: str | None = None
     # Secrets: pass dagster.EnvVar("...") for each; never literal values in code or YAML.
     facebook_page_access_token: str | None = None
@@ -124,12 +128,18 @@ class PlatformApiResource(ConfigurableResource):
         return [c.env_var for c in credentials if c.required and not self.secret(c)]
 
     def rewrite(self, url: str) -> str:
-        """A real URL, or its address on the simulator in simulator mode (`{sim}/{host}{path}`)."""
-        sim = self._sim_url or self.simulator_url or os.environ.get(ENV_SIMULATOR_URL)
-        if self.mode != "simulator" or not sim:
-            return url
+        """Where a real URL is served: an override for its host, else the simulator in simulator mode
+        (`{sim}/{host}{path}`), else the real URL."""
         parts = urlsplit(url)
-        rewritten = f"{sim.rstrip('/')}/{parts.netloc}{parts.path}"
+        override = self.base_url_overrides.get(host_key(parts.netloc))
+        sim = self._sim_url or self.simulator_url or os.environ.get(ENV_SIMULATOR_URL)
+        if override:
+            base = override.rstrip("/")
+        elif self.mode == "simulator" and sim:
+            base = f"{sim.rstrip('/')}/{parts.netloc}"
+        else:
+            return url
+        rewritten = f"{base}{parts.path}"
         return f"{rewritten}?{parts.query}" if parts.query else rewritten
 
     def client_context(

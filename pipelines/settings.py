@@ -15,7 +15,17 @@ ENV_SIMULATOR_URL = "SOCIALPULSE_SIMULATOR_URL"
 ENV_IMPORTS_DIR = "SOCIALPULSE_IMPORTS_DIR"
 ENV_PUBLISHED = "SOCIALPULSE_PUBLISHED_WAREHOUSE"
 
+ENV_BASE_URL_PREFIX = "SOCIALPULSE_BASE_URL_"
 MODES = ("simulator", "production")
+
+
+def base_url_overrides() -> dict[str, str]:
+    """SOCIALPULSE_BASE_URL_GRAPH_FACEBOOK_COM=http://host:port/path -> {"graph.facebook.com": "http://..."}."""
+    return {
+        name[len(ENV_BASE_URL_PREFIX) :].lower().replace("_", "."): value
+        for name, value in os.environ.items()
+        if name.startswith(ENV_BASE_URL_PREFIX) and value
+    }
 
 
 def warehouse_path() -> Path:

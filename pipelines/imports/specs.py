@@ -158,24 +158,40 @@ META_INSTAGRAM_POSTS = ExportSpec(
 
 _FB = ("Facebook", "Facebook Page")
 _IG = ("Instagram",)
+_FB_NAMES = {
+    "followers": ("followers", "total followers", "likes"),
+    "followers_gained": ("follows", "new follows", "new followers", "new likes"),
+    "followers_lost": ("unfollows", "unlikes"),
+    "views": ("views", "impressions"),
+    "reach": ("reach",),
+    "engagements": ("content interactions", "interactions", "post engagements", "engagements"),
+    "profile_visits": ("visits", "page visits", "profile visits"),
+    "website_clicks": ("link clicks", "website clicks"),
+}
+_IG_NAMES = {
+    "followers": ("followers", "total followers"),
+    "followers_gained": ("follows", "new follows", "new followers"),
+    "followers_lost": ("unfollows",),
+    "views": ("views", "impressions"),
+    "reach": ("reach",),
+    "engagements": ("content interactions", "interactions", "engagements"),
+    "profile_visits": ("profile visits", "visits"),
+    "website_clicks": ("link clicks", "website clicks", "external link taps"),
+}
+# Any one platform-prefixed metric identifies the export (a one-metric file has just one).
+_META_FB_METRICS = tuple(n for names in _FB_NAMES.values() for n in _prefixed(_FB, *names))
+_META_IG_METRICS = tuple(n for names in _IG_NAMES.values() for n in _prefixed(_IG, *names))
 
 META_FACEBOOK_DAILY = ExportSpec(
     kind="meta_facebook_daily",
     product="Meta Business Suite (Insights export per day, Facebook)",
     platform="facebook",
     stream=ACCOUNT_DAILY,
-    detect=(_v("Date"), _prefixed(_FB, "reach")),
+    detect=(_v("Date"), _META_FB_METRICS),
     fields=(
         Field("metric_date", _v("Date"), "date", required=True),
         Field("account_id", _v("Page ID", "Facebook Page ID"), "text"),
-        Field("followers", _prefixed(_FB, "followers", "total followers", "follows total", "likes")),
-        Field("followers_gained", _prefixed(_FB, "follows", "new follows", "new followers", "new likes")),
-        Field("followers_lost", _prefixed(_FB, "unfollows", "unlikes")),
-        Field("views", _prefixed(_FB, "views", "impressions")),
-        Field("reach", _prefixed(_FB, "reach"), required=True),
-        Field("engagements", _prefixed(_FB, "content interactions", "interactions", "post engagements", "engagements")),
-        Field("profile_visits", _prefixed(_FB, "visits", "page visits", "profile visits")),
-        Field("website_clicks", _prefixed(_FB, "link clicks", "website clicks")),
+        *(Field(target, _prefixed(_FB, *names)) for target, names in _FB_NAMES.items()),
     ),
     note=(
         "The exact Insights column titles are not certain; metric names are accepted with a 'Facebook' or "
@@ -189,18 +205,11 @@ META_INSTAGRAM_DAILY = ExportSpec(
     product="Meta Business Suite (Insights export per day, Instagram)",
     platform="instagram",
     stream=ACCOUNT_DAILY,
-    detect=(_v("Date"), _prefixed(_IG, "reach")),
+    detect=(_v("Date"), _META_IG_METRICS),
     fields=(
         Field("metric_date", _v("Date"), "date", required=True),
         Field("account_id", _v("Account ID", "Instagram account ID"), "text"),
-        Field("followers", _prefixed(_IG, "followers", "total followers")),
-        Field("followers_gained", _prefixed(_IG, "follows", "new follows", "new followers")),
-        Field("followers_lost", _prefixed(_IG, "unfollows")),
-        Field("views", _prefixed(_IG, "views", "impressions")),
-        Field("reach", _prefixed(_IG, "reach"), required=True),
-        Field("engagements", _prefixed(_IG, "content interactions", "interactions", "engagements")),
-        Field("profile_visits", _prefixed(_IG, "profile visits", "visits")),
-        Field("website_clicks", _prefixed(_IG, "link clicks", "website clicks", "external link taps")),
+        *(Field(target, _prefixed(_IG, *names)) for target, names in _IG_NAMES.items()),
     ),
     note="As for Facebook, with an 'Instagram' prefix (e.g. 'Instagram reach', 'Instagram profile visits').",
 )

@@ -1,0 +1,234 @@
+"""Request/response plumbing shared by the route modules: parsed requests, JSON responses, API errors, stats."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlencode
+
+if TYPE_CHECKING:
+    from pipelines.simulator.faults import FaultRegistry
+    from pipelines.simulator.world import World
+
+UTC = dt.UTC
+
+
+class ApiError(Exception):
+    """A platform error. `kind` is generic (bad_request, not_found, invalid_token, expired_token,
+    rate_limit, server_error, forbidden, invalid_metric); each API family renders it in its own body shape."""
+
+    def __init__(self, kind: str, message: str = "", *, status: int | None = None, **extra: Any) -> None:
+        super().__init__(message or kind)
+        self.kind = kind
+        self.message = message or kind
+        self.status = status
+        self.extra = extra
+
+
+@dataclass
+class Response:
+    status: int = 200
+    body: Any = None  # dict/list → JSON, str/bytes → as is
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json; charset=UTF-8"
+
+    def encode(self) -> bytes:
+        if self.body is None:
+            return b""
+        if isinstance(self.body, bytes):
+            return self.body
+        if isinstance(self.body, str):
+            return self.body.encode("utf-8")
+        return json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class Stats:
+    """Served requests per path template (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
+
+    def add(self, template: str) -> None:
+        with self._lock:
+            self._counts[template] += 1
+
+    def __getitem__(self, template: str) -> int:
+        with self._lock:
+            return self._counts.get(template, 0)
+
+    def get(self, template: str, default: int = 0) -> int:
+        with self._lock:
+            return self._counts.get(template, default)
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._counts)
+
+    def matching(self, fragment: str) -> int:
+        """Requests whose template contains `fragment`."""
+        with self._lock:
+            return sum(n for t, n in self._counts.items() if fragment in t)
+
+    def total(self) -> int:
+        with self._lock:
+            return sum(self._counts.values())
+
+    def reset(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+    def __repr__(self) -> str:
+        return f"Stats({self.snapshot()!r})"
+
+
+@dataclass
+class Context:
+    """What a route needs besides the request: the world, the accepted tokens, faults and the base URL."""
+
+    world: World
+    tokens: dict[str, str]
+    faults: FaultRegistry
+    base_url: str
+
+
+class Request:
+    def __init__(
+        self, method: str, host: str, path: str, query_string: str, headers: dict[str, str], body: bytes, ctx: Context
+    ) -> None:
+        self.method = method
+        self.host = host
+        self.path = path  # after the host, e.g. "/v24.0/104550001/insights"
+        self.query_string = query_string
+        self.params_multi = parse_qs(query_string, keep_blank_values=True)
+        self.params = {k: v[-1] for k, v in self.params_multi.items()}
+        self.headers = {k.lower(): v for k, v in headers.items()}
+        self.body = body
+        self.ctx = ctx
+        self.template = f"{host}{path}"
+        self.family = ""
+
+    @property
+    def world(self) -> World:
+        return self.ctx.world
+
+    @property
+    def full_path(self) -> str:
+        return f"/{self.host}{self.path}" + (f"?{self.query_string}" if self.query_string else "")
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        return self.headers.get(name.lower(), default)
+
+    def bearer(self) -> str | None:
+        auth = self.header("authorization") or ""
+        if auth.lower().startswith("bearer "):
+            return auth[7:].strip()
+        return None
+
+    def json(self) -> Any:
+        if not self.body:
+            return {}
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ApiError("bad_request", f"request body is not valid JSON: {exc}") from None
+
+    def form(self) -> dict[str, str]:
+        return {k: v[-1] for k, v in parse_qs(self.body.decode("utf-8", "replace")).items()}
+
+    def url(self, path: str, params: dict[str, Any]) -> str:
+        """An absolute simulator URL on this request's host (used for `paging.next`)."""
+        query = urlencode({k: v for k, v in params.items() if v is not None})
+        return f"{self.ctx.base_url}/{self.host}{path}" + (f"?{query}" if query else "")
+
+    def next_cursor(self, current: str | None, computed: str | None) -> str | None:
+        """The cursor to hand out for the next page; a `repeat_cursor` fault hands back the current one."""
+        if computed is not None and current and self.ctx.faults.take("repeat_cursor", self) is not None:
+            return current
+        return computed
+
+
+# ---------------------------------------------------------------------- small helpers
+def encode_cursor(value: int | str) -> str:
+    return base64.urlsafe_b64encode(f"sim:{value}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, kind: str = "cursor") -> int:
+    if not cursor:
+        return 0
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        text = base64.urlsafe_b64decode(padded.encode()).decode()
+        if not text.startswith("sim:"):
+            raise ValueError(text)
+        return int(text[4:])
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError("bad_request", f"invalid {kind}: {cursor!r}", param=kind) from None
+
+
+def parse_date(value: str | None, name: str) -> dt.date | None:
+    """A date from `YYYY-MM-DD`, `YYYYMMDD`, ISO datetimes or unix seconds."""
+    if value is None or value == "":
+        return None
+    text = value.strip()
+    try:
+        if text.isdigit() and len(text) == 8 and text.startswith(("19", "20")):
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        if text.lstrip("-").isdigit():
+            return dt.datetime.fromtimestamp(int(text), UTC).date()
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        return parse_datetime(text, name).date()
+    except ValueError:
+        raise ApiError("bad_request", f"invalid value for {name}: {value!r}", param=name) from None
+
+
+def parse_datetime(value: str, name: str) -> dt.datetime:
+    text = value.strip()
+    try:
+        if text.lstrip("-").isdigit() and len(text) != 8:
+            return dt.datetime.fromtimestamp(int(text), UTC)
+        if len(text) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(0), UTC)
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        if len(text) >= 5 and text[-5] in "+-" and text[-3] != ":":
+            text = text[:-2] + ":" + text[-2:]
+        parsed = dt.datetime.fromisoformat(text)
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except ValueError:
+        raise ApiError("bad_request", f"invalid value for {name}: {value!r}", param=name) from None
+
+
+def iso_z(moment: dt.datetime, millis: bool = False) -> str:
+    moment = moment.astimezone(UTC)
+    if millis:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def meta_time(moment: dt.datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+def split_top_level(text: str, sep: str = ",") -> list[str]:
+    """Split on `sep` outside parentheses and braces: `a,b.limit(2){x,y},c` → [a, b.limit(2){x,y}, c]."""
+    parts, depth, current = [], 0, []
+    for ch in text:
+        if ch in "({[":
+            depth += 1
+        elif ch in ")}]":
+            depth -= 1
+        if ch == sep and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+    if "".join(current).strip():
+        parts.append("".join(current).strip())
+    return [p for p in parts if p]

@@ -1,0 +1,52 @@
+"""Partition windows and the dbt vars built from them (pure functions)."""
+
+import datetime as dt
+
+from assets.dbt import dbt_vars_for_window
+from assets.ingest import returned_span
+from pipelines.partitions import DateWindow, daily_partitions
+from pipelines.platforms.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
+
+
+def test_dbt_vars_cover_exactly_the_window():
+    window = DateWindow(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    assert dbt_vars_for_window(window, "Asia/Jakarta") == {
+        "min_date": "2026-03-01",
+        "max_date": "2026-03-31",
+        "timezone": "Asia/Jakarta",
+    }
+
+
+def test_widened_window_rereads_the_lookback_days():
+    window = DateWindow(dt.date(2026, 3, 10), dt.date(2026, 3, 10))
+    assert window.widened(3) == DateWindow(dt.date(2026, 3, 8), dt.date(2026, 3, 10))
+    assert window.widened(28).days == 28
+    assert window.widened(1) == window
+
+
+def test_daily_partitions_follow_settings():
+    partitions = daily_partitions()
+    assert partitions.timezone == "Asia/Jakarta"
+    assert partitions.start.date() == dt.date(2025, 1, 1)
+
+
+def test_returned_span_never_reaches_past_what_the_api_returned():
+    requested = DateWindow(dt.date(2025, 10, 1), dt.date(2026, 11, 20))
+    rows = [{"metric_date": dt.date(2026, 10, 22)}, {"metric_date": dt.date(2026, 11, 20)}]
+    assert returned_span(rows, ACCOUNT_DAILY, requested) == DateWindow(dt.date(2026, 10, 22), dt.date(2026, 11, 20))
+    assert returned_span([], ACCOUNT_DAILY, requested) is None
+    # snapshot streams always replace the snapshot day, even when the account has no post any more
+    assert returned_span([], POST_SNAPSHOTS, requested) == DateWindow(requested.end, requested.end)
+
+
+def test_base_urls_go_to_override_then_simulator_then_the_real_api(monkeypatch):
+    from pipelines.resources import PlatformApiResource
+
+    real = "https://business-api.tiktok.com/open_api/v1.3/business/get/?fields=a"
+    sim = PlatformApiResource(mode="simulator", simulator_url="http://127.0.0.1:9000")
+    assert sim.rewrite(real) == "http://127.0.0.1:9000/business-api.tiktok.com/open_api/v1.3/business/get/?fields=a"
+    overridden = PlatformApiResource(
+        mode="production", base_url_overrides={"BUSINESS_API_TIKTOK_COM": "http://127.0.0.1:7000/tt"}
+    )
+    assert overridden.rewrite(real) == "http://127.0.0.1:7000/tt/open_api/v1.3/business/get/?fields=a"
+    assert PlatformApiResource(mode="production").rewrite(real) == real
