@@ -19,10 +19,15 @@ ENV_BASE_URL_PREFIX = "SOCIALPULSE_BASE_URL_"
 MODES = ("simulator", "production")
 
 
+def host_key(host: str) -> str:
+    """`business-api.tiktok.com` -> `BUSINESS_API_TIKTOK_COM`, the suffix of its override variable."""
+    return host.upper().replace(".", "_").replace("-", "_")
+
+
 def base_url_overrides() -> dict[str, str]:
-    """SOCIALPULSE_BASE_URL_GRAPH_FACEBOOK_COM=http://host:port/path -> {"graph.facebook.com": "http://..."}."""
+    """SOCIALPULSE_BASE_URL_GRAPH_FACEBOOK_COM=http://host:9/x -> {"GRAPH_FACEBOOK_COM": "http://host:9/x"}."""
     return {
-        name[len(ENV_BASE_URL_PREFIX) :].lower().replace("_", "."): value
+        name[len(ENV_BASE_URL_PREFIX) :]: value
         for name, value in os.environ.items()
         if name.startswith(ENV_BASE_URL_PREFIX) and value
     }
