@@ -2,9 +2,10 @@
 
 `GET /{page-id}?fields=id,name,followers_count,fan_count,link` (works for other Pages only when the app has
 Page Public Content Access or Page Public Metadata Access) and `GET /{page-id}/posts?fields=id,message,
-created_time,permalink_url,shares,reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0)`
-since post_lookback_days. A Page whose posts the token may not read (Graph permission error) keeps its profile
-row and is reported. Facebook gives no media count, following count or views for Pages: those are NULL.
+created_time,permalink_url,shares,attachments{media_type,type},reactions.summary(total_count).limit(0),
+comments.summary(total_count).limit(0)` since post_lookback_days (content type by the platform client's
+rule). A Page whose posts the token may not read (Graph permission error) keeps its profile row and is
+reported. Facebook gives no media count, following count or views for Pages: those are NULL.
 Reuses the Facebook platform client (`MetaGraphClient`: Graph errors, usage pacing, cursor paging).
 """
 
@@ -20,12 +21,12 @@ from pipelines.market import tables
 from pipelines.market.base import Credential, MarketSource, Row, utc_day_start
 from pipelines.market.common import hashtags, parse_time, post_row, profile_row, to_count
 from pipelines.platforms.base import require_field
-from pipelines.platforms.facebook import FacebookClient
+from pipelines.platforms.facebook import FacebookClient, content_type_of
 from pipelines.platforms.meta_graph import GRAPH_BASE
 
 PAGE_FIELDS = "id,name,followers_count,fan_count,link"
 POST_FIELDS = (
-    "id,message,created_time,permalink_url,shares,"
+    "id,message,created_time,permalink_url,shares,attachments{media_type,type},"
     "reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0)"
 )
 PERMISSION_HINT = (
@@ -42,18 +43,6 @@ def _summary_count(item: Mapping[str, Any], edge: str) -> int | None:
     return to_count(summary.get("total_count")) if isinstance(summary, Mapping) else None
 
 
-def content_type(permalink: str | None) -> str:
-    """Posts listed without attachments: video/reel/photo links say what they are, the rest is text."""
-    link = permalink or ""
-    if "/reel/" in link:
-        return "reel"
-    if "/videos/" in link or "/watch" in link:
-        return "video"
-    if "/photos/" in link or "/photo" in link:
-        return "image"
-    return "text"
-
-
 class FacebookCompetitors(MarketSource):
     name: ClassVar[str] = "facebook_competitors"
     group: ClassVar[str] = "competitors"
@@ -68,6 +57,8 @@ class FacebookCompetitors(MarketSource):
             "Page access token; other Pages need the app feature Page Public Content Access",
         ),
     )
+
+    page_size: ClassVar[int] = 100
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,7 +99,7 @@ class FacebookCompetitors(MarketSource):
             "fields": POST_FIELDS,
             "since": int(since.timestamp()),
             "until": int(until.timestamp()),
-            "limit": 100,
+            "limit": self.page_size,
         }
         rows: list[Row] = []
         try:
@@ -127,7 +118,7 @@ class FacebookCompetitors(MarketSource):
                             post_id,
                             published,
                             day,
-                            content_type=content_type(item.get("permalink_url")),
+                            content_type=content_type_of(item),
                             caption=message,
                             tags=hashtags(message),
                             reactions=_summary_count(item, "reactions"),

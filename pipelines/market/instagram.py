@@ -33,9 +33,9 @@ CONTENT_TYPES = {"IMAGE": "image", "VIDEO": "video", "CAROUSEL_ALBUM": "carousel
 SKIP_CODES = {100, 110}  # unknown username, not a business/creator account
 
 
-def discovery_fields(handle: str, after: str | None = None) -> str:
+def discovery_fields(handle: str, after: str | None = None, page_size: int = PAGE_SIZE) -> str:
     """The `fields` expression of one business_discovery page."""
-    media = f"media.after({after}).limit({PAGE_SIZE})" if after else f"media.limit({PAGE_SIZE})"
+    media = f"media.after({after}).limit({page_size})" if after else f"media.limit({page_size})"
     return f"business_discovery.username({handle}){{{PROFILE_FIELDS},{media}{{{MEDIA_FIELDS}}}}}"
 
 
@@ -60,6 +60,8 @@ class InstagramCompetitors(MarketSource):
             "and pages_read_engagement, used to look other accounts up through business_discovery",
         ),
     )
+
+    page_size: ClassVar[int] = PAGE_SIZE
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,7 +96,7 @@ class InstagramCompetitors(MarketSource):
         while True:
             try:
                 body = self.ig.graph_get(
-                    own.id, {"fields": discovery_fields(handle, after)}, endpoint="business_discovery"
+                    own.id, {"fields": discovery_fields(handle, after, self.page_size)}, endpoint="business_discovery"
                 )
             except ApiError as exc:
                 code = (self.ig._last_error or {}).get("code")

@@ -1,0 +1,91 @@
+"""Shared fixtures of the market source tests: one simulator per module and a source builder.
+
+    def test_something(simulator):
+        source = make_source(simulator, XMentions)      # simulator tokens, fast HTTP settings, sim.rewrite
+        result = source.read(start, end)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import polars as pl
+import pytest
+
+from pipelines.config.loader import load_brands, load_settings
+from pipelines.config.models import BrandsConfig, HttpSettings
+from pipelines.http import Redactor
+from pipelines.market.base import MarketSource
+from pipelines.platforms.base import ClientContext, Row
+
+SEED = 7
+TODAY = dt.date(2026, 11, 21)
+TEST_HTTP = {
+    "timeout_seconds": 5,
+    "max_retries": 2,
+    "max_total_seconds": 20,
+    "backoff_base_seconds": 0.01,
+    "backoff_max_seconds": 0.05,
+}
+
+
+@pytest.fixture(scope="module")
+def simulator() -> Iterator[Any]:
+    from pipelines.simulator import Simulator
+
+    with Simulator(seed=SEED, today=TODAY, brands=load_brands()) as sim:
+        yield sim
+
+
+@pytest.fixture(autouse=True)
+def _clean_faults(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "simulator" in request.fixturenames:
+        clear = getattr(getattr(request.getfixturevalue("simulator"), "faults", None), "clear", None)
+        if callable(clear):
+            clear()
+
+
+def make_source(
+    sim: Any,
+    source: type[MarketSource],
+    *,
+    brands: BrandsConfig | None = None,
+    credentials: Mapping[str, str | None] | None = None,
+    http: Mapping[str, Any] | None = None,
+    settings_overrides: Mapping[str, Any] | None = None,
+    **context: Any,
+) -> MarketSource:
+    tokens = getattr(sim, "tokens", None) or type(sim).DEFAULT_TOKENS
+    if credentials is None:
+        credentials = {c.name: tokens.get(c.simulator_key) for c in source.credentials}
+    settings = load_settings().model_copy(
+        update={"http": HttpSettings(**{**TEST_HTTP, **(http or {})}), **(settings_overrides or {})}
+    )
+    fields: dict[str, Any] = {
+        "settings": settings,
+        "base_urls": {key: sim.base_url(url) for key, url in source.api_bases.items()},
+        "credentials": dict(credentials),
+        "redactor": Redactor(),
+        "today": TODAY,
+        "log": logging.getLogger(f"socialpulse.market.{source.name}"),
+    }
+    fields.update(context)
+    return source(ClientContext(**fields), brands or load_brands(), rewrite=sim.rewrite)
+
+
+def assert_contract(source: MarketSource, result: Mapping[str, list[Row]]) -> None:
+    """Every table present, rows with exactly the contract columns, and a frame with the contract types builds."""
+    assert set(result) == {t.name for t in source.tables}
+    for table in source.tables:
+        rows = result[table.name]
+        for row in rows:
+            assert set(row) == set(table.columns), (table.name, set(row) ^ set(table.columns))
+        frame = pl.DataFrame(rows, schema=table.columns, orient="row") if rows else pl.DataFrame(schema=table.columns)
+        assert frame.height == len(rows)
+        if rows:
+            keys = frame.select(table.key)
+            assert keys.is_duplicated().sum() == 0, f"duplicate keys in {table.name}"
