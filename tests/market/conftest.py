@@ -1,8 +1,8 @@
 """Shared fixtures of the market source tests: one simulator per module and a source builder.
 
-    def test_something(simulator):
-        source = make_source(simulator, XMentions)      # simulator tokens, fast HTTP settings, sim.rewrite
-        result = source.read(start, end)
+def test_something(simulator, make_source, assert_contract):
+    source = make_source(simulator, XMentions)      # simulator tokens, fast HTTP settings, sim.rewrite
+    result = source.read(start, end)
 """
 
 from __future__ import annotations
@@ -49,7 +49,18 @@ def _clean_faults(request: pytest.FixtureRequest) -> Iterator[None]:
             clear()
 
 
-def make_source(
+@pytest.fixture
+def make_source() -> Any:
+    """The builder below as a fixture (test modules of this folder do not import the conftest)."""
+    return build_source
+
+
+@pytest.fixture
+def assert_contract() -> Any:
+    return check_contract
+
+
+def build_source(
     sim: Any,
     source: type[MarketSource],
     *,
@@ -77,7 +88,7 @@ def make_source(
     return source(ClientContext(**fields), brands or load_brands(), rewrite=sim.rewrite)
 
 
-def assert_contract(source: MarketSource, result: Mapping[str, list[Row]]) -> None:
+def check_contract(source: MarketSource, result: Mapping[str, list[Row]]) -> None:
     """Every table present, rows with exactly the contract columns, and a frame with the contract types builds."""
     assert set(result) == {t.name for t in source.tables}
     for table in source.tables:
