@@ -134,7 +134,7 @@ META_FACEBOOK_POSTS = ExportSpec(
         *_META_POST_COMMON,
         Field("reactions", _v("Reactions", "Total reactions")),
         Field("clicks", _v("Total clicks", "Clicks", "Link clicks")),
-        Field("video_views", _v("3-second video views", "Video views", "3-Second Video Views")),
+        Field("video_views", _v("3-second video views", "Video views")),
     ),
     note="Meta renamed Impressions to Views in 2025; both accepted. Publish time is local time of the account.",
 )
