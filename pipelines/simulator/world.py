@@ -31,6 +31,7 @@ from pipelines.simulator.profiles import CONTENT_ENGAGEMENT, CONTENT_VIEWS, PROF
 UTC = dt.UTC
 ANCHOR = dt.date(2025, 6, 1)  # growth curves are anchored here, so values never depend on `today`
 VIRAL_HISTORY_FROM = dt.date(2023, 1, 1)
+SCHEDULE_EPOCH = dt.date(2024, 1, 1)  # a Monday
 DROP_FACTOR = 0.6
 DROP_DAYS = 7
 DROP_OFFSET_DAYS = 60
@@ -93,6 +94,7 @@ class Post:
     url: str = ""
     duration_seconds: int = 0
     half_life_hours: float = 24.0
+    in_drop: bool = False  # published during the planted KPI drop (engagement already lowered)
 
     @property
     def published_date(self) -> dt.date:
@@ -255,7 +257,7 @@ class World:
             day = VIRAL_HISTORY_FROM
             last = max(self.end, ANCHOR) + dt.timedelta(days=1)
             while day <= last:
-                if rnd.unit(self.seed, "viral", brand, platform, day) < VIRAL_PROBABILITY:
+                if self._is_viral_day(brand, platform, day):
                     size = self.reference_followers(brand, platform, day) * (
                         0.004 + 0.012 * rnd.unit(self.seed, "jump", brand, platform, day)
                     )
@@ -309,10 +311,8 @@ class World:
             return cached
         profile = PROFILES[platform]
         r = rnd.rng(self.seed, "posts", brand.name, platform, day)
-        cadence = profile.posts_per_day * profile.weekly_posting[day.weekday()]
-        cadence *= 0.8 + 0.4 * rnd.unit(self.seed, "cadence", brand.name, platform)
-        n = rnd.poisson(r, cadence)
-        viral_today = rnd.unit(self.seed, "viral", brand.name, platform, day) < VIRAL_PROBABILITY
+        n = self._post_count(brand.name, platform, day)
+        viral_today = self._is_viral_day(brand.name, platform, day)
         ref = self.reference_followers(brand.name, platform, day)
         types = list(profile.content_mix)
         weights = list(profile.content_mix.values())
@@ -334,6 +334,36 @@ class World:
         self._posts_day[key] = posts
         return posts
 
+    def _post_count(self, brand: str, platform: str, day: dt.date) -> int:
+        """Posts published on a local day: a regular schedule at the brand's cadence with some jitter."""
+        profile = PROFILES[platform]
+        cadence = profile.posts_per_day * (0.8 + 0.4 * rnd.unit(self.seed, "cadence", brand, platform))
+        week = profile.weekly_posting
+        week_total = sum(week)
+        phase = rnd.unit(self.seed, "schedule", brand, platform)
+
+        def cumulative(t: int) -> float:
+            return cadence * ((t // 7) * week_total + sum(week[: t % 7]))
+
+        t = (day - SCHEDULE_EPOCH).days
+        n = math.floor(cumulative(t + 1) + phase) - math.floor(cumulative(t) + phase)
+        u = rnd.unit(self.seed, "jitter", brand, platform, day)
+        if u < 0.08 and n > 0:
+            n -= 1
+        elif u > 0.94:
+            n += 1
+        return n
+
+    def _calm(self, platform: str, brand: str, day: dt.date) -> bool:
+        p, b, start, end = self.planted_kpi_drop()
+        return platform == p and brand == b and start - dt.timedelta(days=35) <= day <= end
+
+    def _is_viral_day(self, brand: str, platform: str, day: dt.date) -> bool:
+        if rnd.unit(self.seed, "viral", brand, platform, day) >= VIRAL_PROBABILITY:
+            return False
+        # keep the planted drop clean: no viral post just before or during it
+        return not self._calm(platform, brand, day)
+
     def _make_post(
         self,
         brand: Brand,
@@ -352,15 +382,25 @@ class World:
         weekday = profile.weekly[day.weekday()]
         hour_mult = profile.engagement_hours[local_hour]
         type_eng = CONTENT_ENGAGEMENT[ctype] / profile.type_norm / profile.timing_norm
-        eng = ref * profile.engagement_rate * type_eng * weekday * hour_mult * rnd.lognormal(r, 0.45)
-        reach = (
-            ref * profile.reach_rate * CONTENT_VIEWS[ctype] * weekday * (0.7 + 0.3 * hour_mult) * rnd.lognormal(r, 0.35)
+        # a calm month before the planted drop keeps it detectable against the baseline
+        calm = self._calm(platform, brand.name, day)
+        audience = rnd.lognormal(r, 0.08 if calm else 0.35)  # how widely the post was distributed
+        eng = (
+            ref
+            * profile.engagement_rate
+            * type_eng
+            * weekday
+            * hour_mult
+            * audience
+            * rnd.lognormal(r, 0.05 if calm else 0.2)
         )
+        reach = ref * profile.reach_rate * CONTENT_VIEWS[ctype] * weekday * (0.7 + 0.3 * hour_mult) * audience
         if viral:
             mult = 8 + 12 * r.random()
             eng *= mult
             reach *= mult * 1.3
-        if self._in_drop(platform, brand.name, day):
+        in_drop = self._in_drop(platform, brand.name, day)
+        if in_drop:
             eng *= DROP_FACTOR
         views = reach * profile.views_per_reach * (0.9 + 0.2 * r.random())
         reactions = eng * profile.reactions_share
@@ -406,6 +446,7 @@ class World:
             url=self._post_url(platform, account, post_id, ctype),
             duration_seconds=duration,
             half_life_hours=profile.half_life_hours,
+            in_drop=in_drop,
         )
 
     def _post_id(
@@ -515,13 +556,16 @@ class World:
             age = (dt.datetime.combine(day, dt.time(0), UTC) - p.published_at).total_seconds() / 3600
             s0 = saturation(age, p.half_life_hours)
             items = list(p.final.items())
+            lowered = [(k, v * DROP_FACTOR if k in ENGAGEMENT_KEYS else v) for k, v in items]
             while day <= last:
                 age += 24
                 s1 = saturation(age, p.half_life_hours)
                 frac = s1 - s0
                 s0 = s1
                 bucket = acc[day]
-                for k, v in items:
+                # engagement during the planted drop is lower also on posts published before it
+                use = lowered if not p.in_drop and self._in_drop(platform, brand.name, day) else items
+                for k, v in use:
                     bucket[k] = bucket.get(k, 0.0) + v * frac
                 day += dt.timedelta(days=1)
         series: dict[dt.date, AccountDay] = {}
@@ -534,11 +578,13 @@ class World:
             views = bucket.get("views", 0.0) + base_views
             reach = min(views, bucket.get("reach", 0.0) * 0.8 + base_views * 0.6)
             factor = DROP_FACTOR if self._in_drop(platform, brand.name, day) else 1.0
-            base_eng = base_views * profile.engagement_rate / profile.reach_rate * 0.5
-            reactions = round((bucket.get("reactions", 0.0) + base_eng * 0.85) * factor)
-            comments = round((bucket.get("comments", 0.0) + base_eng * 0.1) * factor)
-            shares = round((bucket.get("shares", 0.0) + base_eng * 0.05) * factor)
-            saves = round(bucket.get("saves", 0.0) * factor)
+            # stories, older posts, profile activity: a steady share of the account's engagement
+            base_eng = f * profile.engagement_rate * 0.6 * weekly * rnd.lognormal(r, 0.12)
+            base_eng *= factor
+            reactions = round(bucket.get("reactions", 0.0) + base_eng * 0.85)
+            comments = round(bucket.get("comments", 0.0) + base_eng * 0.1)
+            shares = round(bucket.get("shares", 0.0) + base_eng * 0.05)
+            saves = round(bucket.get("saves", 0.0))
             clicks = round(bucket.get("clicks", 0.0))
             engagements = reactions + comments + shares + saves + clicks
             profile_visits = round(views * 0.012 * rnd.lognormal(r, 0.2))
@@ -605,7 +651,7 @@ class World:
         self, platform: str, account_id: str, dimension: str, day: dt.date | None = None
     ) -> dict[str, int]:
         f = self.followers(platform, account_id, day or self.end)
-        return {k: round(f * s) for k, s in self.demographics(platform, account_id, dimension).items()}
+        return {k: int(f * s) for k, s in self.demographics(platform, account_id, dimension).items()}
 
     def online_hours(self, platform: str, account_id: str, day: dt.date, *, tz: str = "UTC") -> list[int]:
         """Followers online per hour of `day` (index = hour in `tz`)."""
