@@ -59,14 +59,15 @@ def content_type_of(post: Mapping[str, Any]) -> str | None:
     """The contract's content type of a Page post, from its first attachment (the `type` field is deprecated).
 
     Rule: a permalink under `/reel/` or a reel attachment → reel; `album` → carousel; `video*` → video;
-    `photo` → image; `link`/`share` and other shared content → link; no attachment → text. None if unknown.
+    `photo` → image; `link`/`share` and other shared content → link; no attachment (or a `status` one) → text.
+    None if unknown. Meta gives no separate attachment type for Page reels: only the `/reel/` permalink tells.
     """
     permalink = str(post.get("permalink_url") or "")
     attachments = post.get("attachments")
     first: Mapping[str, Any] = {}
     if isinstance(attachments, Mapping) and isinstance(attachments.get("data"), list) and attachments["data"]:
         first = attachments["data"][0] if isinstance(attachments["data"][0], Mapping) else {}
-    kinds = {str(first.get("media_type") or "").lower(), str(first.get("type") or "").lower()} - {""}
+    kinds = {str(first.get("media_type") or "").lower(), str(first.get("type") or "").lower()} - {"", "status"}
     if "/reel/" in permalink or kinds & {"reel", "video_reel", "reels"}:
         return "reel"
     if not kinds:
@@ -77,7 +78,7 @@ def content_type_of(post: Mapping[str, Any]) -> str | None:
         return "video"
     if kinds & {"photo", "image", "cover_photo", "profile_media", "animated_image_share"}:
         return "image"
-    if kinds & {"link", "share", "native_templates", "event", "note", "music_aggregation", "status"}:
+    if kinds & {"link", "share", "native_templates", "event", "note", "music_aggregation"}:
         return "link"
     return None
 
@@ -185,14 +186,13 @@ class FacebookClient(MetaGraphClient):
                 missing[key] += 1
         is_video = content_type in ("video", "reel")
         wanted = {api: col for api, col in metric_names.items() if is_video or col not in VIDEO_ONLY_COLUMNS}
-        answered = self.insights_or_empty(
-            post_id, wanted, {"period": "lifetime"}, scope=f"{content_type} posts", endpoint="post insights"
-        )
+        scope = f"{content_type} posts"
+        answered = self.insights_or_empty(post_id, wanted, {"period": "lifetime"}, scope=scope, endpoint="post insights")
         values: dict[str, int | None] = {}
         for api, column in wanted.items():
             if api in answered:
                 values[column] = to_count(latest_value(answered[api]))
-            else:
+            elif not self.is_refused(scope, api):
                 missing[f"insights {api}"] += 1
         reactions = values.get("reactions")
         if reactions is None:

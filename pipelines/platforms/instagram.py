@@ -33,10 +33,10 @@ from pipelines.platforms.meta_graph import (
     UTC,
     MetaGraphClient,
     breakdown_results,
+    day_start_unix,
     end_time_day,
     latest_value,
     local_date,
-    pacific_midnight_unix,
     parse_graph_time,
     series_by_day,
     share_rows,
@@ -156,8 +156,8 @@ class InstagramClient(MetaGraphClient):
             for first, last in windows(first_day, min(end, today), MAX_INSIGHTS_DAYS):
                 params = {
                     "period": "day",
-                    "since": pacific_midnight_unix(first),
-                    "until": pacific_midnight_unix(last + dt.timedelta(days=1)),
+                    "since": day_start_unix(first),
+                    "until": day_start_unix(last + dt.timedelta(days=1)),
                 }
                 answered = self.insights_or_empty(account.id, [metric], params, scope="account", endpoint="ig insights")
                 for day, value in series_by_day(answered.get(metric, {})).items():
@@ -171,8 +171,8 @@ class InstagramClient(MetaGraphClient):
             params = {
                 "period": "day",
                 "metric_type": "total_value",
-                "since": pacific_midnight_unix(day),
-                "until": pacific_midnight_unix(day + dt.timedelta(days=1)),
+                "since": day_start_unix(day),
+                "until": day_start_unix(day + dt.timedelta(days=1)),
             }
             answered = self.insights_or_empty(account.id, totals, params, scope="account", endpoint="ig insights")
             for name, metric in answered.items():
@@ -233,7 +233,7 @@ class InstagramClient(MetaGraphClient):
         for api, column in metric_names.items():
             if api in answered:
                 values[column] = to_count(latest_value(answered[api]))
-            else:
+            elif not self.is_refused(scope, api):
                 missing[f"insights {api}"] += 1
         reactions = values.get("reactions")
         if reactions is None:
@@ -298,8 +298,8 @@ class InstagramClient(MetaGraphClient):
         for since, until in windows(first, last, MAX_INSIGHTS_DAYS):
             params = {
                 "period": "lifetime",
-                "since": pacific_midnight_unix(since),
-                "until": pacific_midnight_unix(until + dt.timedelta(days=1)),
+                "since": day_start_unix(since),
+                "until": day_start_unix(until + dt.timedelta(days=1)),
             }
             answered = self.insights_or_empty(
                 account.id, ["online_followers"], params, scope="account", endpoint="ig online followers"

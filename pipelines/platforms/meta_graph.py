@@ -132,9 +132,14 @@ def parse_graph_time(value: str) -> dt.datetime:
     return moment.astimezone(UTC)
 
 
-def pacific_midnight_unix(day: dt.date) -> int:
-    """`since`/`until` for a Meta reporting day (days end at Pacific midnight)."""
-    return int(dt.datetime.combine(day, dt.time(), tzinfo=PACIFIC).timestamp())
+def day_start_unix(day: dt.date) -> int:
+    """`since`/`until` (unix seconds) bounding Meta reporting days: the UTC midnight opening `day`.
+
+    Meta buckets days by Pacific time and labels them by their date; the UTC midnight of that date falls inside
+    the previous Pacific day's last hours, so `since=day_start_unix(d), until=day_start_unix(d + 1)` selects the
+    day labelled `d` (the simulator reads these bounds as UTC dates too).
+    """
+    return int(dt.datetime.combine(day, dt.time(), tzinfo=UTC).timestamp())
 
 
 def windows(start: dt.date, end: dt.date, max_days: int) -> Iterator[tuple[dt.date, dt.date]]:
@@ -398,6 +403,10 @@ class MetaGraphClient(PlatformClient):
                 self.note_fields(f"{endpoint} metric objects", item, INSIGHT_KEYS)
                 out[str(item["name"])] = dict(item)
         return out
+
+    def is_refused(self, scope: str, metric: str) -> bool:
+        """Whether `metric` was answered "invalid metric" for `scope` (already warned about)."""
+        return (scope, metric) in self._invalid_metrics
 
     def insights_or_empty(self, *args: Any, **kwargs: Any) -> dict[str, dict[str, Any]]:
         """`insights()`, with a refused single-metric request (already warned about) giving no metrics."""
