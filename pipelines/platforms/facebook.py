@@ -187,7 +187,8 @@ class FacebookClient(MetaGraphClient):
         is_video = content_type in ("video", "reel")
         wanted = {api: col for api, col in metric_names.items() if is_video or col not in VIDEO_ONLY_COLUMNS}
         scope = f"{content_type} posts"
-        answered = self.insights_or_empty(post_id, wanted, {"period": "lifetime"}, scope=scope, endpoint="post insights")
+        params = {"period": "lifetime"}
+        answered = self.insights_or_empty(post_id, wanted, params, scope=scope, endpoint="post insights")
         values: dict[str, int | None] = {}
         for api, column in wanted.items():
             if api in answered:
