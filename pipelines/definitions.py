@@ -64,6 +64,11 @@ def platform_api_resource() -> PlatformApiResource:
     )
 
 
+def all_assets() -> list:
+    """Every asset of socialpulse, with the global policies applied (tests materialize these)."""
+    return _with_owners(_build_assets())
+
+
 def _build_assets() -> list:
     from assets.market import build_market_assets
 
@@ -81,10 +86,19 @@ def _with_owners(assets: list) -> list:
     return list(map_asset_specs(lambda spec: spec.replace_attributes(owners=OWNERS), assets))
 
 
+def pipeline_resources(warehouse_file: str, platform_api: PlatformApiResource) -> dict:
+    """The resources every ingest, dbt and publishing asset needs."""
+    return {
+        "warehouse": WarehouseResource(path=warehouse_file),
+        "platform_api": platform_api,
+        "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable()),
+    }
+
+
 def _build_definitions() -> Definitions:
     from sensors.wiring import build_sensor_definitions
 
-    assets = _with_owners(_build_assets())
+    assets = all_assets()
     partitions = daily_partitions()
     nightly_job = define_asset_job(
         "nightly_job",
@@ -107,12 +121,7 @@ def _build_definitions() -> Definitions:
         jobs=[nightly_job, *sensor_defs.jobs],
         schedules=[nightly_schedule],
         sensors=sensor_defs.sensors,
-        resources={
-            "warehouse": WarehouseResource(path=str(warehouse_path())),
-            "platform_api": platform_api_resource(),
-            "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable()),
-            **sensor_defs.resources,
-        },
+        resources={**pipeline_resources(str(warehouse_path()), platform_api_resource()), **sensor_defs.resources},
         executor=in_process_executor,
     )
 

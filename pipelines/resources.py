@@ -39,7 +39,7 @@ class WarehouseResource(ConfigurableResource):
         deadline = time.monotonic() + self.lock_wait_seconds
         while True:
             try:
-                conn = duckdb.connect(self.path, read_only=read_only, config={"TimeZone": "UTC"})
+                conn = duckdb.connect(self.path, read_only=read_only)
                 break
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower() or time.monotonic() > deadline:
@@ -49,6 +49,7 @@ class WarehouseResource(ConfigurableResource):
                     ) from exc
                 time.sleep(0.5)
         try:
+            conn.execute("set TimeZone = 'UTC'")  # dates cut from timestamps never depend on the machine
             yield conn
         finally:
             conn.close()
