@@ -1,0 +1,122 @@
+"""X and YouTube mention readers against the simulator: counts equal the simulated truth, items are the true
+mentions, the matcher agrees with the simulator on every item, exclusions ("kopi arabika") are not counted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import pytest
+
+from pipelines.config.loader import load_brands
+from pipelines.http import ApiAuthError, ApiRateLimitError, RepeatedCursorError
+from pipelines.market.x import XMentions, x_query
+from pipelines.market.youtube import YouTubeMentions, youtube_query
+
+TODAY = dt.date(2026, 11, 21)
+END = TODAY - dt.timedelta(days=1)
+
+
+def _days(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def test_x_recent_counts_and_items(simulator, make_source, assert_contract) -> None:
+    start = TODAY - dt.timedelta(days=6)
+    source = make_source(simulator, XMentions)
+    result = source.read(start, END)
+    assert_contract(source, result)
+    counts = {(r["brand"], r["metric_date"]): r for r in result["x__mention_counts"]}
+    brands = load_brands().brands
+    for brand in brands:
+        for day in _days(start, END):
+            row = counts[(brand.name, day)]
+            assert row["mention_count"] == simulator.world.mention_count(brand.name, "x", day)
+            assert row["query"] == x_query(brand)
+        truth = {m.mention_id: m for m in simulator.world.mentions(brand.name, "x", start, END)}
+        got = {r["mention_id"]: r for r in result["x__mentions"] if r["brand"] == brand.name}
+        assert set(got) == set(truth)
+        for mention_id, row in got.items():
+            m = truth[mention_id]
+            assert row["mentioned_at"] == m.created_at and row["metric_date"] == m.created_at.date()
+            assert row["author"] == m.author and row["url"] == m.url
+            assert row["engagements"] == m.likes + m.comments + m.shares + m.quotes
+            # the local matcher finds the term the simulated author used
+            assert row["matched_terms"], row["text"]
+    assert "tweets/counts/recent" in source.stats.by_endpoint
+    assert "tweets/counts/all" not in source.stats.by_endpoint
+    # search/recent was paged (100 posts a page) for the busiest brands
+    assert source.stats.by_endpoint["tweets/search/recent"] > len(brands)
+
+
+def test_x_older_window_uses_counts_all_and_stores_no_items(simulator, make_source) -> None:
+    start, end = dt.date(2026, 10, 1), dt.date(2026, 10, 10)
+    source = make_source(simulator, XMentions)
+    result = source.read(start, end)
+    assert source.stats.by_endpoint.get("tweets/counts/all", 0) >= 5
+    assert result["x__mentions"] == []
+    own = load_brands().own_brand.name
+    got = {r["metric_date"]: r["mention_count"] for r in result["x__mention_counts"] if r["brand"] == own}
+    assert got == {d: simulator.world.mention_count(own, "x", d) for d in _days(start, end)}
+
+
+def test_x_repeated_cursor_stops_with_a_clear_error(simulator, make_source) -> None:
+    simulator.faults.add("repeat_cursor", path_contains="search/recent")
+    source = make_source(simulator, XMentions)
+    with pytest.raises(RepeatedCursorError):
+        source.read(TODAY - dt.timedelta(days=6), END)
+
+
+def test_x_rate_limit_is_waited_out(simulator, make_source) -> None:
+    simulator.faults.add("status", path_contains="counts/recent", status=429, retry_after=0, times=1)
+    source = make_source(simulator, XMentions)
+    result = source.read(END, END)
+    assert len(result["x__mention_counts"]) == 5
+    assert source.stats.retries == 1
+
+
+def test_x_expired_token_with_canary(simulator, make_source, caplog) -> None:
+    canary = "CANARY-market-x-7f3a9"
+    simulator.faults.add("expired_token", path_contains="counts", times=0)
+    source = make_source(simulator, XMentions, credentials={"bearer_token": canary})
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(ApiAuthError) as err:
+        source.read(END, END)
+    assert "X_BEARER_TOKEN" in str(err.value)
+    assert canary not in str(err.value) and canary not in caplog.text
+    assert all(canary not in w for w in source.warnings)
+
+
+def test_youtube_daily_search_counts_and_first_page_items(simulator, make_source, assert_contract) -> None:
+    start = END - dt.timedelta(days=2)
+    source = make_source(simulator, YouTubeMentions)
+    result = source.read(start, END)
+    assert_contract(source, result)
+    brands = load_brands().brands
+    assert source.stats.by_endpoint["search.list"] == len(brands) * 3
+    counts = {(r["brand"], r["metric_date"]): r for r in result["youtube__mention_counts"]}
+    for brand in brands:
+        for day in _days(start, END):
+            assert counts[(brand.name, day)]["mention_count"] == simulator.world.mention_count(
+                brand.name, "youtube", day
+            )
+            assert counts[(brand.name, day)]["query"] == youtube_query(brand)
+        truth = {m.mention_id for m in simulator.world.mentions(brand.name, "youtube", start, END)}
+        got = {r["mention_id"] for r in result["youtube__mentions"] if r["brand"] == brand.name}
+        assert got == truth  # fewer than 50 a day: the first page holds them all
+
+
+def test_youtube_refuses_a_window_beyond_the_daily_quota(simulator, make_source) -> None:
+    source = make_source(simulator, YouTubeMentions)
+    with pytest.raises(ApiRateLimitError) as err:
+        source.read(dt.date(2026, 1, 1), END)
+    assert "quota" in str(err.value)
+    assert source.stats.calls == 0
+
+
+def test_youtube_quota_exceeded_is_not_retried(simulator, make_source) -> None:
+    simulator.faults.add("status", path_contains="search", status=403, reason="quotaExceeded", times=0)
+    source = make_source(simulator, YouTubeMentions)
+    with pytest.raises(ApiRateLimitError):
+        source.read(END, END)
+    assert source.stats.retries == 0
