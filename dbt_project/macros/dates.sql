@@ -51,3 +51,16 @@
         true
     {%- endif -%}
 {%- endmacro %}
+
+{#- English weekday name of an ISO weekday number (1 = Monday). -#}
+{% macro weekday_name(iso_weekday_column) -%}
+    case {{ iso_weekday_column }}
+        when 1 then 'Monday'
+        when 2 then 'Tuesday'
+        when 3 then 'Wednesday'
+        when 4 then 'Thursday'
+        when 5 then 'Friday'
+        when 6 then 'Saturday'
+        when 7 then 'Sunday'
+    end
+{%- endmacro %}

@@ -3,8 +3,8 @@
 {#- numerator / denominator, NULL when the denominator is NULL or 0 (never a division error, never 0). -#}
 {% macro safe_divide(numerator, denominator) -%}
     case
-        when {{ denominator }} is null or {{ denominator }} = 0 then null
-        else cast({{ numerator }} as double) / {{ denominator }}
+        when ({{ denominator }}) is null or ({{ denominator }}) = 0 then null
+        else cast(({{ numerator }}) as double) / ({{ denominator }})
     end
 {%- endmacro %}
 
@@ -58,8 +58,30 @@
     case when {{ value }} < {{ previous_value }} then 1 else 0 end
 {%- endmacro %}
 
-{#- Linear pace: the value expected on `day` going from `baseline` at `start` to `target` at `deadline`. -#}
+{#- Share of a goal's time used by the end of `day`: days elapsed including `day` / days from start to deadline
+    including both (1 on the deadline). -#}
+{% macro goal_elapsed_fraction(start, deadline, day) -%}
+    {{ safe_divide(dbt.datediff(start, day, 'day') ~ ' + 1', dbt.datediff(start, deadline, 'day') ~ ' + 1') }}
+{%- endmacro %}
+
+{#- Linear pace: the value expected at the end of `day`, going from `baseline` before `start` to `target` at the
+    end of `deadline`. -#}
 {% macro linear_expected_value(baseline, target, start, deadline, day) -%}
-    ({{ baseline }} + ({{ target }} - {{ baseline }})
-        * {{ safe_divide(dbt.datediff(start, day, 'day'), dbt.datediff(start, deadline, 'day')) }})
+    ({{ baseline }} + ({{ target }} - {{ baseline }}) * {{ goal_elapsed_fraction(start, deadline, day) }})
+{%- endmacro %}
+
+{#- Linear extrapolation: where the actual pace since the start leads by the deadline. -#}
+{% macro linear_projected_value(baseline, actual, start, deadline, day) -%}
+    ({{ baseline }} + {{ safe_divide('(' ~ actual ~ ') - (' ~ baseline ~ ')', goal_elapsed_fraction(start, deadline, day)) }})
+{%- endmacro %}
+
+{#- Text as space-separated lower-case words (punctuation and '#' become spaces), padded with a space on both
+    sides, so that whole words and phrases can be found with contains(). -#}
+{% macro words_of(text) -%}
+    (' ' || trim(regexp_replace(lower(coalesce({{ text }}, '')), '[^\pL\pN]+', ' ', 'g')) || ' ')
+{%- endmacro %}
+
+{#- True when `phrase` occurs in `text` as whole words (case-insensitive). -#}
+{% macro contains_phrase(text, phrase) -%}
+    (trim({{ words_of(phrase) }}) <> '' and contains({{ words_of(text) }}, {{ words_of(phrase) }}))
 {%- endmacro %}

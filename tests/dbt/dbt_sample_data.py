@@ -146,9 +146,204 @@ def sample_raw_rows() -> dict[str, list[dict[str, Any]]]:
         _snapshot("p2", p2, "2026-03-03", views=900, reach=700, reactions=30, comments=5, shares=2, saves=1),
     ]
 
+    # x1: own X post on Tuesday 2026-03-10, 02:00 UTC = 09:00 in Jakarta, about a trending topic
+    x_post_snapshots = [
+        {
+            "account_id": X_OWN,
+            "post_id": "x1",
+            "post_url": "https://x.example/x1",
+            "caption": "Kopi Nusantara promo hari ini! #KopiNusantara",
+            "content_type": "text",
+            "published_at": "2026-03-10 02:00:00+00",
+            "views": 400,
+            "reach": None,
+            "reactions": 5,
+            "comments": 1,
+            "shares": 1,
+            "saves": 0,
+            "clicks": 2,
+            "snapshot_date": "2026-03-10",
+        },
+    ]
+
+    instagram_audience_demographics = [
+        {
+            "account_id": IG_OWN,
+            "snapshot_date": "2026-03-01",
+            "dimension": "age",
+            "dimension_value": "18-24",
+            "audience_count": 300,
+            "audience_share": None,
+        },
+        {
+            "account_id": IG_OWN,
+            "snapshot_date": "2026-03-01",
+            "dimension": "age",
+            "dimension_value": "25-34",
+            "audience_count": 700,
+            "audience_share": None,
+        },
+        {
+            "account_id": IG_OWN,
+            "snapshot_date": "2026-03-01",
+            "dimension": "gender",
+            "dimension_value": "female",
+            "audience_count": None,
+            "audience_share": 0.6,
+        },
+        {
+            "account_id": IG_OWN,
+            "snapshot_date": "2026-03-01",
+            "dimension": "gender",
+            "dimension_value": "male",
+            "audience_count": None,
+            "audience_share": 0.4,
+        },
+    ]
+    # 02:00 UTC = Sunday 09:00 local, 05:00 UTC = Sunday 12:00 local
+    instagram_follower_online_hours = [
+        {"account_id": IG_OWN, "metric_date": "2026-03-01", "hour_of_day": 2, "online_followers": 100},
+        {"account_id": IG_OWN, "metric_date": "2026-03-01", "hour_of_day": 5, "online_followers": 300},
+    ]
+
+    # Weeks: A = Mon 2026-03-02 .. Sun 03-08, B = Mon 03-09 .. Sun 03-15.
+    instagram_competitor_profiles = [
+        {
+            "brand": brand,
+            "account_id": account_id,
+            "account_handle": account_id,
+            "snapshot_date": day,
+            "followers": followers,
+        }
+        for brand, account_id, day, followers in (
+            (OWN, IG_OWN, "2026-03-02", 10000),
+            (OWN, IG_OWN, "2026-03-08", 10200),
+            (OWN, IG_OWN, "2026-03-15", 10404),
+            (JAVA, IG_JAVA, "2026-03-02", 20000),
+            (JAVA, IG_JAVA, "2026-03-08", 20000),
+            (JAVA, IG_JAVA, "2026-03-15", 20500),
+            (SENJA, IG_SENJA, "2026-03-08", 5000),
+            (SENJA, IG_SENJA, "2026-03-15", 4900),
+        )
+    ]
+
+    def competitor_post(
+        brand, account_id, post_id, published_at, reactions, comments, shares, hashtags, snapshot_date="2026-03-15"
+    ):
+        return {
+            "brand": brand,
+            "account_id": account_id,
+            "post_id": post_id,
+            "published_at": published_at,
+            "content_type": "image",
+            "caption": " ".join(f"#{h}" for h in hashtags),
+            "hashtags": hashtags,
+            "reactions": reactions,
+            "comments": comments,
+            "shares": shares,
+            "views": None,
+            "snapshot_date": snapshot_date,
+        }
+
+    instagram_competitor_posts = [
+        competitor_post(OWN, IG_OWN, "cp1", "2026-03-10 03:00:00+00", 100, 20, 10, ["kopinusantara", "kopi"]),
+        # an older snapshot of cj1: the latest (03-15) wins
+        competitor_post(JAVA, IG_JAVA, "cj1", "2026-03-10 04:00:00+00", 10, 0, 0, ["javaroast"], "2026-03-12"),
+        competitor_post(JAVA, IG_JAVA, "cj1", "2026-03-10 04:00:00+00", 300, 50, 50, ["javaroast"]),
+        competitor_post(JAVA, IG_JAVA, "cj2", "2026-03-11 04:00:00+00", 100, 0, 0, ["javaroast", "kopi"]),
+        competitor_post(SENJA, IG_SENJA, "cs1", "2026-03-12 04:00:00+00", 50, 10, 10, ["senjacoffee"]),
+    ]
+    x_competitor_posts = [
+        competitor_post(OWN, X_OWN, "cx1", "2026-03-10 02:00:00+00", 10, 5, 5, ["kopinusantara"]),
+    ]
+
+    x_mention_counts = [
+        {"brand": brand, "metric_date": day, "mention_count": count, "query": brand}
+        for day, counts in (("2026-03-10", (30, 60, 10)), ("2026-03-11", (50, 40, 10)))
+        for brand, count in zip((OWN, JAVA, SENJA), counts, strict=True)
+    ]
+    rss_mention_counts = [
+        {"brand": OWN, "metric_date": "2026-03-10", "mention_count": 20, "query": OWN},
+        {"brand": JAVA, "metric_date": "2026-03-10", "mention_count": 0, "query": JAVA},
+    ]
+    x_mentions = [
+        {
+            "brand": OWN,
+            "mention_id": "m1",
+            "mentioned_at": "2026-03-10 01:00:00+00",
+            "metric_date": "2026-03-10",
+            "text": "Kopi Nusantara promo hari ini, mantap",
+            "author": "someone",
+            "url": "https://x.example/m1",
+            "engagements": 3,
+            "matched_terms": ["kopi nusantara"],
+        },
+    ]
+    google_trends_search_interest = [
+        {"brand": OWN, "keyword": "kopi nusantara", "geo": "ID", "metric_date": "2026-03-10", "interest": 40},
+        {"brand": JAVA, "keyword": "java roast", "geo": "ID", "metric_date": "2026-03-10", "interest": 60},
+    ]
+    google_trends_trending_searches = [
+        {
+            "geo": "ID",
+            "metric_date": "2026-03-10",
+            "rank": 1,
+            "topic": "Kopi Nusantara promo",
+            "approx_traffic": 20000,
+            "news_titles": [],
+        },
+        {
+            "geo": "ID",
+            "metric_date": "2026-03-10",
+            "rank": 2,
+            "topic": "Cuaca Jakarta",
+            "approx_traffic": 10000,
+            "news_titles": [],
+        },
+    ]
+
+    goals = [
+        # 4 days from 10000 to 10400: +100 a day expected
+        {
+            "goal_id": "ig-followers",
+            "description": "IG followers",
+            "metric": "followers",
+            "platform": "instagram",
+            "brand": OWN,
+            "target_value": 10400,
+            "baseline_value": 10000,
+            "start_date": "2026-03-01",
+            "deadline": "2026-03-04",
+        },
+        # no brand (= own brand), no baseline (cumulative: 0): 200 mentions over 2 days
+        {
+            "goal_id": "mentions",
+            "description": "mentions",
+            "metric": "mentions",
+            "platform": "all",
+            "brand": None,
+            "target_value": 200,
+            "baseline_value": None,
+            "start_date": "2026-03-10",
+            "deadline": "2026-03-11",
+        },
+    ]
+
     return {
         "socialpulse__brands": brands,
+        "socialpulse__goals": goals,
         "instagram__account_daily": instagram_account_daily,
         "x__account_daily": x_account_daily,
         "instagram__post_snapshots": instagram_post_snapshots,
+        "x__post_snapshots": x_post_snapshots,
+        "instagram__audience_demographics": instagram_audience_demographics,
+        "instagram__follower_online_hours": instagram_follower_online_hours,
+        "instagram__competitor_profiles": instagram_competitor_profiles,
+        "instagram__competitor_posts": instagram_competitor_posts,
+        "x__competitor_posts": x_competitor_posts,
+        "x__mention_counts": x_mention_counts,
+        "rss__mention_counts": rss_mention_counts,
+        "x__mentions": x_mentions,
+        "google_trends__search_interest": google_trends_search_interest,
+        "google_trends__trending_searches": google_trends_trending_searches,
     }

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.slow
 
 def test_fct_posts_latest_snapshot_and_rates(query):
     rows = {r["post_id"]: r for r in query("select * from marts.fct_posts order by post_id")}
-    assert set(rows) == {"p1", "p2"}
+    assert set(rows) == {"p1", "p2", "x1"}
 
     p1 = rows["p1"]
     # latest snapshot (2026-03-03): reactions 38 + comments 6 + shares 3 + saves 2 = 49; public 38 + 6 + 3 = 47
@@ -59,7 +59,7 @@ def test_fct_account_daily_numbers(query):
         r["d"]: r
         for r in query(
             "select *, metric_date::varchar as d from marts.fct_account_daily"
-            " where platform = 'instagram' order by metric_date"
+            " where platform = 'instagram' and metric_date <= '2026-03-03' order by metric_date"
         )
     }
     assert list(rows) == ["2026-03-01", "2026-03-02", "2026-03-03"]
@@ -94,7 +94,10 @@ def test_fct_account_daily_numbers(query):
 
 
 def test_x_account_without_reach_has_null_rate(query):
-    rows = query("select * from marts.fct_account_daily where platform = 'x' order by metric_date")
+    rows = query(
+        "select * from marts.fct_account_daily where platform = 'x' and metric_date <= '2026-03-02'"
+        " order by metric_date"
+    )
     assert [r["engagement_rate_by_reach"] for r in rows] == [None, None]
     assert rows[0]["engagement_rate_by_views"] == pytest.approx(5.0)  # 50 / 1000
     assert rows[1]["net_follower_change"] == 10

@@ -17,8 +17,14 @@ final as (
         lower(platform) as platform,
         account_id,
         account_handle,
-        list_transform(coalesce(keywords, []), lambda keyword: lower(trim(keyword))) as keywords,
-        list_transform(coalesce(hashtags, []), lambda tag: lower(ltrim(trim(tag), '#'))) as hashtags
+        list_filter(
+            list_transform(coalesce(keywords, []), lambda keyword: lower(trim(keyword))),
+            lambda keyword: keyword <> ''
+        ) as keywords,
+        list_filter(
+            list_transform(coalesce(hashtags, []), lambda tag: lower(ltrim(trim(tag), '#'))),
+            lambda tag: tag <> ''
+        ) as hashtags
     from brands
     where brand is not null
 

@@ -1,0 +1,96 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='metric_date',
+        on_schema_change='append_new_columns'
+    )
+}}
+
+-- The long KPI table the alert sensor reads (contract: docs/architecture.md). One row per KPI, brand, platform
+-- and day with a value; rates and shares in percent with the numerator and denominator behind them.
+
+with
+
+brand_daily as (
+
+    select * from {{ ref('fct_brand_daily') }}
+    where {{ incremental_window('metric_date') }}
+
+),
+
+goal_progress as (
+
+    select * from {{ ref('fct_goal_progress') }}
+    where {{ incremental_window('metric_date') }}
+
+),
+
+brands as (
+
+    select * from {{ ref('dim_brands') }}
+
+),
+
+kpis as (
+    {{ unpivot_kpis('brand_daily') }}
+
+),
+
+-- goal pace per brand and platform: with several goals, the one furthest behind its pace
+goal_pace as (
+
+    select
+        'goal_pace' as kpi,
+        goal_progress.brand,
+        coalesce(brands.is_own_brand, false) as is_own_brand,
+        goal_progress.platform,
+        goal_progress.metric_date,
+        goal_progress.goal_pace_pct as value,
+        goal_progress.progress_value as numerator,
+        goal_progress.expected_progress_value as denominator,
+        count(*) over (
+            partition by goal_progress.brand, goal_progress.platform, goal_progress.metric_date
+        ) as sample_size
+    from goal_progress
+    left join brands
+        on goal_progress.brand = brands.brand
+    where goal_progress.goal_pace_pct is not null
+    qualify row_number() over (
+        partition by goal_progress.brand, goal_progress.platform, goal_progress.metric_date
+        order by goal_progress.goal_pace_pct, goal_progress.goal_id
+    ) = 1
+
+),
+
+final as (
+
+    select
+        kpi,
+        brand,
+        is_own_brand,
+        platform,
+        metric_date,
+        value,
+        numerator,
+        denominator,
+        sample_size
+    from kpis
+
+    union all
+
+    select
+        kpi,
+        brand,
+        is_own_brand,
+        platform,
+        metric_date,
+        value,
+        numerator,
+        denominator,
+        sample_size
+    from goal_pace
+
+)
+
+select * from final

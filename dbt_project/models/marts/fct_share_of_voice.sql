@@ -1,0 +1,167 @@
+-- Share of voice: each brand's part of the competitive set (own brand + competitors) per period, platform and
+-- basis. Shares of one period, platform and basis add up to 100.
+
+{%- set grains = {'day': 1, 'week': 7, 'month': none} %}
+
+with
+
+inputs as (
+
+    select * from {{ ref('int_share_of_voice_inputs_unioned') }}
+
+),
+
+brand_accounts as (
+
+    select * from {{ ref('int_brand_accounts_normalized') }}
+
+),
+
+-- the competitive set: every configured brand, plus any brand seen in the data
+brands as (
+
+    select
+        brand,
+        bool_or(is_own_brand) as is_own_brand
+    from brand_accounts
+    group by brand
+
+    union all
+
+    select distinct
+        brand,
+        false as is_own_brand
+    from inputs
+    where brand not in (select brand from brand_accounts)
+
+),
+
+daily as (
+
+    select
+        metric_date,
+        platform,
+        brand,
+        basis,
+        value
+    from inputs
+    where platform is not null
+
+    union all
+
+    select
+        metric_date,
+        'all' as platform,
+        brand,
+        basis,
+        sum(value) as value
+    from inputs
+    group by
+        metric_date,
+        brand,
+        basis
+
+),
+
+periods as (
+    {%- for grain in grains %}
+
+    select
+        '{{ grain }}' as period_grain,
+        cast({{ dbt.date_trunc(grain, 'metric_date') }} as date) as period_start,
+        platform,
+        brand,
+        basis,
+        sum(value) as value
+    from daily
+    group by 1, 2, 3, 4, 5
+    {%- if not loop.last %}
+
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+),
+
+-- every brand of the set in every period that has data for the platform and basis (a silent brand counts 0)
+grid as (
+
+    select distinct
+        periods.period_grain,
+        periods.period_start,
+        periods.platform,
+        periods.basis,
+        brands.brand,
+        brands.is_own_brand
+    from periods
+    cross join brands
+
+),
+
+valued as (
+
+    select
+        grid.period_grain,
+        grid.period_start,
+        grid.platform,
+        grid.brand,
+        grid.is_own_brand,
+        grid.basis,
+        coalesce(periods.value, 0) as value
+    from grid
+    left join periods
+        on grid.period_grain = periods.period_grain
+        and grid.period_start = periods.period_start
+        and grid.platform = periods.platform
+        and grid.basis = periods.basis
+        and grid.brand = periods.brand
+
+),
+
+shares as (
+
+    select
+        *,
+        sum(value) over period_set as set_total,
+        {{ rate_pct('value', 'sum(value) over period_set') }} as share_pct,
+        rank() over (partition by period_grain, period_start, platform, basis order by value desc) as rank,
+        case period_grain
+            {%- for grain, days in grains.items() %}
+            {%- if days %}
+            when '{{ grain }}' then cast(period_start - {{ days }} as date)
+            {%- else %}
+            when '{{ grain }}' then cast({{ dbt.dateadd('month', -1, 'period_start') }} as date)
+            {%- endif %}
+            {%- endfor %}
+        end as previous_period_start
+    from valued
+    window period_set as (partition by period_grain, period_start, platform, basis)
+
+),
+
+final as (
+
+    select
+        shares.period_grain,
+        shares.period_start,
+        shares.platform,
+        shares.brand,
+        shares.is_own_brand,
+        shares.basis,
+        shares.value,
+        shares.set_total,
+        shares.share_pct,
+        shares.rank,
+        previous.share_pct as previous_share_pct,
+        shares.share_pct - previous.share_pct as change_pct_points
+    from shares
+    left join shares as previous
+        on shares.period_grain = previous.period_grain
+        and shares.previous_period_start = previous.period_start
+        and shares.platform = previous.platform
+        and shares.basis = previous.basis
+        and shares.brand = previous.brand
+
+)
+
+select * from final

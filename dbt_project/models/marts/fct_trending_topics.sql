@@ -1,0 +1,146 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='metric_date',
+        on_schema_change='append_new_columns'
+    )
+}}
+
+-- What is trending each day (Google Trends, hashtags on the competitive set's posts), whether it touches a
+-- brand (its keywords or hashtags), and how much the own posts and brand mentions talked about it that day.
+
+with
+
+topics as (
+
+    select * from {{ ref('int_trending_topics_unioned') }}
+
+),
+
+brand_accounts as (
+
+    select * from {{ ref('int_brand_accounts_normalized') }}
+
+),
+
+posts as (
+
+    select * from {{ ref('fct_posts') }}
+
+),
+
+mentions as (
+
+    select * from {{ ref('int_mentions_unioned') }}
+
+),
+
+window_topics as (
+
+    select
+        *,
+        replace(topic, ' ', '') as topic_compact
+    from topics
+    where {{ incremental_window('metric_date') }}
+
+),
+
+brand_terms as (
+
+    select
+        brand,
+        bool_or(is_own_brand) as is_own_brand,
+        list_distinct(flatten(list(keywords))) as keywords,
+        list_distinct(flatten(list(hashtags))) as hashtags
+    from brand_accounts
+    group by brand
+
+),
+
+-- a topic matches a brand when it contains one of its keywords as whole words, or is one of its hashtags
+-- (spaces ignored); own posts and mentions count when their text contains the topic as whole words
+brand_matches as (
+
+    select
+        window_topics.metric_date,
+        window_topics.topic_source,
+        window_topics.topic,
+        list_sort(list(brand_terms.brand)) as matched_brands,
+        bool_or(brand_terms.is_own_brand) as is_own_brand_match
+    from window_topics
+    inner join brand_terms
+        on len(list_filter(
+            brand_terms.keywords,
+            lambda keyword: {{ contains_phrase('window_topics.topic', 'keyword') }}
+        )) > 0
+        or list_contains(brand_terms.hashtags, window_topics.topic_compact)
+    group by 1, 2, 3
+
+),
+
+own_posts as (
+
+    select
+        window_topics.metric_date,
+        window_topics.topic_source,
+        window_topics.topic,
+        count(distinct posts.platform || ':' || posts.post_id) as own_posts
+    from window_topics
+    inner join posts
+        on posts.published_date_local = window_topics.metric_date
+        and (
+            list_contains(posts.hashtags, window_topics.topic_compact)
+            or {{ contains_phrase('posts.caption', 'window_topics.topic') }}
+        )
+    group by 1, 2, 3
+
+),
+
+topic_mentions as (
+
+    select
+        window_topics.metric_date,
+        window_topics.topic_source,
+        window_topics.topic,
+        count(distinct mentions.mention_source || ':' || mentions.mention_id) as mentions
+    from window_topics
+    inner join mentions
+        on mentions.metric_date = window_topics.metric_date
+        and {{ contains_phrase('mentions.mention_text', 'window_topics.topic') }}
+    group by 1, 2, 3
+
+),
+
+final as (
+
+    select
+        window_topics.metric_date,
+        window_topics.topic_source,
+        window_topics.topic,
+        window_topics.topic_rank,
+        window_topics.approx_traffic,
+        window_topics.public_posts,
+        window_topics.geos,
+        brand_matches.matched_brands is not null as is_brand_match,
+        coalesce(brand_matches.is_own_brand_match, false) as is_own_brand_match,
+        coalesce(brand_matches.matched_brands, []) as matched_brands,
+        coalesce(own_posts.own_posts, 0) as own_posts,
+        coalesce(topic_mentions.mentions, 0) as mentions
+    from window_topics
+    left join brand_matches
+        on window_topics.metric_date = brand_matches.metric_date
+        and window_topics.topic_source = brand_matches.topic_source
+        and window_topics.topic = brand_matches.topic
+    left join own_posts
+        on window_topics.metric_date = own_posts.metric_date
+        and window_topics.topic_source = own_posts.topic_source
+        and window_topics.topic = own_posts.topic
+    left join topic_mentions
+        on window_topics.metric_date = topic_mentions.metric_date
+        and window_topics.topic_source = topic_mentions.topic_source
+        and window_topics.topic = topic_mentions.topic
+
+)
+
+select * from final
