@@ -340,6 +340,14 @@ class AlertConfig(_Model):
     run_failure: RunFailurePolicy = RunFailurePolicy()
     rules: list[AlertRule] = Field(default_factory=list)
 
+    @field_validator("channels", mode="before")
+    @classmethod
+    def _log_always_exists(cls, value: Any) -> Any:
+        # the log is always available, so the defaults ([log]) hold even when only Slack is configured
+        if isinstance(value, dict) and "log" not in value:
+            return {"log": {"type": "log"}, **value}
+        return value
+
     @property
     def active_rules(self) -> list[AlertRule]:
         return [rule for rule in self.rules if rule.enabled]
