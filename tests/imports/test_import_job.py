@@ -7,18 +7,17 @@ import json
 from pathlib import Path
 
 import duckdb
-from import_helpers import CORRUPTED, FIXTURES, OWN, VALID, drop
+from import_helpers import CORRUPTED, FIXTURES, OWN, VALID, drop, warehouse_resource
 
 from assets.imports import import_files_job, import_run_config
 from pipelines.imports import parse_export
 from pipelines.imports.ledger import LEDGER_TABLE
-from pipelines.resources import WarehouseResource
 
 
 def run_import(folder: Path, warehouse: Path, files: list[str]):
     return import_files_job.execute_in_process(
         run_config=import_run_config(files, str(folder)),
-        resources={"warehouse": WarehouseResource(path=str(warehouse))},
+        resources={"warehouse": warehouse_resource(warehouse)},
         raise_on_error=False,
     )
 
@@ -163,3 +162,37 @@ def test_a_file_gone_before_the_run_is_reported_missing(imports_folder: Path, tm
     result = run_import(imports_folder, tmp_path / "wh.duckdb", ["not-there.csv"])
     assert result.success
     assert result.output_for_node("import_files") == {"not-there.csv": "missing"}
+
+
+def test_sensor_to_job_end_to_end_and_a_second_drop(imports_folder: Path, tmp_path: Path) -> None:
+    from dagster import DagsterInstance, build_sensor_context
+
+    from sensors.imports import build_import_files_sensor
+
+    warehouse = tmp_path / "wh.duckdb"
+    sensor = build_import_files_sensor(folder=imports_folder)
+    drop(imports_folder, "youtube_by_content.csv")
+    with DagsterInstance.ephemeral() as instance:
+        first = sensor.evaluate_tick(build_sensor_context(instance=instance, cursor=None))
+        (request,) = first.run_requests
+        result = import_files_job.execute_in_process(
+            run_config=request.run_config, resources={"warehouse": warehouse_resource(warehouse)}, instance=instance
+        )
+        assert result.output_for_node("import_files") == {"youtube_by_content.csv": "loaded"}
+
+        # The folder is empty again: the sensor skips and its cursor forgets the file.
+        idle = sensor.evaluate_tick(build_sensor_context(instance=instance, cursor=first.cursor))
+        assert idle.run_requests == [] and json.loads(idle.cursor) == {"files": {}}
+
+        # The same export dropped again under another name: same run key (Dagster drops such a request when a
+        # daemon evaluates it); run anyway, the ledger refuses it.
+        drop(imports_folder, "youtube_by_content.csv", as_name="Table data.csv")
+        second = sensor.evaluate_tick(build_sensor_context(instance=instance, cursor=idle.cursor))
+        (again,) = second.run_requests
+        assert again.run_key == request.run_key
+        rerun = import_files_job.execute_in_process(
+            run_config=again.run_config, resources={"warehouse": warehouse_resource(warehouse)}, instance=instance
+        )
+        assert rerun.output_for_node("import_files") == {"Table data.csv": "duplicate"}
+    assert query(warehouse, "select count(*) from raw.youtube__post_snapshots") == [(2,)]
+    assert query(warehouse, f"select file_name from raw.{LEDGER_TABLE}") == [("youtube_by_content.csv",)]
