@@ -37,7 +37,8 @@ def test_fct_posts_latest_snapshot_and_rates(query):
 def test_fct_post_metrics_daily_deltas_with_clamped_correction(query):
     rows = query(
         "select post_id, metric_date::varchar as d, views, reach, reactions, comments, engagements,"
-        " corrections_count from marts.fct_post_metrics_daily order by post_id, metric_date"
+        " corrections_count from marts.fct_post_metrics_daily where platform = 'instagram'"
+        " order by post_id, metric_date"
     )
     by_key = {(r["post_id"], r["d"]): r for r in rows}
     assert len(rows) == 5
