@@ -330,10 +330,18 @@ class XClient(PlatformClient):
         post_media = _post_media(post, media)
         video_views = None
         for item in post_media:
-            if item.get("type") in ("video", "animated_gif"):
-                count = _count((item.get("public_metrics") or {}).get("view_count"))
-                if count is not None:
-                    video_views = (video_views or 0) + count
+            if item.get("type") not in ("video", "animated_gif"):
+                continue
+            if item.get("_inferred"):
+                self.warn(
+                    "video posts came without includes.media (expansions=attachments.media_keys); video_views NULL"
+                )
+                continue
+            count = _count((item.get("public_metrics") or {}).get("view_count"))
+            if count is None:
+                self.warn("a video in includes.media has no public_metrics.view_count; video_views left NULL")
+            else:
+                video_views = (video_views or 0) + count
         text = post.get("text")
         note = post.get("note_tweet")
         if isinstance(note, Mapping) and note.get("text"):
@@ -363,9 +371,8 @@ class XClient(PlatformClient):
             return "video"
         if "photo" in types:
             return "image"
-        attachments = post.get("attachments")
-        if isinstance(attachments, Mapping) and attachments.get("media_keys"):
-            self.warn("post media not found in includes.media; content_type guessed as image")
+        if post_media:
+            self.warn("post media of an unknown type; content_type guessed as image")
             return "image"
         entities = post.get("entities")
         urls = entities.get("urls") if isinstance(entities, Mapping) else None
@@ -457,11 +464,24 @@ def _media_by_key(body: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _post_media(post: Mapping[str, Any], media: Mapping[str, Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The media objects of a post; a key missing from includes.media gets its type from the key's prefix."""
     attachments = post.get("attachments")
     keys = attachments.get("media_keys") if isinstance(attachments, Mapping) else None
     if not isinstance(keys, list):
         return []
-    return [media[str(k)] for k in keys if str(k) in media]
+    out: list[Mapping[str, Any]] = []
+    for key in (str(k) for k in keys):
+        if key in media:
+            out.append(media[key])
+        else:
+            # X media keys start with the media category: 3_ photo, 7_ / 13_ video, 16_ animated GIF.
+            prefix = key.split("_", 1)[0]
+            kind = _MEDIA_KEY_TYPES.get(prefix)
+            out.append({"media_key": key, "type": kind, "_inferred": True})
+    return out
+
+
+_MEDIA_KEY_TYPES = {"3": "photo", "7": "video", "13": "video", "16": "animated_gif"}
 
 
 def _is_external_link(url: Mapping[str, Any]) -> bool:

@@ -1,0 +1,282 @@
+"""XClient against the simulator on 127.0.0.1: follower snapshot, posts over several pages, faults, redaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import pytest
+import requests
+
+from pipelines.config.loader import load_brands
+from pipelines.errors import InputDataError
+from pipelines.http import ApiAuthError, ApiError, ApiPermissionError, MalformedResponseError, RepeatedCursorError
+from pipelines.platforms import x as xmod
+from pipelines.platforms.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
+from pipelines.platforms.x import XClient
+
+
+def _platform_conftest():
+    """The shared helpers of tests/platforms/conftest.py (tests/ is not a package: load it by path)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("_platforms_conftest", Path(__file__).with_name("conftest.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_shared = _platform_conftest()
+SEED, TODAY, make_context = _shared.SEED, _shared.TODAY, _shared.make_context
+
+OWN = load_brands().own_brand.accounts["x"]
+YESTERDAY = TODAY - dt.timedelta(days=1)
+CANARY = "CANARY-x-7f3a9"
+
+
+def _client(sim, **kwargs) -> XClient:
+    return XClient(make_context(sim, "x", **kwargs))
+
+
+def _tweets_served(sim) -> int:
+    return sim.stats.matching("/tweets")
+
+
+# --- account_daily --------------------------------------------------------------------------------------------
+
+
+def test_account_daily_is_one_snapshot_of_the_observed_day(simulator):
+    client = _client(simulator)
+    rows = client.account_daily(OWN, YESTERDAY - dt.timedelta(days=2), YESTERDAY)
+    assert [r["metric_date"] for r in rows] == [YESTERDAY]
+    row = rows[0]
+    assert set(row) == set(ACCOUNT_DAILY.columns)
+    assert row["followers"] == simulator.world.followers("x", OWN.id, YESTERDAY)
+    assert all(row[c] is None for c in ACCOUNT_DAILY.columns if c not in ("account_id", "metric_date", "followers"))
+
+
+def test_account_daily_cannot_observe_past_days(simulator):
+    client = _client(simulator)
+    assert client.account_daily(OWN, TODAY - dt.timedelta(days=30), TODAY - dt.timedelta(days=20)) == []
+    assert any("no follower history" in w for w in client.warnings)
+    assert client.stats.calls == 0
+
+
+# --- post_snapshots -------------------------------------------------------------------------------------------
+
+
+def _expected_posts(sim, start, end):
+    return {p.post_id: p for p in sim.world.posts("x", OWN.id, start, end)}
+
+
+def test_post_snapshots_all_pages_match_the_world(simulator):
+    start, end = TODAY - dt.timedelta(days=80), YESTERDAY
+    expected = _expected_posts(simulator, start, end)
+    assert len(expected) > 2 * xmod.PAGE_SIZE, "the window must span several pages"
+    client = _client(simulator)
+    served_before = _tweets_served(simulator)
+    rows = client.post_snapshots(OWN, start, end, YESTERDAY)
+
+    assert {r["post_id"] for r in rows} == set(expected)
+    assert len(rows) == len(expected)
+    # Every page the simulator served was read, and there were several (the window is split at 29 days).
+    pages = _tweets_served(simulator) - served_before
+    assert pages == client.stats.by_endpoint["users/tweets"] >= 3
+    for row in rows:
+        assert set(row) == set(POST_SNAPSHOTS.columns)
+        post = expected[row["post_id"]]
+        truth = post.metrics(simulator.world.now)
+        assert row["published_at"] == post.published_at.replace(microsecond=0)
+        assert row["content_type"] == post.content_type
+        assert row["post_url"] == post.url
+        assert row["views"] == truth["views"]
+        assert row["reactions"] == truth["reactions"]
+        assert row["comments"] == truth["comments"]
+        assert row["shares"] == truth["shares"]
+        assert row["reach"] is None
+        assert row["snapshot_date"] == YESTERDAY
+    recent = [r for r in rows if r["published_at"].date() >= TODAY - dt.timedelta(days=xmod.NON_PUBLIC_MAX_AGE_DAYS)]
+    older = [r for r in rows if r not in recent]
+    assert recent and older
+    assert all(r["clicks"] is not None for r in recent)
+    assert all(r["clicks"] is None for r in older)  # X serves non_public_metrics for posts < 30 days only
+
+
+def test_without_user_token_clicks_are_null(simulator):
+    token = simulator.tokens["x"]
+    client = _client(simulator, credentials={"bearer_token": token, "user_token": None})
+    start = TODAY - dt.timedelta(days=7)
+    rows = client.post_snapshots(OWN, start, YESTERDAY, YESTERDAY)
+    assert len(rows) == len(_expected_posts(simulator, start, YESTERDAY)) > 0
+    assert all(r["clicks"] is None for r in rows)
+    assert not [w for w in client.warnings if "clicks" in w or "missing" in w]
+
+
+def test_content_types_from_attachments_and_entities(simulator):
+    start = TODAY - dt.timedelta(days=28)
+    client = _client(simulator)
+    rows = client.post_snapshots(OWN, start, YESTERDAY, YESTERDAY)
+    assert {r["content_type"] for r in rows} == {"text", "image", "video", "link"}
+    # The simulator sends no includes.media (the media expansion), so the video view counts are unknown: NULL,
+    # said once, never 0.
+    assert all(r["video_views"] is None for r in rows)
+    assert sum("video_views" in w for w in client.warnings) == 1
+
+
+# --- faults ---------------------------------------------------------------------------------------------------
+
+
+def test_429_is_retried_then_succeeds(simulator):
+    simulator.faults.add("status", path_contains="/tweets", status=429, times=1, retry_after=0)
+    client = _client(simulator)
+    start = TODAY - dt.timedelta(days=3)
+    rows = client.post_snapshots(OWN, start, YESTERDAY, YESTERDAY)
+    assert len(rows) == len(_expected_posts(simulator, start, YESTERDAY))
+    assert client.stats.retries == 1
+
+
+def test_repeated_500_fails_after_the_bound(simulator):
+    simulator.faults.add("status", path_contains="/tweets", status=500, times=0)
+    client = _client(simulator, http={"max_retries": 2})
+    with pytest.raises(ApiError) as err:
+        client.post_snapshots(OWN, TODAY - dt.timedelta(days=3), YESTERDAY, YESTERDAY)
+    assert "gave up after 3 attempt(s)" in str(err.value)
+    assert "max_retries" in str(err.value)
+    assert client.stats.retries == 2
+
+
+def test_malformed_json_is_a_clear_error(simulator):
+    simulator.faults.add("malformed_json", path_contains="/tweets")
+    with pytest.raises(MalformedResponseError, match="not valid JSON"):
+        _client(simulator).post_snapshots(OWN, TODAY - dt.timedelta(days=3), YESTERDAY, YESTERDAY)
+
+
+def test_expired_token_names_the_env_var(simulator):
+    simulator.faults.add("expired_token", path_contains="/users/")
+    with pytest.raises(ApiAuthError, match="X_BEARER_TOKEN"):
+        _client(simulator).account_daily(OWN, YESTERDAY, YESTERDAY)
+
+
+def test_repeated_cursor_stops(simulator):
+    simulator.faults.add("repeat_cursor", path_contains="/tweets")
+    # App-only token: one listing of ~100 days (several pages); the second page hands its own cursor back.
+    client = _client(simulator, credentials={"bearer_token": simulator.tokens["x"], "user_token": None})
+    with pytest.raises(RepeatedCursorError, match="a second time"):
+        client.post_snapshots(OWN, TODAY - dt.timedelta(days=100), YESTERDAY, YESTERDAY)
+    assert client.stats.by_endpoint["users/tweets"] == 2
+
+
+def test_missing_metric_is_null_with_a_warning(simulator):
+    simulator.faults.add("missing_field", path_contains="/tweets", field="public_metrics.like_count")
+    client = _client(simulator)
+    rows = client.post_snapshots(OWN, TODAY - dt.timedelta(days=5), YESTERDAY, YESTERDAY)
+    assert rows and all(r["reactions"] is None for r in rows)
+    assert all(r["views"] is not None for r in rows)
+    assert any("like_count" in w for w in client.warnings)
+
+
+def test_missing_id_is_an_input_data_error(simulator):
+    simulator.faults.add("missing_field", path_contains="/tweets", field="id")
+    with pytest.raises(InputDataError, match="'id'"):
+        _client(simulator).post_snapshots(OWN, TODAY - dt.timedelta(days=5), YESTERDAY, YESTERDAY)
+
+
+def test_new_field_is_reported_once(simulator):
+    simulator.faults.add("extra_field", path_contains="/tweets", field="sentiment_score")
+    client = _client(simulator)
+    rows = client.post_snapshots(OWN, TODAY - dt.timedelta(days=5), YESTERDAY, YESTERDAY)
+    assert rows
+    assert [w for w in client.warnings if "sentiment_score" in w] == ["new field 'sentiment_score' in X posts ignored"]
+
+
+def test_canary_token_never_leaks(caplog):
+    from pipelines.simulator import Simulator
+
+    caplog.set_level(logging.DEBUG)
+    with Simulator(seed=SEED, today=TODAY, brands=load_brands(), tokens={"x": CANARY}) as sim:
+        creds = {"bearer_token": CANARY, "user_token": CANARY}
+        client = XClient(make_context(sim, "x", credentials=creds))
+        # A working call first (the token is accepted), then failures of every kind.
+        assert client.account_daily(OWN, YESTERDAY, YESTERDAY)
+        sim.faults.add("status", path_contains="/tweets", status=500, times=0)
+        with pytest.raises(ApiError) as server_error:
+            client.post_snapshots(OWN, TODAY - dt.timedelta(days=3), YESTERDAY, YESTERDAY)
+        sim.faults.clear()
+        sim.faults.add("expired_token", path_contains="/users/")
+        with pytest.raises(ApiAuthError) as auth_error:
+            client.account_daily(OWN, YESTERDAY, YESTERDAY)
+        sim.faults.add("extra_field", path_contains="/tweets", field="leak", value=CANARY)
+        client.post_snapshots(OWN, TODAY - dt.timedelta(days=2), YESTERDAY, YESTERDAY)
+    for text in (str(server_error.value), str(auth_error.value), *client.warnings, caplog.text):
+        assert CANARY not in text
+    assert "X_BEARER_TOKEN" in str(auth_error.value)
+
+
+# --- error classification (pure: real requests.Response objects, no server) ----------------------------------
+
+
+def _response(status: int, body: bytes, headers: dict[str, str] | None = None) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response._content = body
+    response.headers.update({"Content-Type": "application/json", **(headers or {})})
+    response.url = "https://api.x.com/2/users/1/tweets"
+    return response
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"errors":[{"code":88,"message":"Rate limit exceeded"}]}',
+        b'{"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429}',
+    ],
+)
+def test_429_both_body_forms_wait_until_the_reset(body):
+    import json
+    import time
+
+    reset = int(time.time()) + 30
+    response = _response(429, body, {"x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)})
+    verdict = xmod._classify(response, json.loads(body))
+    assert verdict.kind == "retry"
+    assert "Rate limit exceeded" in verdict.message or "Too Many Requests" in verdict.message
+    assert 29 <= verdict.retry_after <= 32  # until the reset, plus one second
+
+
+def test_unenrolled_app_is_a_permission_error_naming_the_enrollment():
+    import json
+
+    body = {
+        "title": "Client Forbidden",
+        "reason": "client-not-enrolled",
+        "type": "https://api.twitter.com/2/problems/client-forbidden",
+        "client_id": "123",
+        "required_enrollment": "Appropriate Level of API Access",
+        "registration_url": "https://developer.x.com/en/portal/dashboard",
+        "detail": "This request must be made using an approved developer account.",
+    }
+    verdict = xmod._classify(_response(403, json.dumps(body).encode()), body)
+    assert verdict.kind == "permission"
+    assert "client-not-enrolled" in verdict.message
+    assert "Appropriate Level of API Access" in verdict.message
+    credits = xmod._classify(_response(402, b'{"title":"Payment Required"}'), {"title": "Payment Required"})
+    assert credits.kind == "permission" and "credits" in credits.message
+
+
+def test_permission_verdict_becomes_api_permission_error(simulator):
+    simulator.faults.add("status", path_contains="/users/", status=403)
+    with pytest.raises(ApiPermissionError):
+        _client(simulator).account_daily(OWN, YESTERDAY, YESTERDAY)
+
+
+def test_pace_sleeps_until_the_reset_when_the_window_is_used_up():
+    import time
+
+    from pipelines.config.models import Settings
+    from pipelines.platforms.base import ClientContext
+
+    client = XClient(ClientContext(settings=Settings(), base_urls={"api": "http://127.0.0.1:9"}, credentials={}))
+    reset = int(time.time()) + 10
+    assert client._pace(_response(200, b"{}", {"x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)})) > 9
+    assert client._pace(_response(200, b"{}", {"x-rate-limit-remaining": "3", "x-rate-limit-reset": str(reset)})) == 0
