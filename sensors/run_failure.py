@@ -69,8 +69,10 @@ def _step_failures(context: RunFailureSensorContext) -> list[tuple[str, str]]:
     failures: list[tuple[str, str]] = []
     for event in context.get_step_failure_events():
         data: Any = event.event_specific_data
-        error = getattr(getattr(data, "error", None), "message", "") or ""
-        failures.append((event.step_key or "?", error))
+        error = getattr(data, "error", None)
+        while error is not None and getattr(error, "cause", None) is not None:
+            error = error.cause  # the root cause says what went wrong (e.g. an expired token)
+        failures.append((event.step_key or "?", (getattr(error, "message", "") or "").strip()))
     return failures
 
 

@@ -1,9 +1,16 @@
-"""Collects the sensors, their jobs, checks and resources for the entry point (pipelines/definitions.py)."""
+"""Collects the sensors, their jobs, checks and resources for the entry point (pipelines/definitions.py),
+and the alert evaluation the `socialpulse run` command ends with (the same code the sensor runs)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from dagster import AssetKey
+
+from pipelines.settings import PLATFORMS
+
+WRITER_POOL = "duckdb_writer"
 
 
 @dataclass
@@ -14,6 +21,37 @@ class SensorDefinitions:
     resources: dict[str, Any] = field(default_factory=dict)
 
 
+def freshness_keys() -> list[AssetKey]:
+    """Each platform's account metrics: when one falls behind the others, its token has usually expired."""
+    return [AssetKey(["raw", f"{platform}__account_daily"]) for platform in PLATFORMS]
+
+
 def build_sensor_definitions() -> SensorDefinitions:
-    defs = SensorDefinitions()
-    return defs
+    from assets.imports import import_files_job
+    from sensors import build_alert_sensors, build_freshness_checks
+    from sensors.imports import import_files_sensor
+    from sensors.resources import AlertingResource
+
+    return SensorDefinitions(
+        sensors=[*build_alert_sensors(), import_files_sensor],
+        jobs=[import_files_job],
+        asset_checks=build_freshness_checks(freshness_keys(), pool=WRITER_POOL),
+        resources={"alerting": AlertingResource()},
+    )
+
+
+def evaluate_all(warehouse_file: str) -> list[str]:
+    """Evaluate every rule over every date not evaluated yet and deliver; the summary lines for the CLI."""
+    import logging
+
+    from pipelines.resources import WarehouseResource
+    from sensors.resources import AlertingResource
+    from sensors.service import evaluate_and_deliver
+
+    alerting = AlertingResource()
+    config = alerting.load_config()
+    log = logging.getLogger("socialpulse.alerts")
+    channels = alerting.build_channels(config, log=log)
+    with WarehouseResource(path=warehouse_file).connect() as conn:
+        result = evaluate_and_deliver(conn, config, channels, log=log)
+    return result.summary_lines()
