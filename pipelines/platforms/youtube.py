@@ -13,10 +13,10 @@ What the client reads and why:
 * post_snapshots: channels.list → uploads playlist → playlistItems (newest first, paged with `pageToken`, stopped
   at the first page reaching a video older than the window) → videos.list in batches of 50. Statistics are
   strings; `likeCount`/`commentCount` are absent when the owner hides them → NULL with a warning. Shares come
-  from Analytics `dimensions=video` when the OAuth token allows it, else NULL. A Short is a video of at most
-  60 s, or at most 180 s when published on/after 2024-10-15 (when YouTube raised the Shorts limit to three
-  minutes); the Data API has no Shorts flag, so a landscape upload of 61–180 s published since then is counted
-  as a short too (a documented heuristic).
+  from Analytics `dimensions=video` when the OAuth token allows it, else NULL. A Short is a video of at most 60 s
+  (SHORTS_MAX_SECONDS). The Data API has no Shorts flag, so this is a heuristic: since 2024-10-15 Shorts may last
+  up to 180 s, but a 180 s threshold would call every 1-3 minute long-form upload a short, which is the more
+  common case for a brand channel; Shorts of 61-180 s are therefore stored as `video`.
 * audience_demographics: Analytics `ageGroup,gender` viewerPercentage over the 28 days ending on the snapshot
   day, stored three ways: `age` and `gender` (the marginal sums of the joint table, exact because every
   percentage is of the same signed-in viewers) and `age_gender` (the joint cell, value `18-24|female`); plus
@@ -51,7 +51,7 @@ ANALYTICS_SCOPE = "https://www.googleapis.com/auth/yt-analytics.readonly"
 PACIFIC = ZoneInfo("America/Los_Angeles")
 
 PAGE_SIZE = 50  # playlistItems maxResults and videos.list ids per call: both capped at 50 by the API
-SHORTS_180S_SINCE = dt.date(2024, 10, 15)  # Shorts may be up to 3 minutes long since this date
+SHORTS_MAX_SECONDS = 60  # see the module docstring: 60 s, not the 180 s allowed since 2024-10-15
 DEMOGRAPHICS_DAYS = 28
 
 # Fields the client knows; anything else in an answer is reported once as new and ignored.
@@ -110,6 +110,8 @@ class YouTubeClient(PlatformClient):
             token_env_var=OAUTH_ENV, classify=_google_classifier(ANALYTICS_SCOPE, OAUTH_ENV), headers=bearer
         )
         self._channels: dict[str, Mapping[str, Any]] = {}
+        # playlistItems page size (the API allows 1-50); videos.list and Analytics batches stay at 50 ids.
+        self.page_size = PAGE_SIZE
 
     # --- streams ----------------------------------------------------------------------------------------
 
@@ -190,7 +192,7 @@ class YouTubeClient(PlatformClient):
                 statistics = {}
             self._new_fields(statistics, STATISTICS_KEYS, "videos.list statistics")
             views = self._stat(statistics, "viewCount", "views")
-            content_type = self._content_type(video, published)
+            content_type = self._content_type(video)
             rows.append(
                 {
                     "account_id": account.id,
@@ -298,7 +300,7 @@ class YouTubeClient(PlatformClient):
     def _playlist_videos(self, playlist_id: str, since: dt.datetime) -> Iterable[tuple[str, dt.datetime]]:
         """(video id, published at) from the uploads playlist, newest first, until a page reaches `since`."""
         guard = CursorGuard("youtube", f"playlistItems of {playlist_id}")
-        params: dict[str, Any] = {"part": "contentDetails", "playlistId": playlist_id, "maxResults": PAGE_SIZE}
+        params: dict[str, Any] = {"part": "contentDetails", "playlistId": playlist_id, "maxResults": self.page_size}
         while True:
             body = self._data_get("playlistItems", params, "playlistItems.list")
             self._data.stats.pages += 1
@@ -458,14 +460,13 @@ class YouTubeClient(PlatformClient):
             self.warn(f"videos.list statistics '{key}' is not a whole number: stored as NULL")
         return value
 
-    def _content_type(self, video: Mapping[str, Any], published: dt.datetime) -> str:
+    def _content_type(self, video: Mapping[str, Any]) -> str:
         duration = (video.get("contentDetails") or {}).get("duration")
         seconds = _duration_seconds(duration) if isinstance(duration, str) else None
         if seconds is None:
             self.warn("a video has no readable contentDetails.duration: stored as content_type 'video'")
             return "video"
-        limit = 180 if published.date() >= SHORTS_180S_SINCE else 60
-        return "short" if 0 < seconds <= limit else "video"
+        return "short" if 0 < seconds <= SHORTS_MAX_SECONDS else "video"
 
     def _new_fields(self, item: Mapping[str, Any], known: set[str], where: str) -> None:
         for key in item:
@@ -521,14 +522,11 @@ def _after(response: requests.Response) -> float | None:
 
 
 def _refused_metric(exc: ApiError, metrics: list[str]) -> str | None:
-    """The metric an Analytics 400 'Unknown identifier' names, if it is one of the requested metrics."""
+    """The requested metric an Analytics 400 names as "Unknown identifier (name)", if any."""
     if exc.status != 400:
         return None
-    text = str(exc)
-    for metric in metrics:
-        if re.search(rf"\b{re.escape(metric)}\b", text) and ("Unknown identifier" in text or "metric" in text):
-            return metric
-    return None
+    found = re.search(r"Unknown identifier \((\w+)\)", str(exc))
+    return found.group(1) if found and found.group(1) in metrics else None
 
 
 def _object(body: Any, endpoint: str) -> Mapping[str, Any]:
