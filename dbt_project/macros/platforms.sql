@@ -5,7 +5,7 @@
 {%- endmacro %}
 
 {% macro follower_online_hours_platforms() -%}
-    {{ return(['instagram', 'tiktok']) }}
+    {{ return(own_platforms()) }}
 {%- endmacro %}
 
 {% macro competitor_platforms() -%}

@@ -313,7 +313,51 @@ create table if not exists raw.tiktok__audience_demographics (
     _run_id VARCHAR
 );
 
+create table if not exists raw.facebook__follower_online_hours (
+    account_id VARCHAR,
+    metric_date DATE,
+    hour_of_day INTEGER,
+    online_followers BIGINT,
+    _source VARCHAR,
+    _partition_date DATE,
+    _loaded_at TIMESTAMPTZ,
+    _run_id VARCHAR
+);
+
 create table if not exists raw.instagram__follower_online_hours (
+    account_id VARCHAR,
+    metric_date DATE,
+    hour_of_day INTEGER,
+    online_followers BIGINT,
+    _source VARCHAR,
+    _partition_date DATE,
+    _loaded_at TIMESTAMPTZ,
+    _run_id VARCHAR
+);
+
+create table if not exists raw.x__follower_online_hours (
+    account_id VARCHAR,
+    metric_date DATE,
+    hour_of_day INTEGER,
+    online_followers BIGINT,
+    _source VARCHAR,
+    _partition_date DATE,
+    _loaded_at TIMESTAMPTZ,
+    _run_id VARCHAR
+);
+
+create table if not exists raw.linkedin__follower_online_hours (
+    account_id VARCHAR,
+    metric_date DATE,
+    hour_of_day INTEGER,
+    online_followers BIGINT,
+    _source VARCHAR,
+    _partition_date DATE,
+    _loaded_at TIMESTAMPTZ,
+    _run_id VARCHAR
+);
+
+create table if not exists raw.youtube__follower_online_hours (
     account_id VARCHAR,
     metric_date DATE,
     hour_of_day INTEGER,
