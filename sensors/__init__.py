@@ -29,9 +29,17 @@ __all__ = [
     "default_rules_path",
     "deliver_due",
     "evaluate_and_deliver",
+    "evaluate_history",
     "evaluate_rules",
     "load_alert_rules",
 ]
+
+
+def evaluate_history(conn: Any, *, rules_path: str | None = None, log: Any = None) -> EvaluationResult:
+    """For `make run`: evaluate every mart date not evaluated yet with the sensor's code, channels from
+    kpi_alerts.yaml (log and the table by default); `result.summary_lines()` lists the alerts raised."""
+    config = load_alert_rules(rules_path or default_rules_path())
+    return evaluate_and_deliver(conn, config, build_channels(config, log=log), log=log)
 
 
 def build_alert_sensors(

@@ -20,6 +20,7 @@ from sensors.rules import KPI_LABELS, PERCENT_KPIS, AlertRule
 
 MAD_TO_SIGMA = 1.4826  # makes the median absolute deviation comparable to a standard deviation
 KPI_COLUMNS = ("kpi", "brand", "is_own_brand", "platform", "metric_date", "value", "sample_size")
+READ_COLUMNS = (*KPI_COLUMNS, "numerator", "denominator")
 
 
 def alert_id(rule_name: str, brand: str, platform: str, kpi_date: date) -> str:
@@ -64,16 +65,25 @@ class _Finding:
 
 
 class _Series:
-    """One KPI for one brand on one platform, indexed by day."""
+    """One KPI for one brand on one platform, indexed by day.
 
-    def __init__(self, rows: Iterable[tuple[date, float | None, int | None]]) -> None:
+    Rows are (day, value, sample_size, numerator, denominator). For a ratio (denominator given on every day
+    of a window) a multi-day mean is sum(numerator) / sum(denominator) x `scale`, as the mart prescribes,
+    never the average of daily rates.
+    """
+
+    def __init__(self, rows: Iterable[tuple], *, scale: float = 1.0) -> None:
         self.values: dict[date, float] = {}
         self.samples: dict[date, int | None] = {}
-        for day, value, sample in rows:
+        self.ratios: dict[date, tuple[float, float]] = {}
+        self.scale = scale
+        for day, value, sample, *parts in rows:
             if value is None or (isinstance(value, float) and math.isnan(value)):
                 continue
             self.values[day] = float(value)
             self.samples[day] = None if sample is None else int(sample)
+            if len(parts) == 2 and parts[0] is not None and parts[1]:
+                self.ratios[day] = (float(parts[0]), float(parts[1]))
         self.first = min(self.values) if self.values else None
         self._window_cache: dict[tuple[date, int, str], tuple[float, int | None] | None] = {}
 
@@ -82,21 +92,25 @@ class _Series:
         cache_key = (end, days, how)
         if cache_key in self._window_cache:
             return self._window_cache[cache_key]
-        values: list[float] = []
-        samples: list[int] = []
-        for offset in range(days):
-            day = end - timedelta(days=offset)
-            if day in self.values:
-                values.append(self.values[day])
-                sample = self.samples[day]
-                if sample is not None:
-                    samples.append(sample)
+        present = [end - timedelta(days=offset) for offset in range(days)]
+        present = [day for day in present if day in self.values]
         result: tuple[float, int | None] | None = None
-        if values and len(values) * 2 >= days:
-            total = sum(values)
-            # a sum over missing days is scaled up so a week with one missing day is not a "drop"
-            aggregate = total * days / len(values) if how == "sum" else total / len(values)
-            result = (aggregate, sum(samples) if samples else None)
+        if present and len(present) * 2 >= days:
+            samples = [self.samples[day] for day in present if self.samples[day] is not None]
+            sample = sum(samples) if samples else None  # type: ignore[arg-type]
+            values = [self.values[day] for day in present]
+            if len(present) == 1:
+                aggregate = values[0] * (days if how == "sum" else 1)
+            elif how == "mean" and all(day in self.ratios for day in present):
+                numerator = sum(self.ratios[day][0] for day in present)
+                denominator = sum(self.ratios[day][1] for day in present)
+                aggregate = numerator / denominator * self.scale
+            elif how == "sum":
+                # a sum over missing days is scaled up so a week with one missing day is not a "drop"
+                aggregate = sum(values) * days / len(values)
+            else:
+                aggregate = sum(values) / len(values)
+            result = (aggregate, sample)
         self._window_cache[cache_key] = result
         return result
 
@@ -212,13 +226,28 @@ def evaluate_rules(frame: pl.DataFrame, rules: Sequence[AlertRule], dates: Itera
     wanted = sorted(set(dates)) if dates is not None else sorted(set(frame["metric_date"].to_list()))
     if not wanted:
         return []
+    ratio_columns = [c for c in ("numerator", "denominator") if c in frame.columns]
+    samples = frame if any(rule.sample_kpi for rule in rules) else None
     alerts: list[Alert] = []
     for rule in rules:
         if not rule.enabled:
             continue
         selected = _select_series(frame, rule).sort("brand", "platform", "metric_date")
         for (brand, platform), rows in selected.group_by(["brand", "platform"], maintain_order=True):
-            series = _Series(rows.select("metric_date", "value", "sample_size").iter_rows())
+            if rule.sample_kpi is not None and samples is not None:
+                rows = rows.join(
+                    samples.filter(pl.col("kpi") == rule.sample_kpi).select(
+                        "brand", "platform", "metric_date", pl.col("value").alias("_sample_from_kpi")
+                    ),
+                    on=["brand", "platform", "metric_date"],
+                    how="left",
+                ).with_columns(
+                    pl.coalesce("sample_size", pl.col("_sample_from_kpi").round().cast(pl.Int64)).alias("sample_size")
+                )
+            scale = 100.0 if rule.kpi in PERCENT_KPIS else 1.0
+            series = _Series(
+                rows.select("metric_date", "value", "sample_size", *ratio_columns).iter_rows(), scale=scale
+            )
             memo: dict[date, _Finding | _Skip | None] = {}
             for day in wanted:
                 finding = _fires(rule, series, day, memo)

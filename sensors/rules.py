@@ -193,6 +193,7 @@ class AlertRule(_Model):
     threshold: Threshold
     aggregate: Literal["mean", "sum"] = "mean"
     min_sample: Annotated[int, Field(ge=1)] | None = None
+    sample_kpi: str | None = None  # where the mart has no sample_size (e.g. rates), count this KPI instead
     min_baseline: float | None = None
     persist_days: PositiveDays = 1
     repeat_after_days: PositiveDays | None = None
@@ -211,10 +212,10 @@ class AlertRule(_Model):
             )
         return value
 
-    @field_validator("kpi")
+    @field_validator("kpi", "sample_kpi")
     @classmethod
-    def _kpi(cls, value: str) -> str:
-        if value not in KPIS:
+    def _kpi(cls, value: str | None) -> str | None:
+        if value is not None and value not in KPIS:
             raise _unknown("KPI", value, KPIS)
         return value
 

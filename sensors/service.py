@@ -12,7 +12,7 @@ import polars as pl
 
 from sensors import alert_store
 from sensors.channels import Channel, DeliveryError, Notification
-from sensors.evaluation import KPI_COLUMNS, Alert, evaluate_rules, format_value
+from sensors.evaluation import READ_COLUMNS, Alert, evaluate_rules, format_value
 from sensors.rules import KPI_LABELS, AlertConfig
 
 logger = logging.getLogger("socialpulse.alerts")
@@ -77,9 +77,9 @@ class EvaluationResult:
 def read_kpi_frame(conn: duckdb.DuckDBPyConnection, kpis: Iterable[str], *, until: date | None = None) -> pl.DataFrame:
     """Rows of `marts.fct_kpi_daily` for the rules' KPIs (all history up to `until`: baselines need it)."""
     kpi_list = sorted(set(kpis))
-    columns = ", ".join(KPI_COLUMNS)
+    columns = ", ".join(READ_COLUMNS)
     if not kpi_list:
-        return pl.DataFrame(schema={c: pl.Null for c in KPI_COLUMNS})
+        return pl.DataFrame(schema={c: pl.Null for c in READ_COLUMNS})
     placeholders = ", ".join("?" for _ in kpi_list)
     query = f"select {columns} from {alert_store.KPI_TABLE} where kpi in ({placeholders})"
     params: list[object] = list(kpi_list)
@@ -213,7 +213,8 @@ def evaluate_and_deliver(
     rules = config.active_rules
     alerts: list[Alert] = []
     if todo and rules and alert_store.table_exists(conn, alert_store.KPI_TABLE):
-        frame = read_kpi_frame(conn, (rule.kpi for rule in rules), until=max(todo))
+        kpis = {rule.kpi for rule in rules} | {rule.sample_kpi for rule in rules if rule.sample_kpi}
+        frame = read_kpi_frame(conn, kpis, until=max(todo))
         alerts = evaluate_rules(frame, rules, todo)
     elif todo and not alert_store.table_exists(conn, alert_store.KPI_TABLE):
         todo = []

@@ -68,7 +68,8 @@ def make_kpi_rows(
                 if drop and brand == OWN and platform == drop[0] and drop[1] <= index < drop[1] + drop[2]:
                     rate *= drop[3]
                 engagements = reach * rate / 100
-                add("engagement_rate_by_reach", brand, platform, day, rate, posts, engagements, reach)
+                # like the mart: rates carry no sample_size; the rule counts posts_published instead
+                add("engagement_rate_by_reach", brand, platform, day, rate, None, engagements, reach)
                 add("engagements", brand, platform, day, engagements * (1 + rnd.gauss(0, 0.05)), posts)
                 add("views", brand, platform, day, reach * 1.6 * (1 + rnd.gauss(0, 0.1)), posts)
                 add("net_follower_change", brand, platform, day, round(30 + rnd.gauss(0, 15)))

@@ -180,3 +180,29 @@ def test_default_rules_stay_quiet_on_a_control_period(seed):
     alerts = evaluate_rules(make_kpi_rows(400, seed=seed), config.rules)
     # 400 days x 6 platforms x 8 rules: a handful at most, not hundreds
     assert len(alerts) <= 5, Counter(a.rule_name for a in alerts)
+
+
+def test_sample_from_posts_published_when_the_rate_has_no_sample_size():
+    rates = frame([4.0, 4.2, 3.8, 4.0, 4.1, 2.0, 2.0], samples=[None] * 7)
+    posts = frame([8, 8, 8, 8, 8, 3, 8], kpi="posts_published")
+    spec = {**TRAILING, "threshold": {"change_pct": 30}, "min_sample": 5, "sample_kpi": "posts_published"}
+    alerts = evaluate_rules(pl.concat([rates, posts], how="vertical_relaxed"), rules(spec))
+    # day 5 has three posts: no alert; day 6 has eight: alert, with the sample recorded
+    assert [((a.kpi_date - D0).days, a.sample_size) for a in alerts] == [(6, 8)]
+
+
+def test_multi_day_rates_are_ratios_of_sums_not_averages_of_rates():
+    # share of voice: week 1 every day 10 of 100 mentions (10%); week 2 day A 1 of 10, six days 30 of 600
+    def rows(values):
+        return [
+            ("share_of_voice_mentions", "Acme", True, "all", D0 + dt.timedelta(days=i), n / d * 100, n, d, d)
+            for i, (n, d) in enumerate(values)
+        ]
+
+    data = pl.DataFrame(rows([(10, 100)] * 7 + [(1, 10)] + [(30, 600)] * 6), schema=COLUMNS, orient="row")
+    spec = {"kpi": "share_of_voice_mentions", "comparison": {"type": "week_over_week"}, "threshold": {"change_pct": 40}}
+    [alert] = evaluate_rules(data, rules(spec), [D0 + dt.timedelta(days=13)])
+    # this week 181 / 3610 = 5.014% (the mean of daily rates would be 5.714%); last week 70 / 700 = 10%
+    assert alert.value == pytest.approx(181 / 3610 * 100)
+    assert alert.baseline == pytest.approx(10.0)
+    assert alert.change_pct == pytest.approx((181 / 3610 * 100 - 10) / 10 * 100)
