@@ -117,7 +117,7 @@ class FacebookClient(MetaGraphClient):
         for first, last in windows(start, end, MAX_INSIGHTS_DAYS):
             params = {"period": "day", "since": first.isoformat(), "until": (last + dt.timedelta(days=1)).isoformat()}
             answered = self.insights_or_empty(account.id, metrics, params, scope="page", endpoint="page insights")
-            missing = sorted(set(metrics) - set(answered))
+            missing = sorted(m for m in metrics if not series_by_day(answered.get(m, {})))
             if missing:
                 self.warn(f"page insights: no data for {', '.join(missing)} in {first}..{last}; left NULL")
             for name, metric in answered.items():

@@ -179,6 +179,8 @@ class InstagramClient(MetaGraphClient):
                 total = metric.get("total_value")
                 if name in metrics and isinstance(total, Mapping) and "value" in total:
                     put(day, metrics[name], total["value"])
+                elif name in metrics:
+                    self.warn(f"ig insights: {name} came without total_value.value; {metrics[name]} left NULL")
             day += dt.timedelta(days=1)
         return [rows[d] for d in sorted(rows)]
 

@@ -350,3 +350,10 @@ def test_a_canary_token_never_leaks(caplog):
     texts = [str(e) for e in errors] + [e.url for e in errors] + fb.warnings + [caplog.text]
     assert fb.warnings
     assert all(CANARY not in t for t in texts)
+
+
+def test_insights_without_values_leave_the_columns_null_with_a_warning(simulator):
+    simulator.faults.add("missing_field", path_contains="/insights", field="values", times=1)
+    fb = client(simulator)
+    assert fb.account_daily(ACCOUNT, *WEEK) == []
+    assert any("no data for" in w and "page_media_view" in w for w in fb.warnings)
