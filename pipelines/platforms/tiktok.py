@@ -4,10 +4,11 @@ What the client reads and why:
 
 * account_daily: `GET /business/get/` with `start_date`/`end_date` and a JSON-encoded `fields` list; the daily
   values are in `data.metrics[]` (one object per day): followers_count → followers, video_views → views,
-  profile_views → profile_visits, likes + comments + shares → engagements. TikTok gives no daily
-  gains/losses (only the follower total) and no website clicks → NULL; `reach` is NULL unless a day object
-  carries one. The API keeps about 60 days: older days are clamped away with a warning. Days are taken as UTC
-  days (the API's dates are not documented with a zone; its timestamps are UTC unix seconds).
+  profile_views → profile_visits, likes + comments + shares → engagements, reach → reach. TikTok gives no
+  daily gains/losses (only the follower total) and no website clicks → NULL. `reach` is not in the documented
+  field list: it is requested as an optional field and stays NULL when the API refuses or omits it. The API
+  keeps about 60 days: older days are clamped away with a warning. Days are taken as UTC days (the API's dates
+  are not documented with a zone; its timestamps are UTC unix seconds).
 * follower_online_hours: `audience_activity` of the same daily objects (`hour`, `count`). The hours are assumed
   to be UTC hours (ACTIVITY_ZONE); they are converted from that zone to UTC, so changing the assumption is one
   constant.
@@ -18,7 +19,8 @@ What the client reads and why:
 
 Errors come with HTTP 200 and a non-zero envelope `code`: 40100 (too frequent) and 50000 (internal) are retried
 with backoff, 40104/40105 are auth errors naming TIKTOK_BUSINESS_ACCESS_TOKEN, 40001/40002 are parameter errors
-(not retried; an optional field the API refuses is dropped with a warning). Plain HTTP 5xx/429 are retried.
+(not retried; an unconfirmed field the API refuses, reach or audience_ages, is dropped with a warning). Plain
+HTTP 5xx/429 are retried.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ DAILY_FIELDS = {
     "comments": "comments",
     "shares": "shares",
 }
-DAILY_OPTIONAL = {"reach"}  # read when a day object carries it, never requested
+DAILY_OPTIONAL = ("reach",)  # not in the documented field list: requested as optional, NULL when refused
 AUDIENCE_FIELDS = {"audience_countries": "country", "audience_genders": "gender", "audience_ages": "age"}
 AUDIENCE_VALUE_KEYS = {"audience_countries": "country", "audience_genders": "gender", "audience_ages": "age"}
 VIDEO_FIELDS = ("item_id", "create_time", "caption", "share_url", "video_views", "likes", "comments", "shares", "reach")
@@ -65,7 +67,7 @@ VIDEO_COUNTS = {
     "shares": "shares",
 }
 BUSINESS_KEYS = {"username", "display_name", "profile_image", "metrics", "audience_activity"}
-BUSINESS_KEYS |= set(AUDIENCE_FIELDS) | set(DAILY_FIELDS)
+BUSINESS_KEYS |= {*AUDIENCE_FIELDS, *DAILY_FIELDS, *DAILY_OPTIONAL}
 
 RETRY_CODES = {40100: "requests too frequent (rate limit, code 40100)", 50000: "TikTok internal error (code 50000)"}
 AUTH_CODES = {40104, 40105}
@@ -151,7 +153,7 @@ class TikTokClient(PlatformClient):
 
     def audience_demographics(self, account: Account, snapshot_date: dt.date) -> list[Row]:
         day = min(snapshot_date, self.context.today)
-        data = self._business_get(account, day, day, list(AUDIENCE_FIELDS))
+        data = self._business_get(account, day, day, ["audience_countries", "audience_genders"], ("audience_ages",))
         rows = []
         for field, dimension in AUDIENCE_FIELDS.items():
             entries = data.get(field)
@@ -266,7 +268,7 @@ class TikTokClient(PlatformClient):
         found: list[Mapping[str, Any]] = []
         while first <= end:
             last = min(end, first + dt.timedelta(days=MAX_DAYS_PER_CALL - 1))
-            data = self._business_get(account, first, last, ["followers_count", *DAILY_FIELDS, "audience_activity"])
+            data = self._business_get(account, first, last, [*DAILY_FIELDS, "audience_activity"], DAILY_OPTIONAL)
             metrics = data.get("metrics")
             if metrics is None:
                 self.warn(f"/business/get/ answered without 'metrics': no daily values for {first} to {last}")
@@ -278,7 +280,7 @@ class TikTokClient(PlatformClient):
 
     def _cached_days(self, key: tuple[str, dt.date, dt.date]) -> list[tuple[dt.date, Mapping[str, Any]]]:
         _, start, end = key
-        known = set(DAILY_FIELDS) | DAILY_OPTIONAL | {"date", "audience_activity"}
+        known = {*DAILY_FIELDS, *DAILY_OPTIONAL, "date", "audience_activity"}
         out = []
         for metrics in self._daily_cache[key]:
             raw_date = require_field("tiktok", metrics, "date", "a /business/get/ daily metrics object")
@@ -293,24 +295,37 @@ class TikTokClient(PlatformClient):
                 out.append((day, metrics))
         return sorted(out, key=lambda pair: pair[0])
 
-    def _business_get(self, account: Account, start: dt.date, end: dt.date, fields: list[str]) -> Mapping[str, Any]:
-        """/business/get/ for the fields; a field the API refuses as invalid is dropped (warned), not fatal."""
+    def _business_get(
+        self, account: Account, start: dt.date, end: dt.date, fields: list[str], optional: tuple[str, ...] = ()
+    ) -> Mapping[str, Any]:
+        """/business/get/ for `fields` plus `optional` ones (not confirmed in the API docs).
+
+        A parameter error that names a field drops that field; one that names none drops the optional fields
+        (warned) before it is raised: an unconfirmed field must not cost the confirmed ones.
+        """
         fields = list(dict.fromkeys(fields))
-        while fields:
+        extra = [f for f in dict.fromkeys(optional) if f not in fields]
+        while fields or extra:
             params = {
                 "business_id": account.id,
                 "start_date": start.isoformat(),
                 "end_date": end.isoformat(),
-                "fields": json.dumps(fields),
+                "fields": json.dumps(fields + extra),
             }
             try:
                 data = self._get("business/get/", params)
             except ApiError as exc:
-                refused = _refused_field(exc, fields)
-                if refused is None:
+                if "parameter error" not in str(exc):
                     raise
-                self.warn(f"/business/get/ refused the field {refused!r} as invalid; its values stay NULL")
-                fields.remove(refused)
+                refused = _refused_field(exc, fields + extra)
+                if refused is not None:
+                    self.warn(f"/business/get/ refused the field {refused!r} as invalid; its values stay NULL")
+                    (fields if refused in fields else extra).remove(refused)
+                    continue
+                if not extra:
+                    raise
+                self.warn(f"/business/get/ refused the request with the unconfirmed fields {extra}: retried without")
+                extra = []
                 continue
             for key in data:
                 if key not in BUSINESS_KEYS:
@@ -342,6 +357,12 @@ def _classify(response: requests.Response, body: Any) -> ErrorVerdict | None:
         return ErrorVerdict("retry", RETRY_CODES[code])
     if code in AUTH_CODES:
         return ErrorVerdict("auth", f"the access token is invalid or expired (code {code}: {message})")
+    if code in PARAMETER_CODES and "permission" in message.lower():
+        return ErrorVerdict(
+            "permission",
+            f"no permission (code {code}: {message}). Authorize the business account for the token in {TOKEN_ENV} "
+            "with the Accounts API insight scopes (account and video insights) and check business_id in brands.yaml",
+        )
     if code in PARAMETER_CODES:
         return ErrorVerdict("fatal", f"parameter error (code {code}: {message}); not retried")
     if response.status_code >= 500:
