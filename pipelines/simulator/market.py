@@ -6,6 +6,7 @@ check that clients count exactly the true mentions (including the tricky non-men
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -166,9 +167,17 @@ class Query:
         return cls(tuple(tuple(g) for g in groups if g), tuple(excluded))
 
     def matches(self, text: str) -> bool:
+        return _query_matches(self, text)
+
+    def _matches(self, text: str) -> bool:
         if not any(all(term_pattern(t).search(text) for t in g) for g in self.groups):
             return False
         return not any(term_pattern(t).search(text) for t in self.excluded)
+
+
+@functools.lru_cache(maxsize=65536)
+def _query_matches(query: Query, text: str) -> bool:
+    return query._matches(text)
 
 
 # ---------------------------------------------------------------------- mentions

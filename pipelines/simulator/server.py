@@ -253,6 +253,7 @@ def _drop(item: dict, name: str) -> None:
 class _Handler(BaseHTTPRequestHandler):
     simulator: Simulator
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # one response = headers + body; avoid 40 ms delayed-ACK stalls
     server_version = "socialpulse-simulator/1.0"
 
     def _serve(self) -> None:
