@@ -275,6 +275,8 @@ class XMentions(_XSource):
             self.warn("search/recent returned posts without public_metrics; engagements left NULL")
             metrics = {}
         author = authors.get(str(post.get("author_id")))
+        if author is None and post.get("author_id"):
+            self.warn("search/recent did not expand author_id into includes.users; author left NULL")
         url = f"https://x.com/{author or 'i/web'}/status/{post_id}"
         return mention_row(
             brand.name,

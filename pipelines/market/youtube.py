@@ -40,9 +40,10 @@ SEARCH_UNITS = 100
 
 
 def youtube_query(brand: Brand) -> str:
-    """search.list `q`: terms joined with | (OR), excluded phrases with a leading -."""
+    """search.list `q`: keywords, #hashtags and the channel @handle joined with | (OR), exclusions with -."""
     terms: list[str] = []
-    for term in [*brand.keywords, *(f"#{t}" for t in brand.hashtags)]:
+    handle = ["@" + brand.accounts["youtube"].handle.lstrip("@")] if "youtube" in brand.accounts else []
+    for term in [*brand.keywords, *(f"#{t}" for t in brand.hashtags), *handle]:
         term = term.strip().replace('"', "")
         quoted = f'"{term}"' if " " in term else term
         if term and quoted not in terms:
@@ -119,7 +120,7 @@ class YouTubeCompetitors(_YouTubeSource):
             video_id,
             published,
             snapshot,
-            content_type=self.yt._content_type(video, published),
+            content_type=self.yt._content_type(video),
             caption=title,
             tags=hashtags(title, description),
             reactions=count(statistics.get("likeCount")),

@@ -34,7 +34,7 @@ def test_x_query_quotes_phrases_adds_hashtags_handle_and_exclusions() -> None:
 
 
 def test_youtube_query_uses_pipes_and_minus() -> None:
-    assert youtube_query(_arabika()) == 'Arabika|#arabikaid -"kopi arabika" -"biji arabika" -"arabika beans"'
+    assert youtube_query(_arabika()) == 'Arabika|#arabikaid|@arabikaid -"kopi arabika" -"biji arabika" -"arabika beans"'
 
 
 def test_rss_query_describes_the_matching_rule() -> None:

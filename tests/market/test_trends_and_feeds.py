@@ -34,25 +34,36 @@ def test_search_interest_on_one_scale(simulator, make_source) -> None:
     keywords = [k for b in load_brands().brands for k in b.keywords]
     countries = load_settings().trend_countries
     assert len(rows) == len(keywords) * len(countries) * 14
-    # 10 keywords -> 3 requests per country (anchor + 4 others each) for one window
-    assert source.stats.by_endpoint["interest_over_time"] == 3 * len(countries)
+    # 9 keywords: the anchor + 8 others, 4 others per request -> 2 requests per country for one window
+    assert len(keywords) == 9
+    assert source.stats.by_endpoint["interest_over_time"] == 2 * len(countries)
     for geo in countries:
         values = [r["interest"] for r in rows if r["geo"] == geo]
         assert max(values) <= 100.0 and min(values) >= 0.0
 
 
 def test_simulated_feeds_match_ground_truth(simulator, make_source, assert_contract) -> None:
+    """Every served entry of the window is loaded, and the matcher agrees with the simulator on each one
+    (tricky look-alikes such as "Kenangan Brewery", "#senjacoffeeshop", "kopi arabika" included)."""
     source = make_source(simulator, RssFeeds)
-    start = END - dt.timedelta(days=6)
+    start = END - dt.timedelta(days=179)
     result = source.read(start, END)
     assert_contract(source, result)
     entries = result["rss__entries"]
-    assert entries
+    expected_counts: dict[tuple[str, dt.date], int] = {}
     for feed in load_settings().feeds:
         truth = {
             e.entry_id: e for e in simulator.world.feed_entries(feed.name) if start <= e.published_at.date() <= END
         }
         got = {r["entry_id"]: r for r in entries if r["feed_url"] == feed.url}
-        assert set(got) <= set(truth)
+        assert set(got) == set(truth) and len(got) > 50
         for entry_id, row in got.items():
             assert row["matched_brands"] == sorted(truth[entry_id].mentioned_brands), row["title"]
+            assert row["published_at"] == truth[entry_id].published_at
+            for brand in truth[entry_id].mentioned_brands:
+                key = (brand, truth[entry_id].published_at.date())
+                expected_counts[key] = expected_counts.get(key, 0) + 1
+    counts = {(r["brand"], r["metric_date"]): r["mention_count"] for r in result["rss__mention_counts"]}
+    assert {k: v for k, v in counts.items() if v} == expected_counts
+    assert len(result["rss__mentions"]) == sum(expected_counts.values())
+    assert source.warnings == []
