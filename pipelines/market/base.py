@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar, TypeVar
 
 from pipelines.config.models import BrandsConfig
@@ -115,6 +115,14 @@ class MarketSource(PlatformClient):
             env = cred.env_var if cred else name
             raise ApiAuthError(self.name, f"no token configured: set the environment variable {env}")
         return value
+
+    def note_fields(self, where: str, item: Mapping[str, object], known: Iterable[str]) -> None:
+        """Warn once per field the source does not know (the API added it; it is ignored)."""
+        seen = self.__dict__.setdefault("_seen_fields", set())
+        for key in item:
+            if key not in known and (where, key) not in seen:
+                seen.add((where, key))
+                self.warn(f"new field '{key}' in {where} ignored")
 
     def snapshot_lookback_start(self, end: dt.date) -> dt.date:
         """First publish day of the posts re-read in a snapshot (same lookback as the own posts)."""

@@ -109,6 +109,7 @@ class InstagramCompetitors(MarketSource):
             if not isinstance(found, Mapping):
                 raise InputDataError(f"{self.name}: the answer for @{handle} has no 'business_discovery' object")
             account_id = str(found.get("id") or account.id)
+            self.note_fields("business_discovery", found, {*PROFILE_FIELDS.split(","), "id", "media"})
             if profile is None:
                 profile = profile_row(
                     brand,
@@ -147,6 +148,7 @@ class InstagramCompetitors(MarketSource):
                 f"{self.name}: a business_discovery media item has no 'id' or readable 'timestamp' "
                 f"(keys: {sorted(item)[:10]})"
             )
+        self.note_fields("business_discovery media", item, MEDIA_FIELDS.split(","))
         kind = content_type(item)
         if kind is None:
             self.warn(f"unknown media_type {item.get('media_type')!r}; content_type left NULL")

@@ -98,6 +98,7 @@ class TikTokCompetitors(MarketSource):
                     self.warn(f"TikTok user {handle} of {brand.name} not found ({exc}); skipped")
                     continue
                 raise
+            self.note_fields("research user info", user, USER_FIELDS.split(","))
             profiles.append(
                 profile_row(
                     brand,
@@ -165,6 +166,7 @@ class TikTokCompetitors(MarketSource):
             raise InputDataError(
                 f"{self.name}: a research video has no 'id' or readable 'create_time' (keys: {sorted(video)[:10]})"
             )
+        self.note_fields("research videos", video, VIDEO_FIELDS.split(","))
         description = video.get("video_description")
         for key in ("view_count", "like_count", "comment_count", "share_count"):
             if key not in video:

@@ -46,6 +46,17 @@ BEARER = Credential(
     "bearer_token", "X_BEARER_TOKEN", "x", "App-only Bearer token (public profiles, posts, counts and search)"
 )
 RECENT_DAYS = 7
+USER_KEYS = {"id", "name", "username", "public_metrics", "created_at", "description", "verified", "protected"}
+SEARCH_KEYS = {
+    "id",
+    "text",
+    "created_at",
+    "author_id",
+    "public_metrics",
+    "edit_history_tweet_ids",
+    "lang",
+    "note_tweet",
+}
 MAX_QUERY_LENGTH = 512  # the smallest documented limit (pay-per-use self-serve); longer queries are refused
 _PLAIN = re.compile(r"^\w+$")
 
@@ -120,10 +131,14 @@ class XCompetitors(_XSource):
             user_id = str(user.get("id") or account.id)
             if user_id != account.id:
                 self.warn(f"X user @{handle} has id {user_id}, brands.yaml says {account.id}; the API's id is used")
+            self.note_fields("users/by users", user, USER_KEYS)
             metrics = user.get("public_metrics")
             if not isinstance(metrics, Mapping):
                 self.warn(f"X user @{handle} has no public_metrics; counts left NULL")
                 metrics = {}
+            for key in ("followers_count", "following_count", "tweet_count"):
+                if key not in metrics:
+                    self.warn(f"X user @{handle}: public_metrics has no '{key}'; left NULL")
             profiles.append(
                 profile_row(
                     brand,
@@ -261,6 +276,7 @@ class XMentions(_XSource):
     def _mention(
         self, brand: Brand, post: Mapping[str, Any], authors: Mapping[str, str], matcher: MentionMatcher
     ) -> Row | None:
+        self.note_fields("search/recent posts", post, SEARCH_KEYS)
         post_id = post.get("id")
         created = parse_time(post.get("created_at"))
         if not post_id or created is None:

@@ -187,6 +187,7 @@ class YouTubeMentions(_YouTubeSource):
     def _mention(self, brand: Brand, item: Any, matcher: MentionMatcher) -> Row | None:
         if not isinstance(item, Mapping):
             return None
+        self.note_fields("search.list items", item, {"kind", "etag", "id", "snippet"})
         ident = item.get("id") if isinstance(item.get("id"), Mapping) else {}
         video_id = ident.get("videoId")
         snippet = item.get("snippet") if isinstance(item.get("snippet"), Mapping) else {}
