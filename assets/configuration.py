@@ -8,12 +8,13 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResul
 from assets.ingest import WRITER_POOL
 from pipelines.config import load_goals
 from pipelines.config.models import BrandsConfig, GoalsConfig
+from pipelines.configuration_tables import BRANDS, GOALS
 from pipelines.partitions import SINGLE_RUN_BACKFILL, daily_partitions
 from pipelines.resources import PlatformApiResource, WarehouseResource
 from pipelines.warehouse import replace_table
 
-BRANDS_TABLE = "socialpulse__brands"
-GOALS_TABLE = "socialpulse__goals"
+BRANDS_TABLE = BRANDS.name
+GOALS_TABLE = GOALS.name
 
 
 def brands_frame(brands: BrandsConfig) -> pl.DataFrame:
@@ -33,30 +34,10 @@ def brands_frame(brands: BrandsConfig) -> pl.DataFrame:
                     "hashtags": list(brand.hashtags),
                 }
             )
-    schema = {
-        "brand": pl.Utf8,
-        "is_own_brand": pl.Boolean,
-        "platform": pl.Utf8,
-        "account_handle": pl.Utf8,
-        "account_id": pl.Utf8,
-        "keywords": pl.List(pl.Utf8),
-        "hashtags": pl.List(pl.Utf8),
-    }
-    return pl.DataFrame(rows, schema=schema)
+    return pl.DataFrame(rows, schema=BRANDS.columns)
 
 
 def goals_frame(goals: GoalsConfig, own_brand: str) -> pl.DataFrame:
-    schema = {
-        "goal_id": pl.Utf8,
-        "description": pl.Utf8,
-        "metric": pl.Utf8,
-        "platform": pl.Utf8,
-        "brand": pl.Utf8,
-        "target_value": pl.Float64,
-        "baseline_value": pl.Float64,
-        "start_date": pl.Date,
-        "deadline": pl.Date,
-    }
     rows = [
         {
             "goal_id": g.id,
@@ -71,7 +52,7 @@ def goals_frame(goals: GoalsConfig, own_brand: str) -> pl.DataFrame:
         }
         for g in goals.goals
     ]
-    return pl.DataFrame(rows, schema=schema)
+    return pl.DataFrame(rows, schema=GOALS.columns)
 
 
 @multi_asset(

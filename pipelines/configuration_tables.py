@@ -1,0 +1,43 @@
+"""Contracts of the raw tables that hold the YAML configuration (brands, goals)."""
+
+import polars as pl
+
+from pipelines.platforms.streams import StreamSpec
+
+BRANDS = StreamSpec(
+    name="socialpulse__brands",
+    columns={
+        "brand": pl.Utf8,
+        "is_own_brand": pl.Boolean,
+        "platform": pl.Utf8,
+        "account_handle": pl.Utf8,
+        "account_id": pl.Utf8,
+        "keywords": pl.List(pl.Utf8),
+        "hashtags": pl.List(pl.Utf8),
+    },
+    partition_column="_partition_date",
+    key=("brand", "platform"),
+    description="brands.yaml: every brand (own and competitors), its accounts, keywords and hashtags.",
+    is_snapshot=True,
+)
+
+GOALS = StreamSpec(
+    name="socialpulse__goals",
+    columns={
+        "goal_id": pl.Utf8,
+        "description": pl.Utf8,
+        "metric": pl.Utf8,
+        "platform": pl.Utf8,
+        "brand": pl.Utf8,
+        "target_value": pl.Float64,
+        "baseline_value": pl.Float64,
+        "start_date": pl.Date,
+        "deadline": pl.Date,
+    },
+    partition_column="_partition_date",
+    key=("goal_id",),
+    description="goals.yaml: the SMART goals tracked by marts.fct_goal_progress.",
+    is_snapshot=True,
+)
+
+CONFIGURATION_TABLES = (BRANDS, GOALS)
