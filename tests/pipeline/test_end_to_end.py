@@ -31,6 +31,15 @@ def run_pipeline(warehouse_file, sim, **api_settings):
     )
 
 
+def normalised(value):
+    """Floats to 9 significant digits: DuckDB's parallel sums may differ in the last bits between runs."""
+    if isinstance(value, float):
+        return float(f"{value:.9g}")
+    if isinstance(value, list | tuple):
+        return type(value)(normalised(v) for v in value)
+    return value
+
+
 def contents(path, schemas=("raw", "marts")):
     """Every table's rows (without load timestamps and run ids), to compare two warehouses."""
     with duckdb.connect(str(path), read_only=True) as conn:
@@ -49,9 +58,8 @@ def contents(path, schemas=("raw", "marts")):
                 ).fetchall()
             ]
             select = ", ".join(f'"{c}"' for c in columns)
-            out[f"{schema}.{table}"] = conn.execute(
-                f'select {select} from "{schema}"."{table}" order by all'
-            ).fetchall()
+            rows = conn.execute(f'select {select} from "{schema}"."{table}"').fetchall()
+            out[f"{schema}.{table}"] = sorted(repr(normalised(row)) for row in rows)
         return out
 
 
@@ -87,8 +95,10 @@ def test_rerunning_the_same_partitions_gives_the_same_warehouse(built_warehouse,
     assert run_pipeline(built_warehouse, simulator).success
     after = contents(built_warehouse)
     assert before.keys() == after.keys()
-    changed = [table for table in before if before[table] != after[table]]
-    assert changed == []
+    changed = {
+        table: sorted(set(before[table]) ^ set(after[table]))[:4] for table in before if before[table] != after[table]
+    }
+    assert changed == {}
 
 
 def test_a_canary_token_never_reaches_logs_events_or_the_warehouse(tmp_path, capfd):
