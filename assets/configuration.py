@@ -9,7 +9,7 @@ from assets.ingest import WRITER_POOL
 from pipelines.config import load_goals
 from pipelines.config.models import BrandsConfig, GoalsConfig
 from pipelines.configuration_tables import BRANDS, GOALS
-from pipelines.partitions import SINGLE_RUN_BACKFILL, daily_partitions
+from pipelines.partitions import SINGLE_RUN_BACKFILL
 from pipelines.resources import PlatformApiResource, WarehouseResource
 from pipelines.warehouse import replace_table
 
@@ -74,7 +74,6 @@ def goals_frame(goals: GoalsConfig, own_brand: str) -> pl.DataFrame:
             skippable=True,
         ),
     ],
-    partitions_def=daily_partitions(),
     backfill_policy=SINGLE_RUN_BACKFILL,
     can_subset=True,
     pool=WRITER_POOL,

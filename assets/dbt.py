@@ -1,5 +1,6 @@
 """The dbt models as Dagster assets (dagster-dbt), one lineage graph with the Python ingest assets."""
 
+import datetime as dt
 import json
 import os
 from collections.abc import Iterator, Mapping
@@ -10,7 +11,7 @@ from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from assets.ingest import WRITER_POOL
-from pipelines.partitions import SINGLE_RUN_BACKFILL, DateWindow, daily_partitions, run_window
+from pipelines.partitions import SINGLE_RUN_BACKFILL, DateWindow, daily_partitions
 from pipelines.resources import WarehouseResource
 from pipelines.settings import ENV_WAREHOUSE, dbt_project_dir
 from pipelines.warehouse import contract_tables, ensure_tables
@@ -26,8 +27,27 @@ def dbt_project() -> DbtProject:
     return project
 
 
-def dbt_vars_for_window(window: DateWindow, timezone: str) -> dict[str, str]:
-    """The dbt `--vars` of a partition window: incremental models rebuild exactly these days."""
+PARTITION_TAG = "dagster/partition"
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+
+
+def window_from_run_tags(tags: Mapping[str, str]) -> DateWindow | None:
+    """The partition days of the run the marts are built in (one day nightly, a range in a backfill), or None
+    for a run without partitions (then every day is rebuilt)."""
+    if tags.get(RANGE_START_TAG) and tags.get(RANGE_END_TAG):
+        start, end = tags[RANGE_START_TAG], tags[RANGE_END_TAG]
+    elif tags.get(PARTITION_TAG):
+        start = end = tags[PARTITION_TAG]
+    else:
+        return None
+    return DateWindow(dt.date.fromisoformat(start[:10]), dt.date.fromisoformat(end[:10]))
+
+
+def dbt_vars_for_window(window: DateWindow | None, timezone: str) -> dict[str, str]:
+    """The dbt `--vars`: incremental models rebuild exactly the window's days (all days when there is none)."""
+    if window is None:
+        return {"timezone": timezone}
     return {"min_date": window.start.isoformat(), "max_date": window.end.isoformat(), "timezone": timezone}
 
 
@@ -60,11 +80,12 @@ def build_dbt_assets():
     project = dbt_project()
     settings_timezone = daily_partitions().timezone
 
+    # The marts are whole tables (incremental facts inside rebuild only the run's days), so the dbt assets are
+    # not partitioned: a 400-day backfill records one materialization per model, not 400.
     @dbt_assets(
         manifest=project.manifest_path,
         project=project,
         dagster_dbt_translator=TRANSLATOR,
-        partitions_def=daily_partitions(),
         backfill_policy=SINGLE_RUN_BACKFILL,
         pool=WRITER_POOL,
         name="socialpulse_dbt",
@@ -72,13 +93,13 @@ def build_dbt_assets():
     def socialpulse_dbt(
         context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
     ) -> Iterator[Any]:
-        """dbt build (models and tests) for the run's partition window."""
-        window = run_window(context)
+        """dbt build (models and tests); incremental facts rebuild the days of the run's partitions."""
+        window = window_from_run_tags(context.run.tags)
         os.environ[ENV_WAREHOUSE] = warehouse.path  # the dbt profile reads the warehouse path from here
         with warehouse.connect() as conn:  # every dbt source resolves, even for a platform that was skipped
             ensure_tables(conn, contract_tables())
         dbt_vars = dbt_vars_for_window(window, settings_timezone)
-        context.log.info(f"dbt build for {window} with vars {dbt_vars}")
+        context.log.info(f"dbt build for {window or 'all days'} with vars {dbt_vars}")
         yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
 
     return socialpulse_dbt

@@ -7,7 +7,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from assets.ingest import WRITER_POOL
-from pipelines.partitions import SINGLE_RUN_BACKFILL, daily_partitions
+from pipelines.partitions import SINGLE_RUN_BACKFILL
 from pipelines.resources import WarehouseResource
 from pipelines.settings import published_warehouse_path
 from pipelines.warehouse import table_row_counts
@@ -28,7 +28,6 @@ def publish_copy(warehouse_file: Path, target: Path) -> None:
     key=AssetKey(["publishing", "published_warehouse"]),
     group_name="publishing",
     deps=[AssetKey(["marts", "fct_kpi_daily"]), AssetKey(["marts", "fct_share_of_voice"])],
-    partitions_def=daily_partitions(),
     backfill_policy=SINGLE_RUN_BACKFILL,
     pool=WRITER_POOL,
     kinds={"duckdb"},

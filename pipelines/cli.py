@@ -57,7 +57,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     print(f"socialpulse run: mode={mode()}, partitions {start}..{end}, warehouse {warehouse_path()}", flush=True)
     with simulator_for_run(args.seed) as sim:
-        env = dict(os.environ)
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONWARNINGS": "ignore::DeprecationWarning"}
         if sim is not None:
             env[ENV_SIMULATOR_URL] = sim.url
             print(f"platform simulator listening on {sim.url} (seed {args.seed})", flush=True)
@@ -211,6 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / ".dagster_home"))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+    os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "1")
     try:
         return args.func(args)
     except SocialPulseError as exc:

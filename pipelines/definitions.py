@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 from dagster import (
     AssetSelection,
+    BetaWarning,
     Definitions,
     EnvVar,
+    PreviewWarning,
+    SupersessionWarning,
     build_schedule_from_partitioned_job,
     define_asset_job,
     in_process_executor,
@@ -28,6 +32,10 @@ from pipelines.resources import PlatformApiResource, WarehouseResource
 from pipelines.settings import ENV_SIMULATOR_URL, base_url_overrides, mode, warehouse_path
 
 OWNERS = ["team:data-engineering"]
+
+# We pin Dagster's version; its beta/preview notices about APIs we chose knowingly are noise in every log.
+for _category in (BetaWarning, PreviewWarning, SupersessionWarning):
+    warnings.filterwarnings("ignore", category=_category)
 
 
 def dbt_executable() -> str:

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from assets.dbt import dbt_vars_for_window
+from assets.dbt import dbt_vars_for_window, window_from_run_tags
 from assets.ingest import returned_span
 from pipelines.partitions import DateWindow, daily_partitions
 from pipelines.platforms.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
@@ -15,6 +15,21 @@ def test_dbt_vars_cover_exactly_the_window():
         "max_date": "2026-03-31",
         "timezone": "Asia/Jakarta",
     }
+
+
+def test_without_a_window_dbt_rebuilds_every_day():
+    assert dbt_vars_for_window(None, "UTC") == {"timezone": "UTC"}
+
+
+def test_the_marts_window_comes_from_the_run_partition_tags():
+    nightly = {"dagster/partition": "2026-11-20"}
+    backfill = {
+        "dagster/asset_partition_range_start": "2025-10-18",
+        "dagster/asset_partition_range_end": "2026-11-20",
+    }
+    assert window_from_run_tags(nightly) == DateWindow(dt.date(2026, 11, 20), dt.date(2026, 11, 20))
+    assert window_from_run_tags(backfill) == DateWindow(dt.date(2025, 10, 18), dt.date(2026, 11, 20))
+    assert window_from_run_tags({"dagster/backfill": "abc"}) is None
 
 
 def test_widened_window_rereads_the_lookback_days():
