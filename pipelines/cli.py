@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -71,6 +72,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             args.select,
             "--partition-range",
             f"{start}...{end}",
+            # INFO keeps our progress lines and drops Dagster's one DEBUG line per asset and day.
+            "--config-json",
+            json.dumps({"loggers": {"console": {"config": {"log_level": args.log_level}}}}),
         ]
         print("$ " + " ".join(command[1:]), flush=True)
         code = subprocess.call(command, env=env, cwd=REPO_ROOT)
@@ -192,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--end", help="last day to load (YYYY-MM-DD, default yesterday in the partition timezone)")
     run.add_argument("--select", default="*", help="Dagster asset selection (default: everything)")
     run.add_argument("--seed", type=int, default=7, help="simulator seed (simulator mode)")
+    run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING"], help="console log level")
     run.set_defaults(func=cmd_run)
     sub.add_parser("summary", help="rows per table, paths and how to connect").set_defaults(func=cmd_summary)
     sub.add_parser("alerts", help="evaluate KPI alert rules over dates not yet evaluated").set_defaults(func=cmd_alerts)
