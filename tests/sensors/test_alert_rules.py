@@ -36,8 +36,11 @@ def test_default_rules_load_and_cover_the_issue_list():
         "goal_pace",
     } <= kpis
     er = next(rule for rule in config.rules if rule.name == "engagement_rate_drop")
-    assert er.brands == "own" and er.platforms == "each" and er.min_sample == 5
+    assert er.brands == "own" and er.platforms == "each"
     assert er.comparison.type == "trailing_baseline" and er.comparison.window == 28
+    assert er.threshold.change_pct == 30 and er.threshold.robust_deviations == 3
+    sov = next(rule for rule in config.rules if rule.name == "share_of_voice_drop")
+    assert sov.comparison.type == "week_over_week" and sov.min_sample == 30
     assert set(config.channels) == {"log", "slack", "webhook", "email"}
     assert all(rule.channels == ["log"] for rule in config.rules)  # defaults: log (and the table)
 
