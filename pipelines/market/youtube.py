@@ -24,7 +24,6 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from pipelines.config.models import Brand
-from pipelines.http import ApiRateLimitError
 from pipelines.market import tables
 from pipelines.market.base import Credential, MarketSource, Row, utc_day_start
 from pipelines.market.common import days, hashtags, matched_terms, mention_row, parse_time, post_row, profile_row
@@ -140,14 +139,18 @@ class YouTubeMentions(_YouTubeSource):
     def read(self, start: dt.date, end: dt.date) -> dict[str, list[Row]]:
         window = days(start, end)
         searching = [b for b in self.brands.brands if youtube_query(b)]
-        units = len(window) * len(searching) * SEARCH_UNITS
-        if units > self.max_units_per_run:
-            raise ApiRateLimitError(
-                self.name,
-                f"{len(window)} day(s) x {len(searching)} brand(s) would cost {units:,} quota units (search.list costs "
-                f"{SEARCH_UNITS} units a call; a project has 10,000 a day). Nothing was requested: run windows of at "
-                f"most {self.max_units_per_run // max(1, len(searching) * SEARCH_UNITS)} day(s), one a day, or ask "
-                "Google for more quota.",
+        affordable_days = self.max_units_per_run // max(1, len(searching) * SEARCH_UNITS)
+        if len(window) > affordable_days:
+            # A long backfill would exhaust the project's daily quota: read the most recent days that fit and
+            # leave the older partitions as they are (the loader replaces only the days returned).
+            skipped = window[: len(window) - affordable_days]
+            window = window[len(window) - affordable_days :]
+            self.warn(
+                f"{len(skipped) + len(window)} day(s) x {len(searching)} brand(s) would cost "
+                f"{(len(skipped) + len(window)) * len(searching) * SEARCH_UNITS:,} quota units (search.list costs "
+                f"{SEARCH_UNITS} units a call; a project has 10,000 a day): read the last {len(window)} day(s) "
+                f"({window[0]}..{window[-1]}); {skipped[0]}..{skipped[-1]} not read. Backfill older days in windows "
+                f"of at most {affordable_days} day(s), one a day, or ask Google for more quota."
             )
         matcher = MentionMatcher(self.brands)
         counts: list[Row] = []

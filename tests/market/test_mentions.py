@@ -125,12 +125,14 @@ def test_youtube_daily_search_counts_and_first_page_items(simulator, make_source
         assert got == truth  # fewer than 50 a day: the first page holds them all
 
 
-def test_youtube_refuses_a_window_beyond_the_daily_quota(simulator, make_source) -> None:
+def test_youtube_reads_only_the_recent_days_a_daily_quota_affords(simulator, make_source) -> None:
     source = make_source(simulator, YouTubeMentions)
-    with pytest.raises(ApiRateLimitError) as err:
-        source.read(dt.date(2026, 1, 1), END)
-    assert "quota" in str(err.value)
-    assert source.stats.calls == 0
+    source.max_units_per_run = 1_000  # 5 brands x 100 units: 2 days
+    rows = source.read(dt.date(2026, 1, 1), END)
+    days_read = sorted({row["metric_date"] for row in rows["youtube__mention_counts"]})
+    assert days_read == [END - dt.timedelta(days=1), END]
+    assert source.stats.by_endpoint["search.list"] == 10
+    assert any("quota" in w and "not read" in w for w in source.warnings)
 
 
 def test_youtube_quota_exceeded_is_not_retried(simulator, make_source) -> None:
