@@ -52,6 +52,15 @@ class CallStats:
     waited_seconds: float = 0.0
     by_endpoint: dict[str, int] = field(default_factory=dict)
 
+    def add(self, other: CallStats) -> None:
+        """Add another session's counts to these (a client's total over its sessions)."""
+        self.calls += other.calls
+        self.retries += other.retries
+        self.pages += other.pages
+        self.waited_seconds += other.waited_seconds
+        for endpoint, count in other.by_endpoint.items():
+            self.by_endpoint[endpoint] = self.by_endpoint.get(endpoint, 0) + count
+
     def as_metadata(self) -> dict[str, float | int]:
         return {
             "api_calls": self.calls,
@@ -122,8 +131,9 @@ class ApiSession:
         params: Mapping[str, Any] | None = None,
         endpoint: str = "",
         headers: Mapping[str, str] | None = None,
+        page: bool = False,
     ) -> Any:
-        return self.request("GET", url, params=params, endpoint=endpoint, headers=headers)
+        return self.request("GET", url, params=params, endpoint=endpoint, headers=headers, page=page)
 
     def post(
         self,
@@ -133,8 +143,11 @@ class ApiSession:
         json_body: Any = None,
         endpoint: str = "",
         headers: Mapping[str, str] | None = None,
+        page: bool = False,
     ) -> Any:
-        return self.request("POST", url, params=params, json_body=json_body, endpoint=endpoint, headers=headers)
+        return self.request(
+            "POST", url, params=params, json_body=json_body, endpoint=endpoint, headers=headers, page=page
+        )
 
     def request(
         self,
@@ -145,8 +158,13 @@ class ApiSession:
         json_body: Any = None,
         endpoint: str = "",
         headers: Mapping[str, str] | None = None,
+        page: bool = False,
     ) -> Any:
-        """Send one logical request, retrying transient failures within the configured bounds."""
+        """Send one logical request, retrying transient failures within the configured bounds.
+
+        `page=True` marks a request that returns a page of data (a listing page, a feed, a report): its
+        successful answer is counted in `stats.pages`, the one place pages are counted.
+        """
         endpoint = endpoint or url.split("?")[0].rsplit("/", 1)[-1]
         started = time.monotonic()
         attempt = 0
@@ -154,6 +172,8 @@ class ApiSession:
             attempt += 1
             verdict, body, response, safe_url = self._attempt(method, url, params, json_body, endpoint, headers)
             if verdict.kind == "ok":
+                if page:
+                    self.stats.pages += 1
                 if response is not None and self._pace is not None:
                     pause = self._pace(response)
                     if pause > 0:

@@ -88,13 +88,7 @@ class MarketSource(PlatformClient):
     def stats(self) -> CallStats:
         total = super().stats
         for client in self._delegates:
-            part = client.stats
-            total.calls += part.calls
-            total.retries += part.retries
-            total.pages += part.pages
-            total.waited_seconds += part.waited_seconds
-            for key, value in part.by_endpoint.items():
-                total.by_endpoint[key] = total.by_endpoint.get(key, 0) + value
+            total.add(client.stats)
         return total
 
     def close(self) -> None:

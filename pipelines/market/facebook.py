@@ -16,13 +16,13 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from pipelines.config.models import Account, Brand
-from pipelines.http import ApiError, ApiPermissionError
+from pipelines.http import ApiPermissionError
 from pipelines.market import tables
-from pipelines.market.base import Credential, MarketSource, Row, utc_day_start
+from pipelines.market.base import Credential, MarketSource, Row
 from pipelines.market.common import hashtags, parse_time, post_row, profile_row, to_count
 from pipelines.platforms.base import require_field
 from pipelines.platforms.facebook import FacebookClient, content_type_of
-from pipelines.platforms.meta_graph import GRAPH_BASE
+from pipelines.platforms.meta_graph import GRAPH_BASE, GraphInvalidRequestError
 
 PAGE_FIELDS = "id,name,followers_count,fan_count,link"
 POST_FIELDS = (
@@ -67,8 +67,7 @@ class FacebookCompetitors(MarketSource):
     def read(self, start: dt.date, end: dt.date) -> dict[str, list[Row]]:
         profiles: list[Row] = []
         posts: list[Row] = []
-        since = utc_day_start(self.snapshot_lookback_start(end))
-        until = utc_day_start(end + dt.timedelta(days=1))
+        since, until = self.local_day_bounds(self.snapshot_lookback_start(end), end)
         for brand, account in self.brands.accounts_on("facebook"):
             try:
                 page = self.fb.graph_get(account.id, {"fields": PAGE_FIELDS}, endpoint="page fields")
@@ -131,9 +130,7 @@ class FacebookCompetitors(MarketSource):
         except ApiPermissionError as exc:
             self.warn(f"posts of Page {account.handle} ({brand.name}) are not readable with this token: {exc}")
             return []
-        except ApiError as exc:
-            if type(exc).__name__ == "GraphInvalidRequestError":
-                self.warn(f"posts of Page {account.handle} ({brand.name}) refused: {exc}")
-                return []
-            raise
+        except GraphInvalidRequestError as exc:
+            self.warn(f"posts of Page {account.handle} ({brand.name}) refused: {exc}")
+            return []
         return rows

@@ -56,8 +56,9 @@ class GoogleTrends(MarketSource):
     def trending(self, start: dt.date, end: dt.date) -> list[Row]:
         rows: list[Row] = []
         for geo in self.settings.trend_countries:
-            self._session.get(f"{self.base_url('trends')}/trending/rss", params={"geo": geo}, endpoint="trending/rss")
-            self._session.stats.pages += 1
+            self._session.get(
+                f"{self.base_url('trends')}/trending/rss", params={"geo": geo}, endpoint="trending/rss", page=True
+            )
             items, problems = parse_trending_rss(self._capture.content)
             for problem in problems:
                 self.warn(f"{geo}: {problem}")
@@ -122,8 +123,8 @@ class GoogleTrends(MarketSource):
             f"{self.base_url('trends')}/trends/api/interest_over_time",
             params={"keywords": ",".join(batch), "geo": geo, "start": start.isoformat(), "end": end.isoformat()},
             endpoint="interest_over_time",
+            page=True,
         )
-        self._session.stats.pages += 1
         if body is None:
             return {k: {} for k in batch}
         if not isinstance(body, list):

@@ -21,10 +21,10 @@ from pipelines.config.models import Account, Brand
 from pipelines.errors import InputDataError
 from pipelines.http import ApiError, CursorGuard
 from pipelines.market import tables
-from pipelines.market.base import Credential, MarketSource, Row, utc_day_start
+from pipelines.market.base import Credential, MarketSource, Row
 from pipelines.market.common import hashtags, parse_time, post_row, profile_row, to_count
 from pipelines.platforms.instagram import InstagramClient
-from pipelines.platforms.meta_graph import GRAPH_BASE
+from pipelines.platforms.meta_graph import GRAPH_BASE, GraphInvalidRequestError
 
 PAGE_SIZE = 50
 PROFILE_FIELDS = "username,name,followers_count,follows_count,media_count"
@@ -74,8 +74,7 @@ class InstagramCompetitors(MarketSource):
         if own is None:
             self.warn("the own brand has no instagram account in brands.yaml; business_discovery needs it")
             return self.empty_result()
-        since = utc_day_start(self.snapshot_lookback_start(end))
-        until = utc_day_start(end + dt.timedelta(days=1))
+        since, until = self.local_day_bounds(self.snapshot_lookback_start(end), end)
         profiles: list[Row] = []
         posts: list[Row] = []
         for brand, account in self.brands.accounts_on("instagram"):
@@ -96,15 +95,17 @@ class InstagramCompetitors(MarketSource):
         while True:
             try:
                 body = self.ig.graph_get(
-                    own.id, {"fields": discovery_fields(handle, after, self.page_size)}, endpoint="business_discovery"
+                    own.id,
+                    {"fields": discovery_fields(handle, after, self.page_size)},
+                    endpoint="business_discovery",
+                    page=True,
                 )
             except ApiError as exc:
-                code = (self.ig._last_error or {}).get("code")
-                if type(exc).__name__ in ("ApiError", "GraphInvalidRequestError") and code in SKIP_CODES:
+                code = (self.ig.last_error or {}).get("code")
+                if (type(exc) is ApiError or isinstance(exc, GraphInvalidRequestError)) and code in SKIP_CODES:
                     self.warn(f"business_discovery could not find @{handle} of {brand.name} ({exc}); skipped")
                     return None
                 raise
-            self.ig.session.stats.pages += 1
             found = body.get("business_discovery")
             if not isinstance(found, Mapping):
                 raise InputDataError(f"{self.name}: the answer for @{handle} has no 'business_discovery' object")

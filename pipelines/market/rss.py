@@ -44,11 +44,10 @@ class RssFeeds(MarketSource):
         outside = 0
         for feed in self.settings.feeds:
             try:
-                session.get(self.rewrite(feed.url), endpoint=f"feed:{feed.name}")
+                session.get(self.rewrite(feed.url), endpoint=f"feed:{feed.name}", page=True)
             except ApiError as exc:
                 failures.append(f"{feed.name} ({exc})")
                 continue
-            session.stats.pages += 1
             parsed = parse_feed(capture.content, feed.url)
             for problem in parsed.problems:
                 self.warn(problem)

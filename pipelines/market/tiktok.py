@@ -116,9 +116,8 @@ class TikTokCompetitors(MarketSource):
     def _post(self, path: str, fields: str, body: Mapping[str, Any]) -> Mapping[str, Any]:
         session: ApiSession = self.session
         answer = session.post(
-            f"{self.base_url('open')}/{path}", params={"fields": fields}, json_body=dict(body), endpoint=path
+            f"{self.base_url('open')}/{path}", params={"fields": fields}, json_body=dict(body), endpoint=path, page=True
         )
-        session.stats.pages += 1
         data = answer.get("data") if isinstance(answer, Mapping) else None
         if not isinstance(data, Mapping):
             raise InputDataError(f"{self.name}: {path} answered without a 'data' object")
@@ -132,7 +131,10 @@ class TikTokCompetitors(MarketSource):
     def _videos(self, brand: Brand, account: Account, first: dt.date, last: dt.date) -> list[Row]:
         handle = account.handle.lstrip("@")
         rows: dict[str, Row] = {}
-        for window_start, window_end in chunks(first, last, MAX_WINDOW_DAYS):
+        # The query takes UTC dates: ask for the UTC dates the local days [first, last] touch, keep the local days.
+        since, until = self.local_day_bounds(first, last)
+        utc_first, utc_last = since.date(), (until - dt.timedelta(microseconds=1)).date()
+        for window_start, window_end in chunks(utc_first, utc_last, MAX_WINDOW_DAYS):
             request: dict[str, Any] = {
                 "query": {"and": [{"operation": "EQ", "field_name": "username", "field_values": [handle]}]},
                 "start_date": window_start.strftime("%Y%m%d"),
@@ -146,7 +148,7 @@ class TikTokCompetitors(MarketSource):
                 for video in data.get("videos") or []:
                     if isinstance(video, Mapping):
                         row = self._video(brand, account, video, last)
-                        if first <= row["published_at"].date() <= last:
+                        if since <= row["published_at"] < until:
                             rows.setdefault(row["post_id"], row)
                 if not data.get("has_more"):
                     break

@@ -92,12 +92,7 @@ class _XSource(MarketSource):
         self.x = self.delegate(XClient)
 
     def _get(self, path: str, params: Mapping[str, Any], endpoint: str) -> Mapping[str, Any]:
-        session = self.x._session(user=False)
-        body = session.get(f"{self.x.base_url('api')}/{path}", params=params, endpoint=endpoint)
-        session.stats.pages += 1
-        if not isinstance(body, Mapping):
-            raise InputDataError(f"x: {endpoint} answered {type(body).__name__}, not a JSON object")
-        return body
+        return self.x.app_get(path, params, endpoint=endpoint)
 
     def _window_end(self, end: dt.date) -> dt.datetime | None:
         """end_time for a window ending on `end`, None (= up to now) when it would be in the future."""
@@ -119,7 +114,7 @@ class XCompetitors(_XSource):
         users: dict[str, Mapping[str, Any]] = {}
         for names in batched(list(handles), 100):
             body = self._get("users/by", {"usernames": ",".join(names), "user.fields": "public_metrics"}, "users/by")
-            self.x._report_partial_errors(body)
+            self.x.report_partial_errors(body)
             for user in body.get("data") or []:
                 if isinstance(user, Mapping) and user.get("username"):
                     users[str(user["username"]).lower()] = user

@@ -71,10 +71,9 @@ class YouTubeCompetitors(_YouTubeSource):
     def read(self, start: dt.date, end: dt.date) -> dict[str, list[Row]]:
         profiles: list[Row] = []
         posts: list[Row] = []
-        since = utc_day_start(self.snapshot_lookback_start(end))
-        until = utc_day_start(end + dt.timedelta(days=1))
+        since, until = self.local_day_bounds(self.snapshot_lookback_start(end), end)
         for brand, account in self.brands.accounts_on("youtube"):
-            channel = self.yt._channel(account)
+            channel = self.yt.channel(account)
             statistics = channel.get("statistics")
             if not isinstance(statistics, Mapping):
                 self.warn(f"channel {account.id} of {brand.name} has no statistics; counts left NULL")
@@ -92,9 +91,9 @@ class YouTubeCompetitors(_YouTubeSource):
                     total_views=count(statistics.get("viewCount")),
                 )
             )
-            uploads = self.yt._uploads_playlist(account)
-            video_ids = [v for v, published in self.yt._playlist_videos(uploads, since) if published < until]
-            for video in self.yt._videos(video_ids):
+            uploads = self.yt.uploads_playlist(account)
+            video_ids = [v for v, published in self.yt.playlist_videos(uploads, since) if published < until]
+            for video in self.yt.videos(video_ids):
                 posts.append(self._post(brand, account.id, video, end))
         return {self.tables[0].name: profiles, self.tables[1].name: posts}
 
@@ -119,7 +118,7 @@ class YouTubeCompetitors(_YouTubeSource):
             video_id,
             published,
             snapshot,
-            content_type=self.yt._content_type(video),
+            content_type=self.yt.content_type(video),
             caption=title,
             tags=hashtags(title, description),
             reactions=count(statistics.get("likeCount")),
@@ -161,7 +160,7 @@ class YouTubeMentions(_YouTubeSource):
                 self.warn(f"{brand.name} has no keywords or hashtags; no YouTube mentions counted")
                 continue
             for day in window:
-                body = self.yt._data_get(
+                body = self.yt.data_get(
                     "search",
                     {
                         "part": "snippet",
@@ -173,8 +172,8 @@ class YouTubeMentions(_YouTubeSource):
                         "publishedBefore": utc_day_start(day + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
                     },
                     "search.list",
+                    page=True,
                 )
-                self.yt._data.stats.pages += 1
                 page_info = body.get("pageInfo") if isinstance(body.get("pageInfo"), Mapping) else {}
                 total = count(page_info.get("totalResults"))
                 if total is None:

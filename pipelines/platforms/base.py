@@ -8,12 +8,28 @@ from abc import ABC
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from pipelines.config.models import Account, Settings
 from pipelines.http import ApiSession, CallStats, Redactor
 from pipelines.http.session import Classifier, Pacer
 
 Row = dict[str, Any]
+
+
+def local_day_bounds(timezone: str, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The days [start, end] of `timezone` as UTC instants [start 00:00, end + 1 00:00) (end exclusive)."""
+    zone = ZoneInfo(timezone)
+    since = dt.datetime.combine(start, dt.time(), zone).astimezone(dt.UTC)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.UTC)
+    return since, until
+
+
+def local_date_of(timezone: str, moment: dt.datetime) -> dt.date:
+    """The day of `timezone` an instant falls on (a naive instant is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(ZoneInfo(timezone)).date()
 
 
 @dataclass(frozen=True)
@@ -98,6 +114,20 @@ class PlatformClient(ABC):
     def credential(self, name: str) -> str | None:
         return self.context.credentials.get(name)
 
+    # --- days: the one rule for "which days does a window cover" ---------------------------------------
+    # Partitions are days of `settings.timezone` (the reporting timezone, Asia/Jakarta by default). A post or
+    # any other dated item belongs to the local day of its UTC timestamp; a window of partition days is read as
+    # the UTC instants bounding those local days. Timestamps stay UTC in the rows. Account-level daily metrics
+    # keep the platform's own reporting day (each client says which in its docstring).
+
+    def local_day_bounds(self, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        """The partition days [start, end] as UTC instants [since, until) (until exclusive)."""
+        return local_day_bounds(self.settings.timezone, start, end)
+
+    def local_date_of(self, moment: dt.datetime) -> dt.date:
+        """The partition day (a day of settings.timezone) an instant belongs to."""
+        return local_date_of(self.settings.timezone, moment)
+
     def warn(self, message: str) -> None:
         """Record a data-shape surprise (missing or new field); it lands in the run log and metadata."""
         message = self.context.redactor(message)
@@ -108,13 +138,8 @@ class PlatformClient(ABC):
     @property
     def stats(self) -> CallStats:
         total = CallStats()
-        for s in self._sessions:
-            total.calls += s.stats.calls
-            total.retries += s.stats.retries
-            total.pages += s.stats.pages
-            total.waited_seconds += s.stats.waited_seconds
-            for k, v in s.stats.by_endpoint.items():
-                total.by_endpoint[k] = total.by_endpoint.get(k, 0) + v
+        for session in self._sessions:
+            total.add(session.stats)
         return total
 
     def close(self) -> None:

@@ -2,8 +2,10 @@
 
 Reads (Graph API, Page access token in `FACEBOOK_PAGE_ACCESS_TOKEN`):
 * account_daily: `GET /{page-id}/insights?metric=<current page metrics>&period=day&since&until`, at most 90 days
-  per request. `end_time` closes the day, so a value belongs to the day before its `end_time`.
-* post_snapshots: `GET /{page-id}/published_posts` (cursor pages) + `GET /{post-id}/insights?period=lifetime`.
+  per request. `end_time` closes the day, so a value belongs to the day before its `end_time`. Days: Meta's
+  reporting day (Pacific), labelled by its date and stored unchanged as metric_date.
+* post_snapshots: `GET /{page-id}/published_posts` (cursor pages) + `GET /{post-id}/insights?period=lifetime`;
+  a post belongs to the local day (settings.timezone) of its `created_time`.
 * audience_demographics: `page_follows_country`, `page_follows_city` (optional: Meta's docs contradict each
   other on their availability; a code 100 answer is a warning, not a failure). Age and gender were removed in
   2024 without replacement.
@@ -16,7 +18,6 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pipelines.config.models import Account
 from pipelines.platforms.base import Credential, PlatformSpec, Row, require_field
@@ -24,7 +25,6 @@ from pipelines.platforms.meta_graph import (
     GRAPH_BASE,
     MetaGraphClient,
     latest_value,
-    local_date,
     parse_graph_time,
     series_by_day,
     share_rows,
@@ -136,9 +136,7 @@ class FacebookClient(MetaGraphClient):
     def post_snapshots(
         self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
     ) -> list[Row]:
-        tz = self.settings.timezone
-        since = dt.datetime.combine(published_from, dt.time(), tzinfo=ZoneInfo(tz))
-        until = dt.datetime.combine(published_to + dt.timedelta(days=1), dt.time(), tzinfo=ZoneInfo(tz))
+        since, until = self.local_day_bounds(published_from, published_to)
         params = {
             "fields": ",".join(POST_FIELDS),
             "limit": PAGE_SIZE,
@@ -152,7 +150,7 @@ class FacebookClient(MetaGraphClient):
                 self.note_fields("published_posts items", post, POST_KEYS)
                 created = parse_graph_time(require_field("facebook", post, "created_time", "a published post"))
                 require_field("facebook", post, "id", "a published post")
-                day = local_date(created, tz)
+                day = self.local_date_of(created)
                 if day < published_from:
                     older += 1
                 elif day <= published_to:

@@ -9,7 +9,9 @@ Reads (token in `INSTAGRAM_ACCESS_TOKEN`):
     `metric_type=total_value`, which sums the window, so one request per day;
   - `followers_lost`, `profile_visits`: NULL (no current metric: `profile_views` was removed on 2025-01-08);
     `accounts_engaged` is read by no column (not in the contract).
-* post_snapshots: `GET /{ig-user-id}/media` (cursor pages) + `GET /{media-id}/insights` (views, reach, likes,
+  Days: Meta's reporting day, labelled by its date and stored unchanged as metric_date.
+* post_snapshots: `GET /{ig-user-id}/media` (cursor pages, a media item belongs to the local day of its
+  `timestamp`) + `GET /{media-id}/insights` (views, reach, likes,
   comments, shares, saved). `clicks` NULL; `video_views` = `views` of video media (VIDEO, reels). A metric a media
   type refuses (code 100) leaves that column NULL for that media type only.
 * audience_demographics: `follower_demographics`, timeframe `this_month`, one breakdown per call (age, gender,
@@ -36,7 +38,6 @@ from pipelines.platforms.meta_graph import (
     day_start_unix,
     end_time_day,
     latest_value,
-    local_date,
     parse_graph_time,
     series_by_day,
     share_rows,
@@ -189,7 +190,6 @@ class InstagramClient(MetaGraphClient):
     def post_snapshots(
         self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
     ) -> list[Row]:
-        tz = self.settings.timezone
         params = {"fields": ",".join(MEDIA_FIELDS), "limit": PAGE_SIZE}
         media: list[Mapping[str, Any]] = []
         for page in self.paginate(f"{account.id}/media", params, listing="media"):
@@ -197,7 +197,9 @@ class InstagramClient(MetaGraphClient):
             for item in page:
                 self.note_fields("media items", item, MEDIA_FIELDS)
                 require_field("instagram", item, "id", "a media item")
-                day = local_date(parse_graph_time(require_field("instagram", item, "timestamp", "a media item")), tz)
+                day = self.local_date_of(
+                    parse_graph_time(require_field("instagram", item, "timestamp", "a media item"))
+                )
                 if day < published_from:
                     older += 1
                 elif day <= published_to:

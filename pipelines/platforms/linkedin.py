@@ -5,6 +5,9 @@ own structures - `List(a,b)` and `(timeRange:(start:1,end:2),timeGranularityType
 colons and commas as they are. `requests` (urlencode) would encode those too, and LinkedIn then reads them as
 literal characters and answers 400, so this module builds every query string itself (`_query`); `requests` leaves
 an already-built query untouched.
+
+Days: daily statistics are LinkedIn's UTC days (its reporting day, stored unchanged as metric_date); a post
+belongs to the local day (settings.timezone) of its `publishedAt`.
 """
 
 from __future__ import annotations
@@ -133,8 +136,7 @@ class LinkedInClient(PlatformClient):
     def _get(self, resource: str, query: str, *, headers: Mapping[str, str] | None = None) -> Mapping[str, Any]:
         url = f"{self.base_url('rest')}/{resource}" + (f"?{query}" if query else "")
         endpoint = resource.split("/", 1)[0]
-        body = self.session.get(url, endpoint=endpoint, headers=headers)
-        self.session.stats.pages += 1
+        body = self.session.get(url, endpoint=endpoint, headers=headers, page=True)
         if not isinstance(body, Mapping):
             raise InputDataError(
                 f"linkedin: GET /rest/{endpoint} answered {type(body).__name__}, not a JSON object; the API changed "
@@ -299,12 +301,12 @@ class LinkedInClient(PlatformClient):
     def post_snapshots(
         self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
     ) -> list[Row]:
-        """The page's posts published in the window (UTC days) with their lifetime share statistics."""
+        """The page's posts published in the window (local days) with their lifetime share statistics."""
         if published_to < published_from:
             return []
         org = _org_urn(account)
-        from_ms = _ms(published_from)
-        to_ms = _ms(published_to + dt.timedelta(days=1))
+        since, until = self.local_day_bounds(published_from, published_to)
+        from_ms, to_ms = _instant_ms(since), _instant_ms(until)
         posts = [p for p in self._list_posts(org, from_ms) if from_ms <= p["published_ms"] < to_ms]
         stats = self._post_statistics(org, [p["urn"] for p in posts])
 
@@ -589,7 +591,12 @@ def _query(**params: Any) -> str:
 
 
 def _ms(day: dt.date) -> int:
-    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp() * 1000)
+    """UTC midnight opening `day` in epoch milliseconds (LinkedIn's daily statistics use UTC days)."""
+    return _instant_ms(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC))
+
+
+def _instant_ms(moment: dt.datetime) -> int:
+    return int(moment.timestamp() * 1000)
 
 
 def _ms_value(value: Any, where: str) -> int:

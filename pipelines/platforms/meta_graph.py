@@ -225,10 +225,6 @@ def share_rows(
     ]
 
 
-def local_date(moment: dt.datetime, timezone: str) -> dt.date:
-    return moment.astimezone(ZoneInfo(timezone)).date()
-
-
 # --- the shared client --------------------------------------------------------------------------------
 
 
@@ -259,12 +255,25 @@ class MetaGraphClient(PlatformClient):
             )
         return token
 
-    def graph_get(self, path: str, params: Mapping[str, Any] | None = None, *, endpoint: str = "") -> dict[str, Any]:
-        """GET `{root}/{path}` with the token; a code 100 answer raises GraphInvalidRequestError."""
+    @property
+    def last_error(self) -> dict[str, Any] | None:
+        """The Graph `error` object of the last failed `graph_get` (None after a success), for callers that
+        decide by error code (e.g. an unknown username in business_discovery)."""
+        return self._last_error
+
+    def graph_get(
+        self, path: str, params: Mapping[str, Any] | None = None, *, endpoint: str = "", page: bool = False
+    ) -> dict[str, Any]:
+        """GET `{root}/{path}` with the token; a code 100 answer raises GraphInvalidRequestError.
+
+        `page=True` counts the answer as a page of data in the call statistics.
+        """
         query = {**(params or {}), "access_token": self._token()}
         self._last_error = None
         try:
-            body = self.session.get(f"{self.root}/{path.lstrip('/')}", params=query, endpoint=endpoint or path)
+            body = self.session.get(
+                f"{self.root}/{path.lstrip('/')}", params=query, endpoint=endpoint or path, page=page
+            )
         except ApiError as exc:
             error = self._last_error or {}
             if type(exc) is ApiError and error.get("code") == INVALID_PARAMETER:
@@ -333,8 +342,7 @@ class MetaGraphClient(PlatformClient):
         guard = CursorGuard(self.spec.name, listing)
         query = dict(params)
         while True:
-            body = self.graph_get(path, query, endpoint=listing)
-            self.session.stats.pages += 1
+            body = self.graph_get(path, query, endpoint=listing, page=True)
             data = body.get("data")
             if not isinstance(data, list):
                 raise InputDataError(

@@ -14,8 +14,9 @@ What the client reads and why:
   constant.
 * audience_demographics: `audience_countries`, `audience_genders`, `audience_ages` (shares 0–1, counts NULL).
 * post_snapshots: `GET /business/video/list/` (cursor + has_more, max_count 20, newest first) filtered to the
-  window on `create_time` (a string of unix seconds): views = video_views, reach = reach, reactions = likes,
-  comments, shares, video_views = video_views; saves and clicks are not provided → NULL; content_type `video`.
+  window on `create_time` (a string of unix seconds; a video belongs to its local day of settings.timezone):
+  views = video_views, reach = reach, reactions = likes, comments, shares, video_views = video_views; saves and
+  clicks are not provided → NULL; content_type `video`.
 
 Errors come with HTTP 200 and a non-zero envelope `code`: 40100 (too frequent) and 50000 (internal) are retried
 with backoff, 40104/40105 are auth errors naming TIKTOK_BUSINESS_ACCESS_TOKEN, 40001/40002 are parameter errors
@@ -188,9 +189,7 @@ class TikTokClient(PlatformClient):
     def post_snapshots(
         self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
     ) -> list[Row]:
-        zone = ZoneInfo(self.settings.timezone)
-        since = dt.datetime.combine(published_from, dt.time(), zone).astimezone(dt.UTC)
-        until = dt.datetime.combine(published_to + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.UTC)
+        since, until = self.local_day_bounds(published_from, published_to)
         guard = CursorGuard("tiktok", f"/business/video/list/ of {account.id}")
         cursor: Any = 0
         rows = []
@@ -201,8 +200,7 @@ class TikTokClient(PlatformClient):
                 "cursor": cursor,
                 "max_count": PAGE_SIZE,
             }
-            data = self._get("business/video/list/", params)
-            self._session.stats.pages += 1
+            data = self._get("business/video/list/", params, page=True)
             reached_older = False
             for video in data.get("videos") or []:
                 for key in video:
@@ -333,10 +331,10 @@ class TikTokClient(PlatformClient):
             return data
         return {}
 
-    def _get(self, path: str, params: Mapping[str, Any]) -> Mapping[str, Any]:
+    def _get(self, path: str, params: Mapping[str, Any], *, page: bool = False) -> Mapping[str, Any]:
         if not self._token:
             raise ApiAuthError("tiktok", f"no access token: set {TOKEN_ENV}.")
-        body = self._session.get(f"{self.base_url('business')}/{path}", params=params, endpoint=f"/{path}")
+        body = self._session.get(f"{self.base_url('business')}/{path}", params=params, endpoint=f"/{path}", page=page)
         if not isinstance(body, dict):
             raise InputDataError(f"tiktok: /{path} answered {type(body).__name__}, not a JSON object.")
         data = body.get("data")

@@ -3,6 +3,9 @@
 X has no account-level history: `account_daily` can only record the follower count observed on the day of the
 run (`public_metrics.followers_count`), so the table holds rows for the days a run actually observed, with the
 other columns NULL. There are no demographics and no online hours in X API v2.
+
+Days: a post belongs to the local day (settings.timezone) of its `created_at`; the follower row is dated by the
+day of the run (`context.today`).
 """
 
 from __future__ import annotations
@@ -121,6 +124,18 @@ class XClient(PlatformClient):
             self._app = self._new_x_session("bearer_token", "X_BEARER_TOKEN")
         return self._app
 
+    def app_get(self, path: str, params: Mapping[str, Any], *, endpoint: str, page: bool = True) -> Mapping[str, Any]:
+        """GET `{api}/{path}` with the app-only token (user token as fallback): the answer's JSON object.
+
+        Counted as a page of data unless `page=False`.
+        """
+        body = self._session(user=False).get(
+            f"{self.base_url('api')}/{path}", params=params, endpoint=endpoint, page=page
+        )
+        if not isinstance(body, Mapping):
+            raise InputDataError(f"x: {endpoint} answered {type(body).__name__}, not a JSON object")
+        return body
+
     def _new_x_session(self, credential: str, env_var: str) -> ApiSession:
         return self.new_session(
             token_env_var=env_var,
@@ -160,8 +175,7 @@ class XClient(PlatformClient):
             return []
         session = self._session(user=False)
         url = f"{self.base_url('api')}/users/{account.id}"
-        body = session.get(url, params={"user.fields": "public_metrics,created_at"}, endpoint="users")
-        session.stats.pages += 1
+        body = session.get(url, params={"user.fields": "public_metrics,created_at"}, endpoint="users", page=True)
         user = _data_object(body, "GET /2/users/{id}")
         if str(require_field("x", user, "id", "GET /2/users/{id} data")) != account.id:
             raise InputDataError(
@@ -196,15 +210,14 @@ class XClient(PlatformClient):
     def post_snapshots(
         self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
     ) -> list[Row]:
-        """Own original posts (no retweets, no replies) published in the window, with lifetime metrics.
+        """Own original posts (no retweets, no replies) published in the window (local days), with lifetime metrics.
 
         With the user token the part of the window younger than 30 days is read with `non_public_metrics`
         (url_link_clicks); X refuses those fields for older posts, so older days are read without them.
         """
         if published_to < published_from:
             return []
-        window_start = _midnight(published_from)
-        window_end = _midnight(published_to + dt.timedelta(days=1))
+        window_start, window_end = self.local_day_bounds(published_from, published_to)
         ranges: list[tuple[dt.datetime, dt.datetime, bool]] = []
         if self.credential("user_token"):
             cutoff = _midnight(self.context.today - dt.timedelta(days=NON_PUBLIC_MAX_AGE_DAYS))
@@ -247,11 +260,10 @@ class XClient(PlatformClient):
         guard = CursorGuard("x", f"GET /2/users/{account.id}/tweets")
         out: list[tuple[dict[str, Any], dict[str, dict[str, Any]]]] = []
         while True:
-            body = session.get(url, params=params, endpoint="users/tweets")
-            session.stats.pages += 1
+            body = session.get(url, params=params, endpoint="users/tweets", page=True)
             if not isinstance(body, Mapping):
                 raise InputDataError(f"x: GET /2/users/{account.id}/tweets answered {type(body).__name__}, not JSON")
-            self._report_partial_errors(body)
+            self.report_partial_errors(body)
             media = _media_by_key(body)
             posts = body.get("data") or []
             if not isinstance(posts, list):
@@ -267,7 +279,9 @@ class XClient(PlatformClient):
             params["pagination_token"] = cursor
         return out
 
-    def _report_partial_errors(self, body: Mapping[str, Any]) -> None:
+    def report_partial_errors(self, body: Mapping[str, Any]) -> None:
+        """Warn about the `errors` of an answer that also carries data (X's partial errors, e.g. an unknown
+        username in a batch lookup); at most five are reported."""
         errors = body.get("errors")
         if not isinstance(errors, list):
             return

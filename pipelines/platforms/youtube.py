@@ -11,7 +11,8 @@ What the client reads and why:
   lost(next day)`. `subscriberCount` is rounded by YouTube to 3 significant figures, so the series is exact in
   its day-to-day changes but carries that rounding as an offset.
 * post_snapshots: channels.list → uploads playlist → playlistItems (newest first, paged with `pageToken`, stopped
-  at the first page reaching a video older than the window) → videos.list in batches of 50. Statistics are
+  at the first page reaching a video older than the window) → videos.list in batches of 50; a video belongs to
+  the local day (settings.timezone) of its publishedAt. Statistics are
   strings; `likeCount`/`commentCount` are absent when the owner hides them → NULL with a warning. Shares come
   from Analytics `dimensions=video` when the OAuth token allows it, else NULL. A Short is a video of at most 60 s
   (SHORTS_MAX_SECONDS). The Data API has no Shorts flag, so this is a heuristic: since 2024-10-15 Shorts may last
@@ -174,10 +175,10 @@ class YouTubeClient(PlatformClient):
     def post_snapshots(
         self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
     ) -> list[Row]:
-        since, until = _local_bounds(self.settings.timezone, published_from, published_to)
-        uploads = self._uploads_playlist(account)
-        video_ids = [vid for vid, published in self._playlist_videos(uploads, since) if since <= published < until]
-        videos = self._videos(video_ids)
+        since, until = self.local_day_bounds(published_from, published_to)
+        uploads = self.uploads_playlist(account)
+        video_ids = [vid for vid, published in self.playlist_videos(uploads, since) if since <= published < until]
+        videos = self.videos(video_ids)
         shares = self._video_shares(account, videos, snapshot_date)
         rows = []
         for video in videos:
@@ -192,7 +193,7 @@ class YouTubeClient(PlatformClient):
                 statistics = {}
             self._new_fields(statistics, STATISTICS_KEYS, "videos.list statistics")
             views = self._stat(statistics, "viewCount", "views")
-            content_type = self._content_type(video)
+            content_type = self.content_type(video)
             rows.append(
                 {
                     "account_id": account.id,
@@ -263,19 +264,24 @@ class YouTubeClient(PlatformClient):
 
     # --- Data API -----------------------------------------------------------------------------------------
 
-    def _data_get(self, path: str, params: dict[str, Any], endpoint: str) -> Mapping[str, Any]:
+    def data_get(self, path: str, params: dict[str, Any], endpoint: str, *, page: bool = False) -> Mapping[str, Any]:
+        """A Data API GET with the key (or the OAuth token): its JSON object, Google errors classified.
+
+        `page=True` counts the answer as a page of data in the call statistics.
+        """
         if not self._api_key and not self._oauth:
             raise ApiAuthError(
                 "youtube", f"no credential for the Data API: set {API_KEY_ENV} (public reads) or {OAUTH_ENV}."
             )
         if self._api_key:
             params = {**params, "key": self._api_key}
-        body = self._data.get(f"{self.base_url('data')}/{path}", params=params, endpoint=endpoint)
+        body = self._data.get(f"{self.base_url('data')}/{path}", params=params, endpoint=endpoint, page=page)
         return _object(body, endpoint)
 
-    def _channel(self, account: Account) -> Mapping[str, Any]:
+    def channel(self, account: Account) -> Mapping[str, Any]:
+        """The channels.list item of the account's channel (snippet, statistics, contentDetails), read once."""
         if account.id not in self._channels:
-            body = self._data_get(
+            body = self.data_get(
                 "channels", {"part": "snippet,statistics,contentDetails", "id": account.id}, "channels.list"
             )
             items = body.get("items") or []
@@ -287,8 +293,9 @@ class YouTubeClient(PlatformClient):
             self._channels[account.id] = items[0]
         return self._channels[account.id]
 
-    def _uploads_playlist(self, account: Account) -> str:
-        details = self._channel(account).get("contentDetails") or {}
+    def uploads_playlist(self, account: Account) -> str:
+        """The id of the channel's uploads playlist (every public video, newest first)."""
+        details = self.channel(account).get("contentDetails") or {}
         uploads = (details.get("relatedPlaylists") or {}).get("uploads")
         if not uploads:
             raise InputDataError(
@@ -297,13 +304,12 @@ class YouTubeClient(PlatformClient):
             )
         return str(uploads)
 
-    def _playlist_videos(self, playlist_id: str, since: dt.datetime) -> Iterable[tuple[str, dt.datetime]]:
+    def playlist_videos(self, playlist_id: str, since: dt.datetime) -> Iterable[tuple[str, dt.datetime]]:
         """(video id, published at) from the uploads playlist, newest first, until a page reaches `since`."""
         guard = CursorGuard("youtube", f"playlistItems of {playlist_id}")
         params: dict[str, Any] = {"part": "contentDetails", "playlistId": playlist_id, "maxResults": self.page_size}
         while True:
-            body = self._data_get("playlistItems", params, "playlistItems.list")
-            self._data.stats.pages += 1
+            body = self.data_get("playlistItems", params, "playlistItems.list", page=True)
             reached_older = False
             for item in body.get("items") or []:
                 self._new_fields(item, PLAYLIST_ITEM_KEYS, "playlistItems items")
@@ -324,11 +330,12 @@ class YouTubeClient(PlatformClient):
                 return
             params = {**params, "pageToken": token}
 
-    def _videos(self, video_ids: list[str]) -> list[Mapping[str, Any]]:
+    def videos(self, video_ids: list[str]) -> list[Mapping[str, Any]]:
+        """videos.list items (snippet, statistics, contentDetails) of the ids, in batches of 50."""
         videos: list[Mapping[str, Any]] = []
         for i in range(0, len(video_ids), PAGE_SIZE):
             batch = video_ids[i : i + PAGE_SIZE]
-            body = self._data_get(
+            body = self.data_get(
                 "videos",
                 {"part": "snippet,statistics,contentDetails", "id": ",".join(batch), "maxResults": PAGE_SIZE},
                 "videos.list",
@@ -339,7 +346,7 @@ class YouTubeClient(PlatformClient):
         return videos
 
     def _followers_by_day(self, account: Account, days: Mapping[dt.date, Mapping[str, Any]]) -> dict[dt.date, int]:
-        statistics = self._channel(account).get("statistics") or {}
+        statistics = self.channel(account).get("statistics") or {}
         if statistics.get("hiddenSubscriberCount") or statistics.get("subscriberCount") is None:
             self.warn("the channel hides its subscriber count (or channels.list omitted it): followers stored as NULL")
             return {}
@@ -460,7 +467,8 @@ class YouTubeClient(PlatformClient):
             self.warn(f"videos.list statistics '{key}' is not a whole number: stored as NULL")
         return value
 
-    def _content_type(self, video: Mapping[str, Any]) -> str:
+    def content_type(self, video: Mapping[str, Any]) -> str:
+        """`short` for a video of at most SHORTS_MAX_SECONDS (see the module docstring), else `video`."""
         duration = (video.get("contentDetails") or {}).get("duration")
         seconds = _duration_seconds(duration) if isinstance(duration, str) else None
         if seconds is None:
@@ -588,14 +596,6 @@ def _parse_timestamp(value: Any, what: str) -> dt.datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed.astimezone(dt.UTC)
-
-
-def _local_bounds(timezone: str, first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[first 00:00, last+1 00:00) in the configured timezone, as UTC instants."""
-    zone = ZoneInfo(timezone)
-    since = dt.datetime.combine(first, dt.time(), zone).astimezone(dt.UTC)
-    until = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.UTC)
-    return since, until
 
 
 def _days(start: dt.date, end: dt.date) -> list[dt.date]:

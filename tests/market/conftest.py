@@ -60,6 +60,12 @@ def assert_contract() -> Any:
     return check_contract
 
 
+@pytest.fixture
+def local_posts() -> Any:
+    """`posts_in_local_days(sim, platform, account_id, first, last)` as a fixture."""
+    return posts_in_local_days
+
+
 def build_source(
     sim: Any,
     source: type[MarketSource],
@@ -100,3 +106,15 @@ def check_contract(source: MarketSource, result: Mapping[str, list[Row]]) -> Non
         if rows:
             keys = frame.select(table.key)
             assert keys.is_duplicated().sum() == 0, f"duplicate keys in {table.name}"
+
+
+def posts_in_local_days(sim: Any, platform: str, account_id: str, first: dt.date, last: dt.date) -> list[Any]:
+    """Ground truth: the world's posts whose day in the partition timezone (settings.timezone) is in [first, last].
+
+    The clients assign a post to the local day of its UTC timestamp (PlatformClient.local_date_of).
+    """
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(sim.world.settings.timezone)
+    posts = sim.world.posts(platform, account_id, first - dt.timedelta(days=1), last + dt.timedelta(days=1))
+    return [p for p in posts if first <= p.published_at.astimezone(zone).date() <= last]

@@ -19,8 +19,13 @@ LOOKBACK = 60
 
 
 def _expected_posts(sim, platform: str, account_id: str) -> dict[str, object]:
+    """Posts of the local days (settings.timezone) of the lookback, the days a snapshot covers."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(sim.world.settings.timezone)
     first = END - dt.timedelta(days=LOOKBACK - 1)
-    return {p.post_id: p for p in sim.world.posts(platform, account_id, first, END)}
+    posts = sim.world.posts(platform, account_id, first - dt.timedelta(days=1), END + dt.timedelta(days=1))
+    return {p.post_id: p for p in posts if first <= p.published_at.astimezone(zone).date() <= END}
 
 
 def test_instagram_profiles_and_posts_across_pages(simulator, make_source, assert_contract) -> None:

@@ -112,3 +112,15 @@ def make_context(
     }
     fields.update(overrides)
     return ClientContext(**fields)
+
+
+def posts_in_local_days(sim: Any, platform: str, account_id: str, first: dt.date, last: dt.date) -> list[Any]:
+    """Ground truth: the world's posts whose day in the partition timezone (settings.timezone) is in [first, last].
+
+    The clients assign a post to the local day of its UTC timestamp (PlatformClient.local_date_of).
+    """
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(sim.world.settings.timezone)
+    posts = sim.world.posts(platform, account_id, first - dt.timedelta(days=1), last + dt.timedelta(days=1))
+    return [p for p in posts if first <= p.published_at.astimezone(zone).date() <= last]

@@ -116,7 +116,7 @@ def test_account_daily_of_days_not_reported_yet_is_empty(simulator):
 def test_post_snapshots_all_pages_and_batches(simulator):
     world = simulator.world
     start = TODAY - dt.timedelta(days=300)
-    expected = {p.post_id: p for p in world.posts("linkedin", OWN.id, start, YESTERDAY)}
+    expected = {p.post_id: p for p in _shared.posts_in_local_days(simulator, "linkedin", OWN.id, start, YESTERDAY)}
     assert len(expected) > 2 * limod.POSTS_PAGE_SIZE, "the window must span several pages"
     client = _client(simulator)
     posts_before = simulator.stats.matching("/rest/posts")

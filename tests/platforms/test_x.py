@@ -67,7 +67,8 @@ def test_account_daily_cannot_observe_past_days(simulator):
 
 
 def _expected_posts(sim, start, end):
-    return {p.post_id: p for p in sim.world.posts("x", OWN.id, start, end)}
+    """Posts of the local days [start, end] (settings.timezone), the days a partition covers."""
+    return {p.post_id: p for p in _shared.posts_in_local_days(sim, "x", OWN.id, start, end)}
 
 
 def test_post_snapshots_all_pages_match_the_world(simulator):
