@@ -15,16 +15,18 @@ import duckdb
 import pytest
 from dbt_sample_data import sample_raw_rows
 
+from pipelines.warehouse import contract_tables, ensure_tables
+
 REPO = Path(__file__).resolve().parents[2]
 DBT_PROJECT = REPO / "dbt_project"
-RAW_SCHEMA_SQL = Path(__file__).with_name("raw_schema.sql")
 DBT = Path(sys.executable).with_name("dbt")
 
 
 def create_warehouse(path: Path, rows: dict[str, list[dict[str, Any]]]) -> Path:
-    """Create every contract raw table (one DDL source: raw_schema.sql) and insert the given rows."""
+    """Create every contract raw table (the one DDL source: `pipelines.warehouse.contract_tables()`, as the
+    loader does) and insert the given rows."""
     with duckdb.connect(str(path)) as con:
-        con.execute(RAW_SCHEMA_SQL.read_text())
+        ensure_tables(con, contract_tables())
         insert_rows(con, rows)
     return path
 
