@@ -10,7 +10,7 @@ from pipelines.http.errors import (
 )
 from pipelines.http.pagination import CursorGuard
 from pipelines.http.redaction import Redactor, install_log_redaction
-from pipelines.http.session import ApiSession, CallStats, ErrorVerdict
+from pipelines.http.session import ApiSession, CallStats, ErrorVerdict, retry_after_seconds
 
 install_log_redaction()
 
@@ -26,4 +26,5 @@ __all__ = [
     "MalformedResponseError",
     "Redactor",
     "RepeatedCursorError",
+    "retry_after_seconds",
 ]

@@ -73,9 +73,9 @@ class CallStats:
 def _generic_verdict(response: requests.Response) -> ErrorVerdict:
     status = response.status_code
     if status == 429:
-        return ErrorVerdict("retry", "rate limited (HTTP 429)", _retry_after(response))
+        return ErrorVerdict("retry", "rate limited (HTTP 429)", retry_after_seconds(response))
     if status >= 500:
-        return ErrorVerdict("retry", f"server error (HTTP {status})", _retry_after(response))
+        return ErrorVerdict("retry", f"server error (HTTP {status})", retry_after_seconds(response))
     if status == 401:
         return ErrorVerdict("auth", "the token was rejected (HTTP 401)")
     if status == 403:
@@ -83,7 +83,8 @@ def _generic_verdict(response: requests.Response) -> ErrorVerdict:
     return ErrorVerdict("fatal", f"request rejected (HTTP {status})")
 
 
-def _retry_after(response: requests.Response) -> float | None:
+def retry_after_seconds(response: requests.Response) -> float | None:
+    """The `Retry-After` header in seconds (never negative), None when absent or not a number."""
     value = response.headers.get("Retry-After")
     if value is None:
         return None

@@ -4,48 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import requests
 
 from pipelines.config.models import Brand
 from pipelines.market.matching import MentionMatcher
+from pipelines.platforms import base as _base
 from pipelines.platforms.base import Row
 
 _HASHTAG = re.compile(r"(?<![\w&])[#＃](\w+)")
 
 
-def days(start: dt.date, end: dt.date) -> list[dt.date]:
-    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
-
-
-def chunks(start: dt.date, end: dt.date, max_days: int) -> Iterator[tuple[dt.date, dt.date]]:
-    """[start, end] cut into consecutive windows of at most `max_days` days."""
-    first = start
-    while first <= end:
-        last = min(end, first + dt.timedelta(days=max_days - 1))
-        yield first, last
-        first = last + dt.timedelta(days=1)
-
-
-def batched(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-def to_count(value: Any) -> int | None:
-    """An API count (int, or a string such as YouTube's "15400"); None when absent or not a whole number."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return None
+# The day and count helpers are shared with the platform clients (pipelines.platforms.base).
+days = _base.days_between
+chunks = _base.day_windows
+batched = _base.batched
+to_count = _base.whole_count
 
 
 def sum_counts(*values: int | None) -> int | None:

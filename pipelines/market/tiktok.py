@@ -23,7 +23,7 @@ import requests
 
 from pipelines.config.models import Account, Brand
 from pipelines.errors import InputDataError
-from pipelines.http import ApiError, CursorGuard, ErrorVerdict
+from pipelines.http import ApiError, CursorGuard, ErrorVerdict, retry_after_seconds
 from pipelines.http.session import ApiSession
 from pipelines.market import tables
 from pipelines.market.base import Credential, MarketSource, Row
@@ -49,11 +49,7 @@ def research_classify(response: requests.Response, body: Any) -> ErrorVerdict | 
         return None
     detail = f"{code or f'HTTP {response.status_code}'}: {message}".rstrip(": ")
     if code in RETRY or response.status_code == 429 or response.status_code >= 500:
-        retry_after = response.headers.get("Retry-After")
-        try:
-            wait = max(0.0, float(retry_after)) if retry_after is not None else None
-        except ValueError:
-            wait = None
+        wait = retry_after_seconds(response)
         kind = "rate limited" if code == "rate_limit_exceeded" or response.status_code == 429 else "server error"
         return ErrorVerdict("retry", f"{kind} ({detail})", wait)
     if code in AUTH or response.status_code == 401:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from abc import ABC
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
 from pipelines.config.models import Account, Settings
@@ -15,6 +15,7 @@ from pipelines.http import ApiSession, CallStats, Redactor
 from pipelines.http.session import Classifier, Pacer
 
 Row = dict[str, Any]
+T = TypeVar("T")
 
 
 def local_day_bounds(timezone: str, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -165,6 +166,40 @@ class PlatformClient(ABC):
     def follower_online_hours(self, account: Account, start: dt.date, end: dt.date) -> list[Row]:
         """Followers online per hour for the days in [start, end] the API still has; streams.FOLLOWER_ONLINE_HOURS."""
         raise NotImplementedError(f"{self.spec.name} has no follower_online_hours stream")
+
+
+def days_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Every day of [start, end] (inclusive)."""
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def day_windows(start: dt.date, end: dt.date, max_days: int) -> Iterator[tuple[dt.date, dt.date]]:
+    """[start, end] (inclusive) cut into consecutive windows of at most `max_days` days."""
+    first = start
+    while first <= end:
+        last = min(end, first + dt.timedelta(days=max_days - 1))
+        yield first, last
+        first = last + dt.timedelta(days=1)
+
+
+def batched(items: list[T], size: int) -> Iterator[list[T]]:
+    """`items` in consecutive lists of at most `size` (ids per request)."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def whole_count(value: Any) -> int | None:
+    """An API count (int, or a string such as YouTube's "15400"); None when absent or not a whole number."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
 
 
 def require_field(platform: str, item: Mapping[str, Any], key: str, where: str) -> Any:

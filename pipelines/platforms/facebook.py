@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pipelines.config.models import Account
-from pipelines.platforms.base import Credential, PlatformSpec, Row, require_field
+from pipelines.platforms.base import Credential, PlatformSpec, Row, day_windows, require_field
 from pipelines.platforms.meta_graph import (
     GRAPH_BASE,
     MetaGraphClient,
@@ -29,7 +29,6 @@ from pipelines.platforms.meta_graph import (
     series_by_day,
     share_rows,
     to_count,
-    windows,
 )
 from pipelines.platforms.metric_registry import current_metrics
 from pipelines.platforms.streams import ACCOUNT_DAILY
@@ -114,7 +113,7 @@ class FacebookClient(MetaGraphClient):
             if column in ACCOUNT_DAILY.columns
         }
         rows: dict[dt.date, Row] = {}
-        for first, last in windows(start, end, MAX_INSIGHTS_DAYS):
+        for first, last in day_windows(start, end, MAX_INSIGHTS_DAYS):
             params = {"period": "day", "since": first.isoformat(), "until": (last + dt.timedelta(days=1)).isoformat()}
             answered = self.insights_or_empty(account.id, metrics, params, scope="page", endpoint="page insights")
             missing = sorted(m for m in metrics if not series_by_day(answered.get(m, {})))

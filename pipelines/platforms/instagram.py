@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pipelines.config.models import Account
-from pipelines.platforms.base import Credential, PlatformSpec, Row, require_field
+from pipelines.platforms.base import Credential, PlatformSpec, Row, day_windows, require_field
 from pipelines.platforms.meta_graph import (
     GRAPH_BASE,
     PACIFIC,
@@ -42,7 +42,6 @@ from pipelines.platforms.meta_graph import (
     series_by_day,
     share_rows,
     to_count,
-    windows,
 )
 from pipelines.platforms.metric_registry import current_metrics
 from pipelines.platforms.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
@@ -154,7 +153,7 @@ class InstagramClient(MetaGraphClient):
                 first_day = max(start, today - dt.timedelta(days=RECENT_DAYS))
                 if first_day > start:
                     self.log.info("instagram: follower_count covers the last %d days only; older days NULL", 30)
-            for first, last in windows(first_day, min(end, today), MAX_INSIGHTS_DAYS):
+            for first, last in day_windows(first_day, min(end, today), MAX_INSIGHTS_DAYS):
                 params = {
                     "period": "day",
                     "since": day_start_unix(first),
@@ -299,7 +298,7 @@ class InstagramClient(MetaGraphClient):
         if first > last:
             return []
         hours: dict[tuple[dt.date, int], int | None] = {}
-        for since, until in windows(first, last, MAX_INSIGHTS_DAYS):
+        for since, until in day_windows(first, last, MAX_INSIGHTS_DAYS):
             params = {
                 "period": "lifetime",
                 "since": day_start_unix(since),

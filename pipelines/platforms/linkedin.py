@@ -21,8 +21,16 @@ import requests
 
 from pipelines.config.models import Account
 from pipelines.errors import InputDataError
-from pipelines.http import ApiSession, CursorGuard, ErrorVerdict
-from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row, require_field
+from pipelines.http import ApiSession, CursorGuard, ErrorVerdict, retry_after_seconds
+from pipelines.platforms.base import (
+    ClientContext,
+    Credential,
+    PlatformClient,
+    PlatformSpec,
+    Row,
+    batched,
+    require_field,
+)
 from pipelines.platforms.metric_registry import current_metrics
 
 POSTS_PAGE_SIZE = 50
@@ -429,7 +437,7 @@ class LinkedInClient(PlatformClient):
     def _post_statistics(self, org: str, urns: list[str]) -> dict[str, dict[str, int | None]]:
         """Lifetime share statistics per post URN, in batches of `shares=List(...)` / `ugcPosts=List(...)`."""
         out: dict[str, dict[str, int | None]] = {}
-        for batch in _batches(urns, STATS_BATCH_SIZE):
+        for batch in batched(urns, STATS_BATCH_SIZE):
             shares = [u for u in batch if u.startswith("urn:li:share:")]
             ugc_posts = [u for u in batch if u.startswith("urn:li:ugcPost:")]
             other = [u for u in batch if u not in shares and u not in ugc_posts]
@@ -547,7 +555,7 @@ class LinkedInClient(PlatformClient):
                 "version (see LinkedIn's Community Management API versioning page).",
             )
         if status == 429:
-            retry_after = _retry_after(response)
+            retry_after = retry_after_seconds(response)
             limit = min(RETRY_AFTER_MAX_SECONDS, self.settings.http.max_total_seconds)
             if retry_after is not None and retry_after <= limit:
                 return ErrorVerdict("retry", f"rate limited (HTTP 429: {described})", retry_after)
@@ -629,27 +637,12 @@ def _elements(body: Mapping[str, Any], where: str) -> list[Mapping[str, Any]]:
     return [e for e in elements if isinstance(e, Mapping)]
 
 
-def _batches(items: list[str], size: int) -> Iterable[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
 def _count(value: Any) -> int | None:
     if value is None or isinstance(value, bool):
         return None
     try:
         return int(value)
     except (TypeError, ValueError):
-        return None
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
         return None
 
 

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 import requests
 
 from pipelines.errors import InputDataError
-from pipelines.http import ApiAuthError, ApiError, CursorGuard, ErrorVerdict
+from pipelines.http import ApiAuthError, ApiError, CursorGuard, ErrorVerdict, retry_after_seconds
 from pipelines.platforms.base import ClientContext, PlatformClient
 
 GRAPH_BASE = "https://graph.facebook.com"
@@ -140,15 +140,6 @@ def day_start_unix(day: dt.date) -> int:
     day labelled `d` (the simulator reads these bounds as UTC dates too).
     """
     return int(dt.datetime.combine(day, dt.time(), tzinfo=UTC).timestamp())
-
-
-def windows(start: dt.date, end: dt.date, max_days: int) -> Iterator[tuple[dt.date, dt.date]]:
-    """Split [start, end] (inclusive) into consecutive windows of at most `max_days` days."""
-    current = start
-    while current <= end:
-        last = min(end, current + dt.timedelta(days=max_days - 1))
-        yield current, last
-        current = last + dt.timedelta(days=1)
 
 
 def to_count(value: Any) -> int | None:
@@ -306,10 +297,10 @@ class MetaGraphClient(PlatformClient):
             return ErrorVerdict("auth", f"{reason} ({detail}: {message})")
         if code in THROTTLE_CODES:
             _, regain_minutes = usage_percent(response.headers)
-            wait = regain_minutes * 60 if regain_minutes > 0 else _retry_after_header(response)
+            wait = regain_minutes * 60 if regain_minutes > 0 else retry_after_seconds(response)
             return ErrorVerdict("retry", f"throttled by Meta ({detail}: {message})", wait)
         if code in RETRY_CODES or error.get("is_transient") is True:
-            return ErrorVerdict("retry", f"transient Graph error ({detail}: {message})", _retry_after_header(response))
+            return ErrorVerdict("retry", f"transient Graph error ({detail}: {message})", retry_after_seconds(response))
         if code is not None and (code == 10 or 200 <= code <= 299):
             return ErrorVerdict(
                 "permission",
@@ -438,14 +429,6 @@ class MetaGraphClient(PlatformClient):
         for name, count in sorted(counts.items()):
             if count:
                 self.warn(f"{where}: {count} of {total} item(s) have no '{name}' field; {effect}")
-
-
-def _retry_after_header(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None
 
 
 def _query_value(url: str, key: str) -> str | None:

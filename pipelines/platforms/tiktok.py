@@ -38,7 +38,15 @@ import requests
 from pipelines.config.models import Account
 from pipelines.errors import InputDataError
 from pipelines.http import ApiAuthError, ApiError, CursorGuard, ErrorVerdict
-from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row, require_field
+from pipelines.platforms.base import (
+    ClientContext,
+    Credential,
+    PlatformClient,
+    PlatformSpec,
+    Row,
+    require_field,
+    whole_count,
+)
 
 TOKEN_ENV = "TIKTOK_BUSINESS_ACCESS_TOKEN"
 RETENTION_DAYS = 60  # /business/get/ keeps about 60 days of daily metrics (reference, unverified)
@@ -111,7 +119,7 @@ class TikTokClient(PlatformClient):
     def account_daily(self, account: Account, start: dt.date, end: dt.date) -> list[Row]:
         rows = []
         for day, metrics in self._daily(account, start, end):
-            values = {column: _count(metrics.get(field)) for field, column in DAILY_FIELDS.items()}
+            values = {column: whole_count(metrics.get(field)) for field, column in DAILY_FIELDS.items()}
             for field in DAILY_FIELDS:
                 if field not in metrics:
                     self.warn(f"daily metrics without '{field}': stored as NULL")
@@ -124,7 +132,7 @@ class TikTokClient(PlatformClient):
                     "followers_gained": None,
                     "followers_lost": None,
                     "views": values["views"],
-                    "reach": _count(metrics.get("reach")),
+                    "reach": whole_count(metrics.get("reach")),
                     "engagements": sum(parts) if parts else None,
                     "profile_visits": values["profile_visits"],
                     "website_clicks": None,
@@ -140,7 +148,7 @@ class TikTokClient(PlatformClient):
                 self.warn("daily metrics without 'audience_activity': no online hours for those days")
                 continue
             for entry in activity if isinstance(activity, list) else []:
-                hour, count = _int(entry.get("hour")), _count(entry.get("count"))
+                hour, count = _int(entry.get("hour")), whole_count(entry.get("count"))
                 if hour is None or not 0 <= hour <= 23 or count is None:
                     self.warn("an audience_activity entry without a valid 'hour' or 'count' was left out")
                     continue
@@ -231,7 +239,7 @@ class TikTokClient(PlatformClient):
         for field, column in VIDEO_COUNTS.items():
             if field not in video:
                 self.warn(f"/business/video/list/ videos without '{field}': stored as NULL")
-            counts[column] = _count(video.get(field))
+            counts[column] = whole_count(video.get(field))
         return {
             "account_id": account.id,
             "post_id": video_id,
@@ -385,12 +393,6 @@ def _int(value: Any) -> int | None:
         return int(str(value).strip())
     except ValueError:
         return None
-
-
-def _count(value: Any) -> int | None:
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    return _int(value)
 
 
 def _float(value: Any) -> float | None:

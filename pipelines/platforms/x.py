@@ -19,7 +19,7 @@ import requests
 
 from pipelines.config.models import Account
 from pipelines.errors import InputDataError
-from pipelines.http import ApiSession, CursorGuard, ErrorVerdict
+from pipelines.http import ApiSession, CursorGuard, ErrorVerdict, retry_after_seconds
 from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row, require_field
 from pipelines.platforms.metric_registry import current_metrics
 
@@ -407,11 +407,7 @@ def _classify(response: requests.Response, body: Any) -> ErrorVerdict | None:
     if status == 429:
         wait = _seconds_until_reset(response)
         if wait is None:
-            retry_after = response.headers.get("Retry-After")
-            try:
-                wait = max(0.0, float(retry_after)) if retry_after is not None else None
-            except ValueError:
-                wait = None
+            wait = retry_after_seconds(response)
         return ErrorVerdict("retry", f"rate limited (HTTP 429: {problem or 'Too Many Requests'})", wait)
     if status == 401:
         return ErrorVerdict("auth", f"the token was rejected ({problem or 'Unauthorized'})")

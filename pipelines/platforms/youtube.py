@@ -41,8 +41,17 @@ import requests
 
 from pipelines.config.models import Account
 from pipelines.errors import InputDataError
-from pipelines.http import ApiAuthError, ApiError, ApiPermissionError, CursorGuard, ErrorVerdict
-from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row, require_field
+from pipelines.http import ApiAuthError, ApiError, ApiPermissionError, CursorGuard, ErrorVerdict, retry_after_seconds
+from pipelines.platforms.base import (
+    ClientContext,
+    Credential,
+    PlatformClient,
+    PlatformSpec,
+    Row,
+    days_between,
+    require_field,
+    whole_count,
+)
 from pipelines.platforms.metric_registry import api_metric_for
 
 API_KEY_ENV = "YOUTUBE_API_KEY"
@@ -142,7 +151,7 @@ class YouTubeClient(PlatformClient):
         days: dict[dt.date, dict[str, Any]] = {}
         for raw in table:
             day = _parse_date(require_field("youtube", raw, "day", "an Analytics day row"), "Analytics day")
-            days[day] = {canonical: _count(raw.get(api)) for api, canonical in requested.items()}
+            days[day] = {canonical: whole_count(raw.get(api)) for api, canonical in requested.items()}
 
         followers = self._followers_by_day(account, days)
         rows = []
@@ -164,7 +173,7 @@ class YouTubeClient(PlatformClient):
                     "website_clicks": None,
                 }
             )
-        missing = [d for d in _days(start, min(end, today)) if d not in days]
+        missing = [d for d in days_between(start, min(end, today)) if d not in days]
         if missing:
             self.warn(
                 f"Analytics has no data yet for {len(missing)} day(s) from {missing[0]} to {missing[-1]} "
@@ -254,7 +263,8 @@ class YouTubeClient(PlatformClient):
             account, start=start, end=snapshot_date, dimensions="country", metrics=["views"], extra={"sort": "-views"}
         )
         views = {
-            str(require_field("youtube", raw, "country", "an Analytics country row")): _count(raw.get("views")) or 0
+            str(require_field("youtube", raw, "country", "an Analytics country row")): whole_count(raw.get("views"))
+            or 0
             for raw in countries
         }
         total = sum(views.values())
@@ -351,7 +361,7 @@ class YouTubeClient(PlatformClient):
             self.warn("the channel hides its subscriber count (or channels.list omitted it): followers stored as NULL")
             return {}
         followers: dict[dt.date, int] = {}
-        current = _count(statistics["subscriberCount"])
+        current = whole_count(statistics["subscriberCount"])
         for day in sorted(days, reverse=True):
             if current is None:
                 break
@@ -453,7 +463,7 @@ class YouTubeClient(PlatformClient):
                 return {}
             for raw in table:
                 if "shares" in raw:
-                    shares[str(raw.get("video"))] = _count(raw["shares"])
+                    shares[str(raw.get("video"))] = whole_count(raw["shares"])
         return shares
 
     # --- parsing helpers -----------------------------------------------------------------------------------
@@ -462,7 +472,7 @@ class YouTubeClient(PlatformClient):
         if key not in statistics:
             self.warn(f"videos.list statistics without '{key}' ({meaning}): stored as NULL")
             return None
-        value = _count(statistics[key])
+        value = whole_count(statistics[key])
         if value is None:
             self.warn(f"videos.list statistics '{key}' is not a whole number: stored as NULL")
         return value
@@ -504,7 +514,9 @@ def _google_classifier(scope: str, env_var: str):
                 "midnight Pacific time (America/Los_Angeles). Not retried: re-run after the reset.",
             )
         if reasons & {"rateLimitExceeded", "userRateLimitExceeded"} or status == 429:
-            return ErrorVerdict("retry", f"rate limited ({', '.join(sorted(reasons)) or 'HTTP 429'})", _after(response))
+            return ErrorVerdict(
+                "retry", f"rate limited ({', '.join(sorted(reasons)) or 'HTTP 429'})", retry_after_seconds(response)
+            )
         if "keyInvalid" in reasons:
             return ErrorVerdict("auth", f"the API key was rejected (keyInvalid); set a valid key in {API_KEY_ENV}")
         if status == 401 or reasons & {"authError", "unauthorized"} or error.get("status") == "UNAUTHENTICATED":
@@ -516,17 +528,12 @@ def _google_classifier(scope: str, env_var: str):
                 f"The token in {env_var} needs the scope {scope} and must belong to the channel's owner.",
             )
         if status >= 500:
-            return ErrorVerdict("retry", f"server error (HTTP {status} {', '.join(sorted(reasons))})", _after(response))
+            return ErrorVerdict(
+                "retry", f"server error (HTTP {status} {', '.join(sorted(reasons))})", retry_after_seconds(response)
+            )
         return ErrorVerdict("fatal", f"request rejected ({', '.join(sorted(reasons)) or 'no reason'}: {text})")
 
     return classify
-
-
-def _after(response: requests.Response) -> float | None:
-    try:
-        return max(0.0, float(response.headers["Retry-After"]))
-    except (KeyError, ValueError):
-        return None
 
 
 def _refused_metric(exc: ApiError, metrics: list[str]) -> str | None:
@@ -541,20 +548,6 @@ def _object(body: Any, endpoint: str) -> Mapping[str, Any]:
     if not isinstance(body, dict):
         raise InputDataError(f"youtube: {endpoint} answered {type(body).__name__}, not a JSON object.")
     return body
-
-
-def _count(value: Any) -> int | None:
-    """A count that YouTube may send as a string ("15400"); None when absent or not a whole number."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return None
 
 
 def _number(value: Any) -> float | None:
@@ -596,7 +589,3 @@ def _parse_timestamp(value: Any, what: str) -> dt.datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed.astimezone(dt.UTC)
-
-
-def _days(start: dt.date, end: dt.date) -> list[dt.date]:
-    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]

@@ -21,6 +21,7 @@ from pipelines.http import (
     MalformedResponseError,
     RepeatedCursorError,
 )
+from pipelines.platforms.base import day_windows
 from pipelines.platforms.facebook import FacebookClient, content_type_of
 from pipelines.platforms.meta_graph import (
     end_time_day,
@@ -28,7 +29,6 @@ from pipelines.platforms.meta_graph import (
     series_by_day,
     to_count,
     usage_percent,
-    windows,
 )
 from pipelines.platforms.streams import ACCOUNT_DAILY, AUDIENCE_DEMOGRAPHICS, POST_SNAPSHOTS
 
@@ -74,7 +74,7 @@ def test_end_time_is_the_end_of_the_day_before():
 
 
 def test_windows_respect_the_limit_and_cover_every_day():
-    parts = list(windows(dt.date(2026, 1, 1), dt.date(2026, 6, 30), 90))
+    parts = list(day_windows(dt.date(2026, 1, 1), dt.date(2026, 6, 30), 90))
     assert parts == [
         (dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
         (dt.date(2026, 4, 1), dt.date(2026, 6, 29)),

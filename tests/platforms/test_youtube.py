@@ -19,8 +19,9 @@ from pipelines.http import (
     MalformedResponseError,
     RepeatedCursorError,
 )
+from pipelines.platforms.base import whole_count
 from pipelines.platforms.streams import ACCOUNT_DAILY, AUDIENCE_DEMOGRAPHICS, POST_SNAPSHOTS
-from pipelines.platforms.youtube import YouTubeClient, _age_label, _count, _duration_seconds
+from pipelines.platforms.youtube import YouTubeClient, _age_label, _duration_seconds
 
 
 def _platform_conftest():
@@ -78,7 +79,8 @@ def test_iso_durations(text, seconds):
 
 
 def test_counts_arrive_as_strings_and_age_groups_are_relabelled():
-    assert (_count("15400"), _count(812), _count(None), _count("n/a")) == (15400, 812, None, None)
+    assert (whole_count("15400"), whole_count(812), whole_count(None), whole_count("n/a")) == (15400, 812, None, None)
+    assert (whole_count(3.0), whole_count(3.5), whole_count(True)) == (3, None, None)
     assert (_age_label("age18-24"), _age_label("age65-")) == ("18-24", "65+")
 
 
