@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import os
+import sysconfig
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
@@ -21,7 +22,9 @@ DBT_LAYERS = ("staging", "intermediate", "marts")
 
 @cache
 def dbt_project() -> DbtProject:
-    """The one DbtProject. Its manifest is prepared by `make` (dbt parse), never at import in production."""
+    """The one DbtProject. Its manifest is prepared by `make` (dbt parse), never at import in production;
+    under `dagster dev` it is re-parsed on each reload so model edits show up."""
+    _put_venv_scripts_on_path()
     project = DbtProject(project_dir=dbt_project_dir(), profiles_dir=dbt_project_dir())
     project.prepare_if_dev()
     return project
@@ -42,6 +45,14 @@ def window_from_run_tags(tags: Mapping[str, str]) -> DateWindow | None:
     else:
         return None
     return DateWindow(dt.date.fromisoformat(start[:10]), dt.date.fromisoformat(end[:10]))
+
+
+def _put_venv_scripts_on_path() -> None:
+    """dagster-dbt's dev-time preparation runs `dbt` from PATH: make it this environment's dbt even when the venv
+    is not activated (`.venv/bin/dagster dev`)."""
+    scripts = sysconfig.get_path("scripts")
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])
 
 
 def dbt_vars_for_window(window: DateWindow | None, timezone: str) -> dict[str, str]:

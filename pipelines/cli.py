@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import sysconfig
 import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -27,8 +28,11 @@ from pipelines.settings import (
 
 
 def _bin(name: str) -> str:
-    candidate = Path(sys.executable).parent / name
-    return str(candidate) if candidate.exists() else name
+    """A console script of this environment (the venv's bin), whatever PATH says."""
+    for folder in (Path(sysconfig.get_path("scripts")), Path(sys.executable).parent):
+        if (folder / name).exists():
+            return str(folder / name)
+    return name
 
 
 def default_window(days: int, end: dt.date | None = None) -> tuple[dt.date, dt.date]:

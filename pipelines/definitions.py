@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import sysconfig
 import warnings
 from pathlib import Path
 
@@ -40,8 +42,10 @@ for _category in (BetaWarning, PreviewWarning, SupersessionWarning):
 
 def dbt_executable() -> str:
     """The dbt installed beside this Python (the project's venv), so PATH does not matter."""
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else "dbt"
+    for folder in (Path(sysconfig.get_path("scripts")), Path(sys.executable).parent):
+        if (folder / "dbt").exists():
+            return str(folder / "dbt")
+    return shutil.which("dbt") or "dbt"
 
 
 def _all_credentials() -> list[Credential]:
