@@ -30,3 +30,11 @@
     {%- endif %}
     {%- endfor %}
 {%- endmacro %}
+
+{#- ORDER BY terms choosing one row among several loads of the same key: the API row first ('api:<platform>'
+    before 'file:<name>'), then the most recently loaded, then the source name (deterministic on a tie). -#}
+{% macro source_preference(source_column, loaded_at_column) -%}
+    case when {{ source_column }} like 'api:%' then 0 else 1 end,
+        {{ loaded_at_column }} desc,
+        {{ source_column }}
+{%- endmacro %}

@@ -1,7 +1,22 @@
+-- Own accounts' daily numbers from every platform, one row per platform, account and day. A day can be loaded
+-- both by the API ('api:<platform>') and by a file import ('file:<name>'): the API row wins, then the most
+-- recently loaded one.
+
 with
 
 unioned as (
     {{ union_platforms(own_platforms(), 'account_daily') }}
+
+),
+
+deduplicated as (
+
+    select *
+    from unioned
+    qualify row_number() over (
+        partition by platform, account_id, metric_date
+        order by {{ source_preference('record_source', 'loaded_at') }}
+    ) = 1
 
 ),
 
@@ -19,8 +34,9 @@ final as (
         engagements,
         profile_visits,
         website_clicks,
+        record_source,
         loaded_at
-    from unioned
+    from deduplicated
 
 )
 

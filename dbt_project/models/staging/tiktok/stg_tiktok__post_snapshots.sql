@@ -24,6 +24,7 @@ renamed as (
         cast(clicks as bigint) as clicks,
         cast(video_views as bigint) as video_views,
         cast(snapshot_date as date) as snapshot_date,
+        cast(_source as varchar) as record_source,
         cast(_loaded_at as timestamptz) as loaded_at
     from source
 

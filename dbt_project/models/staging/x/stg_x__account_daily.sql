@@ -19,6 +19,7 @@ renamed as (
         cast(engagements as bigint) as engagements,
         cast(profile_visits as bigint) as profile_visits,
         cast(website_clicks as bigint) as website_clicks,
+        cast(_source as varchar) as record_source,
         cast(_loaded_at as timestamptz) as loaded_at
     from source
 
