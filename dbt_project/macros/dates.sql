@@ -64,3 +64,15 @@
         when 7 then 'Sunday'
     end
 {%- endmacro %}
+
+{#- Pre-hook of the incremental facts: on an incremental run, delete every row of the partition window first.
+    delete+insert on its own only replaces the days present in the new rows, so a day that no longer has rows
+    (a source corrected, a partial day no longer produced) would keep its old rows; with this the window is
+    rebuilt exactly, as a full refresh would. -#}
+{% macro delete_incremental_window(column='metric_date') -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ column }} between {{ min_date() }} and {{ max_date() }}
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}

@@ -3,6 +3,7 @@
 --   mentions   : mention counts; x and youtube count on their platform, rss (news/blogs) only in 'all'
 --   engagement : public engagements (reactions + comments + shares) on the brand's posts published that day
 --   posts      : posts the brand published that day
+--   (engagement and posts by local publish day, up to the last day the posts were read)
 --   search     : Google search interest of the brand's keywords (summed over keywords and geos), only in 'all'
 
 with
@@ -22,6 +23,24 @@ competitor_posts as (
 search_interest as (
 
     select * from {{ ref('stg_google_trends__search_interest') }}
+
+),
+
+-- the last day the competitor posts were read: a post published late on that day (UTC) can fall on the next
+-- local day, which is only partly observed, so local days after it are left out (no share of a partial day)
+competitor_posts_end as (
+
+    select max(latest_snapshot_date) as last_snapshot_date
+    from competitor_posts
+
+),
+
+observed_competitor_posts as (
+
+    select competitor_posts.*
+    from competitor_posts
+    cross join competitor_posts_end
+    where competitor_posts.published_date_local <= competitor_posts_end.last_snapshot_date
 
 ),
 
@@ -46,7 +65,7 @@ engagement as (
         brand,
         'engagement' as basis,
         cast(coalesce(sum(public_engagements), 0) as double) as value
-    from competitor_posts
+    from observed_competitor_posts
     group by 1, 2, 3
 
 ),
@@ -59,7 +78,7 @@ posts as (
         brand,
         'posts' as basis,
         cast(count(*) as double) as value
-    from competitor_posts
+    from observed_competitor_posts
     group by 1, 2, 3
 
 ),

@@ -3,6 +3,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='metric_date',
+        pre_hook="{{ delete_incremental_window('metric_date') }}",
         on_schema_change='append_new_columns'
     )
 }}
@@ -35,18 +36,6 @@ post_metrics_daily as (
 
 ),
 
--- one row per account and day (a reload replaces a day, but a duplicate must not double count)
-account_days_deduplicated as (
-
-    select *
-    from account_daily
-    qualify row_number() over (
-        partition by platform, account_id, metric_date
-        order by loaded_at desc
-    ) = 1
-
-),
-
 account_days as (
 
     select
@@ -55,7 +44,8 @@ account_days as (
             partition by platform, account_id
             order by metric_date
         ) as previous_followers
-    from account_days_deduplicated
+    -- one row per account and day already (int_account_daily_unioned keeps the API row over a file import)
+    from account_daily
 
 ),
 

@@ -3,6 +3,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='metric_date',
+        pre_hook="{{ delete_incremental_window('metric_date') }}",
         on_schema_change='append_new_columns'
     )
 }}
@@ -27,15 +28,12 @@ brand_accounts as (
 ),
 
 -- all history up to the window end: the previous snapshot of a post can be older than the window
-deduplicated as (
+-- (one row per post and snapshot day already: int_post_snapshots_unioned keeps the API row over a file import)
+history as (
 
     select *
     from post_snapshots
     where snapshot_date <= {{ max_date() }}
-    qualify row_number() over (
-        partition by platform, post_id, snapshot_date
-        order by loaded_at desc
-    ) = 1
 
 ),
 
@@ -51,7 +49,7 @@ ordered as (
         lag({{ metric }}) over post_history as previous_{{ metric }},
         {%- endfor %}
         lag(snapshot_date) over post_history as previous_snapshot_date
-    from deduplicated
+    from history
     window post_history as (partition by platform, post_id order by snapshot_date)
 
 ),
