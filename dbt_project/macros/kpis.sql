@@ -2,16 +2,19 @@
     fct_brand_daily. `kind` says how it accumulates over a period (used by fct_goal_progress):
       stock: the value at the end of the period (followers)
       flow:  the sum over the period
-      ratio: sum(numerator) / sum(denominator) * 100 over the period -#}
+      ratio: sum(numerator) / sum(denominator) * 100 over the period
+    `sample_size` is the number of items behind the day's value, so alert rules can require a minimum: posts
+    published that day for the engagement rates and posts_published, mentions for mentions, the set's
+    mentions / posts for shares of voice; NULL where no count is meaningful (stocks and flows of accounts). -#}
 {% macro kpi_definitions() -%}
     {{ return([
         {'kpi': 'engagement_rate_by_reach', 'kind': 'ratio', 'value': 'engagement_rate_by_reach',
-         'numerator': 'engagements_with_reach', 'denominator': 'reach_with_engagements', 'sample_size': 'null'},
+         'numerator': 'engagements_with_reach', 'denominator': 'reach_with_engagements', 'sample_size': 'posts_published'},
         {'kpi': 'engagement_rate_by_views', 'kind': 'ratio', 'value': 'engagement_rate_by_views',
-         'numerator': 'engagements_with_views', 'denominator': 'views_with_engagements', 'sample_size': 'null'},
+         'numerator': 'engagements_with_views', 'denominator': 'views_with_engagements', 'sample_size': 'posts_published'},
         {'kpi': 'engagement_rate_by_followers', 'kind': 'ratio', 'value': 'engagement_rate_by_followers',
          'numerator': 'public_engagements_with_followers', 'denominator': 'followers_with_public_engagements',
-         'sample_size': 'null'},
+         'sample_size': 'posts_published'},
         {'kpi': 'engagements', 'kind': 'flow', 'value': 'engagements', 'sample_size': 'null'},
         {'kpi': 'reach', 'kind': 'flow', 'value': 'reach', 'sample_size': 'null'},
         {'kpi': 'views', 'kind': 'flow', 'value': 'views', 'sample_size': 'null'},

@@ -81,10 +81,10 @@ def test_goal_progress(query):
         (r["goal_id"], str(r["metric_date"])): r
         for r in query("select * from marts.fct_goal_progress order by goal_id, metric_date")
     }
-    # 10000 -> 10400 over 4 days: expected 10200 at the end of day 2, actual 10100: pace 50 %, behind
+    # 10000 -> 10400 over 4 days: expected 10200 at the end of day 2, actual 10100: pace 10100 / 10200, behind
     day2 = rows["ig-followers", "2026-03-02"]
     assert (day2["expected_value"], day2["actual_value"]) == (pytest.approx(10200), 10100)
-    assert day2["goal_pace_pct"] == pytest.approx(50.0)
+    assert day2["goal_pace_pct"] == pytest.approx(10100 / 10200 * 100)
     assert day2["is_on_track"] is False
     assert day2["projected_value"] == pytest.approx(10200)
     # mentions (all platforms, own brand by default), cumulative from 0: 50, then 50 + 50 = 100 of 200 expected
@@ -92,6 +92,7 @@ def test_goal_progress(query):
     last = rows["mentions", "2026-03-11"]
     assert (last["actual_value"], last["expected_value"]) == (pytest.approx(100), pytest.approx(200))
     assert last["brand"] == OWN
+    assert last["goal_pace_pct"] == pytest.approx(50.0)  # 100 of the 200 expected
 
 
 def test_kpi_daily_contract(query):

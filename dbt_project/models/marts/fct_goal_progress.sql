@@ -1,5 +1,8 @@
 -- Each goal of goals.yaml day by day: the actual value, where a straight line from the baseline to the target
 -- says it should be, whether it is on track, and where the current pace leads by the deadline.
+-- Every goal metric is "higher is better" (followers, engagement rates, engagements, reach, views, posts,
+-- mentions, share of voice): on track = at or above the expected value. The pace is the actual value as a
+-- percentage of the expected value (100 = on pace, 80 = 20 % below where the goal needs to be today).
 
 with
 
@@ -134,23 +137,19 @@ final as (
         {{ goal_elapsed_fraction('start_date', 'deadline_date', 'metric_date') }} * 100 as time_elapsed_pct,
         actual_value,
         expected_value,
-        case
-            when actual_value is null then null
-            when target_value >= effective_baseline_value then actual_value >= expected_value
-            else actual_value <= expected_value
-        end as is_on_track,
+        actual_value >= expected_value as is_on_track,
         actual_value - effective_baseline_value as progress_value,
         expected_value - effective_baseline_value as expected_progress_value,
-        {{ rate_pct('actual_value - effective_baseline_value', 'expected_value - effective_baseline_value') }}
-            as goal_pace_pct,
+        -- actual / expected (not progress / expected progress: that ratio explodes while the expected progress
+        -- is still small - early in a goal or when the baseline is close to the target - e.g. -1093 % a week into
+        -- a share-of-voice goal, and it flips meaning when the baseline is already beyond the target)
+        case
+            when expected_value > 0 then {{ rate_pct('actual_value', 'expected_value') }}
+        end as goal_pace_pct,
         {{ rate_pct('actual_value - effective_baseline_value', 'target_value - effective_baseline_value') }}
             as goal_completion_pct,
         projected_value,
-        case
-            when projected_value is null then null
-            when target_value >= effective_baseline_value then projected_value >= target_value
-            else projected_value <= target_value
-        end as is_projected_to_reach_target
+        projected_value >= target_value as is_projected_to_reach_target
     from paced
 
 )

@@ -3,6 +3,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='metric_date',
+        pre_hook="{{ delete_incremental_window('metric_date') }}",
         on_schema_change='append_new_columns'
     )
 }}
@@ -47,8 +48,8 @@ goal_pace as (
         goal_progress.platform,
         goal_progress.metric_date,
         goal_progress.goal_pace_pct as value,
-        goal_progress.progress_value as numerator,
-        goal_progress.expected_progress_value as denominator,
+        goal_progress.actual_value as numerator,
+        goal_progress.expected_value as denominator,
         count(*) over (
             partition by goal_progress.brand, goal_progress.platform, goal_progress.metric_date
         ) as sample_size
