@@ -152,11 +152,28 @@ def build_ingest_asset(description: SourceDescription):
                         **result.as_metadata(),
                         **stats,
                         "dates_covered": str(span),
+                        "sample": MetadataValue.md(sample_rows_markdown(batch.rows, spec)),
                         "warnings": MetadataValue.md("\n".join(f"- {redactor(w)}" for w in warnings) or "none"),
                     },
                 )
 
     return _ingest
+
+
+def sample_rows_markdown(rows: list[Row], spec: StreamSpec, limit: int = 3, max_columns: int = 8) -> str:
+    """The first rows as a small Markdown table, so a reader of the UI sees what was loaded."""
+    if not rows:
+        return "no rows"
+    columns = [c for c in spec.columns if any(row.get(c) is not None for row in rows[:limit])][:max_columns]
+
+    def cell(value: Any) -> str:
+        text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        text = text.replace("|", "\\|").replace("\n", " ")
+        return text if len(text) <= 60 else text[:57] + "..."
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(row.get(c)) for c in columns) + " |" for row in rows[:limit]]
+    return "\n".join(lines)
 
 
 def _column_schema(spec: StreamSpec):

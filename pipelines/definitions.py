@@ -27,6 +27,7 @@ from assets.configuration import configuration_snapshot
 from assets.dbt import build_dbt_assets, dbt_project
 from assets.platforms import build_platform_assets
 from assets.publish import published_warehouse
+from pipelines.config import load_brands, load_goals, load_settings
 from pipelines.partitions import daily_partitions
 from pipelines.platforms.base import Credential
 from pipelines.platforms.catalog import available_platforms, platform_spec
@@ -107,9 +108,21 @@ def pipeline_resources(warehouse_file: str, platform_api: PlatformApiResource) -
     }
 
 
+def validate_configuration() -> None:
+    """Read every configuration file now, so a mistake stops the code location from loading with a message that
+    names the file, the key and what is expected (instead of failing a run at 3 a.m.)."""
+    from sensors.rules import load_alert_rules
+
+    load_settings()
+    load_brands()
+    load_goals()
+    load_alert_rules()
+
+
 def _build_definitions() -> Definitions:
     from sensors.wiring import build_sensor_definitions
 
+    validate_configuration()
     assets = all_assets()
     partitions = daily_partitions()
     nightly_job = define_asset_job(
