@@ -46,7 +46,7 @@ ui: $(MANIFEST) ## Open the Dagster UI on http://127.0.0.1:3000 (with the simula
 	$(BIN)/socialpulse ui
 
 simulator: $(STAMP) ## Run the platform simulator in the foreground (see --help)
-	$(BIN)/python -m pipelines.simulator --port 8765
+	$(BIN)/python -m pipelines.simulator --port 8765 --seed 7
 
 alerts: $(MANIFEST) ## Evaluate the KPI alert rules over the dates not yet evaluated
 	$(BIN)/socialpulse alerts

@@ -258,7 +258,7 @@ def evaluate_rules(frame: pl.DataFrame, rules: Sequence[AlertRule], dates: Itera
 
 
 def format_value(kpi: str, value: float | None) -> str:
-    if value is None:
+    if value is None or math.isnan(value):
         return "n/a"
     if kpi in PERCENT_KPIS:
         return f"{value:.2f}%"

@@ -109,7 +109,7 @@ def freshness_alert(status: Freshness, config: AlertConfig, *, today: date) -> A
         brand="-",
         platform=platform,
         kpi_date=kpi_date,
-        value=float(status.lag) if status.lag is not None else float("nan"),
+        value=float(status.lag) if status.lag is not None else None,  # never loaded: no lag to show
         baseline=float(status.max_lag_days),
         change_pct=None,
         robust_deviations=None,

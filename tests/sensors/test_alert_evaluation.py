@@ -206,3 +206,11 @@ def test_multi_day_rates_are_ratios_of_sums_not_averages_of_rates():
     assert alert.value == pytest.approx(181 / 3610 * 100)
     assert alert.baseline == pytest.approx(10.0)
     assert alert.change_pct == pytest.approx((181 / 3610 * 100 - 10) / 10 * 100)
+
+
+def test_format_value_shows_a_missing_value_as_not_available():
+    from sensors.evaluation import format_value
+
+    assert format_value("engagements", None) == "n/a"
+    assert format_value("engagements", float("nan")) == "n/a"
+    assert format_value("engagement_rate_by_reach", 4.236) == "4.24%"
