@@ -43,10 +43,19 @@
     cast('{{ var("max_date") }}' as date)
 {%- endmacro %}
 
-{#- On an incremental run keep only the partition window [min_date, max_date]; a full build keeps all. -#}
-{% macro incremental_window(column) -%}
+{#- The first day an incremental run rebuilds: min_date, moved back so that `lookback_days` days end on it.
+    The ingest re-reads earlier days than its partitions (settings.yaml: account metrics of the last
+    account_lookback_days, posts published in the last post_lookback_days, whose lifetime totals keep growing),
+    so a fact built from them rebuilds as many days, and an incremental run gives what a full refresh gives. -#}
+{% macro window_start(lookback_days=1) -%}
+    cast({{ dbt.dateadd('day', 1 - (lookback_days | int), min_date()) }} as date)
+{%- endmacro %}
+
+{#- On an incremental run keep only the partition window [min_date - (lookback_days - 1), max_date]; a full
+    build keeps all. -#}
+{% macro incremental_window(column, lookback_days=1) -%}
     {%- if is_incremental() -%}
-        {{ column }} between {{ min_date() }} and {{ max_date() }}
+        {{ column }} between {{ window_start(lookback_days) }} and {{ max_date() }}
     {%- else -%}
         true
     {%- endif -%}
@@ -69,9 +78,9 @@
     delete+insert on its own only replaces the days present in the new rows, so a day that no longer has rows
     (a source corrected, a partial day no longer produced) would keep its old rows; with this the window is
     rebuilt exactly, as a full refresh would. -#}
-{% macro delete_incremental_window(column='metric_date') -%}
+{% macro delete_incremental_window(column='metric_date', lookback_days=1) -%}
     {%- if is_incremental() -%}
-        delete from {{ this }} where {{ column }} between {{ min_date() }} and {{ max_date() }}
+        delete from {{ this }} where {{ column }} between {{ window_start(lookback_days) }} and {{ max_date() }}
     {%- else -%}
         select 1
     {%- endif -%}

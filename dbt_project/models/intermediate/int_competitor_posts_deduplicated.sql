@@ -80,7 +80,10 @@ final as (
         views,
         public_engagements,
         coalesce(followers_before_publish, followers_after_publish) as followers_at_publish,
-        snapshot_date as latest_snapshot_date
+        snapshot_date as latest_snapshot_date,
+        -- a post published late on the last day read (UTC) falls on the next local day, which is only partly
+        -- observed: daily aggregates (share of voice, trending hashtags) leave such days out
+        published_date_local <= max(snapshot_date) over () as is_published_on_observed_day
     from followers_after
 
 )

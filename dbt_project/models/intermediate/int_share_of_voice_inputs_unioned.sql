@@ -26,21 +26,12 @@ search_interest as (
 
 ),
 
--- the last day the competitor posts were read: a post published late on that day (UTC) can fall on the next
--- local day, which is only partly observed, so local days after it are left out (no share of a partial day)
-competitor_posts_end as (
-
-    select max(latest_snapshot_date) as last_snapshot_date
-    from competitor_posts
-
-),
-
+-- posts on a local day that is only partly observed are left out (see int_competitor_posts_deduplicated)
 observed_competitor_posts as (
 
-    select competitor_posts.*
+    select *
     from competitor_posts
-    cross join competitor_posts_end
-    where competitor_posts.published_date_local <= competitor_posts_end.last_snapshot_date
+    where is_published_on_observed_day
 
 ),
 

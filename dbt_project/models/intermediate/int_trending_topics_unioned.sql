@@ -40,6 +40,8 @@ hashtag_uses as (
         unnest(hashtags) as topic,
         public_engagements
     from competitor_posts
+    -- not a local day that is only partly observed (see int_competitor_posts_deduplicated)
+    where is_published_on_observed_day
 
 ),
 

@@ -3,7 +3,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='metric_date',
-        pre_hook="{{ delete_incremental_window('metric_date') }}",
+        pre_hook="{{ delete_incremental_window('metric_date', var('account_lookback_days')) }}",
         on_schema_change='append_new_columns'
     )
 }}
@@ -171,7 +171,7 @@ final as (
         profile_visits,
         website_clicks
     from joined
-    where {{ incremental_window('metric_date') }}
+    where {{ incremental_window('metric_date', var('account_lookback_days')) }}
 
 )
 

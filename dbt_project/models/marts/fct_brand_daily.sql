@@ -3,7 +3,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='metric_date',
-        pre_hook="{{ delete_incremental_window('metric_date') }}",
+        pre_hook="{{ delete_incremental_window('metric_date', var('post_lookback_days')) }}",
         on_schema_change='append_new_columns'
     )
 }}
@@ -52,7 +52,7 @@ own_accounts as (
             as followers_with_public_engagements
     from account_daily
     where brand is not null
-        and {{ incremental_window('metric_date') }}
+        and {{ incremental_window('metric_date', var('post_lookback_days')) }}
     group by grouping sets (
         (brand, platform, metric_date),
         (brand, metric_date)
@@ -76,7 +76,7 @@ daily_share_of_voice as (
         max(set_total) filter (where basis = 'posts') as posts_in_set
     from share_of_voice
     where period_grain = 'day'
-        and {{ incremental_window('period_start') }}
+        and {{ incremental_window('period_start', var('post_lookback_days')) }}
     group by
         brand,
         platform,

@@ -3,7 +3,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='metric_date',
-        pre_hook="{{ delete_incremental_window('metric_date') }}",
+        pre_hook="{{ delete_incremental_window('metric_date', var('post_lookback_days')) }}",
         on_schema_change='append_new_columns'
     )
 }}
@@ -16,14 +16,14 @@ with
 brand_daily as (
 
     select * from {{ ref('fct_brand_daily') }}
-    where {{ incremental_window('metric_date') }}
+    where {{ incremental_window('metric_date', var('post_lookback_days')) }}
 
 ),
 
 goal_progress as (
 
     select * from {{ ref('fct_goal_progress') }}
-    where {{ incremental_window('metric_date') }}
+    where {{ incremental_window('metric_date', var('post_lookback_days')) }}
 
 ),
 

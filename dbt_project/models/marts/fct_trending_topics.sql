@@ -3,7 +3,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='metric_date',
-        pre_hook="{{ delete_incremental_window('metric_date') }}",
+        pre_hook="{{ delete_incremental_window('metric_date', var('post_lookback_days')) }}",
         on_schema_change='append_new_columns'
     )
 }}
@@ -43,7 +43,7 @@ window_topics as (
         *,
         replace(topic, ' ', '') as topic_compact
     from topics
-    where {{ incremental_window('metric_date') }}
+    where {{ incremental_window('metric_date', var('post_lookback_days')) }}
 
 ),
 
