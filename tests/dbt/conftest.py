@@ -32,10 +32,12 @@ def create_warehouse(path: Path, rows: dict[str, list[dict[str, Any]]]) -> Path:
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict[str, Any]]]) -> None:
-    """Insert dict rows into raw tables by column name; missing columns stay NULL, lineage is filled in."""
+    """Insert dict rows into raw tables by column name; missing columns stay NULL, lineage is filled in (an API
+    load, `api:<platform>`, unless the row says otherwise)."""
     for table, table_rows in rows.items():
+        source = f"api:{table.split('__')[0]}"
         for row in table_rows:
-            full = {"_source": f"test:{table}", "_loaded_at": "2026-01-01 00:00:00+00", "_run_id": "test", **row}
+            full = {"_source": source, "_loaded_at": "2026-01-01 00:00:00+00", "_run_id": "test", **row}
             columns = ", ".join(full)
             placeholders = ", ".join("?" for _ in full)
             con.execute(f"insert into raw.{table} ({columns}) values ({placeholders})", list(full.values()))

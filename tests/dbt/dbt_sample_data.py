@@ -128,6 +128,16 @@ def sample_raw_rows() -> dict[str, list[dict[str, Any]]]:
     ]
     for row in instagram_account_daily + x_account_daily:
         row["_partition_date"] = row["metric_date"]
+    # A file import of 2026-03-01, loaded after the API row: the API row must win (the marts show 10000 / 200).
+    instagram_account_daily.append(
+        {
+            **instagram_account_daily[0],
+            "followers": 99999,
+            "engagements": 9999,
+            "_source": "file:meta_instagram_insights.csv",
+            "_loaded_at": "2026-01-05 00:00:00+00",
+        }
+    )
 
     # p1: published 2026-03-01 02:00 UTC = 09:00 Sunday in Jakarta; p2: 2026-03-02 05:00 UTC = 12:00 Monday.
     # Reactions of p1 drop from 40 to 38 on 2026-03-03: a correction.
@@ -142,6 +152,14 @@ def sample_raw_rows() -> dict[str, list[dict[str, Any]]]:
         _snapshot(
             "p1", p1, "2026-03-03", views=1200, reach=900, reactions=38, comments=6, shares=3, saves=2, video_views=1100
         ),
+        # the same snapshot from a later file import: the API row above wins
+        {
+            **_snapshot(
+                "p1", p1, "2026-03-02", views=9, reach=9, reactions=999, comments=9, shares=9, saves=9, video_views=9
+            ),
+            "_source": "file:meta_instagram_content.csv",
+            "_loaded_at": "2026-01-05 00:00:00+00",
+        },
         _snapshot("p2", p2, "2026-03-02", views=500, reach=400, reactions=20, comments=4, shares=1, saves=0),
         _snapshot("p2", p2, "2026-03-03", views=900, reach=700, reactions=30, comments=5, shares=2, saves=1),
     ]

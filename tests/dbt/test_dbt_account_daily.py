@@ -102,3 +102,20 @@ def test_x_account_without_reach_has_null_rate(query):
     assert [r["engagement_rate_by_reach"] for r in rows] == [None, None]
     assert rows[0]["engagement_rate_by_views"] == pytest.approx(5.0)  # 50 / 1000
     assert rows[1]["net_follower_change"] == 10
+
+
+def test_a_file_import_of_the_same_day_does_not_replace_the_api_row(query):
+    # dbt_sample_data.py loads 2026-03-01 (account) and p1's 2026-03-02 snapshot twice: API, then a later file
+    (account,) = query(
+        "select followers, engagements, record_source, count(*) over () as n"
+        " from intermediate.int_account_daily_unioned"
+        " where platform = 'instagram' and metric_date = '2026-03-01'"
+    )
+    assert (account["followers"], account["engagements"], account["record_source"], account["n"]) == (
+        10000, 200, "api:instagram", 1,
+    )  # fmt: skip
+    (snapshot,) = query(
+        "select reactions, record_source, count(*) over () as n from intermediate.int_post_snapshots_unioned"
+        " where post_id = 'p1' and snapshot_date = '2026-03-02'"
+    )
+    assert (snapshot["reactions"], snapshot["record_source"], snapshot["n"]) == (40, "api:instagram", 1)
