@@ -12,11 +12,21 @@ from pipelines.settings import PLATFORMS
 from pipelines.simulator import Simulator
 
 TODAY = dt.date(2026, 11, 21)
-START, END = dt.date(2026, 11, 7), dt.date(2026, 11, 20)
-RANGE_TAGS = {
-    "dagster/asset_partition_range_start": START.isoformat(),
-    "dagster/asset_partition_range_end": END.isoformat(),
-}
+# The window holds the simulator's planted KPI drop (seed 7, today 2026-11-21: Kopi Nusantara's Instagram
+# engagement about -40 % on 2026-09-22..2026-09-28) and the 28 days before it, to compare against.
+START, END = dt.date(2026, 8, 25), dt.date(2026, 11, 20)
+DROP_START, DROP_END = dt.date(2026, 9, 22), dt.date(2026, 9, 28)
+BASELINE_START, BASELINE_END = DROP_START - dt.timedelta(days=28), DROP_START - dt.timedelta(days=1)
+
+
+def range_tags(start: dt.date, end: dt.date) -> dict[str, str]:
+    return {
+        "dagster/asset_partition_range_start": start.isoformat(),
+        "dagster/asset_partition_range_end": end.isoformat(),
+    }
+
+
+RANGE_TAGS = range_tags(START, END)
 
 pytestmark = pytest.mark.slow
 
@@ -90,6 +100,81 @@ def test_every_platform_lands_in_raw_and_the_marts(built_warehouse):
         assert days >= (END - START).days + 1
 
 
+def test_the_planted_drop_is_in_the_simulator_where_the_window_expects_it(simulator):
+    assert simulator.world.planted_kpi_drop() == ("instagram", "Kopi Nusantara", DROP_START, DROP_END)
+
+
+def _week_against_the_28_days_before(conn, sql):
+    """(drop week, 28 days before) of a query over [?, ?] run for both periods."""
+    week = conn.execute(sql, [DROP_START, DROP_END]).fetchone()
+    before = conn.execute(sql, [BASELINE_START, BASELINE_END]).fetchone()
+    return week, before
+
+
+def test_the_planted_engagement_drop_shows_in_fct_account_daily(built_warehouse):
+    with duckdb.connect(str(built_warehouse), read_only=True) as conn:
+        week, before = _week_against_the_28_days_before(
+            conn,
+            "select count(*), sum(engagements) / count(*), sum(engagements) / sum(reach) * 100"
+            " from marts.fct_account_daily where platform = 'instagram' and brand = 'Kopi Nusantara'"
+            " and metric_date between ? and ?",
+        )
+    assert (week[0], before[0]) == (7, 28)  # every day of both periods is there
+    engagements_change = week[1] / before[1] - 1
+    rate_change = week[2] / before[2] - 1
+    assert -0.65 < engagements_change < -0.25, (week, before)
+    assert -0.60 < rate_change < -0.20, (week, before)
+
+
+def test_the_planted_engagement_drop_shows_in_fct_kpi_daily(built_warehouse):
+    with duckdb.connect(str(built_warehouse), read_only=True) as conn:
+        kpi_sql = (
+            "select count(*), sum(numerator) / count(*), sum(numerator) / sum(denominator) * 100, sum(sample_size)"
+            " from marts.fct_kpi_daily where kpi = '{kpi}' and platform = 'instagram' and brand = 'Kopi Nusantara'"
+            " and metric_date between ? and ?"
+        )
+        engagements = _week_against_the_28_days_before(conn, kpi_sql.format(kpi="engagements"))
+        rate = _week_against_the_28_days_before(conn, kpi_sql.format(kpi="engagement_rate_by_reach"))
+        (account_rate,) = conn.execute(
+            "select sum(engagements) / sum(reach) * 100 from marts.fct_account_daily"
+            " where platform = 'instagram' and metric_date between ? and ?",
+            [DROP_START, DROP_END],
+        ).fetchone()
+    (week, before) = engagements
+    assert (week[0], before[0]) == (7, 28)
+    assert -0.65 < week[1] / before[1] - 1 < -0.25, engagements
+    (week_rate, before_rate) = rate
+    assert -0.60 < week_rate[2] / before_rate[2] - 1 < -0.20, rate
+    assert week_rate[2] == pytest.approx(account_rate)  # the period rate from numerators and denominators
+    assert week_rate[3] is not None and before_rate[3] > 0  # rates carry their sample: posts published
+
+
+def test_shares_of_voice_add_up_to_100_and_the_gaining_competitor_gains(built_warehouse, simulator):
+    with duckdb.connect(str(built_warehouse), read_only=True) as conn:
+        groups = conn.execute(
+            "select period_grain, period_start, platform, basis, sum(share_pct), count(share_pct)"
+            " from marts.fct_share_of_voice group by all"
+        ).fetchall()
+        monthly = conn.execute(
+            "select platform, brand, period_start, share_pct from marts.fct_share_of_voice"
+            " where period_grain = 'month' and basis = 'mentions' and platform in ('all', 'x')"
+            " and period_start in ('2026-09-01', '2026-10-01')"
+        ).fetchall()
+    assert {(grain, basis) for grain, _, _, basis, _, _ in groups} >= {("day", "mentions"), ("month", "engagement")}
+    off = [group for group in groups if group[5] and group[4] != pytest.approx(100.0)]
+    assert off == []
+    shares = {(platform, brand, str(month)): share for platform, brand, month, share in monthly}
+    gaining = simulator.world.gaining_competitor()
+    for platform in ("all", "x"):
+        gains = {
+            brand: shares[platform, brand, "2026-10-01"] - shares[platform, brand, "2026-09-01"]
+            for (p, brand, month) in shares
+            if p == platform and month == "2026-09-01"
+        }
+        assert max(gains, key=gains.get) == gaining, (platform, gains)
+        assert gains[gaining] > 2.0, (platform, gains)
+
+
 def test_rerunning_the_same_partitions_gives_the_same_warehouse(built_warehouse, simulator, tmp_path):
     before = contents(built_warehouse)
     assert run_pipeline(built_warehouse, simulator).success
@@ -126,7 +211,7 @@ def test_a_canary_token_never_reaches_logs_events_or_the_warehouse(tmp_path, cap
             all_assets(),
             resources=pipeline_resources(str(path), api),
             instance=instance,
-            tags=RANGE_TAGS,
+            tags=range_tags(END - dt.timedelta(days=13), END),  # a short window: the faults are the point
             raise_on_error=False,
         )
     assert not result.success  # the faults made Facebook and Instagram fail
