@@ -12,7 +12,9 @@ from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from assets.ingest import WRITER_POOL
-from pipelines.partitions import SINGLE_RUN_BACKFILL, DateWindow, daily_partitions
+from pipelines.config import load_settings
+from pipelines.config.models import Settings
+from pipelines.partitions import SINGLE_RUN_BACKFILL, DateWindow
 from pipelines.resources import WarehouseResource
 from pipelines.settings import ENV_WAREHOUSE, dbt_project_dir
 from pipelines.warehouse import contract_tables, ensure_tables
@@ -55,11 +57,17 @@ def _put_venv_scripts_on_path() -> None:
         os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])
 
 
-def dbt_vars_for_window(window: DateWindow | None, timezone: str) -> dict[str, str]:
-    """The dbt `--vars`: incremental models rebuild exactly the window's days (all days when there is none)."""
+def dbt_vars_for_window(window: DateWindow | None, settings: Settings) -> dict[str, str | int]:
+    """The dbt `--vars`: incremental facts rebuild the window's days (all days when there is none), plus the days
+    the ingest re-reads before it (the same look-backs as settings.yaml, so the two cannot drift apart)."""
+    shared: dict[str, str | int] = {
+        "timezone": settings.timezone,
+        "account_lookback_days": settings.account_lookback_days,
+        "post_lookback_days": settings.post_lookback_days,
+    }
     if window is None:
-        return {"timezone": timezone}
-    return {"min_date": window.start.isoformat(), "max_date": window.end.isoformat(), "timezone": timezone}
+        return shared
+    return {"min_date": window.start.isoformat(), "max_date": window.end.isoformat(), **shared}
 
 
 class SocialPulseDbtTranslator(DagsterDbtTranslator):
@@ -89,7 +97,6 @@ TRANSLATOR = SocialPulseDbtTranslator(settings=DagsterDbtTranslatorSettings(enab
 
 def build_dbt_assets():
     project = dbt_project()
-    settings_timezone = daily_partitions().timezone
 
     # The marts are whole tables (incremental facts inside rebuild only the run's days), so the dbt assets are
     # not partitioned: a 400-day backfill records one materialization per model, not 400.
@@ -109,7 +116,7 @@ def build_dbt_assets():
         os.environ[ENV_WAREHOUSE] = warehouse.path  # the dbt profile reads the warehouse path from here
         with warehouse.connect() as conn:  # every dbt source resolves, even for a platform that was skipped
             ensure_tables(conn, contract_tables())
-        dbt_vars = dbt_vars_for_window(window, settings_timezone)
+        dbt_vars = dbt_vars_for_window(window, load_settings())
         context.log.info(f"dbt build for {window or 'all days'} with vars {dbt_vars}")
         yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
 

@@ -129,6 +129,17 @@ class PlatformClient(ABC):
         """The partition day (a day of settings.timezone) an instant belongs to."""
         return local_date_of(self.settings.timezone, moment)
 
+    def observed_snapshot_day(self, start: dt.date, end: dt.date) -> dt.date | None:
+        """The day a snapshot read now (a follower count) stands for, if it lies in [start, end]: today when the
+        window includes it, else yesterday when the window ends there (the nightly run). Older days cannot be
+        observed any more: None, and the caller writes no row rather than an invented value."""
+        today = self.context.today
+        if start <= today <= end:
+            return today
+        if end == today - dt.timedelta(days=1):
+            return end
+        return None
+
     def warn(self, message: str) -> None:
         """Record a data-shape surprise (missing or new field); it lands in the run log and metadata."""
         message = self.context.redactor(message)

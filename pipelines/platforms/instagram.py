@@ -2,7 +2,8 @@
 
 Reads (token in `INSTAGRAM_ACCESS_TOKEN`):
 * account_daily
-  - `followers`: `GET /{ig-user-id}?fields=followers_count`, a snapshot, so only on today's row;
+  - `followers`: `GET /{ig-user-id}?fields=followers_count`, a snapshot, so only on the observed day's row (today, or
+    yesterday in the nightly run);
   - `followers_gained`: insights `follower_count` (period=day: new followers per day; last 30 days only);
   - `reach`: insights `reach` (period=day time series, at most 30 days per request);
   - `views`, `engagements` (`total_interactions`), `website_clicks` (`profile_links_taps`): insights with
@@ -137,12 +138,14 @@ class InstagramClient(MetaGraphClient):
                 row = rows.setdefault(day, _empty_row(account.id, day))
                 row[column] = to_count(value)
 
-        # followers: a snapshot field, true for today only.
+        # followers: a snapshot field, read now; it stands for the observed day (today, or yesterday in the
+        # nightly run). Older days have no follower total in the API.
+        snapshot_day = self.observed_snapshot_day(start, end)
         for field in PROFILE_FIELDS & set(metrics):
-            if start <= today <= end:
+            if snapshot_day is not None:
                 profile = self.graph_get(account.id, {"fields": field}, endpoint="ig user")
                 if field in profile:
-                    put(today, metrics[field], profile[field])
+                    put(snapshot_day, metrics[field], profile[field])
                 else:
                     self.warn(f"ig user: no '{field}' field; {metrics[field]} left NULL")
 

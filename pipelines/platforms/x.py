@@ -162,12 +162,8 @@ class XClient(PlatformClient):
         (the nightly run), and today's count when the window includes today. Older days cannot be observed any
         more: they get no row (and a warning), never an invented value.
         """
-        today = self.context.today
-        if start <= today <= end:
-            day = today
-        elif end == today - dt.timedelta(days=1):
-            day = end
-        else:
+        day = self.observed_snapshot_day(start, end)
+        if day is None:
             self.warn(
                 f"X has no follower history: the days {start}..{end} can no longer be observed and get no "
                 "account_daily row (only the day of a run is recorded)."

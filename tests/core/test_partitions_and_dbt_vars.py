@@ -4,21 +4,25 @@ import datetime as dt
 
 from assets.dbt import dbt_vars_for_window, window_from_run_tags
 from assets.ingest import returned_span
+from pipelines.config.models import Settings
 from pipelines.partitions import DateWindow, daily_partitions
 from pipelines.platforms.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
 
 
-def test_dbt_vars_cover_exactly_the_window():
+def test_dbt_vars_cover_the_window_and_the_ingest_lookbacks():
     window = DateWindow(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
-    assert dbt_vars_for_window(window, "Asia/Jakarta") == {
+    settings = Settings(timezone="Asia/Jakarta", account_lookback_days=2, post_lookback_days=14)
+    assert dbt_vars_for_window(window, settings) == {
         "min_date": "2026-03-01",
         "max_date": "2026-03-31",
         "timezone": "Asia/Jakarta",
+        "account_lookback_days": 2,
+        "post_lookback_days": 14,
     }
 
 
 def test_without_a_window_dbt_rebuilds_every_day():
-    assert dbt_vars_for_window(None, "UTC") == {"timezone": "UTC"}
+    assert "min_date" not in dbt_vars_for_window(None, Settings())
 
 
 def test_the_marts_window_comes_from_the_run_partition_tags():

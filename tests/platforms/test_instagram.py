@@ -107,6 +107,16 @@ def test_account_daily_matches_the_world(simulator):
     assert ig.warnings == []
 
 
+def test_the_nightly_window_ending_yesterday_gets_the_follower_total(simulator):
+    """followers_count read now is the total at the end of yesterday: the nightly run stores it on yesterday's row."""
+    world = simulator.world
+    yesterday = TODAY - dt.timedelta(days=1)
+    rows = client(simulator).account_daily(ACCOUNT, yesterday - dt.timedelta(days=2), yesterday)
+    followers = {r["metric_date"]: r["followers"] for r in rows}
+    assert followers[yesterday] == world.followers("instagram", ACCOUNT.id, yesterday)
+    assert followers[yesterday - dt.timedelta(days=1)] is None  # older days cannot be observed any more
+
+
 def test_media_across_pages_match_the_world_and_a_refused_metric_spares_the_rest(simulator):
     ig = client(simulator)
     first, last = dt.date(2026, 4, 1), dt.date(2026, 11, 20)
