@@ -79,3 +79,36 @@ def test_production_mode_skips_a_platform_without_token(tmp_path, monkeypatch):
         # the tables exist (dbt sources resolve) and are empty: nothing was invented
         assert conn.execute("select count(*) from raw.facebook__account_daily").fetchone() == (0,)
         assert conn.execute("select count(*) from raw.facebook__post_snapshots").fetchone() == (0,)
+
+
+def test_a_source_failing_half_way_commits_nothing(tmp_path):
+    """Account metrics read fine, then the posts listing keeps failing: the run fails with a clear error and no
+    table of the platform gets partial rows (every table is read before any is written)."""
+    path = tmp_path / "w.duckdb"
+    fast = tmp_path / "config"
+    fast.mkdir()
+    (fast / "settings.yaml").write_text("http: {max_retries: 1, backoff_base_seconds: 0, backoff_max_seconds: 0}\n")
+    from pipelines.settings import config_dir
+
+    for name in ("brands.yaml", "goals.yaml"):
+        (fast / name).write_text((config_dir() / name).read_text())
+    with Simulator(seed=7, today=TODAY) as sim:
+        sim.faults.add("status", status=500, path_contains="/published_posts", times=100)
+        result = materialize(
+            [facebook_asset()],
+            partition_key=NIGHT,
+            resources={
+                "warehouse": WarehouseResource(path=str(path)),
+                "platform_api": PlatformApiResource(mode="simulator", simulator_url=sim.url, config_dir=str(fast)),
+            },
+            instance=DagsterInstance.ephemeral(),
+            raise_on_error=False,
+        )
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert "HTTP 500" in str(failure.event_specific_data.error) and "gave up after 2 attempt" in str(
+        failure.event_specific_data.error
+    )
+    with duckdb.connect(str(path), read_only=True) as conn:
+        for table in ("facebook__account_daily", "facebook__post_snapshots", "facebook__audience_demographics"):
+            assert conn.execute(f"select count(*) from raw.{table}").fetchone() == (0,), table
