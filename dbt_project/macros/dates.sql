@@ -85,3 +85,23 @@
         select 1
     {%- endif -%}
 {%- endmacro %}
+
+{#- The config of a time-partitioned fact (called at the top of the model instead of config()): incremental,
+    delete+insert on the date column (the Dagster partition), the pre-hook above deleting the whole window first,
+    new columns appended. `lookback_days_var` names the var of the look-back the fact rebuilds
+    ('account_lookback_days', 'post_lookback_days'); none = only the window. The hook stays a template, so the
+    var is read when the hook runs, as in a hand-written config(). -#}
+{% macro incremental_fact_config(column='metric_date', lookback_days_var=none) -%}
+    {%- if lookback_days_var is none -%}
+        {%- set hook = "{{ delete_incremental_window('" ~ column ~ "') }}" -%}
+    {%- else -%}
+        {%- set hook = "{{ delete_incremental_window('" ~ column ~ "', var('" ~ lookback_days_var ~ "')) }}" -%}
+    {%- endif -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=column,
+        pre_hook=hook,
+        on_schema_change='append_new_columns'
+    ) }}
+{%- endmacro %}

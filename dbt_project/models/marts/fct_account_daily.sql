@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='metric_date',
-        pre_hook="{{ delete_incremental_window('metric_date', var('account_lookback_days')) }}",
-        on_schema_change='append_new_columns'
-    )
-}}
+{{ incremental_fact_config('metric_date', 'account_lookback_days') }}
 
 -- One row per own account and day: audience, reach, engagement and posting, with the three engagement rates.
 
@@ -92,15 +84,7 @@ spine as (
 
 own_accounts as (
 
-    select
-        platform,
-        account_id,
-        min(brand) as brand
-    from brand_accounts
-    where is_own_brand
-    group by
-        platform,
-        account_id
+    {{ own_account_brands('brand_accounts') }}
 
 ),
 

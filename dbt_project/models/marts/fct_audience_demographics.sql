@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='metric_date',
-        pre_hook="{{ delete_incremental_window('metric_date') }}",
-        on_schema_change='append_new_columns'
-    )
-}}
+{{ incremental_fact_config('metric_date') }}
 
 -- Who follows the own accounts: share of the audience per dimension value on each snapshot day.
 
@@ -26,15 +18,7 @@ brand_accounts as (
 
 own_accounts as (
 
-    select
-        platform,
-        account_id,
-        min(brand) as brand
-    from brand_accounts
-    where is_own_brand
-    group by
-        platform,
-        account_id
+    {{ own_account_brands('brand_accounts') }}
 
 ),
 

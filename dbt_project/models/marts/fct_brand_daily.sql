@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='metric_date',
-        pre_hook="{{ delete_incremental_window('metric_date', var('post_lookback_days')) }}",
-        on_schema_change='append_new_columns'
-    )
-}}
+{{ incremental_fact_config('metric_date', 'post_lookback_days') }}
 
 -- One row per brand, platform (and 'all') and day: the own accounts' numbers summed per brand, and for every
 -- brand of the set its mentions and daily share of voice. The wide source of fct_kpi_daily.

@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='metric_date',
-        pre_hook="{{ delete_incremental_window('metric_date', var('post_lookback_days')) }}",
-        on_schema_change='append_new_columns'
-    )
-}}
+{{ incremental_fact_config('metric_date', 'post_lookback_days') }}
 
 -- The long KPI table the alert sensor reads (contract: docs/architecture.md). One row per KPI, brand, platform
 -- and day with a value; rates and shares in percent with the numerator and denominator behind them.

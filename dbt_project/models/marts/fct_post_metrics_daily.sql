@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='metric_date',
-        pre_hook="{{ delete_incremental_window('metric_date') }}",
-        on_schema_change='append_new_columns'
-    )
-}}
+{{ incremental_fact_config('metric_date') }}
 
 -- Per post and snapshot day, how much each lifetime total grew since the post's previous snapshot.
 -- The first snapshot counts from 0; a drop (a platform correction) is clamped to 0 and counted.
@@ -76,15 +68,7 @@ increases as (
 
 own_accounts as (
 
-    select
-        platform,
-        account_id,
-        min(brand) as brand
-    from brand_accounts
-    where is_own_brand
-    group by
-        platform,
-        account_id
+    {{ own_account_brands('brand_accounts') }}
 
 ),
 

@@ -86,15 +86,7 @@ followers_after as (
 
 own_accounts as (
 
-    select
-        platform,
-        account_id,
-        min(brand) as brand
-    from brand_accounts
-    where is_own_brand
-    group by
-        platform,
-        account_id
+    {{ own_account_brands('brand_accounts') }}
 
 ),
 

@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='metric_date',
-        pre_hook="{{ delete_incremental_window('metric_date', var('post_lookback_days')) }}",
-        on_schema_change='append_new_columns'
-    )
-}}
+{{ incremental_fact_config('metric_date', 'post_lookback_days') }}
 
 -- What is trending each day (Google Trends, hashtags on the competitive set's posts), whether it touches a
 -- brand (its keywords or hashtags), and how much the own posts and brand mentions talked about it that day.
