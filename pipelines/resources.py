@@ -32,11 +32,14 @@ class WarehouseResource(ConfigurableResource):
     lock_wait_seconds: float = 30.0
 
     @contextlib.contextmanager
-    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A short-lived connection; waits up to `lock_wait_seconds` if another process holds the file."""
+    def connect(
+        self, read_only: bool = False, wait_seconds: float | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A short-lived connection; waits up to `wait_seconds` (default `lock_wait_seconds`) if another process
+        holds the file. A sensor tick passes 0: it skips and comes back rather than blocking the daemon."""
         if not read_only:
             os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
-        deadline = time.monotonic() + self.lock_wait_seconds
+        deadline = time.monotonic() + (self.lock_wait_seconds if wait_seconds is None else wait_seconds)
         while True:
             try:
                 conn = duckdb.connect(self.path, read_only=read_only)

@@ -103,7 +103,7 @@ def run_alert_tick(
     config = alerting.load_config()
     channels = alerting.build_channels(config, log=context.log)
     try:
-        with warehouse.connect(read_only=False) as conn:
+        with warehouse.connect(read_only=False, wait_seconds=0) as conn:
             alert_store.ensure_schema(conn)
             if is_new:
                 dates = alert_store.dates_to_evaluate(
