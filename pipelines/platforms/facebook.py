@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pipelines.config.models import Account
-from pipelines.platforms.base import Credential, PlatformSpec, Row, day_windows, require_field
+from pipelines.platforms.base import Credential, PlatformSpec, Row, day_windows
 from pipelines.platforms.meta_graph import (
     GRAPH_BASE,
     MetaGraphClient,
@@ -142,20 +142,16 @@ class FacebookClient(MetaGraphClient):
             "since": int(since.timestamp()),
             "until": int(until.timestamp()),
         }
-        posts: list[Mapping[str, Any]] = []
-        for page in self.paginate(f"{account.id}/published_posts", params, listing="published_posts"):
-            older = 0
-            for post in page:
-                self.note_fields("published_posts items", post, POST_KEYS)
-                created = parse_graph_time(require_field("facebook", post, "created_time", "a published post"))
-                require_field("facebook", post, "id", "a published post")
-                day = self.local_date_of(created)
-                if day < published_from:
-                    older += 1
-                elif day <= published_to:
-                    posts.append(post)
-            if page and older == len(page):
-                break  # newest first: the rest is older than the window
+        posts = self.posts_in_days(
+            f"{account.id}/published_posts",
+            params,
+            listing="published_posts",
+            item_name="published post",
+            time_field="created_time",
+            known_fields=POST_KEYS,
+            published_from=published_from,
+            published_to=published_to,
+        )
         metric_names = {
             api: column
             for api, column in current_metrics("facebook", "post", self.context.today).items()

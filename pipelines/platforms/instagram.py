@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pipelines.config.models import Account
-from pipelines.platforms.base import Credential, PlatformSpec, Row, day_windows, require_field
+from pipelines.platforms.base import Credential, PlatformSpec, Row, day_windows
 from pipelines.platforms.meta_graph import (
     GRAPH_BASE,
     PACIFIC,
@@ -193,21 +193,16 @@ class InstagramClient(MetaGraphClient):
         self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
     ) -> list[Row]:
         params = {"fields": ",".join(MEDIA_FIELDS), "limit": PAGE_SIZE}
-        media: list[Mapping[str, Any]] = []
-        for page in self.paginate(f"{account.id}/media", params, listing="media"):
-            older = 0
-            for item in page:
-                self.note_fields("media items", item, MEDIA_FIELDS)
-                require_field("instagram", item, "id", "a media item")
-                day = self.local_date_of(
-                    parse_graph_time(require_field("instagram", item, "timestamp", "a media item"))
-                )
-                if day < published_from:
-                    older += 1
-                elif day <= published_to:
-                    media.append(item)
-            if page and older == len(page):
-                break  # newest first: the rest is older than the window
+        media = self.posts_in_days(
+            f"{account.id}/media",
+            params,
+            listing="media",
+            item_name="media item",
+            time_field="timestamp",
+            known_fields=MEDIA_FIELDS,
+            published_from=published_from,
+            published_to=published_to,
+        )
         metric_names = {
             api: column
             for api, column in current_metrics("instagram", "media", self.context.today).items()

@@ -28,7 +28,7 @@ import requests
 
 from pipelines.errors import InputDataError
 from pipelines.http import ApiAuthError, ApiError, CursorGuard, ErrorVerdict, retry_after_seconds
-from pipelines.platforms.base import ClientContext, PlatformClient
+from pipelines.platforms.base import ClientContext, PlatformClient, require_field
 
 GRAPH_BASE = "https://graph.facebook.com"
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -349,6 +349,40 @@ class MetaGraphClient(PlatformClient):
                 self.warn(f"{listing}: paging.next has no 'after' cursor; stopped after {guard.pages + 1} page(s)")
                 return
             query["after"] = guard.next(cursor)
+
+    def posts_in_days(
+        self,
+        path: str,
+        params: Mapping[str, Any],
+        *,
+        listing: str,
+        item_name: str,
+        time_field: str,
+        known_fields: Iterable[str],
+        published_from: dt.date,
+        published_to: dt.date,
+    ) -> list[dict[str, Any]]:
+        """The items of a newest-first post edge (`published_posts`, `media`) published on the local days
+        [published_from, published_to] (settings.timezone), by their `time_field`.
+
+        Pages are read until one holds only items older than the window. An item without `id` or `time_field`
+        is an InputDataError naming `item_name`; a field not in `known_fields` is warned about once.
+        """
+        what = f"a {item_name}"
+        posts: list[dict[str, Any]] = []
+        for page in self.paginate(path, params, listing=listing):
+            older = 0
+            for item in page:
+                self.note_fields(f"{listing} items", item, known_fields)
+                require_field(self.spec.name, item, "id", what)
+                day = self.local_date_of(parse_graph_time(require_field(self.spec.name, item, time_field, what)))
+                if day < published_from:
+                    older += 1
+                elif day <= published_to:
+                    posts.append(item)
+            if page and older == len(page):
+                break  # newest first: the rest is older than the window
+        return posts
 
     # -- insights ------------------------------------------------------------------------------------------
 
