@@ -7,46 +7,21 @@ def test_something(simulator, make_source, assert_contract):
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
 import pytest
 
 from pipelines.config.loader import load_brands, load_settings
-from pipelines.config.models import BrandsConfig, HttpSettings
+from pipelines.config.models import BrandsConfig
 from pipelines.http import Redactor
 from pipelines.market.base import MarketSource
 from pipelines.platforms.base import ClientContext, Row
+from tests.platforms.helpers import TODAY, clean_faults, fast_http, posts_in_local_days, simulator, simulator_tokens
 
-SEED = 7
-TODAY = dt.date(2026, 11, 21)
-TEST_HTTP = {
-    "timeout_seconds": 5,
-    "max_retries": 2,
-    "max_total_seconds": 20,
-    "backoff_base_seconds": 0.01,
-    "backoff_max_seconds": 0.05,
-}
-
-
-@pytest.fixture(scope="module")
-def simulator() -> Iterator[Any]:
-    from pipelines.simulator import Simulator
-
-    with Simulator(seed=SEED, today=TODAY, brands=load_brands()) as sim:
-        yield sim
-
-
-@pytest.fixture(autouse=True)
-def _clean_faults(request: pytest.FixtureRequest) -> Iterator[None]:
-    yield
-    if "simulator" in request.fixturenames:
-        clear = getattr(getattr(request.getfixturevalue("simulator"), "faults", None), "clear", None)
-        if callable(clear):
-            clear()
+__all__ = ["clean_faults", "simulator"]  # fixtures shared with tests/platforms, registered by this import
 
 
 @pytest.fixture
@@ -76,12 +51,10 @@ def build_source(
     settings_overrides: Mapping[str, Any] | None = None,
     **context: Any,
 ) -> MarketSource:
-    tokens = getattr(sim, "tokens", None) or type(sim).DEFAULT_TOKENS
+    tokens = simulator_tokens(sim)
     if credentials is None:
         credentials = {c.name: tokens.get(c.simulator_key) for c in source.credentials}
-    settings = load_settings().model_copy(
-        update={"http": HttpSettings(**{**TEST_HTTP, **(http or {})}), **(settings_overrides or {})}
-    )
+    settings = load_settings().model_copy(update={"http": fast_http(http), **(settings_overrides or {})})
     fields: dict[str, Any] = {
         "settings": settings,
         "base_urls": {key: sim.base_url(url) for key, url in source.api_bases.items()},
@@ -106,15 +79,3 @@ def check_contract(source: MarketSource, result: Mapping[str, list[Row]]) -> Non
         if rows:
             keys = frame.select(table.key)
             assert keys.is_duplicated().sum() == 0, f"duplicate keys in {table.name}"
-
-
-def posts_in_local_days(sim: Any, platform: str, account_id: str, first: dt.date, last: dt.date) -> list[Any]:
-    """Ground truth: the world's posts whose day in the partition timezone (settings.timezone) is in [first, last].
-
-    The clients assign a post to the local day of its UTC timestamp (PlatformClient.local_date_of).
-    """
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo(sim.world.settings.timezone)
-    posts = sim.world.posts(platform, account_id, first - dt.timedelta(days=1), last + dt.timedelta(days=1))
-    return [p for p in posts if first <= p.published_at.astimezone(zone).date() <= last]

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import logging
 import math
-from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -31,37 +30,14 @@ from pipelines.platforms.meta_graph import (
     usage_percent,
 )
 from pipelines.platforms.streams import ACCOUNT_DAILY, AUDIENCE_DEMOGRAPHICS, POST_SNAPSHOTS
+from tests.platforms.helpers import errors_under_faults, make_context, posts_in_local_days, start_simulator
 
-
-def _platform_conftest():
-    """The shared helpers of tests/platforms/conftest.py (tests/ is not a package: load it by path)."""
-    import importlib.util
-    import sys
-    from pathlib import Path
-
-    if "_platforms_conftest" in sys.modules:
-        return sys.modules["_platforms_conftest"]
-    spec = importlib.util.spec_from_file_location("_platforms_conftest", Path(__file__).with_name("conftest.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    sys.modules["_platforms_conftest"] = module
-    return module
-
-
-TODAY, make_context = _platform_conftest().TODAY, _platform_conftest().make_context
 ACCOUNT = load_brands().own_brand.accounts["facebook"]
 CANARY = "CANARY-facebook-7f3a9"
 
 
 def client(sim, **overrides) -> FacebookClient:
     return FacebookClient(make_context(sim, FacebookClient, **overrides))
-
-
-def expected_posts(sim, first: dt.date, last: dt.date):
-    """Ground truth: posts whose publishing day in the configured timezone (settings.timezone) is in [first, last]."""
-    zone = ZoneInfo(sim.world.settings.timezone)
-    posts = sim.world.posts("facebook", ACCOUNT.id, first - dt.timedelta(days=1), last + dt.timedelta(days=1))
-    return [p for p in posts if first <= p.published_at.astimezone(zone).date() <= last]
 
 
 # --- pure helpers -----------------------------------------------------------------------------------------
@@ -193,7 +169,7 @@ def test_a_deprecated_metric_answered_invalid_does_not_lose_the_others(simulator
 def test_post_snapshots_across_pages_match_the_world(simulator):
     fb = client(simulator)
     first, last, snapshot = dt.date(2026, 7, 1), dt.date(2026, 11, 20), dt.date(2026, 11, 20)
-    truth = {p.post_id: p for p in expected_posts(simulator, first, last)}
+    truth = {p.post_id: p for p in posts_in_local_days(simulator, "facebook", ACCOUNT.id, first, last)}
     assert len(truth) > 100  # more than one page of published_posts
     before = simulator.stats.matching("{page-id}/published_posts")
     rows = fb.post_snapshots(ACCOUNT, first, last, snapshot)
@@ -331,20 +307,12 @@ def test_new_field_is_reported_once(simulator):
 
 
 def test_a_canary_token_never_leaks(caplog):
-    from pipelines.simulator import Simulator
-
     caplog.set_level(logging.DEBUG)
-    with Simulator(seed=7, today=TODAY, brands=load_brands(), tokens={"meta": CANARY}) as sim:
+    with start_simulator({"meta": CANARY}) as sim:
         fb = client(sim, credentials={"access_token": CANARY}, http={"max_retries": 1})
         assert fb.account_daily(ACCOUNT, *WEEK)  # the canary is the accepted token
-        errors = []
-        for kind, opts in (("status", {"status": 500, "times": 5}), ("expired_token", {}), ("malformed_json", {})):
-            sim.faults.clear()
-            sim.faults.add(kind, path_contains="/", **opts)
-            with pytest.raises(ApiError) as info:
-                fb.post_snapshots(ACCOUNT, *WEEK, WEEK[1])
-            errors.append(info.value)
-        sim.faults.clear()
+        faults = (("status", "/", {"status": 500, "times": 5}), ("expired_token", "/", {}), ("malformed_json", "/", {}))
+        errors = errors_under_faults(sim, faults, lambda: fb.post_snapshots(ACCOUNT, *WEEK, WEEK[1]))
         sim.faults.add("missing_field", path_contains="/published_posts", field="message")
         fb.post_snapshots(ACCOUNT, *WEEK, WEEK[1])
     texts = [str(e) for e in errors] + [e.url for e in errors] + fb.warnings + [caplog.text]

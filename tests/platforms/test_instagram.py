@@ -14,24 +14,8 @@ from pipelines.errors import InputDataError
 from pipelines.http import ApiAuthError, ApiError, ApiRateLimitError, MalformedResponseError, RepeatedCursorError
 from pipelines.platforms.instagram import InstagramClient, content_type_of, online_hours_utc
 from pipelines.platforms.streams import ACCOUNT_DAILY, FOLLOWER_ONLINE_HOURS, POST_SNAPSHOTS
+from tests.platforms.helpers import TODAY, errors_under_faults, make_context, posts_in_local_days, start_simulator
 
-
-def _platform_conftest():
-    """The shared helpers of tests/platforms/conftest.py (tests/ is not a package: load it by path)."""
-    import importlib.util
-    import sys
-    from pathlib import Path
-
-    if "_platforms_conftest" in sys.modules:
-        return sys.modules["_platforms_conftest"]
-    spec = importlib.util.spec_from_file_location("_platforms_conftest", Path(__file__).with_name("conftest.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    sys.modules["_platforms_conftest"] = module
-    return module
-
-
-TODAY, make_context = _platform_conftest().TODAY, _platform_conftest().make_context
 ACCOUNT = load_brands().own_brand.accounts["instagram"]
 CANARY = "CANARY-instagram-7f3a9"
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -40,12 +24,6 @@ WEEK = (dt.date(2026, 11, 10), dt.date(2026, 11, 16))
 
 def client(sim, **overrides) -> InstagramClient:
     return InstagramClient(make_context(sim, InstagramClient, **overrides))
-
-
-def expected_media(sim, first: dt.date, last: dt.date):
-    zone = ZoneInfo(sim.world.settings.timezone)
-    posts = sim.world.posts("instagram", ACCOUNT.id, first - dt.timedelta(days=1), last + dt.timedelta(days=1))
-    return [p for p in posts if first <= p.published_at.astimezone(zone).date() <= last]
 
 
 # --- pure helpers -----------------------------------------------------------------------------------------
@@ -120,7 +98,7 @@ def test_the_nightly_window_ending_yesterday_gets_the_follower_total(simulator):
 def test_media_across_pages_match_the_world_and_a_refused_metric_spares_the_rest(simulator):
     ig = client(simulator)
     first, last = dt.date(2026, 4, 1), dt.date(2026, 11, 20)
-    truth = {p.post_id: p for p in expected_media(simulator, first, last)}
+    truth = {p.post_id: p for p in posts_in_local_days(simulator, "instagram", ACCOUNT.id, first, last)}
     assert len(truth) > 100  # more than one page of media
     before = simulator.stats.matching("{ig-user-id}/media")
     rows = ig.post_snapshots(ACCOUNT, first, last, last)
@@ -244,19 +222,12 @@ def test_new_field_is_reported_once(simulator):
 
 
 def test_a_canary_token_never_leaks(caplog):
-    from pipelines.simulator import Simulator
-
     caplog.set_level(logging.DEBUG)
-    with Simulator(seed=7, today=TODAY, brands=load_brands(), tokens={"meta": CANARY}) as sim:
+    with start_simulator({"meta": CANARY}) as sim:
         ig = client(sim, credentials={"access_token": CANARY}, http={"max_retries": 1})
         assert ig.post_snapshots(ACCOUNT, *WEEK, WEEK[1])
-        errors = []
-        for kind, opts in (("status", {"status": 500, "times": 5}), ("expired_token", {}), ("malformed_json", {})):
-            sim.faults.clear()
-            sim.faults.add(kind, path_contains="/", **opts)
-            with pytest.raises(ApiError) as info:
-                ig.account_daily(ACCOUNT, *WEEK)
-            errors.append(info.value)
+        faults = (("status", "/", {"status": 500, "times": 5}), ("expired_token", "/", {}), ("malformed_json", "/", {}))
+        errors = errors_under_faults(sim, faults, lambda: ig.account_daily(ACCOUNT, *WEEK))
     texts = [str(e) for e in errors] + [e.url for e in errors] + ig.warnings + [caplog.text]
     assert any("access_token=***" in t for t in texts)  # the URL was logged, redacted
     assert all(CANARY not in t for t in texts)

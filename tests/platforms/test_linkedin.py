@@ -23,21 +23,7 @@ from pipelines.platforms import linkedin as limod
 from pipelines.platforms.base import ClientContext
 from pipelines.platforms.linkedin import LinkedInClient
 from pipelines.platforms.streams import ACCOUNT_DAILY, AUDIENCE_DEMOGRAPHICS, POST_SNAPSHOTS
-
-
-def _platform_conftest():
-    """The shared helpers of tests/platforms/conftest.py (tests/ is not a package: load it by path)."""
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.spec_from_file_location("_platforms_conftest", Path(__file__).with_name("conftest.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_shared = _platform_conftest()
-SEED, TODAY, make_context, make_settings = _shared.SEED, _shared.TODAY, _shared.make_context, _shared.make_settings
+from tests.platforms.helpers import TODAY, make_context, make_settings, posts_in_local_days, start_simulator
 
 OWN = load_brands().own_brand.accounts["linkedin"]
 YESTERDAY = TODAY - dt.timedelta(days=1)
@@ -116,7 +102,7 @@ def test_account_daily_of_days_not_reported_yet_is_empty(simulator):
 def test_post_snapshots_all_pages_and_batches(simulator):
     world = simulator.world
     start = TODAY - dt.timedelta(days=300)
-    expected = {p.post_id: p for p in _shared.posts_in_local_days(simulator, "linkedin", OWN.id, start, YESTERDAY)}
+    expected = {p.post_id: p for p in posts_in_local_days(simulator, "linkedin", OWN.id, start, YESTERDAY)}
     assert len(expected) > 2 * limod.POSTS_PAGE_SIZE, "the window must span several pages"
     client = _client(simulator)
     posts_before = simulator.stats.matching("/rest/posts")
@@ -275,10 +261,8 @@ def test_new_field_is_reported_once(simulator):
 
 
 def test_canary_token_never_leaks(caplog):
-    from pipelines.simulator import Simulator
-
     caplog.set_level(logging.DEBUG)
-    with Simulator(seed=SEED, today=TODAY, brands=load_brands(), tokens={"linkedin": CANARY}) as sim:
+    with start_simulator({"linkedin": CANARY}) as sim:
         client = LinkedInClient(make_context(sim, "linkedin", credentials={"access_token": CANARY}))
         assert client.audience_demographics(OWN, YESTERDAY)  # the token is accepted
         sim.faults.add("status", path_contains="/rest/posts", status=500, times=0)

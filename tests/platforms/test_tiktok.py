@@ -25,24 +25,8 @@ from pipelines.platforms.streams import (
     POST_SNAPSHOTS,
 )
 from pipelines.platforms.tiktok import TikTokClient
+from tests.platforms.helpers import TODAY, errors_under_faults, make_context, posts_in_local_days, start_simulator
 
-
-def _platform_conftest():
-    """The shared helpers of tests/platforms/conftest.py (tests/ is not a package: load it by path)."""
-    import importlib.util
-    import sys
-    from pathlib import Path
-
-    if "_platforms_conftest" in sys.modules:
-        return sys.modules["_platforms_conftest"]
-    spec = importlib.util.spec_from_file_location("_platforms_conftest", Path(__file__).with_name("conftest.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    sys.modules["_platforms_conftest"] = module
-    return module
-
-
-TODAY, make_context = _platform_conftest().TODAY, _platform_conftest().make_context
 ACCOUNT = load_brands().own_brand.accounts["tiktok"]
 YESTERDAY = TODAY - dt.timedelta(days=1)
 WEEK = (TODAY - dt.timedelta(days=7), YESTERDAY)
@@ -54,14 +38,6 @@ VIDEO_LIST = f"{HOST}/business/video/list/"
 
 def client(sim, **overrides) -> TikTokClient:
     return TikTokClient(make_context(sim, TikTokClient, **overrides))
-
-
-def expected_posts(sim, first: dt.date, last: dt.date):
-    """The world's videos published in [first, last] as days of the configured timezone (Asia/Jakarta)."""
-    zone = ZoneInfo("Asia/Jakarta")
-    since = dt.datetime.combine(first, dt.time(), zone)
-    until = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone)
-    return [p for p in sim.world.posts("tiktok", ACCOUNT.id) if since <= p.published_at < until]
 
 
 # --- streams against the simulator --------------------------------------------------------------------------
@@ -125,7 +101,7 @@ def test_audience_demographics_shares(simulator):
 
 def test_post_snapshots_across_pages_match_the_world(simulator):
     first = TODAY - dt.timedelta(days=120)
-    expected = expected_posts(simulator, first, YESTERDAY)
+    expected = posts_in_local_days(simulator, "tiktok", ACCOUNT.id, first, YESTERDAY, zone="Asia/Jakarta")
     since = dt.datetime.combine(first, dt.time(), ZoneInfo("Asia/Jakarta"))
     newer = [p for p in simulator.world.posts("tiktok", ACCOUNT.id) if p.published_at >= since]
     assert len(expected) > 60
@@ -255,25 +231,17 @@ def test_new_field_is_reported_once(simulator):
 
 
 def test_canary_token_never_leaks(caplog):
-    from pipelines.simulator import Simulator
-
     caplog.set_level(logging.DEBUG)
-    with Simulator(seed=7, today=TODAY, brands=load_brands(), tokens={"tiktok_business": CANARY}) as sim:
+    with start_simulator({"tiktok_business": CANARY}) as sim:
         tt = client(sim, credentials={"business_token": CANARY}, http={"max_retries": 1})
         assert tt.account_daily(ACCOUNT, *WEEK)  # the canary is the accepted token
-        errors = []
-        for kind, opts in (
-            ("status", {"status": 500, "times": 5}),
-            ("status", {"status": 429, "times": 5}),
-            ("expired_token", {}),
-            ("malformed_json", {}),
-        ):
-            sim.faults.clear()
-            sim.faults.add(kind, path_contains="/business/", **opts)
-            with pytest.raises(ApiError) as info:
-                tt.post_snapshots(ACCOUNT, *WEEK, WEEK[1])
-            errors.append(info.value)
-        sim.faults.clear()
+        faults = (
+            ("status", "/business/", {"status": 500, "times": 5}),
+            ("status", "/business/", {"status": 429, "times": 5}),
+            ("expired_token", "/business/", {}),
+            ("malformed_json", "/business/", {}),
+        )
+        errors = errors_under_faults(sim, faults, lambda: tt.post_snapshots(ACCOUNT, *WEEK, WEEK[1]))
         sim.faults.add("missing_field", path_contains="/business/video/list/", field="shares")
         tt.post_snapshots(ACCOUNT, *WEEK, WEEK[1])
     texts = [str(e) for e in errors] + [e.url for e in errors] + tt.warnings + [caplog.text]

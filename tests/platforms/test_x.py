@@ -14,21 +14,7 @@ from pipelines.http import ApiAuthError, ApiError, ApiPermissionError, Malformed
 from pipelines.platforms import x as xmod
 from pipelines.platforms.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
 from pipelines.platforms.x import XClient
-
-
-def _platform_conftest():
-    """The shared helpers of tests/platforms/conftest.py (tests/ is not a package: load it by path)."""
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.spec_from_file_location("_platforms_conftest", Path(__file__).with_name("conftest.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_shared = _platform_conftest()
-SEED, TODAY, make_context = _shared.SEED, _shared.TODAY, _shared.make_context
+from tests.platforms.helpers import TODAY, make_context, posts_in_local_days, start_simulator
 
 OWN = load_brands().own_brand.accounts["x"]
 YESTERDAY = TODAY - dt.timedelta(days=1)
@@ -68,7 +54,7 @@ def test_account_daily_cannot_observe_past_days(simulator):
 
 def _expected_posts(sim, start, end):
     """Posts of the local days [start, end] (settings.timezone), the days a partition covers."""
-    return {p.post_id: p for p in _shared.posts_in_local_days(sim, "x", OWN.id, start, end)}
+    return {p.post_id: p for p in posts_in_local_days(sim, "x", OWN.id, start, end)}
 
 
 def test_post_snapshots_all_pages_match_the_world(simulator):
@@ -192,10 +178,8 @@ def test_new_field_is_reported_once(simulator):
 
 
 def test_canary_token_never_leaks(caplog):
-    from pipelines.simulator import Simulator
-
     caplog.set_level(logging.DEBUG)
-    with Simulator(seed=SEED, today=TODAY, brands=load_brands(), tokens={"x": CANARY}) as sim:
+    with start_simulator({"x": CANARY}) as sim:
         creds = {"bearer_token": CANARY, "user_token": CANARY}
         client = XClient(make_context(sim, "x", credentials=creds))
         # A working call first (the token is accepted), then failures of every kind.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -22,24 +21,8 @@ from pipelines.http import (
 from pipelines.platforms.base import whole_count
 from pipelines.platforms.streams import ACCOUNT_DAILY, AUDIENCE_DEMOGRAPHICS, POST_SNAPSHOTS
 from pipelines.platforms.youtube import YouTubeClient, _age_label, _duration_seconds
+from tests.platforms.helpers import TODAY, errors_under_faults, make_context, posts_in_local_days, start_simulator
 
-
-def _platform_conftest():
-    """The shared helpers of tests/platforms/conftest.py (tests/ is not a package: load it by path)."""
-    import importlib.util
-    import sys
-    from pathlib import Path
-
-    if "_platforms_conftest" in sys.modules:
-        return sys.modules["_platforms_conftest"]
-    spec = importlib.util.spec_from_file_location("_platforms_conftest", Path(__file__).with_name("conftest.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    sys.modules["_platforms_conftest"] = module
-    return module
-
-
-TODAY, make_context = _platform_conftest().TODAY, _platform_conftest().make_context
 ACCOUNT = load_brands().own_brand.accounts["youtube"]
 YESTERDAY = TODAY - dt.timedelta(days=1)
 WEEK = (TODAY - dt.timedelta(days=7), YESTERDAY)
@@ -61,10 +44,7 @@ def three_significant(n: int) -> int:
 
 def expected_posts(sim, first: dt.date, last: dt.date):
     """The world's videos published in [first, last] as days of the configured timezone (Asia/Jakarta)."""
-    zone = ZoneInfo("Asia/Jakarta")
-    since = dt.datetime.combine(first, dt.time(), zone)
-    until = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone)
-    return [p for p in sim.world.posts("youtube", ACCOUNT.id) if since <= p.published_at < until]
+    return posts_in_local_days(sim, "youtube", ACCOUNT.id, first, last, zone="Asia/Jakarta")
 
 
 # --- pure helpers -------------------------------------------------------------------------------------------
@@ -298,27 +278,19 @@ def test_new_field_is_reported_once(simulator):
 
 
 def test_canary_tokens_never_leak(caplog):
-    from pipelines.simulator import Simulator
-
     caplog.set_level(logging.DEBUG)
     window = (TODAY - dt.timedelta(days=28), YESTERDAY, YESTERDAY)
     tokens = {"youtube_key": CANARY_KEY, "youtube_oauth": CANARY_OAUTH}
-    with Simulator(seed=7, today=TODAY, brands=load_brands(), tokens=tokens) as sim:
+    with start_simulator(tokens) as sim:
         yt = client(sim, credentials={"api_key": CANARY_KEY, "oauth_token": CANARY_OAUTH}, http={"max_retries": 1})
         assert yt.post_snapshots(ACCOUNT, *window)  # the canaries are the accepted credentials
-        errors = []
-        for kind, path, opts in (
+        faults = (
             ("status", "/youtube/v3/", {"status": 500, "times": 5}),
             ("status", "/youtube/v3/", {"status": 403}),
             ("expired_token", "/v2/reports", {}),
             ("malformed_json", "/youtube/v3/", {}),
-        ):
-            sim.faults.clear()
-            sim.faults.add(kind, path_contains=path, **opts)
-            with pytest.raises(ApiError) as info:
-                yt.post_snapshots(ACCOUNT, *window)
-            errors.append(info.value)
-        sim.faults.clear()
+        )
+        errors = errors_under_faults(sim, faults, lambda: yt.post_snapshots(ACCOUNT, *window))
         sim.faults.add("missing_field", path_contains="/youtube/v3/videos", field="statistics.likeCount")
         yt.post_snapshots(ACCOUNT, *window)
     texts = [str(e) for e in errors] + [e.url for e in errors] + yt.warnings + [caplog.text]
