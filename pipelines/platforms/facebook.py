@@ -181,13 +181,7 @@ class FacebookClient(MetaGraphClient):
         wanted = {api: col for api, col in metric_names.items() if is_video or col not in VIDEO_ONLY_COLUMNS}
         scope = f"{content_type} posts"
         params = {"period": "lifetime"}
-        answered = self.insights_or_empty(post_id, wanted, params, scope=scope, endpoint="post insights")
-        values: dict[str, int | None] = {}
-        for api, column in wanted.items():
-            if api in answered:
-                values[column] = to_count(latest_value(answered[api]))
-            elif not self.is_refused(scope, api):
-                missing[f"insights {api}"] += 1
+        values = self.lifetime_counts(post_id, wanted, params, scope=scope, endpoint="post insights", missing=missing)
         reactions = values.get("reactions")
         if reactions is None:
             reactions = to_count(_summary_total(post.get("reactions")))

@@ -38,7 +38,6 @@ from pipelines.platforms.meta_graph import (
     breakdown_results,
     day_start_unix,
     end_time_day,
-    latest_value,
     parse_graph_time,
     series_by_day,
     share_rows,
@@ -229,13 +228,7 @@ class InstagramClient(MetaGraphClient):
         if content_type is None and "media_type" in item:
             self.warn(f"media: unknown media_type {item.get('media_type')!r}; content_type NULL")
         scope = f"{item.get('media_product_type') or '?'} {item.get('media_type') or '?'} media"
-        answered = self.insights_or_empty(media_id, metric_names, scope=scope, endpoint="media insights")
-        values: dict[str, int | None] = {}
-        for api, column in metric_names.items():
-            if api in answered:
-                values[column] = to_count(latest_value(answered[api]))
-            elif not self.is_refused(scope, api):
-                missing[f"insights {api}"] += 1
+        values = self.lifetime_counts(media_id, metric_names, scope=scope, endpoint="media insights", missing=missing)
         reactions = values.get("reactions")
         if reactions is None:
             reactions = to_count(item.get("like_count"))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -436,6 +437,30 @@ class MetaGraphClient(PlatformClient):
                 self.note_fields(f"{endpoint} metric objects", item, INSIGHT_KEYS)
                 out[str(item["name"])] = dict(item)
         return out
+
+    def lifetime_counts(
+        self,
+        object_id: str,
+        columns: Mapping[str, str],
+        params: Mapping[str, Any] | None = None,
+        *,
+        scope: str,
+        endpoint: str,
+        missing: Counter[str],
+    ) -> dict[str, int | None]:
+        """Lifetime insight counts of one object (a post, a media item) by column, from `columns` {metric: column}.
+
+        A metric absent from the answer counts in `missing` ("insights {metric}"), unless it was refused for
+        `scope` (already warned about once).
+        """
+        answered = self.insights_or_empty(object_id, columns, params, scope=scope, endpoint=endpoint)
+        values: dict[str, int | None] = {}
+        for api, column in columns.items():
+            if api in answered:
+                values[column] = to_count(latest_value(answered[api]))
+            elif not self.is_refused(scope, api):
+                missing[f"insights {api}"] += 1
+        return values
 
     def is_refused(self, scope: str, metric: str) -> bool:
         """Whether `metric` was answered "invalid metric" for `scope` (already warned about)."""
