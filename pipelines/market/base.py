@@ -10,6 +10,9 @@ URLs in simulator mode:
 - Feeds live on arbitrary hosts (settings.yaml `feeds`), so they cannot be listed in `api_bases`. Every source
   accepts `rewrite: Callable[[str], str]` (default: identity) and sends every configured feed URL through it
   before fetching; the resource passes `sim.rewrite` in simulator mode. Rows keep the configured (real) URL.
+
+Days: a source writes partition days of settings.timezone (`local_day_bounds`, `local_date_of` inherited from
+`PlatformClient`), never UTC dates; `pipelines.market.tables` says how each table's `metric_date` is made.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from pipelines.http import CallStats
 from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row
 from pipelines.platforms.streams import StreamSpec
 
-__all__ = ["ClientContext", "Credential", "MarketSource", "Row", "utc_day_start"]
+__all__ = ["ClientContext", "Credential", "MarketSource", "Row"]
 
 GROUPS = ("competitors", "mentions", "trends")
 ClientT = TypeVar("ClientT", bound=PlatformClient)
@@ -32,10 +35,6 @@ ClientT = TypeVar("ClientT", bound=PlatformClient)
 
 def _identity(url: str) -> str:
     return url
-
-
-def utc_day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
 class MarketSource(PlatformClient):

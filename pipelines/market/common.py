@@ -118,17 +118,20 @@ def mention_row(
     mention_id: str,
     mentioned_at: dt.datetime,
     *,
+    metric_date: dt.date,
     text: str | None,
     author: str | None,
     url: str | None,
     engagements: int | None,
     matched_terms: list[str],
 ) -> Row:
+    """A row of `<source>__mentions`. `metric_date` is the partition day of the item: the caller passes
+    `local_date_of(mentioned_at)` (a day of settings.timezone), never the UTC date."""
     return {
         "brand": brand,
         "mention_id": mention_id,
         "mentioned_at": mentioned_at,
-        "metric_date": mentioned_at.astimezone(dt.UTC).date(),
+        "metric_date": metric_date,
         "text": text,
         "author": author,
         "url": url,

@@ -1,8 +1,11 @@
 """Google Trends: daily trending searches per country, and search interest of the brands' keywords.
 
 Trending searches: `GET https://trends.google.com/trending/rss?geo=XX` for each of `settings.trend_countries`,
-parsed with ElementTree because feedparser keeps only one `ht:news_item` per item. Each item lands on the UTC
-day of its pubDate; `rank` is its position in the feed (1 = first).
+parsed with ElementTree because feedparser keeps only one `ht:news_item` per item. The feed is "the last 24 h"
+as of the read, so each item lands on the local day (settings.timezone, the partition day) of its pubDate; an item
+without a pubDate lands on the run's snapshot day (`observed_snapshot_day`: today when the window holds it, else
+yesterday for the nightly run; left out for older windows, which the feed no longer describes). `rank` is its
+position in the feed (1 = first).
 
 Search interest: Google has no public interest API (pytrends is archived, the official API is alpha); the
 simulator serves a stand-in, `GET https://trends.google.com/trends/api/interest_over_time?keywords=a,b&geo=ID&
@@ -15,6 +18,10 @@ value of the country is divided by the overall maximum and multiplied by 100. Al
 request window are thus on one scale, so the shares across brands of a day are comparable. Windows longer than
 269 days (the longest with daily points) are cut into chunks; values of different chunks or different runs are
 on different scales (Google Trends has no absolute unit) - compare shares, not levels.
+Days: the API answers the calendar days of the request (`start`/`end` are dates, each record's `date` is one of
+them); they are stored as they are, `metric_date` = the record's date. The API has no finer grain for daily
+ranges, so these days cannot be re-cut to settings.timezone; they are the days asked for, which are the partition
+days of the window.
 """
 
 from __future__ import annotations
@@ -55,6 +62,7 @@ class GoogleTrends(MarketSource):
 
     def trending(self, start: dt.date, end: dt.date) -> list[Row]:
         rows: list[Row] = []
+        snapshot_day = self.observed_snapshot_day(start, end)
         for geo in self.settings.trend_countries:
             self._session.get(
                 f"{self.base_url('trends')}/trending/rss", params={"geo": geo}, endpoint="trending/rss", page=True
@@ -64,10 +72,11 @@ class GoogleTrends(MarketSource):
                 self.warn(f"{geo}: {problem}")
             for item in items:
                 published = item.published_at
+                day = self.local_date_of(published) if published is not None else snapshot_day
                 if published is None:
-                    self.warn(f"{geo}: trending item {item.topic!r} has no pubDate; counted on {self.context.today}")
-                day = published.date() if published else self.context.today
-                if start <= day <= end:
+                    where = f"counted on {day}" if day else f"left out (the feed is not about {start}..{end})"
+                    self.warn(f"{geo}: trending item {item.topic!r} has no pubDate; {where}")
+                if day is not None and start <= day <= end:
                     rows.append(
                         {
                             "geo": geo,

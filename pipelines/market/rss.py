@@ -3,8 +3,10 @@
 Every configured feed is fetched through the shared HTTP session (in simulator mode its URL goes through
 `rewrite`), parsed with feedparser from the raw bytes, and scanned with the MentionMatcher (title + summary).
 
-Days: an entry belongs to the UTC day of its published date (updated date if it has none); entries without any
-date are left out and reported, so an entry is stored and counted on exactly one day however many runs see it.
+Days: an entry belongs to the local day (settings.timezone, the partition day) of its published date (updated
+date if it has none): `metric_date = local_date_of(published_at)` in `rss__entries`, `rss__mentions` and
+`rss__mention_counts`, while `published_at` stays UTC. Entries without any date are left out and reported, so an
+entry is stored and counted on exactly one day however many runs see it.
 `read(start, end)` returns only entries published in [start, end]: feeds are rolling windows, so the asset's
 window should cover the days the feeds still list (a few days) and the loader replaces those partitions.
 
@@ -52,14 +54,14 @@ class RssFeeds(MarketSource):
             for problem in parsed.problems:
                 self.warn(problem)
             for entry in parsed.entries:
-                day = entry.published_at.date()
+                day = self.local_date_of(entry.published_at)
                 if not start <= day <= end:
                     outside += 1
                     continue
                 found = matcher.brands_in(f"{entry.title}\n{entry.summary}")
                 entries_rows.append(_entry_row(feed.url, parsed.title or feed.name, entry, day, found))
                 for brand, terms in found.items():
-                    _add_mention(mentions_by_brand[brand], brand, entry, terms)
+                    _add_mention(mentions_by_brand[brand], brand, entry, day, terms)
         if failures:
             raise ApiError(
                 self.name,
@@ -95,7 +97,7 @@ def _entry_row(feed_url: str, feed_title: str, entry: FeedEntry, day: dt.date, f
     }
 
 
-def _add_mention(by_id: dict[str, Row], brand: str, entry: FeedEntry, terms: list[str]) -> None:
+def _add_mention(by_id: dict[str, Row], brand: str, entry: FeedEntry, day: dt.date, terms: list[str]) -> None:
     mention_id = entry.link or entry.entry_id
     if mention_id in by_id:  # the same article in another feed
         return
@@ -103,6 +105,7 @@ def _add_mention(by_id: dict[str, Row], brand: str, entry: FeedEntry, terms: lis
         brand,
         mention_id,
         entry.published_at,
+        metric_date=day,
         text=f"{entry.title}\n{entry.summary}".strip(),
         author=entry.author,
         url=entry.link,

@@ -4,6 +4,13 @@ Each table is a `StreamSpec` whose `name` is the full table name in schema `raw`
 post tables of competitors are snapshots: they reflect what the platform shows at read time, so a run over [a, b]
 writes partition b only. Mentions, feed entries and trends are partitioned by the day the item belongs to, so
 re-reading an item on a later day replaces it in its own partition instead of counting it twice.
+
+Days: every `metric_date` is a day of settings.timezone (the partition day, Asia/Jakarta by default), the same day
+the own posts and competitor posts are assigned to, so share of voice compares like with like: an item (a mention,
+a feed entry, a trending search) belongs to the local day of its UTC timestamp; X counts are hourly buckets summed
+into local days; YouTube counts are searches over the UTC bounds of each local day. The one exception is Google
+search interest, whose days are the calendar days the API reports for the request, stored as they are.
+Timestamps (`mentioned_at`, `published_at`) stay UTC.
 """
 
 from __future__ import annotations
@@ -73,7 +80,10 @@ def mention_counts(source: str) -> StreamSpec:
         columns={"brand": pl.Utf8, "metric_date": pl.Date, "mention_count": pl.Int64, "query": pl.Utf8},
         partition_column="metric_date",
         key=("brand", "metric_date"),
-        description=f"Number of {source} items mentioning each brand per day (UTC days), for share of voice.",
+        description=(
+            f"Number of {source} items mentioning each brand per day (days of settings.timezone, like the posts), "
+            "for share of voice."
+        ),
     )
 
 
@@ -95,7 +105,7 @@ def mentions(source: str) -> StreamSpec:
         key=("brand", "mention_id"),
         description=(
             f"The {source} items that mention a brand, for a marketer to read; a mention id appears once per brand "
-            "(partitioned by the item's own date)."
+            "(partitioned by the local day of the item's own timestamp)."
         ),
     )
 
@@ -118,7 +128,8 @@ RSS_ENTRIES = StreamSpec(
     key=("feed_url", "entry_id"),
     description=(
         "Entries of the RSS/Atom feeds in settings.yaml (industry news, blogs) with the brands and keywords they "
-        "mention; partitioned by the entry's published date so an entry is stored once however often it is read."
+        "mention; partitioned by the local day of the entry's published date so an entry is stored once however "
+        "often it is read."
     ),
 )
 
@@ -135,7 +146,10 @@ TRENDING_SEARCHES = StreamSpec(
     },
     partition_column="metric_date",
     key=("geo", "metric_date", "topic"),
-    description="Google Trends daily trending searches per country (settings.trend_countries), with news titles.",
+    description=(
+        "Google Trends daily trending searches per country (settings.trend_countries), with news titles, on the "
+        "local day of each item's publication."
+    ),
 )
 
 SEARCH_INTEREST = StreamSpec(
@@ -151,6 +165,7 @@ SEARCH_INTEREST = StreamSpec(
     key=("brand", "keyword", "geo", "metric_date"),
     description=(
         "Google search interest (0-100) of each brand keyword per country and day, all keywords of a country on one "
-        "scale (batches of 5 tied by a shared anchor keyword), so daily shares across brands are comparable."
+        "scale (batches of 5 tied by a shared anchor keyword), so daily shares across brands are comparable. Days "
+        "are the calendar days the API reports for the request, stored as they are."
     ),
 )

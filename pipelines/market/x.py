@@ -7,10 +7,16 @@ classification, sleep until `x-rate-limit-reset`) and its timeline reader for th
   following_count, tweet_count; no total views. Unknown usernames come back as partial errors (warned).
 - Posts: `GET /2/users/{id}/tweets` (no retweets/replies) of the last post_lookback_days; reactions = likes,
   comments = replies, shares = retweets + quotes, views = impression_count; hashtags from the text.
-- Mention counts: `GET /2/tweets/counts/recent` when the whole window is within the last 7 days, else
-  `/2/tweets/counts/all` (archive access, dearer), `granularity=day`, `next_token` paging; days are UTC days.
+- Mention counts: `GET /2/tweets/counts/recent` when the whole window is within the last 7 days (as of
+  `context.today`), else `/2/tweets/counts/all` (archive access, dearer), `next_token` paging. X's
+  `granularity=day` buckets are UTC days, so the counts are asked with `granularity=hour` over the UTC bounds of
+  the window's local days (`local_day_bounds`) and each hourly bucket is added to the local day (settings.timezone)
+  its start falls on. Days after `context.today` are not asked for; today's count runs up to the time of the read.
+  With a timezone whose offset is not whole hours the day edges are approximate (reported as a warning).
 - Mentions: `GET /2/tweets/search/recent` for the part of the window within the last 7 days (the search API
-  reaches no further back), at most `max_items_per_brand` posts per brand and run (pay-per-use reads).
+  reaches no further back), at most `max_items_per_brand` posts per brand and run (pay-per-use reads); a post's
+  `metric_date` is the local day of its `created_at`.
+Every `metric_date` is a day of settings.timezone, like the own posts and the partitions.
 Query per brand: `(keyword OR "multi word" OR #tag OR @handle) -is:retweet -"excluded phrase"`.
 """
 
@@ -25,7 +31,7 @@ from pipelines.config.models import Account, Brand
 from pipelines.errors import InputDataError
 from pipelines.http import CursorGuard
 from pipelines.market import tables
-from pipelines.market.base import Credential, MarketSource, Row, utc_day_start
+from pipelines.market.base import Credential, MarketSource, Row
 from pipelines.market.common import (
     batched,
     days,
@@ -95,9 +101,8 @@ class _XSource(MarketSource):
         return self.x.app_get(path, params, endpoint=endpoint)
 
     def _window_end(self, end: dt.date) -> dt.datetime | None:
-        """end_time for a window ending on `end`, None (= up to now) when it would be in the future."""
-        moment = utc_day_start(end + dt.timedelta(days=1))
-        return moment if end < self.context.today else None
+        """end_time for a window of local days ending on `end`, None (= up to now) when it would be in the future."""
+        return self.local_day_bounds(end, end)[1] if end < self.context.today else None
 
 
 class XCompetitors(_XSource):
@@ -189,10 +194,20 @@ class XMentions(_XSource):
         return {self.tables[0].name: counts, self.tables[1].name: items}
 
     def _counts(self, brand: Brand, query: str, start: dt.date, end: dt.date) -> list[Row]:
+        last = min(end, self.context.today)  # no post of a day to come has been counted yet
+        if start > last:
+            return []
         recent = start >= self.context.today - dt.timedelta(days=RECENT_DAYS - 1)
         path = "tweets/counts/recent" if recent else "tweets/counts/all"
-        params: dict[str, Any] = {"query": query, "granularity": "day", "start_time": _iso(utc_day_start(start))}
-        window_end = self._window_end(end)
+        since, until = self.local_day_bounds(start, last)
+        if since.minute or since.second or until.minute or until.second:
+            self.warn(
+                f"the timezone {self.settings.timezone} is not a whole number of hours from UTC: X's hourly "
+                "counts are put on the local day their hour starts in, so day edges are approximate"
+            )
+        # X's day buckets are UTC days: hourly buckets are summed into the local days instead.
+        params: dict[str, Any] = {"query": query, "granularity": "hour", "start_time": _iso(since)}
+        window_end = self._window_end(last)
         if window_end is not None:
             params["end_time"] = _iso(window_end)
         guard = CursorGuard("x", f"GET /2/{path} for {brand.name}")
@@ -205,22 +220,26 @@ class XMentions(_XSource):
                 moment = parse_time(bucket.get("start"))
                 if moment is None:
                     raise InputDataError(f"x: a {path} bucket has no readable 'start': {dict(bucket)!r}")
+                if not since <= moment < until:
+                    continue
                 count = to_count(bucket.get("tweet_count"))
                 if count is None:
                     self.warn(f"{path}: a bucket of {brand.name} has no tweet_count; counted as missing")
                     continue
-                per_day[moment.date()] = per_day.get(moment.date(), 0) + count
+                day = self.local_date_of(moment)
+                per_day[day] = per_day.get(day, 0) + count
             meta = body.get("meta") if isinstance(body.get("meta"), Mapping) else {}
             cursor = guard.next(meta.get("next_token"))
             if cursor is None:
                 break
             params["next_token"] = cursor
-        missing = [d for d in days(start, end) if d not in per_day]
-        if missing and len(missing) < len(days(start, end)):
+        window = days(start, last)
+        missing = [d for d in window if d not in per_day]
+        if missing and len(missing) < len(window):
             self.warn(f"{path} returned no bucket for {len(missing)} day(s) of {brand.name}; those days left out")
         return [
             {"brand": brand.name, "metric_date": day, "mention_count": per_day[day], "query": query}
-            for day in days(start, end)
+            for day in window
             if day in per_day
         ]
 
@@ -231,7 +250,7 @@ class XMentions(_XSource):
         params: dict[str, Any] = {
             "query": query,
             "max_results": 100,
-            "start_time": _iso(utc_day_start(first)),
+            "start_time": _iso(self.local_day_bounds(first, first)[0]),
             "tweet.fields": "created_at,public_metrics,author_id,note_tweet",
             "expansions": "author_id",
             "user.fields": "username",
@@ -293,6 +312,7 @@ class XMentions(_XSource):
             brand.name,
             str(post_id),
             created,
+            metric_date=self.local_date_of(created),
             text=text,
             author=author,
             url=url,

@@ -9,9 +9,12 @@ paging and video batching (50 ids per call).
 - Posts: uploads playlist (`playlistItems.list`, newest first) back to post_lookback_days, then `videos.list`:
   reactions = likeCount, comments = commentCount (NULL when hidden/disabled), views = viewCount, shares NULL
   (public data has no shares), content_type short/video by duration; hashtags from title + description.
-- Mentions: `search.list?part=snippet&type=video&q=...&publishedAfter=<day>&publishedBefore=<day+1>&
-  maxResults=50&order=date` per brand and UTC day: `pageInfo.totalResults` is the day's count (YouTube's own
-  estimate) and the first page's items are stored as mentions. **Quota: search.list costs 100 units per call**
+- Mentions: `search.list?part=snippet&type=video&q=...&publishedAfter=<since>&publishedBefore=<until>&
+  maxResults=50&order=date` per brand and local day (settings.timezone), since/until being the UTC instants
+  that bound that day (`local_day_bounds`): `pageInfo.totalResults` is the day's count (YouTube's own estimate)
+  and the first page's items are stored as mentions, each on the local day of its `publishedAt`. Every
+  `metric_date` is thus a day of settings.timezone, like the own posts and the partitions.
+  **Quota: search.list costs 100 units per call**
   (10,000 units a day per project): one brand-day = 100 units, so 5 brands cost 500 units a day and a backfill
   of N days N x 500 units; a window that would cost more than `max_units_per_run` is refused before any call
   (a clear ApiRateLimitError instead of a quotaExceeded half way).
@@ -25,7 +28,7 @@ from typing import Any, ClassVar
 
 from pipelines.config.models import Brand
 from pipelines.market import tables
-from pipelines.market.base import Credential, MarketSource, Row, utc_day_start
+from pipelines.market.base import Credential, MarketSource, Row
 from pipelines.market.common import days, hashtags, matched_terms, mention_row, parse_time, post_row, profile_row
 from pipelines.market.common import to_count as count
 from pipelines.market.matching import MentionMatcher
@@ -160,6 +163,7 @@ class YouTubeMentions(_YouTubeSource):
                 self.warn(f"{brand.name} has no keywords or hashtags; no YouTube mentions counted")
                 continue
             for day in window:
+                since, until = self.local_day_bounds(day, day)
                 body = self.yt.data_get(
                     "search",
                     {
@@ -168,8 +172,8 @@ class YouTubeMentions(_YouTubeSource):
                         "type": "video",
                         "order": "date",
                         "maxResults": 50,
-                        "publishedAfter": utc_day_start(day).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                        "publishedBefore": utc_day_start(day + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        "publishedAfter": since.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        "publishedBefore": until.strftime("%Y-%m-%dT%H:%M:%SZ"),
                     },
                     "search.list",
                     page=True,
@@ -202,6 +206,7 @@ class YouTubeMentions(_YouTubeSource):
             brand.name,
             str(video_id),
             published,
+            metric_date=self.local_date_of(published),
             text="\n".join(t for t in (title, description) if t) or None,
             author=snippet.get("channelTitle"),
             url=f"https://www.youtube.com/watch?v={video_id}",

@@ -7,6 +7,7 @@ def test_something(simulator, make_source, assert_contract):
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -79,3 +80,22 @@ def check_contract(source: MarketSource, result: Mapping[str, list[Row]]) -> Non
         if rows:
             keys = frame.select(table.key)
             assert keys.is_duplicated().sum() == 0, f"duplicate keys in {table.name}"
+
+
+@pytest.fixture
+def local_mentions() -> Any:
+    """`mentions_in_local_days(sim, brand, source, first, last)` as a fixture."""
+    return mentions_in_local_days
+
+
+def mentions_in_local_days(sim: Any, brand: str, source: str, first: dt.date, last: dt.date) -> list[Any]:
+    """Ground truth: the world's true mentions of `brand` whose day in the partition timezone is in [first, last].
+
+    `world.mentions` and `world.mention_count` work on UTC days; the market sources put an item on the local day
+    of its UTC timestamp (PlatformClient.local_date_of), so the local days are cut from the items' timestamps.
+    """
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(sim.world.settings.timezone)
+    items = sim.world.mentions(brand, source, first - dt.timedelta(days=1), last + dt.timedelta(days=1))
+    return [m for m in items if first <= m.created_at.astimezone(zone).date() <= last]

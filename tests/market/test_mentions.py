@@ -1,10 +1,14 @@
 """X and YouTube mention readers against the simulator: counts equal the simulated truth, items are the true
-mentions, the matcher agrees with the simulator on every item, exclusions ("kopi arabika") are not counted."""
+mentions, the matcher agrees with the simulator on every item, exclusions ("kopi arabika") are not counted.
+
+Days are local days (settings.timezone, Asia/Jakarta = UTC+7): the truth is cut from the items' timestamps
+(`local_mentions`), since the world's `mention_count`/`mentions` helpers work on UTC days."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,13 +19,29 @@ from pipelines.market.youtube import YouTubeMentions, youtube_query
 
 TODAY = dt.date(2026, 11, 21)
 END = TODAY - dt.timedelta(days=1)
+JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 def _days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def test_x_recent_counts_and_items(simulator, make_source, assert_contract) -> None:
+def test_local_day_truth_by_hand(simulator) -> None:
+    """One day checked by hand: local 2026-11-20 (Jakarta) = [2026-11-19 17:00Z, 2026-11-20 17:00Z), i.e. the
+    last 7 hours of UTC day 11-19 and the first 17 hours of UTC day 11-20."""
+    own = load_brands().own_brand.name
+    utc_19 = simulator.world.mentions(own, "x", dt.date(2026, 11, 19), dt.date(2026, 11, 19))
+    utc_20 = simulator.world.mentions(own, "x", dt.date(2026, 11, 20), dt.date(2026, 11, 20))
+    edge = dt.datetime(2026, 11, 19, 17, tzinfo=dt.UTC)
+    by_hand = sum(m.created_at >= edge for m in utc_19) + sum(
+        m.created_at < edge + dt.timedelta(days=1) for m in utc_20
+    )
+    assert len(utc_20) == simulator.world.mention_count(own, "x", dt.date(2026, 11, 20))
+    assert 0 < by_hand != len(utc_20)  # the UTC day is a different number: the test can tell them apart
+    assert by_hand == len({m.mention_id for m in utc_19 + utc_20 if m.created_at.astimezone(JAKARTA).date() == END})
+
+
+def test_x_recent_counts_and_items(simulator, make_source, assert_contract, local_mentions) -> None:
     start = TODAY - dt.timedelta(days=6)
     source = make_source(simulator, XMentions)
     source.max_items_per_brand = 5000  # the busiest brand has about 1,040 posts in these 7 days
@@ -30,17 +50,20 @@ def test_x_recent_counts_and_items(simulator, make_source, assert_contract) -> N
     assert all("includes.users" in w for w in source.warnings)
     counts = {(r["brand"], r["metric_date"]): r for r in result["x__mention_counts"]}
     brands = load_brands().brands
+    utc_differs = 0
     for brand in brands:
         for day in _days(start, END):
             row = counts[(brand.name, day)]
-            assert row["mention_count"] == simulator.world.mention_count(brand.name, "x", day)
+            assert row["mention_count"] == len(local_mentions(simulator, brand.name, "x", day, day))
+            utc_differs += row["mention_count"] != simulator.world.mention_count(brand.name, "x", day)
             assert row["query"] == x_query(brand)
-        truth = {m.mention_id: m for m in simulator.world.mentions(brand.name, "x", start, END)}
+        truth = {m.mention_id: m for m in local_mentions(simulator, brand.name, "x", start, END)}
         got = {r["mention_id"]: r for r in result["x__mentions"] if r["brand"] == brand.name}
         assert set(got) == set(truth)
         for mention_id, row in got.items():
             m = truth[mention_id]
-            assert row["mentioned_at"] == m.created_at and row["metric_date"] == m.created_at.date()
+            assert row["mentioned_at"] == m.created_at
+            assert row["metric_date"] == m.created_at.astimezone(JAKARTA).date()
             # The simulator does not expand author_id into includes.users yet (the real API does with
             # expansions=author_id): the author is then NULL and the URL the id-only form.
             if row["author"] is None:
@@ -50,21 +73,36 @@ def test_x_recent_counts_and_items(simulator, make_source, assert_contract) -> N
             assert row["engagements"] == m.likes + m.comments + m.shares + m.quotes
             # the local matcher finds the term the simulated author used
             assert row["matched_terms"], row["text"]
-    assert "tweets/counts/recent" in source.stats.by_endpoint
+    assert utc_differs > 0  # local days, not UTC days
+    # the 7 local days are 168 hourly buckets: one page a brand
+    assert source.stats.by_endpoint["tweets/counts/recent"] == len(brands)
     assert "tweets/counts/all" not in source.stats.by_endpoint
     # search/recent was paged (100 posts a page) for the busiest brands
     assert source.stats.by_endpoint["tweets/search/recent"] > len(brands)
 
 
-def test_x_older_window_uses_counts_all_and_stores_no_items(simulator, make_source) -> None:
+def test_x_older_window_uses_counts_all_and_stores_no_items(simulator, make_source, local_mentions) -> None:
     start, end = dt.date(2026, 10, 1), dt.date(2026, 10, 10)
     source = make_source(simulator, XMentions)
     result = source.read(start, end)
-    assert source.stats.by_endpoint.get("tweets/counts/all", 0) >= 5
+    # 10 local days = 240 hourly buckets: two pages (168 buckets a page) per brand
+    assert source.stats.by_endpoint.get("tweets/counts/all", 0) == 2 * len(load_brands().brands)
     assert result["x__mentions"] == []
     own = load_brands().own_brand.name
     got = {r["metric_date"]: r["mention_count"] for r in result["x__mention_counts"] if r["brand"] == own}
-    assert got == {d: simulator.world.mention_count(own, "x", d) for d in _days(start, end)}
+    assert got == {d: len(local_mentions(simulator, own, "x", d, d)) for d in _days(start, end)}
+
+
+def test_x_counts_stop_at_today(simulator, make_source, local_mentions) -> None:
+    """A window reaching past today asks for no end_time (up to now) and writes no day after today; today's
+    count is the part of the local day before the simulator's now (2026-11-21 00:00Z = 07:00 in Jakarta)."""
+    source = make_source(simulator, XMentions)
+    rows = source.read(TODAY, TODAY + dt.timedelta(days=2))["x__mention_counts"]
+    own = load_brands().own_brand.name
+    assert {r["metric_date"] for r in rows} == {TODAY}
+    now = dt.datetime.combine(TODAY, dt.time(), dt.UTC)
+    so_far = [m for m in local_mentions(simulator, own, "x", TODAY, TODAY) if m.created_at < now]
+    assert next(r["mention_count"] for r in rows if r["brand"] == own) == len(so_far) > 0
 
 
 def test_x_repeated_cursor_stops_with_a_clear_error(simulator, make_source) -> None:
@@ -74,7 +112,7 @@ def test_x_repeated_cursor_stops_with_a_clear_error(simulator, make_source) -> N
         source.read(TODAY - dt.timedelta(days=6), END)
 
 
-def test_x_items_are_capped_per_brand_and_the_cap_reported(simulator, make_source) -> None:
+def test_x_items_are_capped_per_brand_and_the_cap_reported(simulator, make_source, local_mentions) -> None:
     source = make_source(simulator, XMentions)
     source.max_items_per_brand = 50
     result = source.read(END, END)
@@ -83,7 +121,7 @@ def test_x_items_are_capped_per_brand_and_the_cap_reported(simulator, make_sourc
     assert len(stored) == 100  # stops after the first page (100 posts) that reached the cap
     assert any(own in w and "counts are complete" in w for w in source.warnings)
     count = next(r for r in result["x__mention_counts"] if r["brand"] == own)
-    assert count["mention_count"] == simulator.world.mention_count(own, "x", END) > len(stored)
+    assert count["mention_count"] == len(local_mentions(simulator, own, "x", END, END)) > len(stored)
 
 
 def test_x_rate_limit_is_waited_out(simulator, make_source) -> None:
@@ -106,7 +144,9 @@ def test_x_expired_token_with_canary(simulator, make_source, caplog) -> None:
     assert all(canary not in w for w in source.warnings)
 
 
-def test_youtube_daily_search_counts_and_first_page_items(simulator, make_source, assert_contract) -> None:
+def test_youtube_daily_search_counts_and_first_page_items(
+    simulator, make_source, assert_contract, local_mentions
+) -> None:
     start = END - dt.timedelta(days=2)
     source = make_source(simulator, YouTubeMentions)
     result = source.read(start, END)
@@ -114,15 +154,19 @@ def test_youtube_daily_search_counts_and_first_page_items(simulator, make_source
     brands = load_brands().brands
     assert source.stats.by_endpoint["search.list"] == len(brands) * 3
     counts = {(r["brand"], r["metric_date"]): r for r in result["youtube__mention_counts"]}
+    utc_differs = 0
     for brand in brands:
         for day in _days(start, END):
-            assert counts[(brand.name, day)]["mention_count"] == simulator.world.mention_count(
-                brand.name, "youtube", day
-            )
+            local = len(local_mentions(simulator, brand.name, "youtube", day, day))
+            assert counts[(brand.name, day)]["mention_count"] == local
+            utc_differs += local != simulator.world.mention_count(brand.name, "youtube", day)
             assert counts[(brand.name, day)]["query"] == youtube_query(brand)
-        truth = {m.mention_id for m in simulator.world.mentions(brand.name, "youtube", start, END)}
-        got = {r["mention_id"] for r in result["youtube__mentions"] if r["brand"] == brand.name}
-        assert got == truth  # fewer than 50 a day: the first page holds them all
+        truth = {m.mention_id: m for m in local_mentions(simulator, brand.name, "youtube", start, END)}
+        got = {r["mention_id"]: r for r in result["youtube__mentions"] if r["brand"] == brand.name}
+        assert set(got) == set(truth)  # fewer than 50 a day: the first page holds them all
+        for mention_id, row in got.items():
+            assert row["metric_date"] == truth[mention_id].created_at.astimezone(JAKARTA).date()
+    assert utc_differs > 0
 
 
 def test_youtube_reads_only_the_recent_days_a_daily_quota_affords(simulator, make_source) -> None:

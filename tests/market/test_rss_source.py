@@ -85,6 +85,9 @@ def test_matches_brands_and_counts_each_entry_on_its_day(feed_server) -> None:
     assert entries["news-1001"]["matched_keywords"] == ["Kopi Nusantara", "#kopinusantara", "Java Roast"]
     assert entries["news-1001"]["metric_date"] == dt.date(2026, 11, 20)  # 09:30 +07:00 = 02:30 UTC
     assert entries["news-1002"]["matched_brands"] == []  # "kopi arabika", "biji arabika" are excluded phrases
+    # local days of settings.timezone (Asia/Jakarta): 23:10 UTC on the 19th is 06:10 on the 20th
+    assert entries["news-1002"]["metric_date"] == dt.date(2026, 11, 20)
+    assert entries["news-1003"]["metric_date"] == dt.date(2026, 11, 18)  # 01:00 UTC = 08:00 in Jakarta
     assert entries["urn:food-blog:1"]["matched_brands"] == ["Kenangan Brew"]
     counts = {(r["brand"], r["metric_date"]): r["mention_count"] for r in result["rss__mention_counts"]}
     assert len(counts) == 5 * 4  # every brand, every day of the window, zeros included

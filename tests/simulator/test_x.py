@@ -104,6 +104,65 @@ def test_counts_all_pages_at_31_buckets_and_match_truth(http, api, world):
     assert loose["meta"]["total_tweet_count"] > first_page["meta"]["total_tweet_count"]
 
 
+def _walk_counts(http, url, params):
+    pages, buckets, token = [], [], None
+    while True:
+        body = http.get(url, params={**params, "next_token": token} if token else params, headers=AUTH).json()
+        assert body["meta"]["total_tweet_count"] == sum(b["tweet_count"] for b in body["data"])
+        pages.append(body["data"])
+        buckets.extend(body["data"])
+        token = body["meta"].get("next_token")
+        if not token:
+            return pages, buckets
+
+
+def _utc(text):
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def test_counts_hourly_buckets_page_at_168_and_add_up_to_local_days(http, api, world):
+    """X API v2 `granularity=hour`: one bucket per UTC hour, start inclusive, end exclusive, 168 a page. Summed
+    over 17:00Z..17:00Z they give the days of Asia/Jakarta (UTC+7), checked against the items' timestamps."""
+    brand = world.brand("Arabika")
+    query = '(Arabika OR #arabikaid OR @arabikaid) -"kopi arabika" -"biji arabika" -"arabika beans" -is:retweet'
+    params = {
+        "query": query,
+        "granularity": "hour",
+        "start_time": "2026-10-01T17:00:00Z",  # Jakarta 2026-10-02 00:00
+        "end_time": "2026-10-11T17:00:00Z",  # Jakarta 2026-10-12 00:00: local days 10-02..10-11, 240 hours
+    }
+    pages, buckets = _walk_counts(http, f"{api}/tweets/counts/all", params)
+    assert [len(page) for page in pages] == [168, 72]  # newest page first
+    buckets.sort(key=lambda b: b["start"])
+    assert buckets[0]["start"] == "2026-10-01T17:00:00.000Z" and buckets[-1]["end"] == "2026-10-11T17:00:00.000Z"
+    for a, b in zip(buckets, buckets[1:], strict=False):
+        assert _utc(a["end"]) - _utc(a["start"]) == dt.timedelta(hours=1) and a["end"] == b["start"]
+    # the UTC day 2026-10-05 is the same number as with granularity=day
+    utc_day = sum(b["tweet_count"] for b in buckets if b["start"].startswith("2026-10-05"))
+    assert utc_day == world.mention_count(brand.name, "x", dt.date(2026, 10, 5))
+    # the Jakarta day 2026-10-05 = [10-04 17:00Z, 10-05 17:00Z): the last 7 hours of UTC 10-04 + 17 of 10-05
+    edge = dt.datetime(2026, 10, 4, 17, tzinfo=dt.UTC)
+    local_day = sum(b["tweet_count"] for b in buckets if edge <= _utc(b["start"]) < edge + dt.timedelta(days=1))
+    items = world.mentions(brand.name, "x", dt.date(2026, 10, 4), dt.date(2026, 10, 5))
+    by_hand = sum(edge <= m.created_at < edge + dt.timedelta(days=1) for m in items)
+    assert local_day == by_hand > 0
+    assert local_day != world.mention_count(brand.name, "x", dt.date(2026, 10, 5))
+
+
+def test_counts_default_to_hourly_and_cut_the_first_bucket_at_start_time(http, api, world):
+    query = '(Arabika OR #arabikaid OR @arabikaid) -"kopi arabika" -"biji arabika" -"arabika beans" -is:retweet'
+    params = {"query": query, "start_time": "2026-10-31T10:30:00Z", "end_time": "2026-10-31T12:00:00Z"}
+    body = http.get(f"{api}/tweets/counts/recent", params=params, headers=AUTH).json()
+    assert [(b["start"], b["end"]) for b in body["data"]] == [
+        ("2026-10-31T10:30:00.000Z", "2026-10-31T11:00:00.000Z"),
+        ("2026-10-31T11:00:00.000Z", "2026-10-31T12:00:00.000Z"),
+    ]
+    items = world.mentions("Arabika", "x", dt.date(2026, 10, 31), dt.date(2026, 10, 31))
+    at = [dt.datetime(2026, 10, 31, h, m, tzinfo=dt.UTC) for h, m in ((10, 30), (11, 0), (12, 0))]
+    expected = [sum(a <= m.created_at < b for m in items) for a, b in zip(at, at[1:], strict=False)]
+    assert [b["tweet_count"] for b in body["data"]] == expected and sum(expected) > 0
+
+
 def test_counts_recent_window_is_seven_days(http, api):
     old = http.get(
         f"{api}/tweets/counts/recent", params={"query": "kopi", "start_time": "2026-01-01T00:00:00Z"}, headers=AUTH

@@ -1,7 +1,9 @@
 """X API v2 (api.x.com/2): users, user timelines, post counts and recent search.
 
-Every response carries x-rate-limit-limit/remaining/reset. Counts paginate at 31 buckets, newest page first
-(each page ascending). Search/count queries are matched as OR-groups of quoted phrases, #hashtags and
+Every response carries x-rate-limit-limit/remaining/reset. Counts (`granularity=day|hour`, default hour as in
+X API v2; day buckets are UTC days, hour buckets UTC hours, `start` inclusive, `end` exclusive, the first and last
+bucket cut at start_time/end_time) paginate at 31 day buckets or 168 hour buckets, newest page first (each page
+ascending). Search/count queries are matched as OR-groups of quoted phrases, #hashtags and
 @handles with `-"excluded phrase"` (see `market.Query`).
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import Counter
 
 from pipelines.simulator import randomness as rnd
 from pipelines.simulator.core import (
@@ -367,13 +370,18 @@ class XApi(ApiFamily):
         lo = max(0, hi - per_page)
         page = buckets[lo : max(lo, hi)]
         market = req.world.market
+        if granularity == "hour" and page:
+            # one walk over the page's items instead of one per hour: every item of [a, b) starts hour(a)
+            per_hour = Counter(
+                m.created_at.replace(minute=0, second=0, microsecond=0)
+                for m in market.query_items(query, "x", page[0][0], page[-1][1])
+            )
+            tweet_counts = [per_hour[a.replace(minute=0, second=0, microsecond=0)] for a, _ in page]
+        else:
+            tweet_counts = [market.query_count_between(query, "x", a, b) for a, b in page]
         data = [
-            {
-                "end": iso_z(b, millis=True),
-                "start": iso_z(a, millis=True),
-                "tweet_count": market.query_count_between(query, "x", a, b),
-            }
-            for a, b in page
+            {"end": iso_z(b, millis=True), "start": iso_z(a, millis=True), "tweet_count": n}
+            for (a, b), n in zip(page, tweet_counts, strict=True)
         ]
         meta: dict = {"total_tweet_count": sum(d["tweet_count"] for d in data)}
         if lo > 0:
