@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import duckdb
 from dagster import ConfigurableResource, InitResourceContext
@@ -156,12 +157,15 @@ class PlatformApiResource(ConfigurableResource):
     ) -> ClientContext:
         redactor = Redactor()
         secrets = {c.name: self.secret(c) for c in credentials}
+        settings = self.settings()
+        # "today" is the partition calendar's today (Asia/Jakarta by default), not the machine's UTC date.
+        local_today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
         return ClientContext(
-            settings=self.settings(),
+            settings=settings,
             base_urls={key: self.rewrite(url) for key, url in api_bases.items()},
             credentials=secrets,
             redactor=redactor,
-            today=today or dt.date.today(),
+            today=today or local_today,
             log=log or logging.getLogger("socialpulse.platforms"),
         )
 
