@@ -158,6 +158,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
     """dagster dev with the simulator; Ctrl-C stops both."""
     with simulator_for_run(args.seed) as sim:
@@ -167,6 +171,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
             print(f"platform simulator listening on {sim.url}")
         command = [_bin("dagster"), "dev", "-w", "workspace.yaml", "-h", args.host, "-p", str(args.port)]
         process = subprocess.Popen(command, env=env, cwd=REPO_ROOT, start_new_session=True)
+        # dagster dev ignores SIGTERM when it is not in the foreground: turn ours into the Ctrl-C it obeys.
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         print(f"Dagster UI on http://{args.host}:{args.port} (Ctrl-C to stop)")
         try:
             return process.wait()
