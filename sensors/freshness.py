@@ -27,9 +27,7 @@ from sensors import alert_store
 from sensors.evaluation import Alert, alert_id
 from sensors.resources import AlertingResource
 from sensors.rules import AlertConfig
-from sensors.service import deliver_due
-
-FRESHNESS_KPI = "data_freshness"
+from sensors.service import FRESHNESS_KPI, deliver_due
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 Its cursor is a small JSON high-water mark: the last materialization it handled, the last date it evaluated
 and when the next delivery retry is due. Duplicates are also refused by the store (deterministic alert ids),
 so a lost cursor or a backfill cannot raise an alert twice. When a run holds the warehouse's write lock the
-tick is skipped and the cursor stays put: the next tick does the work.
+tick is skipped and the cursor stays put: the next tick does the work. On a tick with nothing new, a
+read-only peek at `alerts.deliveries` also finds deliveries due that other writers stored (a failed run, a
+stale table) while their channel was down, and delivers them.
 """
 
 import json
@@ -77,6 +79,20 @@ def _next_retry(conn: duckdb.DuckDBPyConnection, max_attempts: int) -> str | Non
     return value.astimezone(UTC).isoformat() if value is not None else None
 
 
+def _stored_deliveries_due(warehouse: WarehouseResource, alerting: AlertingResource, moment: datetime) -> bool:
+    """Whether the store holds a delivery due now that the cursor does not know of: one stored by another
+    writer (the run-failure sensor, a freshness check) whose channel was down. A cheap read-only peek that
+    never waits: while a job holds the warehouse the answer is no, and a later tick looks again."""
+    try:
+        with warehouse.connect(read_only=True, wait_seconds=0) as conn:
+            if not alert_store.table_exists(conn, f"{alert_store.SCHEMA}.deliveries"):
+                return False
+            due = _next_retry(conn, alerting.load_config().delivery.max_attempts)
+    except (WarehouseError, duckdb.Error):
+        return False
+    return due is not None and datetime.fromisoformat(due) <= moment
+
+
 def run_alert_tick(
     context: SensorEvaluationContext,
     warehouse: WarehouseResource,
@@ -91,6 +107,8 @@ def run_alert_tick(
     latest_id = records[0].storage_id if records else None
     is_new = latest_id is not None and (cursor.storage_id is None or latest_id > cursor.storage_id)
     retry_due = cursor.retry_at is not None and datetime.fromisoformat(cursor.retry_at) <= moment
+    if not is_new and not retry_due:
+        retry_due = _stored_deliveries_due(warehouse, alerting, moment)
     if not is_new and not retry_due:
         if latest_id is None:
             return SkipReason("marts/fct_kpi_daily has never been materialized")

@@ -18,6 +18,8 @@ from sensors.rules import KPI_LABELS, AlertConfig
 logger = logging.getLogger("socialpulse.alerts")
 
 KPI_ASSET_PATH = ("marts", "fct_kpi_daily")
+RUN_FAILURE_KPI = "run_failure"  # alerts.kpi_alerts rows of failed runs (sensors.run_failure)
+FRESHNESS_KPI = "data_freshness"  # rows of stale raw tables (sensors.freshness)
 
 
 @dataclass
@@ -93,8 +95,78 @@ def asset_link(config: AlertConfig, path: Iterable[str] = KPI_ASSET_PATH) -> str
     return f"{config.ui_url}/assets/{'/'.join(path)}"
 
 
+def run_failure_alert_id(run_id: str) -> str:
+    """The alert id of a failed run: the run id itself, readable and the same key on every path."""
+    return f"{RUN_FAILURE_KPI}:{run_id}"
+
+
+def _suffix(value: str, prefix: str) -> str:
+    return value[len(prefix) + 1 :] if value.startswith(f"{prefix}:") else value
+
+
+def _run_failure_notification(row: alert_store.DueDelivery | Alert, config: AlertConfig) -> Notification:
+    run_id = _suffix(row.alert_id, RUN_FAILURE_KPI)
+    job_name = _suffix(row.rule_name, RUN_FAILURE_KPI)
+    return Notification(
+        key=row.alert_id,
+        kind=RUN_FAILURE_KPI,
+        title=f"Run failed: {job_name}",
+        text=row.message,
+        severity=row.severity,
+        link=f"{config.ui_url}/runs/{run_id}",
+        link_label="Open the run in Dagster",
+        fields={"Job": job_name, "Run": run_id, "Date": row.kpi_date.isoformat(), "Severity": row.severity},
+        data={
+            "alert_id": row.alert_id,
+            "run_id": run_id,
+            "job_name": job_name,
+            "run_date": row.kpi_date.isoformat(),
+            "severity": row.severity,
+            "message": row.message,
+        },
+    )
+
+
+def _freshness_notification(row: alert_store.DueDelivery | Alert, config: AlertConfig) -> Notification:
+    table = _suffix(row.rule_name, FRESHNESS_KPI)
+    allowed = f"{row.baseline:g} day(s)" if row.baseline is not None else "n/a"
+    lag = f"{row.value:g} day(s)" if row.value is not None else "no data loaded"
+    return Notification(
+        key=row.alert_id,
+        kind=FRESHNESS_KPI,
+        title=f"Stale data: {table} ({row.platform})",
+        text=row.message,
+        severity=row.severity,
+        link=asset_link(config, table.split(".")),
+        link_label=f"Open {table.replace('.', '/')} in Dagster",
+        fields={
+            "Table": table,
+            "Platform": row.platform,
+            "Newest data": row.kpi_date.isoformat() if row.value is not None else "none",
+            "Lag": lag,
+            "Allowed": allowed,
+            "Severity": row.severity,
+        },
+        data={
+            "alert_id": row.alert_id,
+            "rule_name": row.rule_name,
+            "table": table,
+            "platform": row.platform,
+            "kpi_date": row.kpi_date.isoformat(),
+            "lag_days": row.value,
+            "max_lag_days": row.baseline,
+            "severity": row.severity,
+        },
+    )
+
+
 def alert_notification(row: alert_store.DueDelivery | Alert, config: AlertConfig) -> Notification:
-    """The message for one stored alert (rebuilt from the table on every retry)."""
+    """The message for one stored alert (rebuilt from the table on every retry): a KPI alert, a failed run
+    or a stale raw table, each with its own title, fields and link."""
+    if row.kpi == RUN_FAILURE_KPI:
+        return _run_failure_notification(row, config)
+    if row.kpi == FRESHNESS_KPI:
+        return _freshness_notification(row, config)
     label = KPI_LABELS.get(row.kpi, row.kpi)
     where = "all platforms" if row.platform == "all" else row.platform
     if row.change_pct is not None:

@@ -1,17 +1,37 @@
-"""The run-failure sensor reports to the alert channels; freshness checks catch a platform that fell behind."""
+"""The run-failure sensor stores failed runs as alerts and delivers them (retried while a receiver is down,
+sent at once when the warehouse is locked); freshness checks catch a platform that fell behind."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
-from dagster import AssetKey, DagsterInstance, asset, build_run_status_sensor_context, job, materialize, op
+from dagster import (
+    AssetKey,
+    DagsterInstance,
+    SensorResult,
+    SkipReason,
+    asset,
+    build_run_status_sensor_context,
+    build_sensor_context,
+    job,
+    materialize,
+    op,
+)
+from pytest_httpserver import HTTPServer
+from test_alert_delivery import free_port
 
 from pipelines.resources import WarehouseResource
-from sensors.freshness import assess_freshness, build_freshness_checks
+from sensors.freshness import assess_freshness, build_freshness_checks, freshness_alert
+from sensors.kpi_alert_sensor import build_kpi_alert_sensor, run_alert_tick
 from sensors.resources import AlertingResource
+from sensors.rules import load_alert_rules
 from sensors.run_failure import build_run_failure_sensor
+from sensors.service import alert_notification
 
 
 @op
@@ -24,21 +44,148 @@ def nightly():
     fetch_instagram()
 
 
-def test_a_failed_nightly_run_is_sent_to_the_channels(httpserver, write_rules, monkeypatch):
+def failed_nightly(instance: DagsterInstance):
+    result = nightly.execute_in_process(instance=instance, raise_on_error=False)
+    assert not result.success
+    return result
+
+
+def evaluate_run_failure_sensor(instance, result, resources: dict) -> None:
+    context = build_run_status_sensor_context(
+        sensor_name="run_failure_alert_sensor",
+        dagster_event=result.get_run_failure_event(),
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+        resources=resources,
+    ).for_run_failure()
+    build_run_failure_sensor(monitored_jobs=[nightly], retry_backoff_seconds=0)(context)
+
+
+def stored_run_failures(path: Path) -> tuple[list[tuple], list[tuple]]:
+    with duckdb.connect(str(path)) as conn:
+        alerts = conn.execute(
+            "select alert_id, rule_name, kpi, brand, platform, kpi_date, value, baseline, severity, message "
+            "from alerts.kpi_alerts order by alert_id"
+        ).fetchall()
+        deliveries = conn.execute(
+            "select channel, status, attempts, next_attempt_at is not null from alerts.deliveries order by channel"
+        ).fetchall()
+    return alerts, deliveries
+
+
+def run_failure_resources(tmp_path: Path, write_rules, **delivery) -> dict:
+    rules = write_rules(
+        {
+            "run_failure": {"severity": "critical", "channels": ["log", "webhook"]},
+            **({"delivery": delivery} if delivery else {}),
+        }
+    )
+    return {
+        "warehouse": WarehouseResource(path=str(tmp_path / "warehouse.duckdb"), lock_wait_seconds=0),
+        "alerting": AlertingResource(rules_path=str(rules)),
+    }
+
+
+def test_a_failed_run_is_stored_once_and_delivered_with_job_run_and_root_cause(
+    tmp_path, httpserver, write_rules, monkeypatch
+):
     monkeypatch.setenv("SOCIALPULSE_ALERT_WEBHOOK_URL", httpserver.url_for("/hook"))
-    rules = write_rules({"run_failure": {"severity": "critical", "channels": ["log", "webhook"]}})
-    httpserver.expect_oneshot_request("/hook", method="POST").respond_with_data("ok")
+    resources = run_failure_resources(tmp_path, write_rules)
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
     with DagsterInstance.ephemeral() as instance:
-        result = nightly.execute_in_process(instance=instance, raise_on_error=False)
-        assert not result.success
-        context = build_run_status_sensor_context(
-            sensor_name="run_failure_alert_sensor",
-            dagster_event=result.get_run_failure_event(),
-            dagster_instance=instance,
-            dagster_run=result.dagster_run,
-            resources={"alerting": AlertingResource(rules_path=str(rules))},
-        ).for_run_failure()
-        build_run_failure_sensor(monitored_jobs=[nightly], retry_backoff_seconds=0)(context)
+        result = failed_nightly(instance)
+        for _ in range(2):  # the same failure evaluated twice: stored and sent once
+            evaluate_run_failure_sensor(instance, result, resources)
+    run_id = result.run_id
+
+    alerts, deliveries = stored_run_failures(tmp_path / "warehouse.duckdb")
+    [(alert_id, rule, kpi, brand, platform, kpi_date, value, baseline, severity, message)] = alerts
+    assert alert_id == f"run_failure:{run_id}" and rule == "run_failure:nightly" and kpi == "run_failure"
+    assert (brand, platform, value, baseline, severity) == ("-", "all", None, None, "critical")
+    assert kpi_date == dt.datetime.now(dt.UTC).date()
+    assert "nightly" in message and run_id in message and "OAuth token expired (code 190)" in message
+    assert deliveries == [("log", "delivered", 1, False), ("webhook", "delivered", 1, False)]
+
+    [(request, _)] = httpserver.log
+    assert request.headers["Idempotency-Key"] == f"run_failure:{run_id}"
+    payload = json.loads(request.get_data())
+    assert payload["kind"] == "run_failure" and payload["severity"] == "critical"
+    assert payload["title"] == "Run failed: nightly"
+    assert run_id in payload["text"] and "fetch_instagram" in payload["text"]
+    assert "OAuth token expired" in payload["text"]
+    assert payload["fields"]["Job"] == "nightly" and payload["fields"]["Run"] == run_id
+    assert payload["link"] == f"http://127.0.0.1:3000/runs/{run_id}"
+    assert "Value" not in payload["fields"] and "Baseline" not in payload["fields"]
+
+
+def test_a_run_failure_sent_while_the_receiver_is_down_is_retried_and_delivered_once(
+    tmp_path, write_rules, monkeypatch
+):
+    port = free_port()  # nothing listens here yet: the receiver is down
+    monkeypatch.setenv("SOCIALPULSE_ALERT_WEBHOOK_URL", f"http://127.0.0.1:{port}/hook")
+    resources = run_failure_resources(tmp_path, write_rules, max_attempts=5, backoff_seconds=60)
+    path = tmp_path / "warehouse.duckdb"
+    with DagsterInstance.ephemeral() as instance:
+        result = failed_nightly(instance)
+        evaluate_run_failure_sensor(instance, result, resources)
+        _, deliveries = stored_run_failures(path)
+        assert deliveries == [("log", "delivered", 1, False), ("webhook", "failed", 1, True)]  # retry scheduled
+
+        kpi_sensor = build_kpi_alert_sensor()
+        assert isinstance(kpi_sensor(build_sensor_context(instance=instance, resources=resources)), SkipReason)
+        assert stored_run_failures(path)[1][1][2] == 1  # before the backoff has passed: not attempted
+
+        server = HTTPServer(host="127.0.0.1", port=port)
+        server.expect_request("/hook", method="POST").respond_with_data("ok")
+        server.start()
+        try:
+            later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=2)
+            retried = run_alert_tick(
+                build_sensor_context(instance=instance), resources["warehouse"], resources["alerting"], now=later
+            )
+            assert isinstance(retried, SensorResult) and "1 delivered" in retried.skip_reason.skip_message
+            again = run_alert_tick(
+                build_sensor_context(instance=instance, cursor=retried.cursor),
+                resources["warehouse"],
+                resources["alerting"],
+                now=later + dt.timedelta(days=1),
+            )
+            evaluate_run_failure_sensor(instance, result, resources)  # the same failure again: nothing new
+        finally:
+            server.stop()
+    assert isinstance(again, SkipReason)
+    [(request, _)] = server.log  # delivered exactly once
+    payload = json.loads(request.get_data())
+    assert payload["title"] == "Run failed: nightly" and result.run_id in payload["text"]
+    assert "OAuth token expired" in payload["text"]
+    alerts, deliveries = stored_run_failures(path)
+    assert len(alerts) == 1
+    assert deliveries == [("log", "delivered", 1, False), ("webhook", "delivered", 2, False)]
+
+
+def test_a_locked_warehouse_falls_back_to_sending_at_once(tmp_path, httpserver, write_rules, monkeypatch):
+    monkeypatch.setenv("SOCIALPULSE_ALERT_WEBHOOK_URL", httpserver.url_for("/hook"))
+    resources = run_failure_resources(tmp_path, write_rules)
+    path = tmp_path / "warehouse.duckdb"
+    httpserver.expect_oneshot_request("/hook", method="POST").respond_with_data("ok")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(60)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with DagsterInstance.ephemeral() as instance:
+            result = failed_nightly(instance)
+            evaluate_run_failure_sensor(instance, result, resources)
+    finally:
+        holder.kill()
+        holder.wait()
     httpserver.check_assertions()
     payload = json.loads(httpserver.log[0][0].get_data())
     assert payload["kind"] == "run_failure" and payload["severity"] == "critical"
@@ -46,6 +193,25 @@ def test_a_failed_nightly_run_is_sent_to_the_channels(httpserver, write_rules, m
     assert "OAuth token expired" in payload["text"]
     assert payload["fields"]["Failed steps"] == "fetch_instagram"
     assert payload["link"] == f"http://127.0.0.1:3000/runs/{result.run_id}"
+    with duckdb.connect(str(path)) as conn:  # not stored: it could not be
+        assert not conn.execute(
+            "select count(*) from information_schema.schemata where schema_name = 'alerts'"
+        ).fetchone()[0]
+
+
+def test_a_stored_freshness_alert_renders_as_stale_data_not_as_a_kpi(write_rules):
+    config = load_alert_rules(write_rules())
+    status = assess_freshness(
+        {"raw.facebook__account_daily": dt.date(2026, 11, 20), "raw.instagram__account_daily": dt.date(2026, 11, 15)},
+        max_lag_days=2,
+    )["raw.instagram__account_daily"]
+    notification = alert_notification(freshness_alert(status, config, today=dt.date(2026, 11, 21)), config)
+    assert notification.kind == "data_freshness"
+    assert notification.title == "Stale data: raw.instagram__account_daily (instagram)"
+    assert notification.link == "http://127.0.0.1:3000/assets/raw/instagram__account_daily"
+    assert notification.fields["Newest data"] == "2026-11-15" and notification.fields["Lag"] == "5 day(s)"
+    assert notification.fields["Allowed"] == "2 day(s)"
+    assert "expired token" in notification.text and "Baseline" not in notification.fields
 
 
 def test_assess_freshness_by_hand():
