@@ -13,8 +13,9 @@ from typing import Any, Protocol
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from pipelines.errors import SocialPulseError
-from pipelines.http import CallStats, Redactor
+from pipelines.http import CallStats
 from pipelines.partitions import SINGLE_RUN_BACKFILL, DateWindow, daily_partitions, run_window
+from pipelines.platforms.base import ClientContext
 from pipelines.platforms.streams import StreamSpec
 from pipelines.resources import PlatformApiResource, WarehouseResource
 from pipelines.warehouse import ensure_tables, load_partitions
@@ -35,9 +36,30 @@ class Batch:
     window: DateWindow
 
 
+class ClientIngestion:
+    """Base of the adapters that feed a platform client or market source (both PlatformClients) to the factory:
+    warnings, call statistics, redaction context and closing come from the wrapped client."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.context = client.context
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.client.warnings
+
+    @property
+    def stats(self) -> CallStats:
+        return self.client.stats
+
+    def close(self) -> None:
+        self.client.close()
+
+
 class IngestSource(Protocol):
     """What the factory needs from a source at run time."""
 
+    context: ClientContext
     warnings: list[str]
 
     @property
@@ -117,7 +139,7 @@ def build_ingest_asset(description: SourceDescription):
                 yield MaterializeResult(asset_key=AssetKey(["raw", table]), metadata={"skipped": True})
             return
         context.log.info(f"{description.name}: reading {window} ({window.days} day(s)) for {len(tables)} table(s)")
-        redactor = getattr(getattr(source, "context", None), "redactor", Redactor())
+        redactor = source.context.redactor
         try:
             batches = source.read_window(window, set(tables))
         except SocialPulseError:

@@ -3,35 +3,17 @@
 
 import logging
 
-from assets.ingest import Batch, SourceDescription, build_ingest_asset
-from pipelines.http import CallStats
+from assets.ingest import Batch, ClientIngestion, SourceDescription, build_ingest_asset
 from pipelines.partitions import DateWindow
 from pipelines.resources import PlatformApiResource
 
 
-class MarketIngestion:
+class MarketIngestion(ClientIngestion):
     """Adapts a MarketSource to the ingest factory: snapshot tables replace the window's last day."""
 
-    def __init__(self, source) -> None:
-        self.source = source
-        self.context = getattr(source, "context", None)
-
-    @property
-    def warnings(self) -> list[str]:
-        return self.source.warnings
-
-    @property
-    def stats(self) -> CallStats:
-        return self.source.stats
-
-    def close(self) -> None:
-        close = getattr(self.source, "close", None)
-        if close is not None:
-            close()
-
     def read_window(self, window: DateWindow, tables: set[str]) -> dict[str, Batch]:
-        specs = {spec.name: spec for spec in self.source.tables}
-        rows_by_table = self.source.read(window.start, window.end)
+        specs = {spec.name: spec for spec in self.client.tables}
+        rows_by_table = self.client.read(window.start, window.end)
         batches = {}
         for table, rows in rows_by_table.items():
             if table not in tables:
@@ -66,8 +48,6 @@ def market_source_description(source_cls) -> SourceDescription:
 
 
 def build_market_assets() -> list:
-    try:
-        from pipelines.market.catalog import MARKET_SOURCES
-    except ModuleNotFoundError:
-        return []
+    from pipelines.market.catalog import MARKET_SOURCES
+
     return [build_ingest_asset(market_source_description(cls)) for cls in MARKET_SOURCES]

@@ -2,9 +2,8 @@
 
 import logging
 
-from assets.ingest import Batch, SourceDescription, build_ingest_asset
+from assets.ingest import Batch, ClientIngestion, SourceDescription, build_ingest_asset
 from pipelines.config.models import Account, Settings
-from pipelines.http import CallStats
 from pipelines.partitions import DateWindow
 from pipelines.platforms.base import PlatformClient
 from pipelines.platforms.catalog import available_platforms, client_class
@@ -14,7 +13,7 @@ from pipelines.resources import PlatformApiResource
 logger = logging.getLogger("socialpulse.assets")
 
 
-class PlatformIngestion:
+class PlatformIngestion(ClientIngestion):
     """Reads every selected stream of one platform for the own brand's accounts over a run window.
 
     Account metrics re-read `account_lookback_days` (late finalization); posts published in the last
@@ -23,19 +22,8 @@ class PlatformIngestion:
     """
 
     def __init__(self, client: PlatformClient, accounts: list[Account], settings: Settings) -> None:
-        self.client, self.accounts, self.settings = client, accounts, settings
-        self.context = client.context
-
-    @property
-    def warnings(self) -> list[str]:
-        return self.client.warnings
-
-    @property
-    def stats(self) -> CallStats:
-        return self.client.stats
-
-    def close(self) -> None:
-        self.client.close()
+        super().__init__(client)
+        self.accounts, self.settings = accounts, settings
 
     def read_window(self, window: DateWindow, tables: set[str]) -> dict[str, Batch]:
         platform = self.client.spec.name

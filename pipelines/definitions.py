@@ -28,6 +28,7 @@ from assets.dbt import build_dbt_assets, dbt_project
 from assets.platforms import build_platform_assets
 from assets.publish import published_warehouse
 from pipelines.config import load_brands, load_goals, load_settings
+from pipelines.market.catalog import MARKET_SOURCES
 from pipelines.partitions import daily_partitions
 from pipelines.platforms.base import Credential
 from pipelines.platforms.catalog import available_platforms, platform_spec
@@ -54,18 +55,10 @@ def _all_credentials() -> list[Credential]:
     for platform in available_platforms():
         for credential in platform_spec(platform).credentials:
             creds[credential.env_var] = credential
-    for source in _market_sources():
+    for source in MARKET_SOURCES:
         for credential in source.credentials:
             creds[credential.env_var] = credential
     return list(creds.values())
-
-
-def _market_sources() -> list:
-    try:
-        from pipelines.market.catalog import MARKET_SOURCES
-    except ModuleNotFoundError:
-        return []
-    return list(MARKET_SOURCES)
 
 
 def platform_api_resource() -> PlatformApiResource:

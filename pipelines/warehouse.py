@@ -284,10 +284,8 @@ def contract_tables() -> dict[str, StreamSpec]:
 
     tables = {f"{platform}__{name}": spec for platform in PLATFORMS for name, spec in OWN_STREAMS.items()}
     tables.update({spec.name: spec for spec in CONFIGURATION_TABLES})
-    try:
-        from pipelines.market.catalog import MARKET_SOURCES
-    except ModuleNotFoundError:
-        MARKET_SOURCES = ()  # noqa: N806
+    from pipelines.market.catalog import MARKET_SOURCES
+
     for source in MARKET_SOURCES:
         tables.update({spec.name: spec for spec in source.tables})
     return tables
