@@ -12,11 +12,11 @@ from typing import Any, Protocol
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
+from pipelines.contracts.streams import StreamSpec
 from pipelines.errors import SocialPulseError
 from pipelines.http import CallStats
 from pipelines.partitions import SINGLE_RUN_BACKFILL, DateWindow, daily_partitions, run_window
 from pipelines.platforms.base import ClientContext
-from pipelines.platforms.streams import StreamSpec
 from pipelines.resources import PlatformApiResource, WarehouseResource
 from pipelines.warehouse import ensure_tables, load_partitions
 

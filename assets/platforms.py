@@ -4,10 +4,10 @@ import logging
 
 from assets.ingest import Batch, ClientIngestion, SourceDescription, build_ingest_asset
 from pipelines.config.models import Account, Settings
+from pipelines.contracts.streams import OWN_STREAMS
 from pipelines.partitions import DateWindow
 from pipelines.platforms.base import PlatformClient
 from pipelines.platforms.catalog import available_platforms, client_class
-from pipelines.platforms.streams import OWN_STREAMS
 from pipelines.resources import PlatformApiResource
 
 logger = logging.getLogger("socialpulse.assets")

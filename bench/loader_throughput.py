@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.platforms.streams import POST_SNAPSHOTS
+from pipelines.contracts.streams import POST_SNAPSHOTS
 from pipelines.warehouse import LINEAGE_COLUMNS, load_partitions, table_ddl
 
 TARGET_RATIO = 0.8

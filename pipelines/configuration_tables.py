@@ -2,7 +2,7 @@
 
 import polars as pl
 
-from pipelines.platforms.streams import StreamSpec
+from pipelines.contracts.streams import StreamSpec
 
 BRANDS = StreamSpec(
     name="socialpulse__brands",

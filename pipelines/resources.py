@@ -18,7 +18,7 @@ from pydantic import PrivateAttr
 
 from pipelines.config import load_brands, load_settings
 from pipelines.config.models import BrandsConfig, Settings
-from pipelines.errors import WarehouseError
+from pipelines.errors import ConfigError, WarehouseError
 from pipelines.http import Redactor
 from pipelines.platforms.base import ClientContext, Credential, PlatformClient
 from pipelines.settings import ENV_SIMULATOR_URL, host_key, mode, warehouse_path
@@ -75,6 +75,9 @@ class PlatformApiResource(ConfigurableResource):
     # the environment variables SOCIALPULSE_BASE_URL_<HOST, dots and dashes as underscores>.
     base_url_overrides: dict[str, str] = {}
     config_dir: str | None = None
+    # The clock the clients read (ISO-8601 instant). Default: the real clock. Set for an as-of run, and by the
+    # tests that run the pipeline night after night against the simulator's moving clock.
+    now: str | None = None
     # Secrets: pass dagster.EnvVar("...") for each; never literal values in code or YAML.
     facebook_page_access_token: str | None = None
     instagram_access_token: str | None = None
@@ -158,16 +161,33 @@ class PlatformApiResource(ConfigurableResource):
         redactor = Redactor()
         secrets = {c.name: self.secret(c) for c in credentials}
         settings = self.settings()
+        now = self.clock()
         # "today" is the partition calendar's today (Asia/Jakarta by default), not the machine's UTC date.
-        local_today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
+        local_today = now.astimezone(ZoneInfo(settings.timezone)).date()
         return ClientContext(
             settings=settings,
             base_urls={key: self.rewrite(url) for key, url in api_bases.items()},
             credentials=secrets,
             redactor=redactor,
             today=today or local_today,
+            now=now,
             log=log or logging.getLogger("socialpulse.platforms"),
         )
+
+    def clock(self) -> dt.datetime:
+        """The moment the APIs are read: `now` when set, else the real clock (UTC)."""
+        if not self.now:
+            return dt.datetime.now(dt.UTC)
+        moment = dt.datetime.fromisoformat(self.now.replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            raise ConfigError(
+                "PlatformApiResource",
+                "now",
+                "needs a time zone",
+                value=self.now,
+                expected="e.g. 2026-11-20T19:30:00+00:00",
+            )
+        return moment.astimezone(dt.UTC)
 
     def platform_client(self, platform: str, *, log: logging.Logger | None = None) -> PlatformClient:
         from pipelines.platforms.catalog import client_class

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from pipelines.contracts.platforms import PLATFORMS
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-PLATFORMS: tuple[str, ...] = ("facebook", "instagram", "x", "linkedin", "youtube", "tiktok")
+__all__ = ["PLATFORMS"]  # re-exported: the platform list lives in pipelines.contracts.platforms
 
 ENV_WAREHOUSE = "SOCIALPULSE_WAREHOUSE"
 ENV_CONFIG_DIR = "SOCIALPULSE_CONFIG_DIR"

@@ -16,8 +16,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from pipelines.contracts.streams import TIMESTAMP, StreamSpec
 from pipelines.errors import InputDataError, WarehouseError
-from pipelines.platforms.streams import TIMESTAMP, StreamSpec
 
 logger = logging.getLogger("socialpulse.warehouse")
 
@@ -279,7 +279,7 @@ def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
 def contract_tables() -> dict[str, StreamSpec]:
     """Every raw table of the contract: own streams for all six platforms, plus the market sources' tables."""
     from pipelines.configuration_tables import CONFIGURATION_TABLES
-    from pipelines.platforms.streams import OWN_STREAMS
+    from pipelines.contracts.streams import OWN_STREAMS
     from pipelines.settings import PLATFORMS
 
     tables = {f"{platform}__{name}": spec for platform in PLATFORMS for name, spec in OWN_STREAMS.items()}

@@ -1,7 +1,9 @@
-{#- The platform lists, one place. Adding a platform adds it here and adds its staging models. -#}
+{#- The platform lists, one place. The own platforms come from the Python contract
+    (pipelines/contracts/platforms.py, through the generated contract_platforms()); adding a platform adds it
+    there and adds its staging models. -#}
 
 {% macro own_platforms() -%}
-    {{ return(['facebook', 'instagram', 'x', 'linkedin', 'youtube', 'tiktok']) }}
+    {{ return(contract_platforms()) }}
 {%- endmacro %}
 
 {% macro follower_online_hours_platforms() -%}

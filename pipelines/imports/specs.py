@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.platforms.streams import ACCOUNT_DAILY, POST_SNAPSHOTS, StreamSpec
+from pipelines.contracts.streams import ACCOUNT_DAILY, POST_SNAPSHOTS, StreamSpec
 
 PARSERS = ("text", "count", "date", "datetime", "content_type")
 

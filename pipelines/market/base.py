@@ -23,9 +23,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar, TypeVar
 
 from pipelines.config.models import BrandsConfig
+from pipelines.contracts.streams import StreamSpec
 from pipelines.http import CallStats
 from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row
-from pipelines.platforms.streams import StreamSpec
 
 __all__ = ["ClientContext", "Credential", "MarketSource", "Row"]
 

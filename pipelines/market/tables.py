@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.platforms.streams import TIMESTAMP, StreamSpec
+from pipelines.contracts.streams import TIMESTAMP, StreamSpec
 
 STRINGS = pl.List(pl.Utf8)
 COMPETITOR_PLATFORMS = ("instagram", "facebook", "x", "youtube", "tiktok")

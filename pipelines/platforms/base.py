@@ -52,7 +52,7 @@ class PlatformSpec:
     title: str
     api_bases: Mapping[str, str]  # key -> real base URL, e.g. {"graph": "https://graph.facebook.com"}
     credentials: tuple[Credential, ...]
-    streams: tuple[str, ...]  # subset of pipelines.platforms.streams.OWN_STREAMS
+    streams: tuple[str, ...]  # subset of pipelines.contracts.streams.OWN_STREAMS
     notes: str = ""
 
 
@@ -64,7 +64,8 @@ class ClientContext:
     base_urls: Mapping[str, str]  # same keys as PlatformSpec.api_bases, possibly pointing at the simulator
     credentials: Mapping[str, str | None]  # Credential.name -> secret value
     redactor: Redactor = field(default_factory=Redactor)
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=dt.date.today)  # the partition calendar's today (settings.timezone)
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))  # the moment the APIs are read
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("socialpulse.platforms"))
     sleep: Callable[[float], None] | None = None
 
@@ -158,7 +159,7 @@ class PlatformClient(ABC):
         for s in self._sessions:
             s.close()
 
-    # --- the streams (rows follow pipelines.platforms.streams) ------------------------------------------
+    # --- the streams (rows follow pipelines.contracts.streams) ------------------------------------------
 
     def account_daily(self, account: Account, start: dt.date, end: dt.date) -> list[Row]:
         """One row per day in [start, end] (inclusive), columns of streams.ACCOUNT_DAILY."""

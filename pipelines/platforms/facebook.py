@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pipelines.config.models import Account
+from pipelines.contracts.streams import ACCOUNT_DAILY
 from pipelines.platforms.base import Credential, PlatformSpec, Row, day_windows
 from pipelines.platforms.meta_graph import (
     GRAPH_BASE,
@@ -31,7 +32,6 @@ from pipelines.platforms.meta_graph import (
     to_count,
 )
 from pipelines.platforms.metric_registry import current_metrics
-from pipelines.platforms.streams import ACCOUNT_DAILY
 
 MAX_INSIGHTS_DAYS = 90
 PAGE_SIZE = 100

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pipelines.config.models import Account
+from pipelines.contracts.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
 from pipelines.platforms.base import Credential, PlatformSpec, Row, day_windows
 from pipelines.platforms.meta_graph import (
     GRAPH_BASE,
@@ -44,7 +45,6 @@ from pipelines.platforms.meta_graph import (
     to_count,
 )
 from pipelines.platforms.metric_registry import current_metrics
-from pipelines.platforms.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
 
 MAX_INSIGHTS_DAYS = 30  # user insights: since/until span at most 30 days
 RECENT_DAYS = 30  # follower_count and online_followers: the last 30 days only

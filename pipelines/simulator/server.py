@@ -10,6 +10,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from pipelines.config.models import BrandsConfig, Settings
 from pipelines.simulator.core import ApiError, Context, Request, Response, Stats
@@ -48,6 +49,7 @@ class Simulator:
         verbose: bool = False,
     ) -> None:
         self.world = World(seed=seed, today=today, brands=brands, settings=settings, days=days, now=now)
+        self._world_args = {"seed": seed, "brands": self.world.brands, "settings": self.world.settings, "days": days}
         unknown = sorted(set(tokens or {}) - set(self.DEFAULT_TOKENS))
         if unknown:
             raise ValueError(f"unknown token key(s) {unknown}; expected {sorted(self.DEFAULT_TOKENS)}")
@@ -104,6 +106,20 @@ class Simulator:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    # ------------------------------------------------------------------ clock
+    def set_clock(self, now: dt.datetime, today: dt.date | None = None) -> World:
+        """Move the simulated clock to `now` (the moment a nightly run reads the APIs), so that tests run the
+        pipeline night after night as production does. `today` (default: the date of `now` in the partition
+        timezone, as `socialpulse run` starts it) ends the history the day before. The world stays the same
+        deterministic function of the seed: only what is observable at `now` changes (lifetime totals of posts,
+        follower counts, the last days served)."""
+        if now.tzinfo is None:
+            raise ValueError("set_clock needs an aware datetime (UTC or with a zone)")
+        settings: Settings = self._world_args["settings"]
+        today = today or now.astimezone(ZoneInfo(settings.timezone)).date()
+        self.world = World(today=today, now=now, **self._world_args)
+        return self.world
 
     # ------------------------------------------------------------------ URLs
     @property
@@ -203,6 +219,17 @@ class Simulator:
             if method == "DELETE":
                 self.stats.reset()
             return Response(200, {"stats": self.stats.snapshot(), "total": self.stats.total()})
+        if path == "/clock":
+            if method == "POST":
+                try:
+                    payload = json.loads(body or b"{}")
+                    now = dt.datetime.fromisoformat(str(payload["now"]).replace("Z", "+00:00"))
+                    today = dt.date.fromisoformat(payload["today"]) if payload.get("today") else None
+                    self.set_clock(now, today)
+                except (ValueError, KeyError, TypeError) as exc:
+                    return Response(400, {"error": f'bad clock: {exc}; expected {{"now": ISO-8601 instant}}'})
+            w = self.world
+            return Response(200, {"now": w.now.isoformat(), "today": w.today.isoformat()})
         if path in ("", "/health"):
             w = self.world
             return Response(
@@ -210,6 +237,7 @@ class Simulator:
                 {
                     "status": "ok",
                     "seed": w.seed,
+                    "now": w.now.isoformat(),
                     "today": w.today.isoformat(),
                     "history": [w.start.isoformat(), w.end.isoformat()],
                     "planted_kpi_drop": [str(x) for x in w.planted_kpi_drop()],

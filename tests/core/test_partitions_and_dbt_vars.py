@@ -5,8 +5,8 @@ import datetime as dt
 from assets.dbt import dbt_vars_for_window, window_from_run_tags
 from assets.ingest import returned_span
 from pipelines.config.models import Settings
+from pipelines.contracts.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
 from pipelines.partitions import DateWindow, daily_partitions
-from pipelines.platforms.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
 
 
 def test_dbt_vars_cover_the_window_and_the_ingest_lookbacks():

@@ -9,8 +9,8 @@ import duckdb
 import polars as pl
 import pytest
 
+from pipelines.contracts.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
 from pipelines.errors import InputDataError
-from pipelines.platforms.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
 from pipelines.warehouse import ensure_tables, load_partitions
 
 D1, D2, D3 = dt.date(2026, 5, 1), dt.date(2026, 5, 2), dt.date(2026, 5, 3)
@@ -134,7 +134,7 @@ def test_a_killed_process_mid_load_leaves_the_previous_state(tmp_path):
         before = table_contents(conn, "facebook__account_daily")
     script = textwrap.dedent(f"""
         import datetime as dt, os, signal, duckdb
-        from pipelines.platforms.streams import ACCOUNT_DAILY
+        from pipelines.contracts.streams import ACCOUNT_DAILY
         from pipelines.warehouse import load_partitions
         rows = [{{"account_id": "a1", "metric_date": dt.date(2026, 5, 1), "followers": 1}}]
         conn = duckdb.connect({str(path)!r})

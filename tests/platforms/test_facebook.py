@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from pipelines.config.loader import load_brands
+from pipelines.contracts.streams import ACCOUNT_DAILY, AUDIENCE_DEMOGRAPHICS, POST_SNAPSHOTS
 from pipelines.errors import InputDataError
 from pipelines.http import (
     ApiAuthError,
@@ -29,7 +30,6 @@ from pipelines.platforms.meta_graph import (
     to_count,
     usage_percent,
 )
-from pipelines.platforms.streams import ACCOUNT_DAILY, AUDIENCE_DEMOGRAPHICS, POST_SNAPSHOTS
 from tests.platforms.helpers import errors_under_faults, make_context, posts_in_local_days, start_simulator
 
 ACCOUNT = load_brands().own_brand.accounts["facebook"]

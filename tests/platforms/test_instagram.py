@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pipelines.config.loader import load_brands
+from pipelines.contracts.streams import ACCOUNT_DAILY, FOLLOWER_ONLINE_HOURS, POST_SNAPSHOTS
 from pipelines.errors import InputDataError
 from pipelines.http import ApiAuthError, ApiError, ApiRateLimitError, MalformedResponseError, RepeatedCursorError
 from pipelines.platforms.instagram import InstagramClient, content_type_of, online_hours_utc
-from pipelines.platforms.streams import ACCOUNT_DAILY, FOLLOWER_ONLINE_HOURS, POST_SNAPSHOTS
 from tests.platforms.helpers import TODAY, errors_under_faults, make_context, posts_in_local_days, start_simulator
 
 ACCOUNT = load_brands().own_brand.accounts["instagram"]

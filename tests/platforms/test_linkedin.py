@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.config.loader import load_brands
 from pipelines.config.models import ApiVersions
+from pipelines.contracts.streams import ACCOUNT_DAILY, AUDIENCE_DEMOGRAPHICS, POST_SNAPSHOTS
 from pipelines.errors import InputDataError
 from pipelines.http import (
     ApiAuthError,
@@ -22,7 +23,6 @@ from pipelines.http import (
 from pipelines.platforms import linkedin as limod
 from pipelines.platforms.base import ClientContext
 from pipelines.platforms.linkedin import LinkedInClient
-from pipelines.platforms.streams import ACCOUNT_DAILY, AUDIENCE_DEMOGRAPHICS, POST_SNAPSHOTS
 from tests.platforms.helpers import TODAY, make_context, make_settings, posts_in_local_days, start_simulator
 
 OWN = load_brands().own_brand.accounts["linkedin"]

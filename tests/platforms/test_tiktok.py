@@ -9,6 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pipelines.config.loader import load_brands
+from pipelines.contracts.streams import (
+    ACCOUNT_DAILY,
+    AUDIENCE_DEMOGRAPHICS,
+    FOLLOWER_ONLINE_HOURS,
+    POST_SNAPSHOTS,
+)
 from pipelines.errors import InputDataError
 from pipelines.http import (
     ApiAuthError,
@@ -17,12 +23,6 @@ from pipelines.http import (
     ApiRateLimitError,
     MalformedResponseError,
     RepeatedCursorError,
-)
-from pipelines.platforms.streams import (
-    ACCOUNT_DAILY,
-    AUDIENCE_DEMOGRAPHICS,
-    FOLLOWER_ONLINE_HOURS,
-    POST_SNAPSHOTS,
 )
 from pipelines.platforms.tiktok import TikTokClient
 from tests.platforms.helpers import TODAY, errors_under_faults, make_context, posts_in_local_days, start_simulator

@@ -9,10 +9,10 @@ import pytest
 import requests
 
 from pipelines.config.loader import load_brands
+from pipelines.contracts.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
 from pipelines.errors import InputDataError
 from pipelines.http import ApiAuthError, ApiError, ApiPermissionError, MalformedResponseError, RepeatedCursorError
 from pipelines.platforms import x as xmod
-from pipelines.platforms.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
 from pipelines.platforms.x import XClient
 from tests.platforms.helpers import TODAY, make_context, posts_in_local_days, start_simulator
 

@@ -9,6 +9,7 @@ import math
 import pytest
 
 from pipelines.config.loader import load_brands
+from pipelines.contracts.streams import ACCOUNT_DAILY, AUDIENCE_DEMOGRAPHICS, POST_SNAPSHOTS
 from pipelines.errors import InputDataError
 from pipelines.http import (
     ApiAuthError,
@@ -19,7 +20,6 @@ from pipelines.http import (
     RepeatedCursorError,
 )
 from pipelines.platforms.base import whole_count
-from pipelines.platforms.streams import ACCOUNT_DAILY, AUDIENCE_DEMOGRAPHICS, POST_SNAPSHOTS
 from pipelines.platforms.youtube import YouTubeClient, _age_label, _duration_seconds
 from tests.platforms.helpers import TODAY, errors_under_faults, make_context, posts_in_local_days, start_simulator
 

@@ -1,0 +1,107 @@
+"""The layers of docs/architecture.md: a module imports only the layers below it (production code never imports
+the simulator). Parsed from the source, so an import added anywhere (also inside a function) is seen."""
+
+import ast
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+# layer -> the layers it may import (besides itself). Order of docs/architecture.md, top to bottom.
+BASE = {"pipelines.contracts", "pipelines.errors", "pipelines.settings", "pipelines.config", "pipelines.http"}
+ALLOWED: dict[str, set[str]] = {
+    "pipelines.definitions": {"*"},
+    "pipelines.cli": {"*"},
+    "sensors": {"assets", "pipelines.resources", "pipelines.warehouse", "pipelines.partitions", *BASE},
+    "assets": {
+        "pipelines.platforms",
+        "pipelines.market",
+        "pipelines.imports",
+        "pipelines.resources",
+        "pipelines.warehouse",
+        "pipelines.configuration_tables",
+        "pipelines.partitions",
+        *BASE,
+    },
+    "pipelines.resources": {"pipelines.platforms", *BASE},
+    "pipelines.market": {"pipelines.platforms", *BASE},  # market sources are platform clients (PlatformClient)
+    "pipelines.platforms": BASE,
+    "pipelines.imports": BASE,
+    "pipelines.warehouse": {"pipelines.configuration_tables", *BASE},
+    "pipelines.configuration_tables": {"pipelines.contracts", "pipelines.errors"},
+    "pipelines.partitions": {"pipelines.config", "pipelines.errors"},
+    "pipelines.config": {"pipelines.contracts", "pipelines.errors", "pipelines.settings"},
+    "pipelines.http": {"pipelines.config", "pipelines.errors"},
+    "pipelines.settings": {"pipelines.contracts", "pipelines.errors"},
+    "pipelines.errors": set(),
+    "pipelines.contracts": {"pipelines.errors"},
+    "pipelines.simulator": {"pipelines.config", "pipelines.contracts", "pipelines.errors"},
+}
+
+# Known exceptions, each to be removed by the issue named; the test also fails when one disappears, so the
+# list only shrinks.
+KNOWN_EXCEPTIONS = {
+    ("pipelines.resources", "pipelines.simulator"),  # agencies issue: simulator tokens injected at the entry point
+    ("pipelines.warehouse", "pipelines.market"),  # contract_tables() reads the market catalog's tables
+    ("pipelines.imports", "pipelines.warehouse"),  # file imports conform rows with the loader's conform()
+}
+
+
+def layer_of(module: str) -> str:
+    parts = module.split(".")
+    if parts[0] in ("assets", "sensors"):
+        return parts[0]
+    return ".".join(parts[:2])
+
+
+def imports_of(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return {name for name in found if name.split(".")[0] in ("pipelines", "assets", "sensors")}
+
+
+def layer_edges() -> dict[tuple[str, str], list[str]]:
+    edges: dict[tuple[str, str], list[str]] = {}
+    for folder in ("pipelines", "assets", "sensors"):
+        for path in sorted((REPO / folder).rglob("*.py")):
+            module = ".".join(path.relative_to(REPO).with_suffix("").parts)
+            for imported in imports_of(path):
+                source, target = layer_of(module), layer_of(imported)
+                if source != target:
+                    edges.setdefault((source, target), []).append(str(path.relative_to(REPO)))
+    return edges
+
+
+def test_every_module_belongs_to_a_documented_layer():
+    layers = {source for source, _ in layer_edges()} | {target for _, target in layer_edges()}
+    assert layers <= set(ALLOWED), f"modules outside the documented layers: {sorted(layers - set(ALLOWED))}"
+
+
+def test_imports_only_go_down():
+    edges = layer_edges()
+    violations = {
+        edge: files
+        for edge, files in edges.items()
+        if "*" not in ALLOWED[edge[0]] and edge[1] not in ALLOWED[edge[0]] and edge not in KNOWN_EXCEPTIONS
+    }
+    assert not violations, "imports that go up a layer (docs/architecture.md): " + "; ".join(
+        f"{source} -> {target} in {', '.join(files)}" for (source, target), files in sorted(violations.items())
+    )
+
+
+def test_known_exceptions_still_exist():
+    """A fixed exception must leave the list, so it cannot come back unnoticed."""
+    gone = KNOWN_EXCEPTIONS - set(layer_edges())
+    assert not gone, f"no longer imported, remove from KNOWN_EXCEPTIONS: {sorted(gone)}"
+
+
+def test_production_code_never_imports_the_simulator():
+    importers = {
+        source
+        for source, target in layer_edges()
+        if target == "pipelines.simulator" and source != "pipelines.simulator"
+    }
+    assert importers <= {"pipelines.cli", "pipelines.definitions", "pipelines.resources"}, importers
