@@ -4,22 +4,29 @@
 import logging
 
 from assets.ingest import Batch, ClientIngestion, SourceDescription, build_ingest_asset
-from pipelines.partitions import DateWindow
+from pipelines.partitions import DateWindow, observation_day
 from pipelines.resources import PlatformApiResource
 
 
 class MarketIngestion(ClientIngestion):
-    """Adapts a MarketSource to the ingest factory: snapshot tables replace the window's last day."""
+    """Adapts a MarketSource to the ingest factory. Snapshot tables (competitor profiles and posts: what the
+    platform shows when it is read) are written on the observation day, whatever day the source was asked to end
+    on, so a backfill of old days never gives them a value read today."""
 
     def read_window(self, window: DateWindow, tables: set[str]) -> dict[str, Batch]:
         specs = {spec.name: spec for spec in self.client.tables}
         rows_by_table = self.client.read(window.start, window.end)
+        observed = observation_day(window, self.client.context.today)
         batches = {}
         for table, rows in rows_by_table.items():
             if table not in tables:
                 continue
-            replaced = DateWindow(window.end, window.end) if specs[table].is_snapshot else window
-            batches[table] = Batch(rows=rows, window=replaced)
+            spec = specs[table]
+            if spec.is_snapshot:
+                rows = [{**row, spec.partition_column: observed} for row in rows]
+                batches[table] = Batch(rows=rows, window=DateWindow(observed, observed))
+            else:
+                batches[table] = Batch(rows=rows, window=window)
         return batches
 
 

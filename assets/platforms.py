@@ -5,7 +5,7 @@ import logging
 from assets.ingest import Batch, ClientIngestion, SourceDescription, build_ingest_asset
 from pipelines.config.models import Account, Settings
 from pipelines.contracts.streams import OWN_STREAMS
-from pipelines.partitions import DateWindow
+from pipelines.partitions import DateWindow, observation_day
 from pipelines.platforms.base import PlatformClient
 from pipelines.platforms.catalog import available_platforms, client_class
 from pipelines.resources import PlatformApiResource
@@ -18,7 +18,7 @@ class PlatformIngestion(ClientIngestion):
 
     Account metrics re-read `account_lookback_days` (late finalization); posts published in the last
     `post_lookback_days` are re-read so their lifetime metrics stay current; snapshot streams are stamped with
-    the window's last day.
+    the observation day (`observation_day`: yesterday for the nightly run and any backfill).
     """
 
     def __init__(self, client: PlatformClient, accounts: list[Account], settings: Settings) -> None:
@@ -29,16 +29,15 @@ class PlatformIngestion(ClientIngestion):
         platform = self.client.spec.name
         account_window = window.widened(self.settings.account_lookback_days)
         post_window = window.widened(self.settings.post_lookback_days)
+        observed = observation_day(window, self.client.context.today)
+        snapshot_day = DateWindow(observed, observed)
         readers = {
             "account_daily": (account_window, lambda a: self.client.account_daily(a, *_bounds(account_window))),
             "post_snapshots": (
-                DateWindow(window.end, window.end),
-                lambda a: self.client.post_snapshots(a, post_window.start, post_window.end, window.end),
+                snapshot_day,
+                lambda a: self.client.post_snapshots(a, post_window.start, post_window.end, observed),
             ),
-            "audience_demographics": (
-                DateWindow(window.end, window.end),
-                lambda a: self.client.audience_demographics(a, window.end),
-            ),
+            "audience_demographics": (snapshot_day, lambda a: self.client.audience_demographics(a, observed)),
             "follower_online_hours": (window, lambda a: self.client.follower_online_hours(a, *_bounds(window))),
         }
         batches: dict[str, Batch] = {}

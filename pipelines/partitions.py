@@ -39,6 +39,14 @@ class DateWindow:
         return f"{self.start}..{self.end}" if self.start != self.end else str(self.start)
 
 
+def observation_day(window: DateWindow, today: dt.date) -> dt.date:
+    """The partition day a value read now stands for (snapshot streams: lifetime totals of posts, profile counts,
+    audiences): the last complete day, yesterday (the nightly run reads after midnight), or today for a run whose
+    window reaches today. Never an older day, even in a backfill of old days: a value read now must not be given
+    to a past day (it would look ahead)."""
+    return today if window.end >= today else today - dt.timedelta(days=1)
+
+
 def run_window(context: AssetExecutionContext) -> DateWindow:
     """The partition days of this run (one day nightly, a range in a backfill)."""
     if not context.has_partition_key and not context.has_partition_key_range:

@@ -173,6 +173,8 @@ def load_partitions(
     before_commit: Callable[[], None] | None = None,
 ) -> LoadResult:
     """Replace the partitions `window` (inclusive) of raw.<table> from `source` with `frame`, in one transaction.
+    A stream with a `replace_scope` replaces only the rows of the scopes the frame holds (the posts, accounts or
+    brands it read): a narrower re-read never deletes what it did not read again.
 
     Every row's partition date (the spec's `partition_column`) must lie inside the window: a row outside it
     is an error, never silently dropped.
@@ -207,16 +209,18 @@ def load_partitions(
         conn.execute("begin transaction")
         ensure_tables(conn, {table: spec})
         result.added_columns = _add_new_columns(conn, table, frame)
-        # Scoped to this source: an API re-load never removes rows a file import brought, and vice versa.
+        conn.register(view, arrow)
+        # Scoped to this source (an API re-load never removes rows a file import brought, and vice versa) and,
+        # for a stream with a replace scope, to the posts / accounts / brands this load brings.
         deleted = conn.execute(
-            f"delete from {qualified(table)} where _partition_date between ? and ? and _source = ?",
+            f"delete from {qualified(table)} as t where _partition_date between ? and ? and _source = ?"
+            + _scope_condition(spec, view),
             [start, end, source],
         ).fetchone()
         result.deleted = int(deleted[0]) if deleted else 0
         if frame.height:
-            conn.register(view, arrow)
             conn.execute(f"insert into {qualified(table)} by name select * from {view}")
-            conn.unregister(view)
+        conn.unregister(view)
         if before_commit is not None:
             before_commit()
         conn.execute("commit")
@@ -230,6 +234,14 @@ def load_partitions(
     for warning in warnings:
         logger.warning(warning)
     return result
+
+
+def _scope_condition(spec: StreamSpec, incoming: str) -> str:
+    """`and exists (a row of the load with the same scope)`: what a scoped load replaces (nothing if it is empty)."""
+    if not spec.replace_scope:
+        return ""
+    same = " and ".join(f'i."{column}" is not distinct from t."{column}"' for column in spec.replace_scope)
+    return f" and exists (select 1 from {incoming} as i where {same})"
 
 
 def replace_table(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, source: str, run_id: str) -> int:

@@ -19,8 +19,14 @@ class StreamSpec:
     partition_column: str
     key: tuple[str, ...]
     description: str
-    # A snapshot stream holds what the API shows "now": a run over [a, b] writes (and replaces) partition b only.
+    # A snapshot stream holds what the API shows "now": a run writes it on the observation day only (the last
+    # complete partition day when the APIs are read: pipelines.partitions.observation_day).
     is_snapshot: bool = False
+    # What one read covers: a load replaces, inside its window, only the rows whose scope columns match a row it
+    # brings (e.g. the snapshots of the posts it read, the days of the accounts it read), so a narrower re-read
+    # (the posts of the last 28 days, one account that answered while another failed) never deletes the rest.
+    # Empty: the whole window of the source is replaced.
+    replace_scope: tuple[str, ...] = ()
 
 
 def _counts(*names: str) -> dict[str, pl.DataType]:
@@ -45,6 +51,7 @@ ACCOUNT_DAILY = StreamSpec(
     },
     partition_column="metric_date",
     key=("account_id", "metric_date"),
+    replace_scope=("account_id",),
     description="Account-level daily metrics of the own brand (followers, views, reach, engagements).",
 )
 
@@ -62,6 +69,7 @@ POST_SNAPSHOTS = StreamSpec(
     },
     partition_column="snapshot_date",
     key=("post_id", "snapshot_date"),
+    replace_scope=("post_id",),
     description="Own posts with their lifetime metrics as observed on the snapshot day.",
     is_snapshot=True,
 )
@@ -78,6 +86,7 @@ AUDIENCE_DEMOGRAPHICS = StreamSpec(
     },
     partition_column="snapshot_date",
     key=("account_id", "snapshot_date", "dimension", "dimension_value"),
+    replace_scope=("account_id",),
     description="Audience (followers or viewers) by age, gender, country, city and similar dimensions.",
     is_snapshot=True,
 )
@@ -92,6 +101,7 @@ FOLLOWER_ONLINE_HOURS = StreamSpec(
     },
     partition_column="metric_date",
     key=("account_id", "metric_date", "hour_of_day"),
+    replace_scope=("account_id",),
     description="Followers online per hour of the day (UTC hours), where the platform reports it.",
 )
 

@@ -1,9 +1,10 @@
 """Raw tables of the market-intelligence sources (docs/architecture.md "Market intelligence").
 
 Each table is a `StreamSpec` whose `name` is the full table name in schema `raw` (without the schema). Profile and
-post tables of competitors are snapshots: they reflect what the platform shows at read time, so a run over [a, b]
-writes partition b only. Mentions, feed entries and trends are partitioned by the day the item belongs to, so
-re-reading an item on a later day replaces it in its own partition instead of counting it twice.
+post tables of competitors are snapshots: they reflect what the platform shows at read time, so a run writes them
+on its observation day only (the last complete partition day when it reads; never an older day, which would
+give a past day a value read later). Mentions, feed entries and trends are partitioned by the day the item
+belongs to, so re-reading an item on a later day replaces it in its own partition instead of counting it twice.
 
 Days: every `metric_date` is a day of settings.timezone (the partition day, Asia/Jakarta by default), the same day
 the own posts and competitor posts are assigned to, so share of voice compares like with like: an item (a mention,
@@ -39,6 +40,7 @@ def competitor_profiles(platform: str) -> StreamSpec:
         },
         partition_column="snapshot_date",
         key=("account_id", "snapshot_date"),
+        replace_scope=("account_id",),
         description=(
             f"Public {platform} profile counts of every brand in brands.yaml (own brand included), one snapshot a "
             "day; growth is the difference between snapshots."
@@ -66,6 +68,7 @@ def competitor_posts(platform: str) -> StreamSpec:
         },
         partition_column="snapshot_date",
         key=("account_id", "post_id", "snapshot_date"),
+        replace_scope=("post_id",),
         description=(
             f"Recent public {platform} posts of every brand (post_lookback_days) with their public counts as seen "
             "on the snapshot day, hashtags and content type."
@@ -80,6 +83,7 @@ def mention_counts(source: str) -> StreamSpec:
         columns={"brand": pl.Utf8, "metric_date": pl.Date, "mention_count": pl.Int64, "query": pl.Utf8},
         partition_column="metric_date",
         key=("brand", "metric_date"),
+        replace_scope=("brand",),
         description=(
             f"Number of {source} items mentioning each brand per day (days of settings.timezone, like the posts), "
             "for share of voice."
@@ -103,6 +107,7 @@ def mentions(source: str) -> StreamSpec:
         },
         partition_column="metric_date",
         key=("brand", "mention_id"),
+        replace_scope=("brand",),
         description=(
             f"The {source} items that mention a brand, for a marketer to read; a mention id appears once per brand "
             "(partitioned by the local day of the item's own timestamp)."
@@ -126,6 +131,7 @@ RSS_ENTRIES = StreamSpec(
     },
     partition_column="metric_date",
     key=("feed_url", "entry_id"),
+    replace_scope=("feed_url",),
     description=(
         "Entries of the RSS/Atom feeds in settings.yaml (industry news, blogs) with the brands and keywords they "
         "mention; partitioned by the local day of the entry's published date so an entry is stored once however "
@@ -146,6 +152,7 @@ TRENDING_SEARCHES = StreamSpec(
     },
     partition_column="metric_date",
     key=("geo", "metric_date", "topic"),
+    replace_scope=("geo",),
     description=(
         "Google Trends daily trending searches per country (settings.trend_countries), with news titles, on the "
         "local day of each item's publication."
@@ -163,6 +170,7 @@ SEARCH_INTEREST = StreamSpec(
     },
     partition_column="metric_date",
     key=("brand", "keyword", "geo", "metric_date"),
+    replace_scope=("brand",),
     description=(
         "Google search interest (0-100) of each brand keyword per country and day, all keywords of a country on one "
         "scale (batches of 5 tied by a shared anchor keyword), so daily shares across brands are comparable. Days "

@@ -181,3 +181,69 @@ def test_snapshot_stream_lists_and_timestamps_round_trip(tmp_path):
     )
     stored = conn.execute("select published_at, reach, views from raw.instagram__post_snapshots").fetchone()
     assert stored[0] == published and stored[1] is None and stored[2] == 10
+
+
+def snapshot_row(post_id, reactions, day=D3):
+    return {
+        "account_id": "a1",
+        "post_id": post_id,
+        "published_at": dt.datetime(2026, 4, 1, 9, tzinfo=dt.UTC),
+        "post_url": None,
+        "content_type": "image",
+        "caption": None,
+        "views": None,
+        "reach": None,
+        "reactions": reactions,
+        "comments": 1,
+        "shares": 0,
+        "saves": None,
+        "clicks": None,
+        "video_views": None,
+        "snapshot_date": day,
+    }
+
+
+def test_a_snapshot_reload_replaces_the_posts_it_read_and_keeps_the_others(tmp_path):
+    """The nightly re-read covers the posts of the last 28 days; older posts' snapshots of that day stay."""
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    load_partitions(
+        conn,
+        "facebook__post_snapshots",
+        [snapshot_row("old", 10), snapshot_row("recent", 20)],
+        POST_SNAPSHOTS,
+        window=(D3, D3),
+        source="api:facebook",
+        run_id="r1",
+    )
+    result = load_partitions(
+        conn,
+        "facebook__post_snapshots",
+        [snapshot_row("recent", 25)],
+        POST_SNAPSHOTS,
+        window=(D3, D3),
+        source="api:facebook",
+        run_id="r2",
+    )
+    rows = conn.execute("select post_id, reactions from raw.facebook__post_snapshots order by 1").fetchall()
+    assert rows == [("old", 10), ("recent", 25)]
+    assert result.deleted == 1
+
+
+def test_an_account_that_answered_replaces_only_its_own_days(tmp_path):
+    """One account's re-read (another failed or was not read) never deletes the other account's days."""
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    other = [dict(row, account_id="a2") for row in account_rows([D1, D2])]
+    load(conn, account_rows([D1, D2]) + other, (D1, D2))
+    load(conn, account_rows([D1, D2], followers=700), (D1, D2), run_id="run-2")
+    rows = conn.execute(
+        "select account_id, metric_date, followers from raw.facebook__account_daily order by 1, 2"
+    ).fetchall()
+    assert rows == [("a1", D1, 700), ("a1", D2, 701), ("a2", D1, 100), ("a2", D2, 101)]
+
+
+def test_an_empty_scoped_load_deletes_nothing(tmp_path):
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    load(conn, account_rows([D1]), (D1, D1))
+    result = load(conn, [], (D1, D1), run_id="run-2")
+    assert result.deleted == 0
+    assert conn.execute("select count(*) from raw.facebook__account_daily").fetchone()[0] == 1

@@ -12,6 +12,7 @@ from pipelines.simulator import Simulator
 
 TODAY = dt.date(2026, 11, 21)
 NIGHT = "2026-11-20"
+NIGHT_RUN_AT = "2026-11-20T19:30:00+00:00"  # 02:30 on the 21st in Asia/Jakarta: the schedule's run of the 20th
 
 
 def facebook_asset():
@@ -31,7 +32,7 @@ def test_a_nightly_run_rereads_late_days_and_recent_posts(tmp_path, simulator):
         partition_key=NIGHT,
         resources={
             "warehouse": WarehouseResource(path=str(path)),
-            "platform_api": PlatformApiResource(mode="simulator", simulator_url=simulator.url),
+            "platform_api": PlatformApiResource(mode="simulator", simulator_url=simulator.url, now=NIGHT_RUN_AT),
         },
         instance=DagsterInstance.ephemeral(),
     )
@@ -112,3 +113,35 @@ def test_a_source_failing_half_way_commits_nothing(tmp_path):
     with duckdb.connect(str(path), read_only=True) as conn:
         for table in ("facebook__account_daily", "facebook__post_snapshots", "facebook__audience_demographics"):
             assert conn.execute(f"select count(*) from raw.{table}").fetchone() == (0,), table
+
+
+def test_a_backfill_of_old_days_snapshots_on_the_observation_day_and_a_later_night_keeps_them(tmp_path, simulator):
+    """Lifetime totals read tonight describe tonight, whatever days the run loads: a backfill of October writes
+    them on the observation day (the 20th), and the next nightly re-read of the last 28 days replaces only
+    the snapshots of the posts it read, not October's."""
+    path = tmp_path / "w.duckdb"
+    resources = {
+        "warehouse": WarehouseResource(path=str(path)),
+        "platform_api": PlatformApiResource(mode="simulator", simulator_url=simulator.url, now=NIGHT_RUN_AT),
+    }
+    october = materialize(
+        [facebook_asset()],
+        partition_key="2026-10-01",
+        resources=resources,
+        instance=DagsterInstance.ephemeral(),
+    )
+    assert october.success
+    with duckdb.connect(str(path), read_only=True) as conn:
+        (days, backfilled) = conn.execute(
+            "select list(distinct snapshot_date), count(*) from raw.facebook__post_snapshots"
+        ).fetchone()
+    assert days == [dt.date(2026, 11, 20)] and backfilled > 0
+    assert materialize(
+        [facebook_asset()], partition_key=NIGHT, resources=resources, instance=DagsterInstance.ephemeral()
+    ).success
+    with duckdb.connect(str(path), read_only=True) as conn:
+        (october_posts, total) = conn.execute(
+            "select count(*) filter (where published_at < '2026-10-02'), count(*) from raw.facebook__post_snapshots"
+        ).fetchone()
+    assert october_posts == backfilled  # still there after the narrower night
+    assert total > backfilled
