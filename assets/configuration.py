@@ -47,6 +47,7 @@ def goals_frame(goals: GoalsConfig, own_brand: str) -> pl.DataFrame:
             "brand": g.brand or own_brand,
             "target_value": g.target,
             "baseline_value": g.baseline,
+            "direction": g.direction,
             "start_date": g.start,
             "deadline": g.deadline,
         }

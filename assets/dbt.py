@@ -49,6 +49,37 @@ def window_from_run_tags(tags: Mapping[str, str]) -> DateWindow | None:
     return DateWindow(dt.date.fromisoformat(start[:10]), dt.date.fromisoformat(end[:10]))
 
 
+def days_loaded_by_run(conn, run_id: str) -> DateWindow | None:
+    """The partition days this run's loads wrote in the raw schema (wider than its partitions: account metrics
+    re-read late days, snapshot streams are written on the observation day), so that the incremental facts
+    rebuild every day the run touched. None when it loaded nothing."""
+    tables = [
+        t
+        for (t,) in conn.execute(
+            "select table_name from information_schema.columns where table_schema = 'raw' "
+            "and column_name = '_run_id' and table_name in (select table_name from information_schema.columns "
+            "where table_schema = 'raw' and column_name = '_partition_date')"
+        ).fetchall()
+    ]
+    if not tables:
+        return None
+    union = " union all ".join(
+        f'select min(_partition_date) as lo, max(_partition_date) as hi from raw."{t}" where _run_id = $run'
+        for t in tables
+    )
+    low, high = conn.execute(f"select min(lo), max(hi) from ({union})", {"run": run_id}).fetchone()
+    return DateWindow(low, high) if low is not None else None
+
+
+def rebuild_window(partitions: DateWindow | None, loaded: DateWindow | None) -> DateWindow | None:
+    """The days the incremental facts rebuild: the run's partitions and every day its loads wrote."""
+    if partitions is None:
+        return None  # a run without partitions rebuilds every day
+    if loaded is None:
+        return partitions
+    return DateWindow(min(partitions.start, loaded.start), max(partitions.end, loaded.end))
+
+
 def _put_venv_scripts_on_path() -> None:
     """dagster-dbt's dev-time preparation runs `dbt` from PATH: make it this environment's dbt even when the venv
     is not activated (`.venv/bin/dagster dev`)."""
@@ -112,10 +143,10 @@ def build_dbt_assets():
         context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
     ) -> Iterator[Any]:
         """dbt build (models and tests); incremental facts rebuild the days of the run's partitions."""
-        window = window_from_run_tags(context.run.tags)
         os.environ[ENV_WAREHOUSE] = warehouse.path  # the dbt profile reads the warehouse path from here
         with warehouse.connect() as conn:  # every dbt source resolves, even for a platform that was skipped
             ensure_tables(conn, contract_tables())
+            window = rebuild_window(window_from_run_tags(context.run.tags), days_loaded_by_run(conn, context.run_id))
         dbt_vars = dbt_vars_for_window(window, load_settings())
         context.log.info(f"dbt build for {window or 'all days'} with vars {dbt_vars}")
         yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()

@@ -4,6 +4,7 @@ import os
 import shutil
 from pathlib import Path
 
+import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from assets.ingest import WRITER_POOL
@@ -16,12 +17,34 @@ MART_SCHEMAS = ("marts", "alerts")
 
 
 def publish_copy(warehouse_file: Path, target: Path) -> None:
-    """Copy a checkpointed, closed warehouse file next to `target` and swap it in atomically, so a BI tool
-    never sees a half-written file (readers that hold the old copy keep it until they reconnect)."""
+    """Copy a checkpointed, closed warehouse file next to `target`, keep only what a BI tool can open there,
+    and swap it in atomically, so a BI tool never sees a half-written file (readers that hold the old copy keep
+    it until they reconnect)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.tmp")
     shutil.copyfile(warehouse_file, staging)
+    keep_only_tables(staging)
     os.replace(staging, target)
+
+
+def keep_only_tables(path: Path) -> list[str]:
+    """Drop the views of a copied warehouse: dbt's staging and intermediate views name the writer's catalog
+    (`"socialpulse"."staging"...`), which does not exist in a file opened under another name, so every BI tool
+    would fail on them. The marts, raw and alerts tables stay; returns the views dropped."""
+    with duckdb.connect(str(path)) as conn:
+        views = conn.execute(
+            "select schema_name, view_name from duckdb_views() "
+            "where not internal and database_name = current_database()"
+        ).fetchall()
+        for schema, view in views:
+            conn.execute(f'drop view "{schema}"."{view}"')
+        for (schema,) in conn.execute(
+            "select schema_name from duckdb_schemas() where not internal and database_name = current_database() "
+            "and schema_name in ('staging', 'intermediate')"
+        ).fetchall():
+            conn.execute(f'drop schema if exists "{schema}" cascade')
+        conn.execute("checkpoint")
+    return [f"{schema}.{view}" for schema, view in views]
 
 
 @asset(

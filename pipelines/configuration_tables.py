@@ -31,6 +31,7 @@ GOALS = StreamSpec(
         "brand": pl.Utf8,
         "target_value": pl.Float64,
         "baseline_value": pl.Float64,
+        "direction": pl.Utf8,
         "start_date": pl.Date,
         "deadline": pl.Date,
     },

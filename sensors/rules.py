@@ -16,56 +16,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from pipelines.contracts.kpis import KPI_LABELS, KPIS, PERCENT_KPIS
+from pipelines.contracts.platforms import PLATFORMS as CONTRACT_PLATFORMS
 from pipelines.errors import ConfigError
 
-KPIS: tuple[str, ...] = (
-    "engagement_rate_by_reach",
-    "engagement_rate_by_views",
-    "engagement_rate_by_followers",
-    "engagements",
-    "reach",
-    "views",
-    "followers",
-    "net_follower_change",
-    "follower_growth_rate",
-    "posts_published",
-    "mentions",
-    "share_of_voice_mentions",
-    "share_of_voice_engagement",
-    "goal_pace",
-)
-PLATFORMS: tuple[str, ...] = ("facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "all")
+__all__ = ["KPIS", "KPI_LABELS", "PERCENT_KPIS"]  # re-exported: the KPI catalogue is pipelines.contracts.kpis
+
+PLATFORMS: tuple[str, ...] = (*CONTRACT_PLATFORMS, "all")
 SEVERITIES: tuple[str, ...] = ("info", "warning", "critical")
 CHANNEL_TYPES: tuple[str, ...] = ("log", "slack", "webhook", "email")
-
-# How a KPI reads in a message, and whether its value is a percentage.
-KPI_LABELS: dict[str, str] = {
-    "engagement_rate_by_reach": "Engagement rate (by reach)",
-    "engagement_rate_by_views": "Engagement rate (by views)",
-    "engagement_rate_by_followers": "Engagement rate (by followers)",
-    "engagements": "Engagements",
-    "reach": "Reach",
-    "views": "Views",
-    "followers": "Followers",
-    "net_follower_change": "Net follower change",
-    "follower_growth_rate": "Follower growth rate",
-    "posts_published": "Posts published",
-    "mentions": "Mentions",
-    "share_of_voice_mentions": "Share of voice (mentions)",
-    "share_of_voice_engagement": "Share of voice (engagement)",
-    "goal_pace": "Goal pace",
-}
-PERCENT_KPIS: frozenset[str] = frozenset(
-    {
-        "engagement_rate_by_reach",
-        "engagement_rate_by_views",
-        "engagement_rate_by_followers",
-        "follower_growth_rate",
-        "share_of_voice_mentions",
-        "share_of_voice_engagement",
-        "goal_pace",
-    }
-)
 
 ENV_ALERT_RULES = "SOCIALPULSE_ALERT_RULES"
 ENV_DAGSTER_UI_URL = "SOCIALPULSE_DAGSTER_UI_URL"

@@ -105,3 +105,86 @@
         on_schema_change='append_new_columns'
     ) }}
 {%- endmacro %}
+
+{#- Platform days (pipelines/contracts/platforms.py, through the generated platform_reporting_days()): a
+    platform's account metrics describe its own reporting day (Meta and YouTube: Pacific days; LinkedIn and
+    TikTok: UTC days); a platform without one (X) has values read for the partition day (var('timezone')). -#}
+
+{#- The zone whose midnights bound a platform's reporting day. -#}
+{% macro reporting_zone(facts) -%}
+    {{ return(facts.timezone or var('timezone')) }}
+{%- endmacro %}
+
+{#- The wall-clock timestamp (without zone) of a UTC instant in `zone`. -#}
+{% macro to_zone_timestamp(column, zone) -%}
+    {{ return(adapter.dispatch('to_zone_timestamp', 'socialpulse')(column, zone)) }}
+{%- endmacro %}
+
+{% macro default__to_zone_timestamp(column, zone) -%}
+    convert_timezone('UTC', '{{ zone }}', {{ column }})
+{%- endmacro %}
+
+{% macro duckdb__to_zone_timestamp(column, zone) -%}
+    timezone('{{ zone }}', {{ column }})
+{%- endmacro %}
+
+{#- The `day_basis` label of a platform's account metrics: `platform_day:<zone>` or `observed_day`. -#}
+{% macro platform_day_basis(platform_column) -%}
+    case {{ platform_column }}
+        {%- for platform, facts in platform_reporting_days().items() %}
+        when '{{ platform }}' then '{{ facts.day_basis }}'
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+{#- The platform's reporting day an instant falls on (how a post is put on the same day as account metrics). -#}
+{% macro platform_date_of(platform_column, timestamp_column) -%}
+    case {{ platform_column }}
+        {%- for platform, facts in platform_reporting_days().items() %}
+        when '{{ platform }}' then cast({{ to_zone_timestamp(timestamp_column, reporting_zone(facts)) }} as date)
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+{#- The UTC instant a day of `zone` ends (the next midnight there): when a value "at the end of the day" holds. -#}
+{% macro day_end_at(date_column, zone) -%}
+    {{ from_zone_timestamp('cast(' ~ date_column ~ ' as timestamp) + interval 1 day', zone) }}
+{%- endmacro %}
+
+{#- The UTC instant a platform's reporting day ends. -#}
+{% macro platform_day_end_at(platform_column, date_column) -%}
+    case {{ platform_column }}
+        {%- for platform, facts in platform_reporting_days().items() %}
+        when '{{ platform }}' then {{ day_end_at(date_column, reporting_zone(facts)) }}
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+{#- The calendar coverage of a period: how many of its days lie inside [covered_from, covered_to] (the days the
+    data of that platform or source covers), how many days the period has, and whether it is complete (every
+    day covered). `period_start` is a date; `grain` a literal 'day', 'week' or 'month'. -#}
+{% macro period_end(period_start, grain) -%}
+    {%- if grain == 'day' -%}
+        cast({{ period_start }} as date)
+    {%- elif grain == 'week' -%}
+        cast(cast({{ period_start }} as date) + 6 as date)
+    {%- else -%}
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'cast(' ~ period_start ~ ' as date)')) }} as date)
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro period_coverage_columns(period_start, grain, covered_from, covered_to) -%}
+    cast({{ dbt.datediff(period_start, period_end(period_start, grain), 'day') }} + 1 as integer) as period_days,
+    cast(greatest(
+        {{ dbt.datediff(
+            'greatest(' ~ period_start ~ ', ' ~ covered_from ~ ')',
+            'least(' ~ period_end(period_start, grain) ~ ', ' ~ covered_to ~ ')',
+            'day'
+        ) }} + 1,
+        0
+    ) as integer) as days_covered,
+    coalesce(
+        {{ covered_from }} <= {{ period_start }} and {{ covered_to }} >= {{ period_end(period_start, grain) }},
+        false
+    ) as is_complete_period
+{%- endmacro %}

@@ -13,6 +13,20 @@
     {{ safe_divide('100.0 * (' ~ numerator ~ ')', denominator) }}
 {%- endmacro %}
 
+{#- The two sums behind a rate over several rows (days, posts, accounts): the numerator over the rows whose
+    denominator is positive, the denominator over the rows that have a numerator, so that a row missing either
+    term never tips the rate. Named `<name>_numerator` and `<name>_denominator`; `rate_from_parts(name)` makes
+    the rate from them. A period's rate is therefore sum(numerator) / sum(denominator), never a mean of rates. -#}
+{% macro rate_parts(numerator, denominator, name) -%}
+    sum({{ numerator }}) filter (where {{ denominator }} > 0) as {{ name }}_numerator,
+    sum({{ denominator }}) filter (where {{ denominator }} > 0 and {{ numerator }} is not null)
+        as {{ name }}_denominator
+{%- endmacro %}
+
+{% macro rate_from_parts(name, prefix='') -%}
+    {{ rate_pct(prefix ~ name ~ '_numerator', prefix ~ name ~ '_denominator') }}
+{%- endmacro %}
+
 {#- engagements = reactions + comments + shares + saves + clicks, leaving out terms the platform does not
     provide (NULL). NULL only when no term is provided at all. -#}
 {% macro engagements(prefix='') -%}
@@ -44,11 +58,14 @@
     end
 {%- endmacro %}
 
-{#- Daily increase of a lifetime total: value - previous value, a drop (platform correction) clamped to 0.
-    The first snapshot of a post counts from 0. NULL when the metric is not provided. -#}
-{% macro clamped_increase(value, previous_value) -%}
+{#- Increase of a lifetime total since the post's previous snapshot: value - previous value, a drop (platform
+    correction) clamped to 0. Without a previous snapshot it is an increase only when `counts_from_zero` (the post
+    was first seen on its publish day: everything it has came that day); otherwise NULL, never the lifetime total
+    booked on the day the post happens to be read first. NULL when the metric is not provided. -#}
+{% macro clamped_increase(value, previous_value, counts_from_zero='false') -%}
     case
         when {{ value }} is null then null
+        when {{ previous_value }} is null and not ({{ counts_from_zero }}) then null
         else greatest({{ value }} - coalesce({{ previous_value }}, 0), 0)
     end
 {%- endmacro %}

@@ -3,42 +3,75 @@
       stock: the value at the end of the period (followers)
       flow:  the sum over the period
       ratio: sum(numerator) / sum(denominator) * 100 over the period
+    `view` says which engagement view a KPI uses: `account_figures` (the platform's own account numbers, on its
+    reporting day), `received_on_posts` (daily increases of the own posts' lifetime totals, on the partition day),
+    or `not_applicable`. `basis` is the day basis: `account` = the platform's reporting day (fct_brand_daily's
+    account_day_basis; 'mixed' on 'all' rows), else `partition_day`.
     `sample_size` is the number of items behind the day's value, so alert rules can require a minimum: posts
     published that day for the engagement rates and posts_published, mentions for mentions, the set's
-    mentions / posts for shares of voice; NULL where no count is meaningful (stocks and flows of accounts). -#}
+    mentions / posts for shares of voice, the posts that received engagement for received engagement; NULL where
+    no count is meaningful. `condition` (optional) keeps a KPI's row only where it holds: followers summed over
+    all platforms only when every platform of the brand reported them (no jump when one starts or stops). -#}
 {% macro kpi_definitions() -%}
     {{ return([
         {'kpi': 'engagement_rate_by_reach', 'kind': 'ratio', 'value': 'engagement_rate_by_reach',
-         'numerator': 'engagements_with_reach', 'denominator': 'reach_with_engagements', 'sample_size': 'posts_published'},
+         'numerator': 'engagement_rate_by_reach_numerator', 'denominator': 'engagement_rate_by_reach_denominator',
+         'sample_size': 'posts_published', 'view': 'account_figures', 'basis': 'account'},
         {'kpi': 'engagement_rate_by_views', 'kind': 'ratio', 'value': 'engagement_rate_by_views',
-         'numerator': 'engagements_with_views', 'denominator': 'views_with_engagements', 'sample_size': 'posts_published'},
+         'numerator': 'engagement_rate_by_views_numerator', 'denominator': 'engagement_rate_by_views_denominator',
+         'sample_size': 'posts_published', 'view': 'account_figures', 'basis': 'account'},
         {'kpi': 'engagement_rate_by_followers', 'kind': 'ratio', 'value': 'engagement_rate_by_followers',
-         'numerator': 'public_engagements_with_followers', 'denominator': 'followers_with_public_engagements',
-         'sample_size': 'posts_published'},
-        {'kpi': 'engagements', 'kind': 'flow', 'value': 'engagements', 'sample_size': 'null'},
-        {'kpi': 'reach', 'kind': 'flow', 'value': 'reach', 'sample_size': 'null'},
-        {'kpi': 'views', 'kind': 'flow', 'value': 'views', 'sample_size': 'null'},
-        {'kpi': 'followers', 'kind': 'stock', 'value': 'followers', 'sample_size': 'null'},
-        {'kpi': 'net_follower_change', 'kind': 'flow', 'value': 'net_follower_change', 'sample_size': 'null'},
+         'numerator': 'engagement_rate_by_followers_numerator',
+         'denominator': 'engagement_rate_by_followers_denominator',
+         'sample_size': 'posts_published', 'view': 'account_figures', 'basis': 'account'},
+        {'kpi': 'engagements', 'kind': 'flow', 'value': 'engagements', 'sample_size': 'null',
+         'view': 'account_figures', 'basis': 'account'},
+        {'kpi': 'engagements_received_on_posts', 'kind': 'flow', 'value': 'engagements_received_on_posts',
+         'sample_size': 'posts_with_received_engagement', 'view': 'received_on_posts', 'basis': 'partition_day'},
+        {'kpi': 'reach', 'kind': 'flow', 'value': 'reach', 'sample_size': 'null',
+         'view': 'not_applicable', 'basis': 'account'},
+        {'kpi': 'views', 'kind': 'flow', 'value': 'views', 'sample_size': 'null',
+         'view': 'not_applicable', 'basis': 'account'},
+        {'kpi': 'followers', 'kind': 'stock', 'value': 'followers', 'sample_size': 'null',
+         'view': 'not_applicable', 'basis': 'account',
+         'condition': "platform <> 'all' or followers_platforms_reporting = platforms_expected"},
+        {'kpi': 'net_follower_change', 'kind': 'flow', 'value': 'net_follower_change', 'sample_size': 'null',
+         'view': 'not_applicable', 'basis': 'account'},
         {'kpi': 'follower_growth_rate', 'kind': 'ratio', 'value': 'follower_growth_rate',
-         'numerator': 'net_follower_change_with_start', 'denominator': 'followers_at_start', 'sample_size': 'null'},
-        {'kpi': 'posts_published', 'kind': 'flow', 'value': 'posts_published', 'sample_size': 'posts_published'},
-        {'kpi': 'mentions', 'kind': 'flow', 'value': 'mentions', 'sample_size': 'mentions'},
+         'numerator': 'follower_growth_rate_numerator', 'denominator': 'follower_growth_rate_denominator',
+         'sample_size': 'null', 'view': 'not_applicable', 'basis': 'account'},
+        {'kpi': 'posts_published', 'kind': 'flow', 'value': 'posts_published', 'sample_size': 'posts_published',
+         'view': 'not_applicable', 'basis': 'account'},
+        {'kpi': 'mentions', 'kind': 'flow', 'value': 'mentions', 'sample_size': 'mentions',
+         'view': 'not_applicable', 'basis': 'partition_day'},
         {'kpi': 'share_of_voice_mentions', 'kind': 'ratio', 'value': 'share_of_voice_mentions',
-         'numerator': 'mentions', 'denominator': 'mentions_set_total', 'sample_size': 'mentions_set_total'},
+         'numerator': 'mentions', 'denominator': 'mentions_set_total', 'sample_size': 'mentions_set_total',
+         'view': 'not_applicable', 'basis': 'partition_day'},
         {'kpi': 'share_of_voice_engagement', 'kind': 'ratio', 'value': 'share_of_voice_engagement',
          'numerator': 'public_engagements_on_posts', 'denominator': 'public_engagements_set_total',
-         'sample_size': 'posts_in_set'},
+         'sample_size': 'posts_in_set', 'view': 'published_posts', 'basis': 'partition_day'},
     ]) }}
 {%- endmacro %}
 
+{#- The KPI names, for accepted_values tests and the alert rules' check. -#}
+{% macro kpi_names() -%}
+    {{ return(kpi_definitions() | map(attribute='kpi') | list + ['goal_pace']) }}
+{%- endmacro %}
+
 {#- The long form of fct_brand_daily: one row per KPI x brand x platform x day with a non-NULL value
-    (kpi, kind, brand, is_own_brand, platform, metric_date, value, numerator, denominator, sample_size). -#}
+    (kpi, kind, engagement_view, day_basis, brand, is_own_brand, platform, metric_date, value, numerator,
+    denominator, sample_size). -#}
 {% macro unpivot_kpis(relation) -%}
     {%- for definition in kpi_definitions() %}
     select
         '{{ definition.kpi }}' as kpi,
         '{{ definition.kind }}' as kind,
+        '{{ definition.view }}' as engagement_view,
+        {% if definition.basis == 'account' -%}
+        coalesce(account_day_basis, 'partition_day')
+        {%- else -%}
+        'partition_day'
+        {%- endif %} as day_basis,
         brand,
         is_own_brand,
         platform,
@@ -49,6 +82,9 @@
         cast({{ definition.sample_size }} as bigint) as sample_size
     from {{ relation }}
     where {{ definition.value }} is not null
+        {%- if definition.condition %}
+        and ({{ definition.condition }})
+        {%- endif %}
     {%- if not loop.last %}
 
     union all

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -102,6 +103,9 @@ class Goal(_Strict):
     brand: str | None = None
     target: float
     baseline: float | None = None
+    # increase: higher is better (followers, engagement, share of voice); decrease: lower is better (e.g. a
+    # complaint count, a reply time)
+    direction: Literal["increase", "decrease"] = "increase"
     start: dt.date
     deadline: dt.date
 

@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from pipelines.contracts.kpis import KPIS
 from pipelines.contracts.platforms import PLATFORMS, REPORTING_DAYS
 
 GENERATED_MACROS = Path(__file__).resolve().parents[2] / "dbt_project" / "macros" / "generated" / "platform_facts.sql"
@@ -35,6 +36,10 @@ def render_platform_facts() -> str:
         "    the `day_basis` label the marts carry, and the days after which its numbers are final. -#}\n"
         "{% macro platform_reporting_days() -%}\n"
         f"    {{{{ return({json.dumps(reporting, indent=8).replace('null', 'none')}) }}}}\n"
+        "{%- endmacro %}\n\n"
+        "{#- The KPI names of fct_kpi_daily (pipelines/contracts/kpis.py). -#}\n"
+        "{% macro contract_kpi_names() -%}\n"
+        f"    {{{{ return({json.dumps(list(KPIS))}) }}}}\n"
         "{%- endmacro %}\n"
     )
 

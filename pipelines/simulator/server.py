@@ -118,7 +118,7 @@ class Simulator:
             raise ValueError("set_clock needs an aware datetime (UTC or with a zone)")
         settings: Settings = self._world_args["settings"]
         today = today or now.astimezone(ZoneInfo(settings.timezone)).date()
-        self.world = World(today=today, now=now, **self._world_args)
+        self.world = World(today=today, now=now, drop_anchor=self.world.drop_anchor, **self._world_args)
         return self.world
 
     # ------------------------------------------------------------------ URLs

@@ -12,7 +12,7 @@ Shape of the world:
   rare viral posts; lifetime metrics saturate with age relative to `now`;
 * one competitor (`gaining_competitor()`) grows followers and mentions steadily faster than the others;
 * a planted KPI drop (`planted_kpi_drop()`): the own brand's Instagram engagement falls by ~40 % for 7 days,
-  60 days before `today`.
+  60 days before `today` (the first today of a simulator whose clock moves: `drop_anchor`).
 """
 
 from __future__ import annotations
@@ -141,6 +141,7 @@ class World:
         settings: Settings | None = None,
         days: int = 400,
         now: dt.datetime | None = None,
+        drop_anchor: dt.date | None = None,
     ) -> None:
         if brands is None or settings is None:
             from pipelines.config import load_brands, load_settings
@@ -152,6 +153,9 @@ class World:
             now = now or dt.datetime.now(UTC)
             today = now.astimezone(UTC).date()
         self.today = today
+        # the planted drop lies DROP_OFFSET_DAYS before this day; a moving clock keeps its first today, so the
+        # drop stays on the same days night after night
+        self.drop_anchor = drop_anchor or today
         self.now = (now or dt.datetime.combine(today, dt.time(0, 0), UTC)).astimezone(UTC)
         self.days = days
         self.start = today - dt.timedelta(days=days)
@@ -215,7 +219,7 @@ class World:
 
     def planted_kpi_drop(self) -> tuple[str, str, dt.date, dt.date]:
         """(platform, brand, first day, last day): own brand's Instagram engagement ~40 % lower."""
-        start = self.today - dt.timedelta(days=DROP_OFFSET_DAYS)
+        start = self.drop_anchor - dt.timedelta(days=DROP_OFFSET_DAYS)
         return "instagram", self.own_brand.name, start, start + dt.timedelta(days=DROP_DAYS - 1)
 
     def _in_drop(self, platform: str, brand: str, day: dt.date) -> bool:

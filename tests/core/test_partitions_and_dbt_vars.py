@@ -69,3 +69,36 @@ def test_base_urls_go_to_override_then_simulator_then_the_real_api(monkeypatch):
     )
     assert overridden.rewrite(real) == "http://127.0.0.1:7000/tt/open_api/v1.3/business/get/?fields=a"
     assert PlatformApiResource(mode="production").rewrite(real) == real
+
+
+def test_the_rebuild_window_covers_every_day_the_run_loaded():
+    from assets.dbt import rebuild_window
+
+    night = DateWindow(dt.date(2026, 11, 20), dt.date(2026, 11, 20))
+    # account metrics re-read two earlier days; a backfill of October wrote its snapshots on the 20th
+    assert rebuild_window(night, DateWindow(dt.date(2026, 11, 18), dt.date(2026, 11, 20))) == DateWindow(
+        dt.date(2026, 11, 18), dt.date(2026, 11, 20)
+    )
+    october = DateWindow(dt.date(2026, 10, 1), dt.date(2026, 10, 1))
+    assert rebuild_window(october, DateWindow(dt.date(2026, 9, 29), dt.date(2026, 11, 20))) == DateWindow(
+        dt.date(2026, 9, 29), dt.date(2026, 11, 20)
+    )
+    assert rebuild_window(night, None) == night
+    assert rebuild_window(None, night) is None
+
+
+def test_days_loaded_by_a_run_come_from_its_raw_rows(tmp_path):
+    import duckdb
+
+    from assets.dbt import days_loaded_by_run
+    from pipelines.warehouse import load_partitions
+
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    assert days_loaded_by_run(conn, "r1") is None
+    row = {"account_id": "a", "metric_date": dt.date(2026, 11, 18), "followers": 1}
+    load_partitions(conn, "x__account_daily", [row], ACCOUNT_DAILY, window=(row["metric_date"],) * 2,
+                    source="api:x", run_id="r1")  # fmt: skip
+    later = {**row, "metric_date": dt.date(2026, 11, 21)}
+    load_partitions(conn, "x__account_daily", [later], ACCOUNT_DAILY, window=(later["metric_date"],) * 2,
+                    source="api:x", run_id="r2")  # fmt: skip
+    assert days_loaded_by_run(conn, "r1") == DateWindow(dt.date(2026, 11, 18), dt.date(2026, 11, 18))

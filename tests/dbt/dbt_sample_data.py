@@ -70,7 +70,9 @@ def sample_raw_rows() -> dict[str, list[dict[str, Any]]]:
         ]
     )
 
+    # Instagram reports Pacific days: 2026-02-28 ends at 2026-03-01 08:00 UTC, 2026-03-01 at 2026-03-02 08:00 UTC.
     instagram_account_daily = [
+        {"account_id": IG_OWN, "metric_date": "2026-02-28", "followers": 9900},
         {
             "account_id": IG_OWN,
             "metric_date": "2026-03-01",
@@ -131,7 +133,7 @@ def sample_raw_rows() -> dict[str, list[dict[str, Any]]]:
     # A file import of 2026-03-01, loaded after the API row: the API row must win (the marts show 10000 / 200).
     instagram_account_daily.append(
         {
-            **instagram_account_daily[0],
+            **instagram_account_daily[1],
             "followers": 99999,
             "engagements": 9999,
             "_source": "file:meta_instagram_insights.csv",

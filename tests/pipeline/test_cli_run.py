@@ -48,6 +48,7 @@ def test_run_loads_a_range_in_one_run_and_prints_the_summary(tmp_path):
     with duckdb.connect(str(published), read_only=True) as conn:
         (platforms,) = conn.execute("select count(distinct platform) from marts.fct_account_daily").fetchone()
         assert platforms == 6
+    assert_every_object_answers_a_select(published)
     # one run for the whole range (single-run backfill policy), recorded in the Dagster home the UI reads
     from dagster import DagsterInstance
     from dagster._core.instance.ref import InstanceRef
@@ -56,3 +57,32 @@ def test_run_loads_a_range_in_one_run_and_prints_the_summary(tmp_path):
         runs = instance.get_runs()
         assert len(runs) == 1
         assert runs[0].tags["dagster/asset_partition_range_start"] == "2026-11-18"
+
+
+SELECT_EVERY_OBJECT = """
+import sys, duckdb
+conn = duckdb.connect(sys.argv[1], read_only=True)
+objects = conn.execute(
+    "select table_schema, table_name from information_schema.tables order by 1, 2"
+).fetchall()
+failures = []
+for schema, name in objects:
+    try:
+        conn.execute(f'select * from "{schema}"."{name}" limit 1').fetchall()
+    except duckdb.Error as exc:
+        failures.append(f"{schema}.{name}: {exc}")
+print(len(objects), len([o for o in objects if o[0] == "marts"]))
+print("\\n".join(failures))
+sys.exit(1 if failures else 0)
+"""
+
+
+def assert_every_object_answers_a_select(published):
+    """A BI tool opens the published file under its own name, in its own process: every table and view listed
+    there must answer a select (dbt's views name the writer's catalog, so the copy keeps only tables)."""
+    completed = subprocess.run(
+        [sys.executable, "-c", SELECT_EVERY_OBJECT, str(published)], capture_output=True, text=True, timeout=120
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    objects, marts = map(int, completed.stdout.split()[:2])
+    assert marts >= 16 and objects > marts

@@ -37,3 +37,9 @@ def test_clock_control_endpoint():
         assert requests.get(f"{sim.url}/_simulator/health", timeout=5).json()["today"] == "2026-05-05"
         bad = requests.post(f"{sim.url}/_simulator/clock", json={"now": "yesterday"}, timeout=5)
         assert bad.status_code == 400 and "ISO-8601" in bad.json()["error"]
+
+
+def test_the_planted_drop_stays_on_its_days_when_the_clock_moves():
+    sim = Simulator(seed=3, today=dt.date(2026, 5, 1))
+    drop = sim.world.planted_kpi_drop()
+    assert sim.set_clock(dt.datetime(2026, 5, 9, 19, 30, tzinfo=UTC)).planted_kpi_drop() == drop

@@ -1,17 +1,11 @@
 -- One row per public post of any brand in the competitive set: its latest snapshot wins, with the
--- account's followers when it was published (latest profile snapshot before the local publish day).
+-- account's followers when it was published (the latest figure describing a moment before it; NULL if none).
 
 with
 
 competitor_posts as (
 
     select * from {{ ref('int_competitor_posts_unioned') }}
-
-),
-
-competitor_profiles as (
-
-    select * from {{ ref('int_competitor_profiles_unioned') }}
 
 ),
 
@@ -36,29 +30,10 @@ with_local_date as (
 
 ),
 
-followers_before as (
+-- followers when the post was published: the latest figure describing a moment before it (no look-ahead)
+with_followers as (
 
-    select
-        with_local_date.*,
-        competitor_profiles.followers as followers_before_publish
-    from with_local_date
-    asof left join competitor_profiles
-        on with_local_date.platform = competitor_profiles.platform
-        and with_local_date.account_id = competitor_profiles.account_id
-        and with_local_date.published_date_local > competitor_profiles.snapshot_date
-
-),
-
-followers_after as (
-
-    select
-        followers_before.*,
-        competitor_profiles.followers as followers_after_publish
-    from followers_before
-    asof left join competitor_profiles
-        on followers_before.platform = competitor_profiles.platform
-        and followers_before.account_id = competitor_profiles.account_id
-        and followers_before.published_date_local <= competitor_profiles.snapshot_date
+    {{ with_followers_at_publish('with_local_date') }}
 
 ),
 
@@ -79,12 +54,13 @@ final as (
         shares,
         views,
         public_engagements,
-        coalesce(followers_before_publish, followers_after_publish) as followers_at_publish,
+        followers_at_publish,
+        followers_at_publish_date,
         snapshot_date as latest_snapshot_date,
         -- a post published late on the last day read (UTC) falls on the next local day, which is only partly
         -- observed: daily aggregates (share of voice, trending hashtags) leave such days out
         published_date_local <= max(snapshot_date) over () as is_published_on_observed_day
-    from followers_after
+    from with_followers
 
 )
 

@@ -32,6 +32,7 @@ final as (
         coalesce(goals.brand, own_brand.brand) as brand,
         goals.target_value,
         goals.baseline_value,
+        coalesce(goals.direction, 'increase') as direction,
         goals.start_date,
         goals.deadline_date
     from goals

@@ -1,6 +1,9 @@
-{{ incremental_fact_config('metric_date', 'account_lookback_days') }}
+{{ incremental_fact_config('metric_date', 'post_lookback_days') }}
 
--- One row per own account and day: audience, reach, engagement and posting, with the three engagement rates.
+-- One row per own account and day, on the platform's reporting day (day_basis): the platform's own account
+-- figures (audience, views, reach, engagements and the three engagement rates), the posts published that same
+-- day, and - in columns of their own, never mixed into the account figures - the lifetime engagement of those
+-- posts so far (the "posts published" view).
 
 with
 
@@ -22,12 +25,6 @@ posts as (
 
 ),
 
-post_metrics_daily as (
-
-    select * from {{ ref('fct_post_metrics_daily') }}
-
-),
-
 account_days as (
 
     select
@@ -41,34 +38,22 @@ account_days as (
 
 ),
 
-posts_published as (
+-- posts on the platform's reporting day, so that they join the account figures on the same day basis
+published as (
 
     select
         platform,
         account_id,
-        published_date_local as metric_date,
-        count(*) as posts_published
+        published_date_platform as metric_date,
+        count(*) as posts_published,
+        sum(public_engagements) as published_posts_public_engagements,
+        {{ rate_parts('public_engagements', 'followers_at_publish', 'published_posts_engagement_rate_by_followers') }},
+        min(age_days_at_latest_snapshot) as published_posts_min_age_days
     from posts
     group by
         platform,
         account_id,
-        published_date_local
-
-),
-
-post_engagements as (
-
-    select
-        platform,
-        account_id,
-        metric_date,
-        sum(engagements) as engagements,
-        sum(public_engagements) as public_engagements
-    from post_metrics_daily
-    group by
-        platform,
-        account_id,
-        metric_date
+        published_date_platform
 
 ),
 
@@ -76,9 +61,7 @@ spine as (
 
     select platform, account_id, metric_date from account_days
     union
-    select platform, account_id, metric_date from posts_published
-    union
-    select platform, account_id, metric_date from post_engagements
+    select platform, account_id, metric_date from published
 
 ),
 
@@ -95,6 +78,7 @@ joined as (
         spine.account_id,
         own_accounts.brand,
         spine.metric_date,
+        account_days.metric_date is not null as has_account_metrics,
         account_days.followers,
         account_days.previous_followers,
         account_days.followers_gained,
@@ -102,25 +86,23 @@ joined as (
         account_days.followers - account_days.previous_followers as net_follower_change,
         account_days.views,
         account_days.reach,
-        account_days.engagements as platform_engagements,
-        post_engagements.engagements as post_engagements,
-        post_engagements.public_engagements,
-        coalesce(posts_published.posts_published, 0) as posts_published,
+        account_days.engagements,
         account_days.profile_visits,
-        account_days.website_clicks
+        account_days.website_clicks,
+        coalesce(published.posts_published, 0) as posts_published,
+        published.published_posts_public_engagements,
+        published.published_posts_engagement_rate_by_followers_numerator,
+        published.published_posts_engagement_rate_by_followers_denominator,
+        published.published_posts_min_age_days
     from spine
     left join account_days
         on spine.platform = account_days.platform
         and spine.account_id = account_days.account_id
         and spine.metric_date = account_days.metric_date
-    left join posts_published
-        on spine.platform = posts_published.platform
-        and spine.account_id = posts_published.account_id
-        and spine.metric_date = posts_published.metric_date
-    left join post_engagements
-        on spine.platform = post_engagements.platform
-        and spine.account_id = post_engagements.account_id
-        and spine.metric_date = post_engagements.metric_date
+    left join published
+        on spine.platform = published.platform
+        and spine.account_id = published.account_id
+        and spine.metric_date = published.metric_date
     left join own_accounts
         on spine.platform = own_accounts.platform
         and spine.account_id = own_accounts.account_id
@@ -135,6 +117,8 @@ final as (
         brand,
         true as is_own_brand,
         metric_date,
+        {{ platform_day_basis('platform') }} as day_basis,
+        has_account_metrics,
         followers,
         followers_gained,
         followers_lost,
@@ -142,20 +126,21 @@ final as (
         {{ rate_pct('net_follower_change', 'previous_followers') }} as follower_growth_rate,
         views,
         reach,
-        coalesce(platform_engagements, post_engagements) as engagements,
-        case
-            when platform_engagements is not null then 'platform'
-            when post_engagements is not null then 'posts'
-        end as engagements_source,
-        public_engagements,
-        posts_published,
-        {{ rate_pct('coalesce(platform_engagements, post_engagements)', 'reach') }} as engagement_rate_by_reach,
-        {{ rate_pct('coalesce(platform_engagements, post_engagements)', 'views') }} as engagement_rate_by_views,
-        {{ rate_pct('public_engagements', 'followers') }} as engagement_rate_by_followers,
+        engagements,
+        {{ rate_pct('engagements', 'reach') }} as engagement_rate_by_reach,
+        {{ rate_pct('engagements', 'views') }} as engagement_rate_by_views,
+        {{ rate_pct('engagements', 'followers') }} as engagement_rate_by_followers,
         profile_visits,
-        website_clicks
+        website_clicks,
+        posts_published,
+        published_posts_public_engagements,
+        published_posts_engagement_rate_by_followers_numerator,
+        published_posts_engagement_rate_by_followers_denominator,
+        {{ rate_from_parts('published_posts_engagement_rate_by_followers') }}
+            as published_posts_engagement_rate_by_followers,
+        published_posts_min_age_days
     from joined
-    where {{ incremental_window('metric_date', var('account_lookback_days')) }}
+    where {{ incremental_window('metric_date', var('post_lookback_days')) }}
 
 )
 

@@ -1,5 +1,6 @@
--- When own posts do best: per platform, local weekday and hour, the median engagement rate of the posts
--- published in the trailing var('best_time_weeks') weeks, against the platform's median.
+-- When own posts do best: per platform, local weekday and hour, the median public engagement rate (reactions,
+-- comments and shares, which every post has whatever its age; by reach, else by views) of the posts published
+-- in the trailing var('best_time_weeks') weeks, against the platform's median.
 
 with
 
@@ -39,10 +40,10 @@ post_rates as (
         posts.platform,
         posts.published_weekday_local as weekday,
         posts.published_hour_local as hour_of_day,
-        coalesce(posts.engagement_rate_by_reach, posts.engagement_rate_by_views) as engagement_rate,
+        coalesce(posts.public_engagement_rate_by_reach, posts.public_engagement_rate_by_views) as engagement_rate,
         case
-            when posts.engagement_rate_by_reach is not null then 'reach'
-            when posts.engagement_rate_by_views is not null then 'views'
+            when posts.public_engagement_rate_by_reach is not null then 'reach'
+            when posts.public_engagement_rate_by_views is not null then 'views'
         end as engagement_rate_basis
     from posts
     inner join analysis_window
@@ -136,6 +137,7 @@ joined as (
         spine.weekday,
         spine.hour_of_day,
         coalesce(slots.posts, 0) as posts,
+        coalesce(slots.posts_with_rate, 0) as sample_size,
         slots.median_engagement_rate,
         slots.engagement_rate_basis,
         platform_medians.platform_median_engagement_rate,
@@ -166,7 +168,9 @@ final as (
         joined.weekday,
         {{ weekday_name('joined.weekday') }} as weekday_name,
         joined.hour_of_day,
+        'published_posts' as engagement_view,
         joined.posts,
+        joined.sample_size,
         joined.median_engagement_rate,
         joined.engagement_rate_basis,
         joined.platform_median_engagement_rate,

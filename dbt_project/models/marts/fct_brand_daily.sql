@@ -1,7 +1,10 @@
 {{ incremental_fact_config('metric_date', 'post_lookback_days') }}
 
--- One row per brand, platform (and 'all') and day: the own accounts' numbers summed per brand, and for every
--- brand of the set its mentions and daily share of voice. The wide source of fct_kpi_daily.
+-- One row per brand, platform (and 'all') and day: the own accounts' account figures summed per brand (on each
+-- platform's reporting day), the engagement the own posts received that day (partition day), and for every
+-- brand of the set its mentions and daily share of voice (partition day). The wide source of fct_kpi_daily.
+-- 'all' rows count the platforms that reported; their follower change adds up the platforms that reported on
+-- both days, so it does not jump when a platform starts or stops.
 
 with
 
@@ -11,9 +14,33 @@ account_daily as (
 
 ),
 
+post_metrics_daily as (
+
+    select * from {{ ref('fct_post_metrics_daily') }}
+
+),
+
 share_of_voice as (
 
     select * from {{ ref('fct_share_of_voice') }}
+
+),
+
+brand_accounts as (
+
+    select * from {{ ref('int_brand_accounts_normalized') }}
+
+),
+
+-- the platforms each own brand has an account on (what a complete 'all' row adds up)
+expected_platforms as (
+
+    select
+        brand,
+        count(distinct platform) as platforms_expected
+    from brand_accounts
+    where is_own_brand and platform is not null
+    group by brand
 
 ),
 
@@ -23,27 +50,48 @@ own_accounts as (
         brand,
         coalesce(platform, 'all') as platform,
         metric_date,
-        count(*) as accounts_reporting,
+        case when platform is null then 'mixed' else min(day_basis) end as account_day_basis,
+        count(*) filter (where has_account_metrics) as accounts_reporting,
+        count(distinct platform) filter (where has_account_metrics) as platforms_reporting,
+        count(distinct platform) filter (where followers is not null) as followers_platforms_reporting,
         sum(followers) as followers,
         sum(net_follower_change) as net_follower_change,
-        sum(net_follower_change) filter (where followers - net_follower_change > 0)
-            as net_follower_change_with_start,
-        sum(followers - net_follower_change) filter (where followers - net_follower_change > 0)
-            as followers_at_start,
+        {{ rate_parts('net_follower_change', 'followers - net_follower_change', 'follower_growth_rate') }},
         sum(views) as views,
         sum(reach) as reach,
         sum(engagements) as engagements,
-        sum(public_engagements) as public_engagements,
         sum(posts_published) as posts_published,
-        sum(engagements) filter (where reach > 0) as engagements_with_reach,
-        sum(reach) filter (where reach > 0 and engagements is not null) as reach_with_engagements,
-        sum(engagements) filter (where views > 0) as engagements_with_views,
-        sum(views) filter (where views > 0 and engagements is not null) as views_with_engagements,
-        sum(public_engagements) filter (where followers > 0) as public_engagements_with_followers,
-        sum(followers) filter (where followers > 0 and public_engagements is not null)
-            as followers_with_public_engagements
+        {{ rate_parts('engagements', 'reach', 'engagement_rate_by_reach') }},
+        {{ rate_parts('engagements', 'views', 'engagement_rate_by_views') }},
+        {{ rate_parts('engagements', 'followers', 'engagement_rate_by_followers') }},
+        sum(published_posts_public_engagements) as published_posts_public_engagements,
+        sum(published_posts_engagement_rate_by_followers_numerator)
+            as published_posts_engagement_rate_by_followers_numerator,
+        sum(published_posts_engagement_rate_by_followers_denominator)
+            as published_posts_engagement_rate_by_followers_denominator
     from account_daily
     where brand is not null
+        and {{ incremental_window('metric_date', var('post_lookback_days')) }}
+    group by grouping sets (
+        (brand, platform, metric_date),
+        (brand, metric_date)
+    )
+
+),
+
+-- engagement received: increases of posts that had a snapshot the day before (single-day increases only)
+received as (
+
+    select
+        brand,
+        coalesce(platform, 'all') as platform,
+        metric_date,
+        sum(engagements) as engagements_received_on_posts,
+        sum(public_engagements) as public_engagements_received_on_posts,
+        count(*) as posts_with_received_engagement
+    from post_metrics_daily
+    where brand is not null
+        and is_single_day_increase
         and {{ incremental_window('metric_date', var('post_lookback_days')) }}
     group by grouping sets (
         (brand, platform, metric_date),
@@ -80,6 +128,8 @@ spine as (
 
     select brand, platform, metric_date from own_accounts
     union
+    select brand, platform, metric_date from received
+    union
     select brand, platform, metric_date from daily_share_of_voice
 
 ),
@@ -88,33 +138,43 @@ final as (
 
     select
         spine.brand,
-        coalesce(daily_share_of_voice.is_own_brand, own_accounts.brand is not null) as is_own_brand,
+        coalesce(
+            daily_share_of_voice.is_own_brand, own_accounts.brand is not null or received.brand is not null
+        ) as is_own_brand,
         spine.platform,
         spine.metric_date,
+        own_accounts.account_day_basis,
         coalesce(own_accounts.accounts_reporting, 0) as accounts_reporting,
+        coalesce(own_accounts.platforms_reporting, 0) as platforms_reporting,
+        case when spine.platform = 'all' then expected_platforms.platforms_expected else 1 end
+            as platforms_expected,
+        coalesce(own_accounts.followers_platforms_reporting, 0) as followers_platforms_reporting,
         own_accounts.followers,
         own_accounts.net_follower_change,
-        own_accounts.net_follower_change_with_start,
-        own_accounts.followers_at_start,
-        {{ rate_pct('own_accounts.net_follower_change_with_start', 'own_accounts.followers_at_start') }}
-            as follower_growth_rate,
+        own_accounts.follower_growth_rate_numerator,
+        own_accounts.follower_growth_rate_denominator,
+        {{ rate_from_parts('follower_growth_rate', 'own_accounts.') }} as follower_growth_rate,
         own_accounts.views,
         own_accounts.reach,
         own_accounts.engagements,
-        own_accounts.public_engagements,
         own_accounts.posts_published,
-        own_accounts.engagements_with_reach,
-        own_accounts.reach_with_engagements,
-        {{ rate_pct('own_accounts.engagements_with_reach', 'own_accounts.reach_with_engagements') }}
-            as engagement_rate_by_reach,
-        own_accounts.engagements_with_views,
-        own_accounts.views_with_engagements,
-        {{ rate_pct('own_accounts.engagements_with_views', 'own_accounts.views_with_engagements') }}
-            as engagement_rate_by_views,
-        own_accounts.public_engagements_with_followers,
-        own_accounts.followers_with_public_engagements,
-        {{ rate_pct('own_accounts.public_engagements_with_followers', 'own_accounts.followers_with_public_engagements') }}
-            as engagement_rate_by_followers,
+        own_accounts.engagement_rate_by_reach_numerator,
+        own_accounts.engagement_rate_by_reach_denominator,
+        {{ rate_from_parts('engagement_rate_by_reach', 'own_accounts.') }} as engagement_rate_by_reach,
+        own_accounts.engagement_rate_by_views_numerator,
+        own_accounts.engagement_rate_by_views_denominator,
+        {{ rate_from_parts('engagement_rate_by_views', 'own_accounts.') }} as engagement_rate_by_views,
+        own_accounts.engagement_rate_by_followers_numerator,
+        own_accounts.engagement_rate_by_followers_denominator,
+        {{ rate_from_parts('engagement_rate_by_followers', 'own_accounts.') }} as engagement_rate_by_followers,
+        own_accounts.published_posts_public_engagements,
+        own_accounts.published_posts_engagement_rate_by_followers_numerator,
+        own_accounts.published_posts_engagement_rate_by_followers_denominator,
+        {{ rate_from_parts('published_posts_engagement_rate_by_followers', 'own_accounts.') }}
+            as published_posts_engagement_rate_by_followers,
+        received.engagements_received_on_posts,
+        received.public_engagements_received_on_posts,
+        received.posts_with_received_engagement,
         daily_share_of_voice.mentions,
         daily_share_of_voice.mentions_set_total,
         daily_share_of_voice.share_of_voice_mentions,
@@ -127,10 +187,16 @@ final as (
         on spine.brand = own_accounts.brand
         and spine.platform = own_accounts.platform
         and spine.metric_date = own_accounts.metric_date
+    left join received
+        on spine.brand = received.brand
+        and spine.platform = received.platform
+        and spine.metric_date = received.metric_date
     left join daily_share_of_voice
         on spine.brand = daily_share_of_voice.brand
         and spine.platform = daily_share_of_voice.platform
         and spine.metric_date = daily_share_of_voice.metric_date
+    left join expected_platforms
+        on spine.brand = expected_platforms.brand
 
 )
 

@@ -17,19 +17,21 @@ posts as (
 
 ),
 
-brand_accounts as (
+brands as (
 
-    select * from {{ ref('int_brand_accounts_normalized') }}
+    select * from {{ ref('dim_brands') }}
 
 ),
 
-brands as (
+-- the days each platform's public posts cover: from the first post on record to the last snapshot
+coverage as (
 
     select
-        brand,
-        bool_or(is_own_brand) as is_own_brand
-    from brand_accounts
-    group by brand
+        platform,
+        min(published_date_local) as covered_from,
+        max(latest_snapshot_date) as covered_to
+    from posts
+    group by platform
 
 ),
 
@@ -170,10 +172,15 @@ final as (
 
     select
         'week' as period_grain,
-        period_start,
-        platform,
-        brand,
-        is_own_brand,
+        weekly.period_start,
+        weekly.platform,
+        weekly.brand,
+        weekly.is_own_brand,
+        'published_posts' as engagement_view,
+        'partition_day' as day_basis,
+        weekly.posts as sample_size,
+        weekly.posts >= {{ var('min_sample_posts') | int }} as is_sufficient_sample,
+        {{ period_coverage_columns('weekly.period_start', 'week', 'coverage.covered_from', 'coverage.covered_to') }},
         followers,
         follower_change,
         follower_growth_rate,
@@ -189,7 +196,9 @@ final as (
             as {{ metric }}_vs_landscape_average{% if not loop.last %},{% endif %}
         {%- endfor %}
     from weekly
-    window platform_week as (partition by platform, period_start)
+    left join coverage
+        on weekly.platform = coverage.platform
+    window platform_week as (partition by weekly.platform, weekly.period_start)
 
 )
 

@@ -1,8 +1,16 @@
 -- Each goal of goals.yaml day by day: the actual value, where a straight line from the baseline to the target
--- says it should be, whether it is on track, and where the current pace leads by the deadline.
--- Every goal metric is "higher is better" (followers, engagement rates, engagements, reach, views, posts,
--- mentions, share of voice): on track = at or above the expected value. The pace is the actual value as a
--- percentage of the expected value (100 = on pace, 80 = 20 % below where the goal needs to be today).
+-- says it should be, the status (no_data, on_track, behind, achieved, missed), and where the current pace leads
+-- by the deadline. A goal goes up (direction increase: followers, engagement, share of voice) or down (decrease).
+-- Actual to date: a stock (followers) is its latest figure on or before the day; a flow adds up since the start;
+-- a ratio is sum(numerator) / sum(denominator) since the start (never a mean of daily rates).
+-- Baseline: goals.yaml's, else 0 for a flow, else the actual on the start day or, without data that day, on the
+-- first day with data (baseline_source says which). Before any data the status is no_data and nothing is
+-- computed. Projections stay within what the metric can be (shares and rates 0-100, counts >= 0); completion is
+-- bounded to 0-100.
+
+{%- set flows = ['engagements', 'reach', 'views', 'posts_published', 'mentions', 'net_follower_change'] %}
+{%- set percents = ['engagement_rate_by_reach', 'engagement_rate_by_followers', 'engagement_rate_by_views',
+                    'share_of_voice_mentions', 'share_of_voice_engagement', 'follower_growth_rate'] %}
 
 with
 
@@ -48,14 +56,36 @@ goal_days as (
 
 ),
 
+-- a stock's latest figure on or before the goal's start (the baseline on the start day)
+stock_before_start as (
+
+    select
+        goals.goal_id,
+        arg_max(kpis.value, kpis.metric_date) as value_at_start
+    from goals
+    inner join kpis
+        on goals.metric = kpis.kpi
+        and goals.brand = kpis.brand
+        and goals.platform = kpis.platform
+        and kpis.metric_date <= goals.start_date
+    where kpis.kind = 'stock'
+    group by goals.goal_id
+
+),
+
 daily as (
 
     select
         goal_days.*,
-        kpis.kind,
         kpis.value as day_value_of_metric,
         kpis.numerator,
-        kpis.denominator
+        kpis.denominator,
+        kpis.sample_size as day_sample_size,
+        kpis.day_basis,
+        kpis.value is not null as has_data,
+        goal_days.metric in ({{ "'" ~ flows | join("', '") ~ "'" }}) as is_cumulative,
+        goal_days.metric = 'followers' as is_stock,
+        goal_days.metric in ({{ "'" ~ percents | join("', '") ~ "'" }}) as is_percent
     from goal_days
     left join kpis
         on goal_days.metric = kpis.kpi
@@ -65,46 +95,62 @@ daily as (
 
 ),
 
--- actual to date: a stock is the day's value; a flow adds up since the start; a ratio is
--- sum(numerator) / sum(denominator) since the start (never a mean of daily rates)
 accumulated as (
 
     select
-        *,
+        daily.*,
+        count(*) filter (where has_data) over goal_to_date as days_with_data,
+        count(*) over goal_to_date as days_elapsed,
+        sum(day_sample_size) over goal_to_date as sample_size,
         case
-            when metric in ('followers') then day_value_of_metric
-            when metric in ('engagements', 'reach', 'views', 'posts_published', 'mentions', 'net_follower_change')
-                then sum(day_value_of_metric) over goal_to_date
+            when is_stock then last_value(day_value_of_metric ignore nulls) over goal_to_date
+            when is_cumulative then
+                case when count(*) filter (where has_data) over goal_to_date > 0
+                    then sum(coalesce(day_value_of_metric, 0)) over goal_to_date end
             else {{ rate_pct('sum(numerator) over goal_to_date', 'sum(denominator) over goal_to_date') }}
         end as actual_value,
-        metric in ('engagements', 'reach', 'views', 'posts_published', 'mentions', 'net_follower_change')
-            as is_cumulative
+        last_value(case when has_data then metric_date end ignore nulls) over goal_to_date as actual_value_date,
+        min(case when has_data then metric_date end) over goal_all as first_data_date,
+        last_value(day_basis ignore nulls) over goal_all as goal_day_basis
     from daily
-    window goal_to_date as (
-        partition by goal_id
-        order by metric_date
-        rows between unbounded preceding and current row
-    )
+    window
+        goal_to_date as (
+            partition by goal_id
+            order by metric_date
+            rows between unbounded preceding and current row
+        ),
+        goal_all as (
+            partition by goal_id
+            order by metric_date
+            rows between unbounded preceding and unbounded following
+        )
 
 ),
 
--- no baseline in goals.yaml: a cumulative goal starts from 0, any other from the first measured value
 with_baseline as (
 
     select
-        *,
+        accumulated.*,
+        case
+            when baseline_value is not null then 'configured'
+            when is_cumulative then 'zero_for_cumulative'
+            when stock_before_start.value_at_start is not null then 'start_day'
+            when first_data_date = start_date then 'start_day'
+            when first_data_date is not null then 'first_day_with_data'
+        end as baseline_source,
         coalesce(
             baseline_value,
-            case
-                when is_cumulative then 0
-                else first(actual_value ignore nulls) over (
-                    partition by goal_id
-                    order by metric_date
-                    rows between unbounded preceding and unbounded following
-                )
-            end
+            case when is_cumulative then 0 end,
+            stock_before_start.value_at_start,
+            first(actual_value ignore nulls) over (
+                partition by accumulated.goal_id
+                order by metric_date
+                rows between unbounded preceding and unbounded following
+            )
         ) as effective_baseline_value
     from accumulated
+    left join stock_before_start
+        on accumulated.goal_id = stock_before_start.goal_id
 
 ),
 
@@ -115,8 +161,27 @@ paced as (
         {{ linear_expected_value('effective_baseline_value', 'target_value', 'start_date', 'deadline_date', 'metric_date') }}
             as expected_value,
         {{ linear_projected_value('effective_baseline_value', 'actual_value', 'start_date', 'deadline_date', 'metric_date') }}
-            as projected_value
+            as unbounded_projected_value,
+        case when direction = 'decrease' then -1 else 1 end as sign
     from with_baseline
+
+),
+
+judged as (
+
+    select
+        *,
+        actual_value is not null and sign * (actual_value - target_value) >= 0 as is_target_reached,
+        actual_value is not null and sign * (actual_value - expected_value) >= 0 as is_on_track,
+        -- the range the metric can take: shares and rates 0-100 percent, counts and followers >= 0
+        {{ rate_pct('actual_value - effective_baseline_value', 'target_value - effective_baseline_value') }}
+            as completion_raw_pct,
+        case
+            when is_percent then least(greatest(unbounded_projected_value, 0), 100)
+            when metric = 'net_follower_change' then unbounded_projected_value
+            else greatest(unbounded_projected_value, 0)
+        end as projected_value
+    from paced
 
 ),
 
@@ -129,28 +194,57 @@ final as (
         metric,
         brand,
         platform,
+        direction,
+        coalesce(goal_day_basis, 'partition_day') as day_basis,
         start_date,
         deadline_date,
         baseline_value,
         effective_baseline_value,
+        baseline_source,
         target_value,
         {{ goal_elapsed_fraction('start_date', 'deadline_date', 'metric_date') }} * 100 as time_elapsed_pct,
-        actual_value,
-        expected_value,
-        actual_value >= expected_value as is_on_track,
-        actual_value - effective_baseline_value as progress_value,
-        expected_value - effective_baseline_value as expected_progress_value,
-        -- actual / expected (not progress / expected progress: that ratio explodes while the expected progress
-        -- is still small - early in a goal or when the baseline is close to the target - e.g. -1093 % a week into
-        -- a share-of-voice goal, and it flips meaning when the baseline is already beyond the target)
         case
-            when expected_value > 0 then {{ rate_pct('actual_value', 'expected_value') }}
+            when actual_value is null then 'no_data'
+            when is_target_reached then 'achieved'
+            when metric_date = deadline_date then 'missed'
+            when is_on_track then 'on_track'
+            else 'behind'
+        end as status,
+        actual_value,
+        actual_value_date,
+        days_with_data,
+        days_elapsed,
+        sample_size,
+        case
+            when actual_value is null then false
+            when is_cumulative or is_stock then days_with_data >= 1
+            else coalesce(sample_size, 0) >= {{ var('min_sample_posts') | int }}
+        end as is_sufficient_sample,
+        case when actual_value is not null then expected_value end as expected_value,
+        case when actual_value is not null then is_on_track end as is_on_track,
+        actual_value - effective_baseline_value as progress_value,
+        case when actual_value is not null then expected_value - effective_baseline_value end
+            as expected_progress_value,
+        -- how the actual compares with where the goal needs to be today: 100 = on pace, 80 = 20 % short
+        -- (for a goal that goes down: expected / actual). actual / expected, not progress / expected progress,
+        -- which explodes while the expected progress is small.
+        case
+            when actual_value is null then null
+            when direction = 'decrease' and actual_value > 0 then {{ rate_pct('expected_value', 'actual_value') }}
+            when direction = 'increase' and expected_value > 0 then {{ rate_pct('actual_value', 'expected_value') }}
         end as goal_pace_pct,
-        {{ rate_pct('actual_value - effective_baseline_value', 'target_value - effective_baseline_value') }}
-            as goal_completion_pct,
-        projected_value,
-        projected_value >= target_value as is_projected_to_reach_target
-    from paced
+        -- the share of the way from the baseline to the target covered so far, 0 to 100
+        case
+            when actual_value is null then null
+            when is_target_reached then 100.0
+            when coalesce(completion_raw_pct, 0) <= 0 then 0.0
+            when completion_raw_pct >= 100 then 100.0
+            else completion_raw_pct
+        end as goal_completion_pct,
+        case when actual_value is not null then projected_value end as projected_value,
+        case when actual_value is not null then sign * (projected_value - target_value) >= 0 end
+            as is_projected_to_reach_target
+    from judged
 
 )
 

@@ -1,10 +1,30 @@
--- How own posts using a hashtag do against the same platform's posts without it, per month.
+-- How own posts using a hashtag do against the same platform's posts without it, per month (posts by local
+-- publish month, lifetime totals: the "posts published" view). Compared on public engagements, which every
+-- post has whatever its platform and age; the owned-engagement rates (with saves and clicks) are separate.
+
+{%- set rates = [
+    ('public_engagement_rate_by_reach', 'public_engagements', 'reach'),
+    ('public_engagement_rate_by_views', 'public_engagements', 'views'),
+    ('engagement_rate_by_reach', 'engagements', 'reach'),
+    ('engagement_rate_by_views', 'engagements', 'views'),
+] %}
 
 with
 
 posts as (
 
     select * from {{ ref('fct_posts') }}
+
+),
+
+coverage as (
+
+    select
+        platform,
+        min(published_date_local) as covered_from,
+        max(latest_snapshot_date) as covered_to
+    from posts
+    group by platform
 
 ),
 
@@ -17,10 +37,8 @@ post_terms as (
         hashtags,
         engagements,
         public_engagements,
-        case when reach > 0 then engagements end as engagements_with_reach,
-        case when reach > 0 and engagements is not null then reach end as reach_with_engagements,
-        case when views > 0 then engagements end as engagements_with_views,
-        case when views > 0 and engagements is not null then views end as views_with_engagements
+        reach,
+        views
     from posts
 
 ),
@@ -31,11 +49,9 @@ month_totals as (
         platform,
         period_start,
         count(*) as posts,
-        sum(engagements) as engagements,
-        sum(engagements_with_reach) as engagements_with_reach,
-        sum(reach_with_engagements) as reach_with_engagements,
-        sum(engagements_with_views) as engagements_with_views,
-        sum(views_with_engagements) as views_with_engagements
+        {%- for name, numerator, denominator in rates %}
+        {{ rate_parts(numerator, denominator, name) }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
     from post_terms
     group by 1, 2
 
@@ -49,10 +65,8 @@ hashtag_posts as (
         unnest(hashtags) as hashtag,
         engagements,
         public_engagements,
-        engagements_with_reach,
-        reach_with_engagements,
-        engagements_with_views,
-        views_with_engagements
+        reach,
+        views
     from post_terms
 
 ),
@@ -66,10 +80,9 @@ hashtag_totals as (
         count(*) as posts,
         sum(engagements) as engagements,
         sum(public_engagements) as public_engagements,
-        sum(engagements_with_reach) as engagements_with_reach,
-        sum(reach_with_engagements) as reach_with_engagements,
-        sum(engagements_with_views) as engagements_with_views,
-        sum(views_with_engagements) as views_with_engagements
+        {%- for name, numerator, denominator in rates %}
+        {{ rate_parts(numerator, denominator, name) }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
     from hashtag_posts
     group by 1, 2, 3
 
@@ -80,18 +93,13 @@ compared as (
     select
         hashtag_totals.*,
         month_totals.posts - hashtag_totals.posts as posts_without,
-        {{ rate_pct('hashtag_totals.engagements_with_reach', 'hashtag_totals.reach_with_engagements') }}
-            as engagement_rate_by_reach,
+        {%- for name, numerator, denominator in rates %}
+        {{ rate_from_parts(name, 'hashtag_totals.') }} as {{ name }},
         {{ rate_pct(
-            'coalesce(month_totals.engagements_with_reach, 0) - coalesce(hashtag_totals.engagements_with_reach, 0)',
-            'coalesce(month_totals.reach_with_engagements, 0) - coalesce(hashtag_totals.reach_with_engagements, 0)'
-        ) }} as engagement_rate_by_reach_without,
-        {{ rate_pct('hashtag_totals.engagements_with_views', 'hashtag_totals.views_with_engagements') }}
-            as engagement_rate_by_views,
-        {{ rate_pct(
-            'coalesce(month_totals.engagements_with_views, 0) - coalesce(hashtag_totals.engagements_with_views, 0)',
-            'coalesce(month_totals.views_with_engagements, 0) - coalesce(hashtag_totals.views_with_engagements, 0)'
-        ) }} as engagement_rate_by_views_without
+            'coalesce(month_totals.' ~ name ~ '_numerator, 0) - coalesce(hashtag_totals.' ~ name ~ '_numerator, 0)',
+            'coalesce(month_totals.' ~ name ~ '_denominator, 0) - coalesce(hashtag_totals.' ~ name ~ '_denominator, 0)'
+        ) }} as {{ name }}_without{% if not loop.last %},{% endif %}
+        {%- endfor %}
     from hashtag_totals
     inner join month_totals
         on hashtag_totals.platform = month_totals.platform
@@ -103,22 +111,30 @@ final as (
 
     select
         'month' as period_grain,
-        period_start,
-        platform,
-        hashtag,
-        posts,
-        posts_without,
-        engagements,
-        public_engagements,
-        {{ safe_divide('engagements', 'posts') }} as engagements_per_post,
-        engagement_rate_by_reach,
-        engagement_rate_by_reach_without,
-        engagement_rate_by_reach - engagement_rate_by_reach_without as engagement_rate_by_reach_difference,
-        engagement_rate_by_views,
-        engagement_rate_by_views_without,
-        engagement_rate_by_views - engagement_rate_by_views_without as engagement_rate_by_views_difference
+        compared.period_start,
+        compared.platform,
+        compared.hashtag,
+        'published_posts' as engagement_view,
+        'partition_day' as day_basis,
+        compared.posts,
+        compared.posts as sample_size,
+        compared.posts >= {{ var('min_sample_posts') | int }}
+            and compared.posts_without >= {{ var('min_sample_posts') | int }} as is_sufficient_sample,
+        compared.posts_without,
+        {{ period_coverage_columns('compared.period_start', 'month', 'coverage.covered_from', 'coverage.covered_to') }},
+        compared.public_engagements,
+        compared.engagements,
+        {{ safe_divide('compared.public_engagements', 'compared.posts') }} as public_engagements_per_post,
+        {{ safe_divide('compared.engagements', 'compared.posts') }} as engagements_per_post,
+        {%- for name, numerator, denominator in rates %}
+        compared.{{ name }},
+        compared.{{ name }}_without,
+        compared.{{ name }} - compared.{{ name }}_without as {{ name }}_difference{% if not loop.last %},{% endif %}
+        {%- endfor %}
     from compared
-    where hashtag is not null and hashtag <> ''
+    left join coverage
+        on compared.platform = coverage.platform
+    where compared.hashtag is not null and compared.hashtag <> ''
 
 )
 

@@ -1,7 +1,8 @@
 {{ incremental_fact_config('metric_date', 'post_lookback_days') }}
 
 -- The long KPI table the alert sensor reads (contract: docs/architecture.md). One row per KPI, brand, platform
--- and day with a value; rates and shares in percent with the numerator and denominator behind them.
+-- and day with a value; rates and shares in percent with the numerator and denominator behind them, the
+-- engagement view and the day basis each KPI uses.
 
 with
 
@@ -35,6 +36,8 @@ goal_pace as (
 
     select
         'goal_pace' as kpi,
+        'not_applicable' as engagement_view,
+        goal_progress.day_basis,
         goal_progress.brand,
         coalesce(brands.is_own_brand, false) as is_own_brand,
         goal_progress.platform,
@@ -60,6 +63,8 @@ final as (
 
     select
         kpi,
+        engagement_view,
+        day_basis,
         brand,
         is_own_brand,
         platform,
@@ -74,6 +79,8 @@ final as (
 
     select
         kpi,
+        engagement_view,
+        day_basis,
         brand,
         is_own_brand,
         platform,

@@ -1,16 +1,11 @@
--- One row per own post with its latest lifetime totals (the latest snapshot wins).
+-- Engagement on posts published: one row per own post with its latest lifetime totals (the latest snapshot
+-- wins), attributed to the post's publish day.
 
 with
 
 post_snapshots as (
 
     select * from {{ ref('int_post_snapshots_unioned') }}
-
-),
-
-account_daily as (
-
-    select * from {{ ref('int_account_daily_unioned') }}
 
 ),
 
@@ -56,31 +51,10 @@ localized as (
 
 ),
 
--- followers at the end of the day before the local publish day; if the account has no earlier day,
--- the first day on or after it
-followers_before as (
+-- followers when the post was published: the latest figure describing a moment before it (no look-ahead)
+with_followers as (
 
-    select
-        localized.*,
-        account_daily.followers as followers_before_publish
-    from localized
-    asof left join account_daily
-        on localized.platform = account_daily.platform
-        and localized.account_id = account_daily.account_id
-        and localized.published_date_local > account_daily.metric_date
-
-),
-
-followers_after as (
-
-    select
-        followers_before.*,
-        account_daily.followers as followers_after_publish
-    from followers_before
-    asof left join account_daily
-        on followers_before.platform = account_daily.platform
-        and followers_before.account_id = account_daily.account_id
-        and followers_before.published_date_local <= account_daily.metric_date
+    {{ with_followers_at_publish('localized') }}
 
 ),
 
@@ -93,14 +67,13 @@ own_accounts as (
 metrics as (
 
     select
-        followers_after.*,
+        with_followers.*,
         {{ engagements() }} as engagements,
         {{ public_engagements() }} as public_engagements,
-        coalesce(followers_before_publish, followers_after_publish) as followers_at_publish,
         list_sort(list_distinct(
             regexp_extract_all(lower(coalesce(caption, '')), '#([\pL\pN_]+)', 1)
         )) as hashtags
-    from followers_after
+    from with_followers
 
 ),
 
@@ -133,10 +106,17 @@ final as (
         metrics.engagements,
         metrics.public_engagements,
         metrics.followers_at_publish,
+        metrics.followers_at_publish_date,
+        metrics.followers_at_publish_missing_reason,
         {{ rate_pct('metrics.engagements', 'metrics.reach') }} as engagement_rate_by_reach,
         {{ rate_pct('metrics.engagements', 'metrics.views') }} as engagement_rate_by_views,
         {{ rate_pct('metrics.public_engagements', 'metrics.followers_at_publish') }}
             as engagement_rate_by_followers,
+        {{ rate_pct('metrics.public_engagements', 'metrics.reach') }} as public_engagement_rate_by_reach,
+        {{ rate_pct('metrics.public_engagements', 'metrics.views') }} as public_engagement_rate_by_views,
+        cast({{ dbt.datediff('metrics.published_date_local', 'snapshot_counts.latest_snapshot_date', 'day') }}
+            as integer) as age_days_at_latest_snapshot,
+        {{ platform_date_of('metrics.platform', 'metrics.published_at') }} as published_date_platform,
         snapshot_counts.first_snapshot_date,
         snapshot_counts.latest_snapshot_date,
         snapshot_counts.snapshots_count

@@ -11,28 +11,13 @@ inputs as (
 
 ),
 
-brand_accounts as (
-
-    select * from {{ ref('int_brand_accounts_normalized') }}
-
-),
-
--- the competitive set: every configured brand, plus any brand seen in the data
+-- the competitive set: every brand of dim_brands (configured, or seen in market data)
 brands as (
 
     select
         brand,
-        bool_or(is_own_brand) as is_own_brand
-    from brand_accounts
-    group by brand
-
-    union all
-
-    select distinct
-        brand,
-        false as is_own_brand
-    from inputs
-    where brand not in (select brand from brand_accounts)
+        is_own_brand
+    from {{ ref('dim_brands') }}
 
 ),
 
@@ -75,6 +60,29 @@ periods as (
         sum(value) as value
     from daily
     group by 1, 2, 3, 4, 5
+    {%- if not loop.last %}
+
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+),
+
+-- how many days of each period the platform's data of a basis covers (any brand with a value that day)
+coverage as (
+    {%- for grain in grains %}
+
+    select
+        '{{ grain }}' as period_grain,
+        cast({{ dbt.date_trunc(grain, 'metric_date') }} as date) as period_start,
+        platform,
+        basis,
+        cast(count(distinct metric_date) as integer) as days_covered,
+        cast(max({{ dbt.datediff(
+            dbt.date_trunc(grain, 'metric_date'), period_end(dbt.date_trunc(grain, 'metric_date'), grain), 'day'
+        ) }}) + 1 as integer) as period_days
+    from daily
+    group by 1, 2, 3, 4
     {%- if not loop.last %}
 
     union all
@@ -153,7 +161,10 @@ final as (
         shares.share_pct,
         shares.rank,
         previous.share_pct as previous_share_pct,
-        shares.share_pct - previous.share_pct as change_pct_points
+        shares.share_pct - previous.share_pct as change_pct_points,
+        coverage.days_covered,
+        coverage.period_days,
+        coverage.days_covered = coverage.period_days as is_complete_period
     from shares
     left join shares as previous
         on shares.period_grain = previous.period_grain
@@ -161,6 +172,11 @@ final as (
         and shares.platform = previous.platform
         and shares.basis = previous.basis
         and shares.brand = previous.brand
+    left join coverage
+        on shares.period_grain = coverage.period_grain
+        and shares.period_start = coverage.period_start
+        and shares.platform = coverage.platform
+        and shares.basis = coverage.basis
 
 )
 

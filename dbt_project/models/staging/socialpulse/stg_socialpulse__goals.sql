@@ -16,6 +16,7 @@ renamed as (
         cast(brand as varchar) as brand,
         cast(target_value as double) as target_value,
         cast(baseline_value as double) as baseline_value,
+        cast(direction as varchar) as direction,
         cast(start_date as date) as start_date,
         cast(deadline as date) as deadline_date
     from source
