@@ -94,11 +94,13 @@ def test_days_loaded_by_a_run_come_from_its_raw_rows(tmp_path):
     from pipelines.warehouse import load_partitions
 
     conn = duckdb.connect(str(tmp_path / "w.duckdb"))
-    assert days_loaded_by_run(conn, "r1") is None
+    assert days_loaded_by_run(conn, "r1", ["x__account_daily"]) is None
     row = {"account_id": "a", "metric_date": dt.date(2026, 11, 18), "followers": 1}
     load_partitions(conn, "x__account_daily", [row], ACCOUNT_DAILY, window=(row["metric_date"],) * 2,
                     source="api:x", run_id="r1")  # fmt: skip
     later = {**row, "metric_date": dt.date(2026, 11, 21)}
     load_partitions(conn, "x__account_daily", [later], ACCOUNT_DAILY, window=(later["metric_date"],) * 2,
                     source="api:x", run_id="r2")  # fmt: skip
-    assert days_loaded_by_run(conn, "r1") == DateWindow(dt.date(2026, 11, 18), dt.date(2026, 11, 18))
+    assert days_loaded_by_run(conn, "r1", ["x__account_daily", "x__post_snapshots"]) == DateWindow(
+        dt.date(2026, 11, 18), dt.date(2026, 11, 18)
+    )

@@ -83,7 +83,13 @@ joined as (
         account_days.previous_followers,
         account_days.followers_gained,
         account_days.followers_lost,
-        account_days.followers - account_days.previous_followers as net_follower_change,
+        -- the platform's own count of the day's change where it gives one (follows - unfollows): exact even when
+        -- the level is reconstructed or rounded (YouTube's subscriberCount); else the difference of the levels
+        case
+            when account_days.followers_gained is not null and account_days.followers_lost is not null
+                then account_days.followers_gained - account_days.followers_lost
+            else account_days.followers - account_days.previous_followers
+        end as net_follower_change,
         account_days.views,
         account_days.reach,
         account_days.engagements,
@@ -123,7 +129,7 @@ final as (
         followers_gained,
         followers_lost,
         net_follower_change,
-        {{ rate_pct('net_follower_change', 'previous_followers') }} as follower_growth_rate,
+        {{ rate_pct('net_follower_change', 'followers - net_follower_change') }} as follower_growth_rate,
         views,
         reach,
         engagements,
