@@ -42,6 +42,7 @@ class Chart:
     alt: str
     points: int
     marks: list[str] = field(default_factory=list)  # what is highlighted (alert days), for readers and tests
+    series: dict[str, list[tuple[dt.date, float]]] = field(default_factory=dict)  # drawn lines, by platform
 
     @property
     def content_id(self) -> str:
@@ -93,7 +94,7 @@ def daily_lines(
     columns = 2 if len(platforms) > 1 else 1
     rows = max(1, (len(platforms) + columns - 1) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(9.0, 1.75 * rows + 0.5), dpi=DPI, squeeze=False, sharex=True)
-    points, marks = 0, []
+    points, marks, series = 0, [], {}
     span = (data["metric_date"].max() - data["metric_date"].min()).days + 1 if data.height else 7
     for index, ax in enumerate(axes.flat):
         if index >= len(platforms):
@@ -108,7 +109,8 @@ def daily_lines(
             ax.axvspan(shade[0], shade[1], color="#f3f0ff", zorder=0)
         ax.plot(days, values, color=PLATFORM_COLORS.get(platform), linewidth=1.6)
         points += len(values)
-        by_day = dict(zip(days, values, strict=True))
+        series[platform] = list(zip(days, values, strict=True))
+        by_day = dict(series[platform])
         for day, alert_platform in alerts:
             if alert_platform == platform and day in by_day:
                 ax.plot([day], [by_day[day]], marker="v", markersize=10, color=ALERT_COLOR, zorder=5)
@@ -121,7 +123,7 @@ def daily_lines(
     alt = f"{title}: {points} daily values for {len(platforms)} platform(s)"
     if marks:
         alt += "; " + "; ".join(marks)
-    return Chart(key, title, _png(fig), alt, points, marks)
+    return Chart(key, title, _png(fig), alt, points, marks, series)
 
 
 def brand_share_lines(key: str, title: str, frame: pl.DataFrame, own_brand: str) -> Chart:
@@ -226,8 +228,7 @@ def best_time_heat_map(key: str, title: str, slots: pl.DataFrame) -> Chart:
     fig, axes = plt.subplots(
         rows, columns, figsize=(9.0, 2.1 * rows + 0.6), dpi=DPI, squeeze=False, gridspec_kw={"hspace": 0.55}
     )
-    cmap = plt.get_cmap("RdYlGn").copy()
-    cmap.set_bad("#eeeeee")
+    cmap = plt.get_cmap("RdYlGn").with_extremes(bad="#eeeeee")
     points, image = 0, None
     for index, ax in enumerate(axes.flat):
         if index >= len(platforms):
