@@ -118,6 +118,7 @@ def test_searching_alert_finds_the_raised_alerts(webserver, page, built_pipeline
     dismiss_welcome_dialog(page)
     page.get_by_text("[Show Markdown]").first.click()  # the alert list is long: the UI opens it in a dialog
     page.wait_for_selector("text=Alerts on", timeout=30_000)
+    page.wait_for_timeout(800)  # let the dialog finish fading in
     page.screenshot(path=str(screenshots / "ui_alerts_list.png"))
     text = page.inner_text("body")
     assert f"{raised} alert" in text or str(raised) in text
