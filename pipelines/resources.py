@@ -59,6 +59,16 @@ class WarehouseResource(ConfigurableResource):
             conn.close()
 
 
+class ReportsResource(ConfigurableResource):
+    """The folder the weekly and monthly reports are written to (SOCIALPULSE_REPORTS_DIR, default `reports/`)."""
+
+    output_dir: str
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.output_dir)
+
+
 class PlatformApiResource(ConfigurableResource):
     """Access to the platforms' APIs: tokens (from environment variables), base URLs, and the simulator.
 
