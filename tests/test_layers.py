@@ -11,7 +11,14 @@ BASE = {"pipelines.contracts", "pipelines.errors", "pipelines.settings", "pipeli
 ALLOWED: dict[str, set[str]] = {
     "pipelines.definitions": {"*"},
     "pipelines.cli": {"*"},
-    "sensors": {"assets", "pipelines.resources", "pipelines.warehouse", "pipelines.partitions", *BASE},
+    "sensors": {
+        "assets",
+        "pipelines.resources",
+        "pipelines.warehouse",
+        "pipelines.partitions",
+        "pipelines.reports",
+        *BASE,
+    },
     "assets": {
         "pipelines.platforms",
         "pipelines.market",
@@ -20,9 +27,11 @@ ALLOWED: dict[str, set[str]] = {
         "pipelines.warehouse",
         "pipelines.configuration_tables",
         "pipelines.partitions",
+        "pipelines.reports",
         *BASE,
     },
     "pipelines.resources": {"pipelines.platforms", *BASE},
+    "pipelines.reports": BASE,  # report content and rendering: reads marts through its data layer only
     "pipelines.market": {"pipelines.platforms", *BASE},  # market sources are platform clients (PlatformClient)
     "pipelines.platforms": BASE,
     "pipelines.imports": BASE,
