@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pipelines.config.models import BrandsConfig, Settings
-from pipelines.simulator.core import ApiError, Context, Request, Response, Stats
+from pipelines.simulator.core import ApiError, Context, Request, RequestLog, RequestRecord, Response, SimClock, Stats
 from pipelines.simulator.faults import FaultRegistry
 from pipelines.simulator.routes import ApiFamily, families
+from pipelines.simulator.throttle import UsageMeter
 from pipelines.simulator.world import World
 
 CONTROL_PREFIX = "/_simulator"
@@ -56,6 +57,9 @@ class Simulator:
         self.tokens = {**self.DEFAULT_TOKENS, **(tokens or {})}
         self.faults = FaultRegistry()
         self.stats = Stats()
+        self.requests = RequestLog()
+        self.clock = SimClock(self.world.now)
+        self.usage: dict[str, UsageMeter] = {}
         self.verbose = verbose
         self._host, self._port = host, port
         self._server: ThreadingHTTPServer | None = None
@@ -119,7 +123,23 @@ class Simulator:
         settings: Settings = self._world_args["settings"]
         today = today or now.astimezone(ZoneInfo(settings.timezone)).date()
         self.world = World(today=today, now=now, **self._world_args)
+        self.clock.reset(self.world.now)
         return self.world
+
+    def advance(self, seconds: float) -> None:
+        """Move the running clock (throttles, usage windows) forward, as time passing would: a test passes this
+        as the clients' `sleep`, so a three-minute throttle passes in no real time. The world's data stays as
+        observed at `world.now`."""
+        self.clock.advance(seconds)
+
+    def limit_usage(self, family: str = "meta", *, calls: int, window_seconds: float) -> UsageMeter:
+        """Make the family's usage fill up: `calls` per rolling `window_seconds` of the running clock (see
+        pipelines/simulator/throttle.py). Returns the meter (its highest percent and throttled answers)."""
+        if family not in {f.name for f in self._families}:
+            raise ValueError(f"unknown API family {family!r}; expected one of {[f.name for f in self._families]}")
+        meter = UsageMeter(calls, window_seconds)
+        self.usage[family] = meter
+        return meter
 
     # ------------------------------------------------------------------ URLs
     @property
@@ -153,7 +173,7 @@ class Simulator:
             return self._control(method, path[len(CONTROL_PREFIX) :], body)
         host, _, rest = path.lstrip("/").partition("/")
         family = self._by_host.get(host.lower())
-        ctx = Context(world=self.world, tokens=self.tokens, faults=self.faults, base_url=self.url)
+        ctx = Context(world=self.world, tokens=self.tokens, faults=self.faults, base_url=self.url, clock=self.clock)
         req = Request(method, host.lower(), "/" + rest, parts.query, headers, body, ctx)
         if family is None:
             self.stats.add(f"{host}/(unknown host)")
@@ -162,10 +182,22 @@ class Simulator:
         slow = self.faults.take("slow", req)
         if slow is not None:
             time.sleep(float(slow.opts.get("seconds", 1.0)))
-        try:
-            resp = family.handle(req)
-        except ApiError as err:
-            resp = family.render_error(req, err)
+        now = self.clock.now()
+        throttle = self.faults.active_throttle(req, now)
+        meter = self.usage.get(family.name)
+        blocked = meter.blocked_for(now) if meter is not None and throttle is None else None
+        if throttle is not None:
+            fault, left = throttle
+            resp = family.throttle_error(req, left, fault.opts.get("code"))
+        elif blocked is not None:
+            resp = family.throttle_error(req, blocked, None)
+        else:
+            if meter is not None:
+                req.usage_percent = meter.record(now)  # type: ignore[attr-defined]
+            try:
+                resp = family.handle(req)
+            except ApiError as err:
+                resp = family.render_error(req, err)
         fault = self.faults.take_first(("status", "expired_token"), req)
         if fault is not None:
             resp = family.fault_error(req, fault)
@@ -175,6 +207,10 @@ class Simulator:
             data = resp.encode()
             resp.body = data[: max(1, len(data) // 2)]
         self.stats.add(req.template)
+        envelope = resp.body.get("code") if isinstance(resp.body, dict) and family.name.startswith("tiktok") else None
+        self.requests.add(
+            RequestRecord(method, req.host, req.path, dict(req.params), resp.status, envelope, req.template)
+        )
         return resp
 
     def _schema_faults(self, req: Request, resp: Response) -> None:
@@ -223,13 +259,38 @@ class Simulator:
             if method == "POST":
                 try:
                     payload = json.loads(body or b"{}")
-                    now = dt.datetime.fromisoformat(str(payload["now"]).replace("Z", "+00:00"))
-                    today = dt.date.fromisoformat(payload["today"]) if payload.get("today") else None
-                    self.set_clock(now, today)
+                    if "advance_seconds" in payload and "now" not in payload:
+                        self.advance(float(payload["advance_seconds"]))
+                    else:
+                        now = dt.datetime.fromisoformat(str(payload["now"]).replace("Z", "+00:00"))
+                        today = dt.date.fromisoformat(payload["today"]) if payload.get("today") else None
+                        self.set_clock(now, today)
                 except (ValueError, KeyError, TypeError) as exc:
-                    return Response(400, {"error": f'bad clock: {exc}; expected {{"now": ISO-8601 instant}}'})
+                    return Response(
+                        400,
+                        {
+                            "error": f"bad clock: {exc}; expected "
+                            '{"now": ISO-8601 instant} or {"advance_seconds": seconds}'
+                        },
+                    )
             w = self.world
             return Response(200, {"now": w.now.isoformat(), "today": w.today.isoformat()})
+        if path == "/usage":
+            if method == "POST":
+                try:
+                    payload = json.loads(body or b"{}")
+                    self.limit_usage(
+                        str(payload.get("family", "meta")),
+                        calls=int(payload["calls"]),
+                        window_seconds=float(payload["window_seconds"]),
+                    )
+                except (ValueError, KeyError, TypeError) as exc:
+                    return Response(
+                        400, {"error": f'bad usage limit: {exc}; expected {{"calls": n, "window_seconds": s}}'}
+                    )
+            if method == "DELETE":
+                self.usage.clear()
+            return Response(200, {"usage": {name: meter.describe() for name, meter in self.usage.items()}})
         if path in ("", "/health"):
             w = self.world
             return Response(
