@@ -19,10 +19,10 @@ from pipelines.config.models import Account, Brand
 from pipelines.http import ApiPermissionError
 from pipelines.market import tables
 from pipelines.market.base import Credential, MarketSource, Row
-from pipelines.market.common import hashtags, parse_time, post_row, profile_row, to_count
-from pipelines.platforms.base import require_field
+from pipelines.market.common import hashtags, post_row, profile_row
 from pipelines.platforms.facebook import FacebookClient, content_type_of
 from pipelines.platforms.meta_graph import GRAPH_BASE, GraphInvalidRequestError
+from pipelines.platforms.values import parse_time, require_field, to_count
 
 PAGE_FIELDS = "id,name,followers_count,fan_count,link"
 POST_FIELDS = (

@@ -22,9 +22,10 @@ from pipelines.errors import InputDataError
 from pipelines.http import ApiError, CursorGuard
 from pipelines.market import tables
 from pipelines.market.base import Credential, MarketSource, Row
-from pipelines.market.common import hashtags, parse_time, post_row, profile_row, to_count
+from pipelines.market.common import hashtags, post_row, profile_row
 from pipelines.platforms.instagram import InstagramClient
 from pipelines.platforms.meta_graph import GRAPH_BASE, GraphInvalidRequestError
+from pipelines.platforms.values import parse_time, to_count
 
 PAGE_SIZE = 50
 PROFILE_FIELDS = "username,name,followers_count,follows_count,media_count"

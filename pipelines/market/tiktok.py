@@ -27,7 +27,9 @@ from pipelines.http import ApiError, CursorGuard, ErrorVerdict, retry_after_seco
 from pipelines.http.session import ApiSession
 from pipelines.market import tables
 from pipelines.market.base import Credential, MarketSource, Row
-from pipelines.market.common import chunks, hashtags, parse_time, post_row, profile_row, to_count
+from pipelines.market.common import hashtags, post_row, profile_row
+from pipelines.platforms.base import day_windows
+from pipelines.platforms.values import parse_time, to_count
 
 TOKEN_ENV = "TIKTOK_RESEARCH_ACCESS_TOKEN"
 USER_FIELDS = "display_name,follower_count,following_count,likes_count,video_count"
@@ -81,7 +83,7 @@ class TikTokCompetitors(MarketSource):
     def read(self, start: dt.date, end: dt.date) -> dict[str, list[Row]]:
         token = self.require_credential("research_token")
         self.session = self.new_session(
-            token_env_var=TOKEN_ENV, classify=research_classify, headers={"Authorization": f"Bearer {token}"}
+            credential="research_token", classify=research_classify, headers={"Authorization": f"Bearer {token}"}
         )
         profiles: list[Row] = []
         posts: list[Row] = []
@@ -130,7 +132,8 @@ class TikTokCompetitors(MarketSource):
         # The query takes UTC dates: ask for the UTC dates the local days [first, last] touch, keep the local days.
         since, until = self.local_day_bounds(first, last)
         utc_first, utc_last = since.date(), (until - dt.timedelta(microseconds=1)).date()
-        for window_start, window_end in chunks(utc_first, utc_last, MAX_WINDOW_DAYS):
+        utc_last = min(utc_last, self.clock.today)  # no end_date after TikTok's (UTC) today
+        for window_start, window_end in day_windows(utc_first, utc_last, MAX_WINDOW_DAYS):
             request: dict[str, Any] = {
                 "query": {"and": [{"operation": "EQ", "field_name": "username", "field_values": [handle]}]},
                 "start_date": window_start.strftime("%Y%m%d"),

@@ -39,7 +39,7 @@ def test_instagram_profiles_and_posts_across_pages(simulator, make_source, asser
     assert [p["brand"] for p in profiles] == [b.name for b, _ in brands.accounts_on("instagram")]
     for brand, account in brands.accounts_on("instagram"):
         profile = next(p for p in profiles if p["brand"] == brand.name)
-        assert profile["followers"] == simulator.world.followers("instagram", account.id, simulator.world.end)
+        assert profile["followers"] == simulator.world.followers_now("instagram", account.id)
         assert profile["snapshot_date"] == END and profile["total_views"] is None
         expected = _expected_posts(simulator, "instagram", account.id)
         got = {p["post_id"]: p for p in posts if p["brand"] == brand.name}

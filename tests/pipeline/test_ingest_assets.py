@@ -38,8 +38,10 @@ def test_a_nightly_run_rereads_late_days_and_recent_posts(tmp_path, simulator):
     assert result.success
     with duckdb.connect(str(path), read_only=True) as conn:
         days = [d for (d,) in conn.execute("select metric_date from raw.facebook__account_daily order by 1").fetchall()]
-        # account_lookback_days = 3: the night of the 20th re-reads the 18th and the 19th (finalized late)
-        assert days == [dt.date(2026, 11, 18), dt.date(2026, 11, 19), dt.date(2026, 11, 20)]
+        # account_lookback_days = 3: the night of the 20th re-reads the 18th and the 19th (finalized late); the
+        # clients read the simulator's clock (2026-11-21 00:00 UTC = 11-20 16:00 Pacific), and Meta's (Pacific) 20th
+        # has not ended: it is read the next night.
+        assert days == [dt.date(2026, 11, 18), dt.date(2026, 11, 19)]
         snapshot_days, oldest = conn.execute(
             "select list(distinct snapshot_date), min(published_at) from raw.facebook__post_snapshots"
         ).fetchone()
