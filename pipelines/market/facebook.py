@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from pipelines.config.models import Account, Brand
 from pipelines.http import ApiPermissionError
 from pipelines.market import tables
-from pipelines.market.base import Credential, MarketSource, Row
+from pipelines.market.base import MarketSource, Row
 from pipelines.market.common import hashtags, post_row, profile_row
 from pipelines.platforms.facebook import FacebookClient, content_type_of
 from pipelines.platforms.meta_graph import GRAPH_BASE, GraphInvalidRequestError
@@ -50,11 +50,8 @@ class FacebookCompetitors(MarketSource):
     tables = (tables.competitor_profiles("facebook"), tables.competitor_posts("facebook"))
     api_bases: ClassVar[dict[str, str]] = {"graph": GRAPH_BASE}
     credentials = (
-        Credential(
-            "access_token",
-            "FACEBOOK_PAGE_ACCESS_TOKEN",
-            "meta",
-            "Page access token; other Pages need the app feature Page Public Content Access",
+        FacebookClient.spec.credential("access_token").used_for(
+            "Page access token; other Pages need the app feature Page Public Content Access"
         ),
     )
 

@@ -103,9 +103,9 @@ class TikTokCompetitors(MarketSource):
                     handle,
                     account.id,
                     end,
-                    followers=self._count(user, "follower_count", handle),
-                    following=self._count(user, "following_count", handle),
-                    posts_count=self._count(user, "video_count", handle),
+                    followers=self.count_field(user, "follower_count", f"research user info of {handle}"),
+                    following=self.count_field(user, "following_count", f"research user info of {handle}"),
+                    posts_count=self.count_field(user, "video_count", f"research user info of {handle}"),
                 )
             )
             posts += self._videos(brand, account, self.snapshot_lookback_start(end), end)
@@ -120,11 +120,6 @@ class TikTokCompetitors(MarketSource):
         if not isinstance(data, Mapping):
             raise InputDataError(f"{self.name}: {path} answered without a 'data' object")
         return data
-
-    def _count(self, item: Mapping[str, Any], key: str, handle: str) -> int | None:
-        if key not in item:
-            self.warn(f"research user info of {handle} has no '{key}'; left NULL")
-        return to_count(item.get(key))
 
     def _videos(self, brand: Brand, account: Account, first: dt.date, last: dt.date) -> list[Row]:
         handle = account.handle.lstrip("@")

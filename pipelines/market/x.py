@@ -32,7 +32,7 @@ from pipelines.config.models import Account, Brand
 from pipelines.errors import InputDataError
 from pipelines.http import CursorGuard
 from pipelines.market import tables
-from pipelines.market.base import Credential, MarketSource, Row
+from pipelines.market.base import MarketSource, Row
 from pipelines.market.common import hashtags, matched_terms, mention_row, post_row, profile_row, sum_counts
 from pipelines.market.matching import MentionMatcher
 from pipelines.platforms.base import batched, days_between
@@ -40,8 +40,8 @@ from pipelines.platforms.values import parse_time, to_count
 from pipelines.platforms.x import END_TIME_MARGIN, XClient
 
 API_BASES = {"api": "https://api.x.com/2"}
-BEARER = Credential(
-    "bearer_token", "X_BEARER_TOKEN", "x", "App-only Bearer token (public profiles, posts, counts and search)"
+BEARER = XClient.spec.credential("bearer_token").used_for(
+    "App-only Bearer token (public profiles, posts, counts and search)"
 )
 RECENT_DAYS = 7  # counts/recent and search/recent reach 7 days back from now
 RECENT_MARGIN = dt.timedelta(minutes=5)  # start a little later than 7 days ago: the request takes time

@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 from pipelines.config.models import Brand
 from pipelines.errors import InputDataError
 from pipelines.market import tables
-from pipelines.market.base import Credential, MarketSource, Row
+from pipelines.market.base import MarketSource, Row
 from pipelines.market.common import hashtags, matched_terms, mention_row, post_row, profile_row
 from pipelines.market.matching import MentionMatcher
 from pipelines.platforms.base import days_between
@@ -37,8 +37,8 @@ from pipelines.platforms.values import parse_time, require_field, to_count
 from pipelines.platforms.youtube import YouTubeClient
 
 API_BASES = {"data": "https://www.googleapis.com/youtube/v3"}
-API_KEY = Credential(
-    "api_key", "YOUTUBE_API_KEY", "youtube_key", "Data API key for public channel, video and search reads (key=)"
+API_KEY = YouTubeClient.spec.credential("api_key").used_for(
+    "Data API key for public channel, video and search reads (key=)", required=True
 )
 SEARCH_UNITS = 100
 

@@ -7,7 +7,7 @@ import logging
 import time
 from abc import ABC
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,7 @@ from pipelines.http import ApiAuthError, ApiError, ApiSession, CallStats, Redact
 from pipelines.http.session import Classifier, Pacer
 from pipelines.platforms.clock import PlatformClock
 from pipelines.platforms.deferral import Outcome, run_deferring
+from pipelines.platforms.values import to_count
 
 Row = dict[str, Any]
 T = TypeVar("T")
@@ -47,6 +48,11 @@ class Credential:
     description: str
     required: bool = True
 
+    def used_for(self, description: str, *, required: bool | None = None) -> Credential:
+        """The same secret (same variable) described for another use, e.g. a market source reading competitors
+        with the platform client's token: the variable's name stays written once, in the client's spec."""
+        return replace(self, description=description, required=self.required if required is None else required)
+
 
 @dataclass(frozen=True)
 class PlatformSpec:
@@ -58,6 +64,13 @@ class PlatformSpec:
     credentials: tuple[Credential, ...]
     streams: tuple[str, ...]  # subset of pipelines.contracts.streams.OWN_STREAMS
     notes: str = ""
+
+    def credential(self, name: str) -> Credential:
+        """The credential `name` of this platform (KeyError naming the known ones)."""
+        for credential in self.credentials:
+            if credential.name == name:
+                return credential
+        raise KeyError(f"{self.name} has no credential {name!r} (spec: {[c.name for c in self.credentials]})")
 
 
 @dataclass
@@ -133,10 +146,7 @@ class PlatformClient(ABC):
 
     def credential_env_var(self, name: str) -> str:
         """The environment variable the spec reads the credential `name` from."""
-        for credential in self.spec.credentials:
-            if credential.name == name:
-                return credential.env_var
-        raise KeyError(f"{self.spec.name} has no credential {name!r} (spec: {[c.name for c in self.spec.credentials]})")
+        return self.spec.credential(name).env_var
 
     def require_credential(self, *names: str, purpose: str = "") -> str:
         """The first configured secret of `names`, else an ApiAuthError naming the variable(s) to set."""
@@ -247,6 +257,13 @@ class PlatformClient(ABC):
         for name, count in sorted(counts.items()):
             if count:
                 self.warn(f"{where}: {count} of {total} item(s) have no '{name}' field; {effect}")
+
+    def count_field(self, item: Mapping[str, Any], key: str, where: str) -> int | None:
+        """A count field that may be absent: its value read with `to_count`, a warning naming `where` when the
+        answer has no such field (left NULL)."""
+        if key not in item:
+            self.warn(f"{where} has no '{key}'; left NULL")
+        return to_count(item.get(key))
 
     def unexpected_shape(self, endpoint: str, expected: str, found: Any, effect: str) -> None:
         """Warn that an answer came in a shape the client does not read (never a silent empty result)."""

@@ -473,11 +473,9 @@ class LinkedInClient(PlatformClient):
             return []
         element = elements[0]
         rows: list[Row] = []
+        self.note_fields("LinkedIn follower statistics", element, {*_DEMOGRAPHIC_FACETS, *_IGNORED_FACETS})
         for key, facet in element.items():
-            if key in _IGNORED_FACETS:
-                continue
             if key not in _DEMOGRAPHIC_FACETS:
-                self.warn(f"new field '{key}' in LinkedIn follower statistics ignored")
                 continue
             dimension, value_key = _DEMOGRAPHIC_FACETS[key]
             if not isinstance(facet, list):

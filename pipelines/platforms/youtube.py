@@ -408,9 +408,7 @@ class YouTubeClient(PlatformClient):
         if not isinstance(headers, list):
             raise InputDataError("youtube: an Analytics report has no 'columnHeaders'; cannot map its rows.")
         names = [str(require_field("youtube", h, "name", "an Analytics column header")) for h in headers]
-        for name in names:
-            if name not in expected:
-                self.warn(f"new field {name!r} in an Analytics report ignored")
+        self.note_fields("an Analytics report", dict.fromkeys(names), expected)
         out = []
         for raw in body.get("rows") or []:  # `rows` is omitted when there is no data
             if not isinstance(raw, list) or len(raw) != len(names):
