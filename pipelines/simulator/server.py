@@ -28,6 +28,12 @@ class Simulator:
     >>> with Simulator(seed=7, today=dt.date(2026, 5, 1)) as sim:
     ...     requests.get(sim.rewrite("https://graph.facebook.com/v24.0/104550001?fields=followers_count"),
     ...                  params={"access_token": Simulator.DEFAULT_TOKENS["meta"]})
+
+    Clocks: `world.now` is the instant the APIs are read (what is observable, which days are served);
+    `set_clock(now)` moves it night by night. `clock` runs from there with real time and `advance(seconds)`
+    for what lasts (throttle faults, usage windows of `limit_usage`). `revisions=True` serves recent days below
+    their truth until each platform's settle window has passed (World.served_day). `requests` keeps every
+    answered request (the tests check the windows clients ask for).
     """
 
     DEFAULT_TOKENS: ClassVar[dict[str, str]] = {
@@ -48,9 +54,18 @@ class Simulator:
         port: int = 0,
         now: dt.datetime | None = None,
         verbose: bool = False,
+        revisions: bool = False,
     ) -> None:
-        self.world = World(seed=seed, today=today, brands=brands, settings=settings, days=days, now=now)
-        self._world_args = {"seed": seed, "brands": self.world.brands, "settings": self.world.settings, "days": days}
+        self.world = World(
+            seed=seed, today=today, brands=brands, settings=settings, days=days, now=now, revisions=revisions
+        )
+        self._world_args = {
+            "seed": seed,
+            "brands": self.world.brands,
+            "settings": self.world.settings,
+            "days": days,
+            "revisions": revisions,
+        }
         unknown = sorted(set(tokens or {}) - set(self.DEFAULT_TOKENS))
         if unknown:
             raise ValueError(f"unknown token key(s) {unknown}; expected {sorted(self.DEFAULT_TOKENS)}")

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -46,6 +46,21 @@ DROP_DAYS = 7
 DROP_OFFSET_DAYS = 60
 VIRAL_PROBABILITY = 0.004  # per account and day with a post
 ENGAGEMENT_KEYS = ("reactions", "comments", "shares", "saves")
+# What a platform may still revise within its final_after_days (World.served_day with revisions on).
+REVISED_FIELDS = (
+    "views",
+    "reach",
+    "reactions",
+    "comments",
+    "shares",
+    "saves",
+    "clicks",
+    "video_views",
+    "accounts_engaged",
+    "profile_visits",
+    "website_clicks",
+    "watch_minutes",
+)
 
 GENERIC_TAGS = ("kopi", "coffee", "ngopi", "coffeetime", "kopisusu", "baristalife", "coffeelover", "latte")
 CAPTIONS = (
@@ -150,6 +165,7 @@ class World:
         settings: Settings | None = None,
         days: int = 400,
         now: dt.datetime | None = None,
+        revisions: bool = False,
     ) -> None:
         if brands is None or settings is None:
             from pipelines.config import load_brands, load_settings
@@ -163,6 +179,7 @@ class World:
         self.today = today
         self.now = (now or dt.datetime.combine(today, dt.time(0, 0), UTC)).astimezone(UTC)
         self.days = days
+        self.revisions = revisions
         self.start = today - dt.timedelta(days=days)
         self.end = today - dt.timedelta(days=1)
         self.brands = brands
@@ -692,6 +709,24 @@ class World:
         if day not in series:
             raise KeyError(f"{day} is outside the simulated history {self.start}..{self.end}")
         return series[day]
+
+    def served_day(self, platform: str, account_id: str, day: dt.date) -> AccountDay:
+        """What the platform's API serves of a day at `now`: the truth (`account_day`), except that with
+        `revisions` on, a day within the platform's `final_after_days` after it ended is served lower, 90 % of
+        its activity right after it ended rising linearly to the truth once final (followers are exact): late
+        data a nightly re-read must pick up."""
+        truth = self.account_day(platform, account_id, day)
+        facts = REPORTING_DAYS.get(platform)
+        if not self.revisions or facts is None or not facts.final_after_days:
+            return truth
+        ended = self.day_start(platform, day + dt.timedelta(days=1))
+        settled = (self.now - ended) / dt.timedelta(days=facts.final_after_days)
+        if settled >= 1:
+            return truth
+        share = 0.9 + 0.1 * max(0.0, settled)
+        revised = {name: round(getattr(truth, name) * share) for name in REVISED_FIELDS}
+        revised["engagements"] = sum(revised[k] for k in ("reactions", "comments", "shares", "saves", "clicks"))
+        return replace(truth, **revised)
 
     def account_days(self, platform: str, account_id: str, start: dt.date, end: dt.date) -> list[AccountDay]:
         series = self._account_series(platform, account_id)

@@ -297,7 +297,7 @@ class LinkedInApi(ApiFamily):
         days = self._available_days(req, start, end)
         elements = []
         for a, b, ds in self._buckets(days, granularity):
-            gained = sum(world.account_day("linkedin", org_id, d).followers_gained for d in ds)
+            gained = sum(world.served_day("linkedin", org_id, d).followers_gained for d in ds)
             paid = gained // 40
             elements.append(
                 {
@@ -330,7 +330,7 @@ class LinkedInApi(ApiFamily):
         if window is None:
             today = world.platform_today("linkedin")
             days = self._available_days(req, today - dt.timedelta(days=365), today)
-            rows = [world.account_day("linkedin", org_id, d) for d in days]
+            rows = [world.served_day("linkedin", org_id, d) for d in days]
             totals = self._sum_days(rows, unique=True)
             totals["shareMentionsCount"] = sum(world.mention_count(world.own_brand.name, "x", d) for d in days) // 50
             totals["commentMentionsCount"] = totals["shareMentionsCount"] // 3
@@ -339,7 +339,7 @@ class LinkedInApi(ApiFamily):
         start, end, granularity = window
         elements = []
         for a, b, ds in self._buckets(self._available_days(req, start, end), granularity):
-            rows = [world.account_day("linkedin", org_id, d) for d in ds]
+            rows = [world.served_day("linkedin", org_id, d) for d in ds]
             elements.append(
                 {
                     "organizationalEntity": urn,

@@ -568,7 +568,7 @@ class MetaApi(ApiFamily):
                 field, title, desc = PAGE_DAY_METRICS[alias]
                 values = [
                     {
-                        "value": getattr(world.account_day("facebook", page_id, d), field),
+                        "value": getattr(world.served_day("facebook", page_id, d), field),
                         "end_time": self._end_time(req, d),
                     }
                     for d in days
@@ -868,7 +868,7 @@ class MetaApi(ApiFamily):
         asked = self._days(req, since, until)
         days = world.served_days("instagram", asked[0], asked[-1]) if asked else []
         recent = world.served_days("instagram", asked[0], asked[-1], history_days=RECENT_DAYS) if asked else []
-        series = {d: world.account_day("instagram", ig_id, d) for d in days}
+        series = {d: world.served_day("instagram", ig_id, d) for d in days}
         for name in metrics:
             if name in IG_DEPRECATED:
                 raise self._invalid_metric(name)

@@ -170,7 +170,7 @@ class TikTokBusinessApi(ApiFamily):
             daily = daily or list(BUSINESS_DAILY_FIELDS)
             metrics = []
             for day in world.served_days("tiktok", start, end):
-                row = world.account_day("tiktok", business_id, day)
+                row = world.served_day("tiktok", business_id, day)
                 entry: dict = {"date": day.isoformat()}
                 for f in daily:
                     if f == "audience_activity":

@@ -429,7 +429,7 @@ class YouTubeAnalyticsApi(_GoogleApi):
         lo, hi = (days[0], days[-1]) if days else (start, start - dt.timedelta(days=1))
         if dims == ["day"]:
             rows = [
-                [d.isoformat(), *[self._day_metric(world.account_day("youtube", channel_id, d), m) for m in metrics]]
+                [d.isoformat(), *[self._day_metric(world.served_day("youtube", channel_id, d), m) for m in metrics]]
                 for d in days
             ]
         elif dims == ["video"]:
@@ -458,14 +458,14 @@ class YouTubeAnalyticsApi(_GoogleApi):
         elif dims in (["country"], ["city"]):
             if "viewerPercentage" in metrics:
                 raise ApiError("bad_request", "The query is not supported.", reason="badRequest")
-            totals = [world.account_day("youtube", channel_id, d) for d in days]
+            totals = [world.served_day("youtube", channel_id, d) for d in days]
             shares = world.demographics("youtube", channel_id, dims[0])
             rows = []
             for key, share in shares.items():
                 label = key if dims[0] == "country" else "/m/0" + rnd.token("city", key, length=5).lower()
                 rows.append([label, *[int(share * sum(self._day_metric(t, m) for t in totals)) for m in metrics]])
         elif not dims:
-            totals = [world.account_day("youtube", channel_id, d) for d in days]
+            totals = [world.served_day("youtube", channel_id, d) for d in days]
             rows = [[sum(self._day_metric(t, m) for t in totals) for m in metrics]] if totals else []
         else:
             raise ApiError(
