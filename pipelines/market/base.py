@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import ClassVar, TypeVar
 
-from pipelines.config.models import BrandsConfig
+from pipelines.config.models import Account, Brand, BrandsConfig
 from pipelines.contracts.streams import StreamSpec
 from pipelines.http import CallStats
 from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row
@@ -32,6 +32,7 @@ __all__ = ["ClientContext", "Credential", "MarketSource", "Row"]
 
 GROUPS = ("competitors", "mentions", "trends")
 ClientT = TypeVar("ClientT", bound=PlatformClient)
+T = TypeVar("T")
 
 
 def _identity(url: str) -> str:
@@ -98,6 +99,18 @@ class MarketSource(PlatformClient):
 
     def empty_result(self) -> dict[str, list[Row]]:
         return {t.name: [] for t in self.tables}
+
+    def each_account(self, pairs: Sequence[tuple[Brand, Account]], read: Callable[[Brand, Account], T]) -> list[T]:
+        """`read(brand, account)` for every pair, in order; a pair the platform throttles for longer than a
+        request may wait is deferred and retried after the others (PlatformClient.run_deferring). Any error left
+        after that is raised: a source replaces its tables whole, so a partial answer is never loaded."""
+        outcome = self.run_deferring(
+            range(len(pairs)), lambda i: read(*pairs[i]), describe=lambda i: f"{pairs[i][0].name} @{pairs[i][1].handle}"
+        )
+        for i in range(len(pairs)):
+            if i in outcome.errors:
+                raise outcome.errors[i]
+        return [outcome.results[i] for i in range(len(pairs))]
 
     def snapshot_lookback_start(self, end: dt.date) -> dt.date:
         """First publish day of the posts re-read in a snapshot (same lookback as the own posts)."""

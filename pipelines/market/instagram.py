@@ -75,8 +75,8 @@ class InstagramCompetitors(MarketSource):
         since, until = self.local_day_bounds(self.snapshot_lookback_start(end), end)
         profiles: list[Row] = []
         posts: list[Row] = []
-        for brand, account in self.brands.accounts_on("instagram"):
-            found = self._discover(own, brand, account, since, until, end)
+        pairs = self.brands.accounts_on("instagram")
+        for found in self.each_account(pairs, lambda b, a: self._discover(own, b, a, since, until, end)):
             if found is not None:
                 profiles.append(found[0])
                 posts.extend(found[1])
