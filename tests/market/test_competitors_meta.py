@@ -118,7 +118,7 @@ def test_a_throttled_brand_is_deferred_and_the_source_completes(simulator, make_
     brands = load_brands()
     pairs = brands.accounts_on("instagram")
     throttled_brand, throttled = pairs[-1]
-    simulator.faults.add("throttle", path_contains=throttled.handle.lstrip('@'), seconds=600, code=80002)
+    simulator.faults.add("throttle", path_contains=throttled.handle.lstrip("@"), seconds=600, code=80002)
     http = {"throttle": {"max_wait_seconds": 60, "max_deferrals": 3, "max_deferred_wait_seconds": 3600}}
     source = make_source(simulator, InstagramCompetitors, http=http, sleep=simulator.advance)
     result = source.read(END, END)
