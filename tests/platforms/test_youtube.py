@@ -222,6 +222,22 @@ def test_expired_oauth_token_names_the_variable_to_renew(simulator):
     assert "expired" in str(info.value)
 
 
+def test_a_data_api_auth_error_names_the_credential_that_was_sent(simulator):
+    """The Data API is read with the API key when there is one: its auth error speaks of the API key and names
+    YOUTUBE_API_KEY (it used to say "OAuth token" while naming the key's variable)."""
+    simulator.faults.add("expired_token", path_contains="/youtube/v3/channels")
+    with pytest.raises(ApiAuthError) as with_key:
+        client(simulator).post_snapshots(ACCOUNT, *WEEK, WEEK[1])
+    assert "the API key is invalid or expired" in str(with_key.value) and "YOUTUBE_API_KEY" in str(with_key.value)
+    assert "OAuth" not in str(with_key.value)
+    simulator.faults.add("expired_token", path_contains="/youtube/v3/channels")
+    oauth_only = {"api_key": None, "oauth_token": simulator.tokens["youtube_oauth"]}
+    with pytest.raises(ApiAuthError) as with_oauth:
+        client(simulator, credentials=oauth_only).post_snapshots(ACCOUNT, *WEEK, WEEK[1])
+    assert "the OAuth token is invalid or expired" in str(with_oauth.value)
+    assert "YOUTUBE_OAUTH_TOKEN" in str(with_oauth.value) and "YOUTUBE_API_KEY" not in str(with_oauth.value)
+
+
 def test_invalid_api_key_names_the_key_variable(simulator):
     credentials = {"api_key": "wrong-key", "oauth_token": simulator.tokens["youtube_oauth"]}
     with pytest.raises(ApiAuthError, match="YOUTUBE_API_KEY") as info:
