@@ -177,12 +177,13 @@ class PlatformClient(ABC):
         *,
         rejects_end: Callable[[ApiError], bool],
         what: str,
-    ) -> T | None:
-        """`read(first, last)`; when the API rejects the window's end (`rejects_end`), one retry ending a day
-        earlier (the documented lag may be longer than the clock says), with a warning. None when the earlier
-        window is empty; the second rejection is raised with the platform's words."""
+    ) -> tuple[T | None, dt.date]:
+        """`read(first, last)` and the last day it covers; when the API rejects the window's end (`rejects_end`),
+        one retry ending a day earlier (the platform may be later than its documented lag), with a warning
+        keeping the platform's words. (None, the earlier end) when that window is empty; a second rejection is
+        raised."""
         try:
-            return read(first, last)
+            return read(first, last), last
         except ApiError as exc:
             if not rejects_end(exc):
                 raise
@@ -192,8 +193,8 @@ class PlatformClient(ABC):
                 f"ending {earlier}"
             )
             if earlier < first:
-                return None
-            return read(first, earlier)
+                return None, earlier
+            return read(first, earlier), earlier
 
     def run_deferring(
         self, items: Iterable[K], work: Callable[[K], T], *, describe: Callable[[K], str]

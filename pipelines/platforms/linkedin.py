@@ -168,22 +168,22 @@ class LinkedInClient(PlatformClient):
 
         total = self._follower_total(org)
         # Gains from the window start up to the last reported day: every later gain is needed to walk back.
-        gains = self.with_earlier_end(
+        gains, gains_end = self.with_earlier_end(
             lambda a, b: self._daily_follower_gains(org, a, b),
             first,
             available_last,
             rejects_end=_rejects_time_intervals,
             what="daily follower statistics",
         )
-        gains = gains or {}
-        shares = self.with_earlier_end(
+        shares, shares_end = self.with_earlier_end(
             lambda a, b: self._daily_share_statistics(org, a, b),
             first,
-            last,
+            min(last, gains_end),
             rejects_end=_rejects_time_intervals,
             what="daily share statistics",
         )
-        shares = shares or {}
+        gains, shares = gains or {}, shares or {}
+        last = min(last, gains_end, shares_end)  # a day LinkedIn refused to serve gets no row
 
         rows: list[Row] = []
         later_gains = sum(g for day, g in gains.items() if day > last and g is not None)

@@ -278,3 +278,19 @@ def test_canary_token_never_leaks(caplog):
         client.post_snapshots(OWN, TODAY - dt.timedelta(days=30), YESTERDAY, YESTERDAY)
     for text in (str(server_error.value), str(auth_error.value), *client.warnings, caplog.text):
         assert CANARY not in text
+
+
+def test_a_rejected_window_end_is_retried_once_a_day_earlier(simulator):
+    """The client's clock a day ahead of LinkedIn's data (LinkedIn late by a day): the window's end is refused
+    with 400 ILLEGAL_ARGUMENT, the one retry ending a day earlier is served, and a warning keeps LinkedIn's words."""
+    ahead = simulator.world.now + dt.timedelta(days=1)
+    client = _client(simulator, now=ahead)
+    before = len(simulator.requests.records("api.linkedin.com"))
+    rows = client.account_daily(OWN, TODAY - dt.timedelta(days=5), TODAY)
+    assert rows and rows[-1]["metric_date"] == LAST_REPORTED  # what LinkedIn serves, not what the clock hoped
+    asked = simulator.requests.records("api.linkedin.com")[before:]
+    rejected = [r for r in asked if r.status == 400]
+    # the follower gains are refused once; the share statistics then ask only up to the end that was served
+    assert [r.path for r in rejected] == ["/rest/organizationalEntityFollowerStatistics"]
+    retry = [w for w in client.warnings if "retried once" in w]
+    assert len(retry) == 1 and "ILLEGAL_ARGUMENT: Invalid timeIntervals parameter" in retry[0]
