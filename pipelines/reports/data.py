@@ -51,8 +51,8 @@ _BRAND_TOTALS = """
         sum(posts_published) as posts,
         sum(net_follower_change) as net_follower_change,
         arg_max(followers, metric_date) filter (where followers is not null) as followers_end,
-        arg_min(follower_growth_rate_denominator, metric_date) filter (where follower_growth_rate_denominator is not null)
-            as followers_start,
+        arg_min(follower_growth_rate_denominator, metric_date)
+            filter (where follower_growth_rate_denominator is not null) as followers_start,
         sum(engagement_rate_by_reach_numerator) * 100.0 / nullif(sum(engagement_rate_by_reach_denominator), 0)
             as engagement_rate_by_reach,
         sum(engagement_rate_by_views_numerator) * 100.0 / nullif(sum(engagement_rate_by_views_denominator), 0)

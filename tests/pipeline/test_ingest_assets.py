@@ -117,7 +117,6 @@ def test_a_stream_failing_half_way_fails_the_run_and_loads_only_the_other_stream
             assert conn.execute(f"select count(*) from raw.{table}").fetchone()[0] > 0, table
 
 
-
 def test_a_backfill_of_old_days_snapshots_on_the_observation_day_and_a_later_night_keeps_them(tmp_path, simulator):
     """Lifetime totals read tonight describe tonight, whatever days the run loads: a backfill of October writes
     them on the observation day (the 20th), and the next nightly re-read of the last 28 days replaces only
