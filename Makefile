@@ -11,6 +11,9 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 # A single-run backfill records one "planned" event per asset instead of one per asset and day (400x fewer).
 export DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS := 1
+# ...and hands its per-partition materializations to the event storage in batches, which the instance's SQLite
+# storage writes in one transaction each (pipelines/instance_storage.py, .dagster_home/dagster.yaml).
+export DAGSTER_EVENT_BATCH_SIZE ?= 10000
 export SOCIALPULSE_WAREHOUSE ?= $(CURDIR)/warehouse/socialpulse.duckdb
 
 MANIFEST := dbt_project/target/manifest.json

@@ -21,6 +21,7 @@ from pipelines.errors import SocialPulseError
 from pipelines.settings import (
     ENV_SIMULATOR_URL,
     REPO_ROOT,
+    enable_event_batches,
     mode,
     published_warehouse_path,
     reports_dir,
@@ -230,6 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / ".dagster_home"))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "1")
+    enable_event_batches()  # a ranged run's per-partition events stored in one transaction per batch
     try:
         return args.func(args)
     except SocialPulseError as exc:

@@ -35,7 +35,14 @@ from pipelines.partitions import daily_partitions
 from pipelines.platforms.base import Credential
 from pipelines.platforms.catalog import available_platforms, platform_spec
 from pipelines.resources import PlatformApiResource, ReportsResource, WarehouseResource
-from pipelines.settings import ENV_SIMULATOR_URL, base_url_overrides, mode, reports_dir, warehouse_path
+from pipelines.settings import (
+    ENV_SIMULATOR_URL,
+    base_url_overrides,
+    enable_event_batches,
+    mode,
+    reports_dir,
+    warehouse_path,
+)
 
 OWNERS = ["team:data-engineering"]
 
@@ -160,4 +167,5 @@ def _build_definitions() -> Definitions:
     )
 
 
+enable_event_batches()  # runs launched by the UI, the daemon or a sensor load this module: batch their events too
 defs = _build_definitions()

@@ -19,6 +19,9 @@ ENV_PUBLISHED = "SOCIALPULSE_PUBLISHED_WAREHOUSE"
 ENV_REPORTS_DIR = "SOCIALPULSE_REPORTS_DIR"
 
 ENV_BASE_URL_PREFIX = "SOCIALPULSE_BASE_URL_"
+ENV_EVENT_BATCH_SIZE = "DAGSTER_EVENT_BATCH_SIZE"
+# Above the partitions of the longest ranged run (a batch is one asset's partitions in one run).
+EVENT_BATCH_SIZE = 10_000
 MODES = ("simulator", "production")
 
 
@@ -81,3 +84,10 @@ def mode() -> str:
 
 def dbt_project_dir() -> Path:
     return REPO_ROOT / "dbt_project"
+
+
+def enable_event_batches() -> None:
+    """Let Dagster hand a ranged run's per-partition asset events to the event storage in batches, which the
+    instance's SQLite storage writes in one transaction each (pipelines/instance_storage.py), unless the environment
+    says otherwise. Dagster reads the variable whenever it stores an event, so setting it before a run is enough."""
+    os.environ.setdefault(ENV_EVENT_BATCH_SIZE, str(EVENT_BATCH_SIZE))
