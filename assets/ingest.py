@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
-from assets.partition_metadata import rows_per_partition, run_figures
+from assets.partition_metadata import partition_metadata, run_figures
 from pipelines.contracts.streams import StreamSpec
 from pipelines.errors import SocialPulseError
 from pipelines.http import CallStats
@@ -178,19 +178,23 @@ def build_ingest_asset(description: SourceDescription):
                 warnings = result.warnings + source.warnings
                 context.log.info(f"raw.{table}: {result.rows} row(s) loaded for {span}, {result.deleted} replaced")
                 key = AssetKey(["raw", table])
-                # each partition its own row count (a ranged run gives every partition the run's metadata)
-                per_day = rows_per_partition(batch.rows, spec.partition_column, context.partition_keys)
-                for partition, rows in per_day.items():
-                    context.add_asset_metadata({"rows_loaded": rows}, asset_key=key, partition_key=partition)
-                yield MaterializeResult(
-                    asset_key=key,
-                    metadata={
-                        **run_figures(result.as_metadata(), str(span)),
+                # each partition its own figures, the run's once (a ranged run gives every partition the run's
+                # metadata): assets/partition_metadata.py
+                shared, own = partition_metadata(
+                    batch.rows,
+                    spec.partition_column,
+                    context.partition_keys,
+                    dates_covered=str(span),
+                    run_metadata={
+                        **run_figures(result.as_metadata()),
                         **stats,
                         "sample": MetadataValue.md(sample_rows_markdown(batch.rows, spec)),
                         "warnings": MetadataValue.md("\n".join(f"- {redactor(w)}" for w in warnings) or "none"),
                     },
                 )
+                for partition, metadata in own.items():
+                    context.add_asset_metadata(metadata, asset_key=key, partition_key=partition)
+                yield MaterializeResult(asset_key=key, metadata=shared)
         if source.failures:
             failed = "; ".join(f"raw.{table}: {reason}" for table, reason in source.failures.items())
             raise IngestError(

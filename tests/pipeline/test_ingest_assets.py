@@ -151,8 +151,9 @@ def test_a_backfill_of_old_days_snapshots_on_the_observation_day_and_a_later_nig
 
 def test_each_partition_of_a_ranged_run_reports_its_own_rows(tmp_path, simulator):
     """A backfill is one run, and Dagster gives all its partitions the run's metadata: `rows_loaded` is each
-    day's own count (what the warehouse holds for that day), a day without rows says 0, the run's totals are
-    `run_rows_loaded`. Post snapshots are written on the observation day only, so every other day has 0."""
+    day's own count (what the warehouse holds for that day), a day without rows says 0, the run's figures
+    (`run_rows_loaded`, API calls, sample) are on its newest partition only. Post snapshots are written on the
+    observation day only, so every other day has 0."""
     path = tmp_path / "w.duckdb"
     instance = DagsterInstance.ephemeral()
     result = materialize(
@@ -180,7 +181,11 @@ def test_each_partition_of_a_ranged_run_reports_its_own_rows(tmp_path, simulator
         assert sorted(shown) == [f"2026-11-{day}" for day in range(11, 21)]
         for partition, metadata in shown.items():
             assert metadata["rows_loaded"].value == counts.get(partition, 0), (table, partition)
-            assert metadata["run_rows_loaded"].value == sum(counts.values())
+            assert metadata["run_dates_covered"].value  # every partition says which days its run replaced
+            # the run's figures once, on its newest partition (the asset's latest materialization)
+            assert ("run_rows_loaded" in metadata) == ("sample" in metadata) == (partition == NIGHT), partition
+        assert shown[NIGHT]["run_rows_loaded"].value == sum(counts.values())
+        assert shown[NIGHT]["api_calls"].value > 0
     # Meta's 20th (Pacific) had not ended: the account-metrics partition of the 20th has no row and says so
     assert per_day["facebook__account_daily"].get(NIGHT) is None
     assert list(per_day["facebook__post_snapshots"]) == [NIGHT]
