@@ -16,8 +16,9 @@ from pipelines.config import load_settings
 from pipelines.config.models import Settings
 from pipelines.partitions import SINGLE_RUN_BACKFILL, DateWindow
 from pipelines.resources import WarehouseResource
-from pipelines.settings import ENV_WAREHOUSE, PLATFORMS, dbt_project_dir
+from pipelines.settings import PLATFORMS, dbt_project_dir
 from pipelines.warehouse import contract_tables, ensure_tables
+from pipelines.warehouse_kinds import dbt_environment
 
 DBT_LAYERS = ("staging", "intermediate", "marts")
 
@@ -215,7 +216,7 @@ def build_dbt_assets():
         context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
     ) -> Iterator[Any]:
         """dbt build (models and tests); incremental facts rebuild the days of the run's partitions."""
-        os.environ[ENV_WAREHOUSE] = warehouse.path  # the dbt profile reads the warehouse path from here
+        os.environ.update(dbt_environment(warehouse.location))  # the dbt profile: the warehouse's kind and place
         with warehouse.connect() as conn:  # every dbt source resolves, even for a platform that was skipped
             ensure_tables(conn, contract_tables())
             loaded = days_loaded_by_run(conn, context.run_id, stream_tables())

@@ -12,6 +12,7 @@ from pipelines.partitions import SINGLE_RUN_BACKFILL
 from pipelines.resources import WarehouseResource
 from pipelines.settings import published_warehouse_path
 from pipelines.warehouse import table_row_counts
+from pipelines.warehouse_kinds import current_snapshot
 
 MART_SCHEMAS = ("marts", "alerts")
 
@@ -60,9 +61,23 @@ def keep_only_tables(path: Path) -> list[str]:
     kinds={"duckdb"},
     description="The copy of the warehouse BI tools read (Metabase, Superset, DBeaver, Evidence, the duckdb CLI): "
     "replaced atomically after the marts are built. Path: SOCIALPULSE_PUBLISHED_WAREHOUSE or "
-    "warehouse/socialpulse_published.duckdb.",
+    "warehouse/socialpulse_published.duckdb. On a DuckLake warehouse nothing is copied: BI tools attach the lake "
+    "read-only and see its newest snapshot (the metadata says which).",
 )
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    if warehouse.location.is_lake:  # BI tools read the lake itself: every reader sees a committed snapshot
+        with warehouse.connect(read_only=True) as conn:
+            counts = table_row_counts(conn, MART_SCHEMAS)
+            snapshot = current_snapshot(conn)
+        context.log.info(f"DuckLake warehouse: nothing to copy, BI tools read snapshot {snapshot} of the lake")
+        return MaterializeResult(
+            metadata={
+                "published": "the DuckLake catalog itself (no copy)",
+                "snapshot_id": snapshot,
+                "mart_tables": len(counts),
+                "mart_rows": sum(rows for _, _, rows in counts),
+            }
+        )
     with warehouse.connect() as conn:
         conn.execute("checkpoint")
         counts = table_row_counts(conn, MART_SCHEMAS)

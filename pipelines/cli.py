@@ -58,12 +58,15 @@ def simulator_for_run(seed: int) -> AbstractContextManager:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from pipelines.warehouse_kinds import location_from_environment
+
     start, end = default_window(
         args.days or load_settings().default_history_days, dt.date.fromisoformat(args.end) if args.end else None
     )
     started = time.monotonic()
     started_at = dt.datetime.now(dt.UTC)
-    print(f"socialpulse run: mode={mode()}, partitions {start}..{end}, warehouse {warehouse_path()}", flush=True)
+    where = location_from_environment().describe()
+    print(f"socialpulse run: mode={mode()}, partitions {start}..{end}, warehouse {where}", flush=True)
     with simulator_for_run(args.seed) as sim:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONWARNINGS": "ignore::DeprecationWarning"}
         if sim is not None:
@@ -105,12 +108,15 @@ def evaluate_alerts(raised_since: dt.datetime | None = None) -> list[str]:
     return evaluate_all(str(warehouse_path()), raised_since=raised_since)
 
 
-def publish() -> Path:
-    import duckdb
-
+def publish() -> Path | str:
+    """The BI copy of a DuckDB file; a DuckLake warehouse is read directly (nothing to copy: returns where)."""
     from assets.publish import publish_copy
+    from pipelines.warehouse_kinds import connect_warehouse, location_from_environment
 
-    with duckdb.connect(str(warehouse_path())) as conn:
+    location = location_from_environment()
+    if location.is_lake:
+        return location.describe()
+    with connect_warehouse(location) as conn:
         conn.execute("checkpoint")
     target = published_warehouse_path()
     publish_copy(warehouse_path(), target)
@@ -118,12 +124,11 @@ def publish() -> Path:
 
 
 def print_summary(alert_lines: Sequence[str], elapsed: float | None = None) -> None:
-    import duckdb
-
     from pipelines.warehouse import table_row_counts
+    from pipelines.warehouse_kinds import connect_warehouse, location_from_environment
 
-    path = warehouse_path()
-    with duckdb.connect(str(path), read_only=True) as conn:
+    location = location_from_environment()
+    with connect_warehouse(location, read_only=True) as conn:
         counts = table_row_counts(conn, ["raw", "marts", "alerts"])
     print("\n=== socialpulse summary ===")
     if elapsed is not None:
@@ -138,12 +143,16 @@ def print_summary(alert_lines: Sequence[str], elapsed: float | None = None) -> N
     print()
     for line in alert_lines:
         print(line)
-    published = published_warehouse_path()
-    print(f"\nwarehouse:  {path}")
-    print(f"BI copy:    {published}  (read-only copy for Metabase, Superset, DBeaver, Evidence)")
+    print(f"\nwarehouse:  {location.describe()}")
+    if location.is_lake:
+        print("BI tools:   attach the lake read-only (docs/deployment.md); every query sees a committed snapshot")
+    else:
+        published = published_warehouse_path()
+        print(f"BI copy:    {published}  (read-only copy for Metabase, Superset, DBeaver, Evidence)")
     print(f"reports:    {reports_dir()}  (weekly and monthly HTML + PDF per own brand)")
     print("UI:         make ui   -> http://127.0.0.1:3000")
-    print(f'query:      {_bin("duckdb")} -readonly {published} -c "from marts.fct_account_daily limit 5"')
+    if not location.is_lake:
+        print(f'query:      {_bin("duckdb")} -readonly {published} -c "from marts.fct_account_daily limit 5"')
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -158,7 +167,11 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    print(f"published {publish()}")
+    target = publish()
+    if isinstance(target, Path):
+        print(f"published {target}")
+    else:
+        print(f"nothing to publish: BI tools read the lake itself ({target})")
     return 0
 
 

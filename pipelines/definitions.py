@@ -113,7 +113,7 @@ def pipeline_resources(
     from sensors.resources import AlertingResource
 
     return {
-        "warehouse": WarehouseResource(path=warehouse_file),
+        "warehouse": WarehouseResource.from_environment(warehouse_file),  # a DuckDB file or a DuckLake
         "platform_api": platform_api,
         "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable()),
         "alerting": AlertingResource(),

@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import logging
 import os
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,45 +18,51 @@ from pydantic import PrivateAttr
 
 from pipelines.config import load_brands, load_settings
 from pipelines.config.models import BrandsConfig, Settings
-from pipelines.errors import ConfigError, WarehouseError
+from pipelines.errors import ConfigError
 from pipelines.http import Redactor
 from pipelines.platforms.base import ClientContext, Credential, PlatformClient
 from pipelines.settings import ENV_SIMULATOR_URL, host_key, mode, warehouse_path
+from pipelines.warehouse_kinds import WarehouseLocation, connect_warehouse, location_from_environment
 
 logger = logging.getLogger("socialpulse.resources")
 
 
 class WarehouseResource(ConfigurableResource):
-    """The DuckDB warehouse file. One writer at a time (the `duckdb_writer` pool); readers open read-only."""
+    """The warehouse: a DuckDB file (one writer at a time: the `duckdb_writer` pool; readers open read-only), or a
+    DuckLake catalog on PostgreSQL (several writers; readers see a snapshot). pipelines/warehouse_kinds.py opens
+    both; `from_environment` reads the deployment's choice (SOCIALPULSE_WAREHOUSE_KIND...)."""
 
-    path: str
+    path: str  # the DuckDB file (kind duckdb)
+    kind: str = "duckdb"
+    ducklake_catalog: str | None = None  # libpq connection string, no password (PGPASSWORD / PGPASSFILE)
+    ducklake_data_path: str | None = None
     lock_wait_seconds: float = 30.0
+
+    @classmethod
+    def from_environment(cls, path: str | None = None) -> WarehouseResource:
+        location = location_from_environment(path)
+        return cls(
+            path=location.path,
+            kind=location.kind,
+            ducklake_catalog=location.catalog,
+            ducklake_data_path=location.data_path,
+        )
+
+    @property
+    def location(self) -> WarehouseLocation:
+        return WarehouseLocation(
+            kind=self.kind, path=self.path, catalog=self.ducklake_catalog, data_path=self.ducklake_data_path
+        )
 
     @contextlib.contextmanager
     def connect(
         self, read_only: bool = False, wait_seconds: float | None = None
     ) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A short-lived connection; waits up to `wait_seconds` (default `lock_wait_seconds`) if another process
-        holds the file. A sensor tick passes 0: it skips and comes back rather than blocking the daemon."""
-        if not read_only:
-            os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
-        deadline = time.monotonic() + (self.lock_wait_seconds if wait_seconds is None else wait_seconds)
-        while True:
-            try:
-                conn = duckdb.connect(self.path, read_only=read_only)
-                break
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                    raise WarehouseError(
-                        f"cannot open the warehouse {self.path}: {exc}. Another process writes it; BI tools "
-                        "should read the published copy (make publish) instead."
-                    ) from exc
-                time.sleep(0.5)
-        try:
-            conn.execute("set TimeZone = 'UTC'")  # dates cut from timestamps never depend on the machine
+        """A short-lived connection; on a DuckDB file waits up to `wait_seconds` (default `lock_wait_seconds`) if
+        another process holds it. A sensor tick passes 0: it skips and comes back rather than blocking the daemon."""
+        wait = self.lock_wait_seconds if wait_seconds is None else wait_seconds
+        with connect_warehouse(self.location, read_only=read_only, wait_seconds=wait) as conn:
             yield conn
-        finally:
-            conn.close()
 
 
 class ReportsResource(ConfigurableResource):

@@ -18,6 +18,12 @@ ENV_IMPORTS_DIR = "SOCIALPULSE_IMPORTS_DIR"
 ENV_PUBLISHED = "SOCIALPULSE_PUBLISHED_WAREHOUSE"
 ENV_REPORTS_DIR = "SOCIALPULSE_REPORTS_DIR"
 
+# The warehouse's kind and, for a DuckLake, where its catalog and files are (pipelines/warehouse_kinds.py).
+ENV_WAREHOUSE_KIND = "SOCIALPULSE_WAREHOUSE_KIND"
+ENV_DUCKLAKE_CATALOG = "SOCIALPULSE_DUCKLAKE_CATALOG"
+ENV_DUCKLAKE_DATA_PATH = "SOCIALPULSE_DUCKLAKE_DATA_PATH"
+WAREHOUSE_KINDS = ("duckdb", "ducklake")
+
 ENV_BASE_URL_PREFIX = "SOCIALPULSE_BASE_URL_"
 ENV_EVENT_BATCH_SIZE = "DAGSTER_EVENT_BATCH_SIZE"
 # Above the partitions of the longest ranged run (a batch is one asset's partitions in one run).

@@ -15,6 +15,7 @@ ALLOWED: dict[str, set[str]] = {
         "assets",
         "pipelines.resources",
         "pipelines.warehouse",
+        "pipelines.warehouse_kinds",
         "pipelines.partitions",
         "pipelines.reports",
         *BASE,
@@ -25,17 +26,20 @@ ALLOWED: dict[str, set[str]] = {
         "pipelines.imports",
         "pipelines.resources",
         "pipelines.warehouse",
+        "pipelines.warehouse_kinds",
         "pipelines.configuration_tables",
         "pipelines.partitions",
         "pipelines.reports",
         *BASE,
     },
-    "pipelines.resources": {"pipelines.platforms", *BASE},
+    "pipelines.resources": {"pipelines.platforms", "pipelines.warehouse_kinds", *BASE},
     "pipelines.reports": BASE,  # report content and rendering: reads marts through its data layer only
     "pipelines.market": {"pipelines.platforms", *BASE},  # market sources are platform clients (PlatformClient)
     "pipelines.platforms": BASE,
     "pipelines.imports": BASE,
     "pipelines.warehouse": {"pipelines.configuration_tables", *BASE},
+    "pipelines.warehouse_kinds": {"pipelines.settings", "pipelines.errors"},  # opens a DuckDB file or a DuckLake
+    "pipelines.instance_storage": set(),  # Dagster instance storage (dagster.yaml): Dagster only
     "pipelines.configuration_tables": {"pipelines.contracts", "pipelines.errors"},
     "pipelines.partitions": {"pipelines.config", "pipelines.errors"},
     "pipelines.config": {"pipelines.contracts", "pipelines.errors", "pipelines.settings"},
