@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pipelines.config import load_brands, load_settings
@@ -25,6 +26,10 @@ from pipelines.settings import (
     published_warehouse_path,
     warehouse_path,
 )
+from pipelines.validation import validate_configuration
+
+if TYPE_CHECKING:
+    from pipelines.run_supervisor import ChildOutcome
 
 
 def _bin(name: str) -> str:
@@ -56,11 +61,13 @@ def simulator_for_run(seed: int) -> AbstractContextManager:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    validate_configuration()  # one clear message, before anything is launched
     start, end = default_window(
         args.days or load_settings().default_history_days, dt.date.fromisoformat(args.end) if args.end else None
     )
     started = time.monotonic()
     print(f"socialpulse run: mode={mode()}, partitions {start}..{end}, warehouse {warehouse_path()}", flush=True)
+    recover_dead_runs()
     with simulator_for_run(args.seed) as sim:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONWARNINGS": "ignore::DeprecationWarning"}
         if sim is not None:
@@ -81,18 +88,79 @@ def cmd_run(args: argparse.Namespace) -> int:
             json.dumps({"loggers": {"console": {"config": {"log_level": args.log_level}}}}),
         ]
         print("$ " + " ".join(command[1:]), flush=True)
-        code = subprocess.call(command, env=env, cwd=REPO_ROOT)
-    if code != 0:
-        print(
-            f"\nthe run failed (exit {code}); see the log above or `make ui` -> Runs. "
-            "Re-running `make run` is safe: every load replaces its partitions.",
-            file=sys.stderr,
-        )
-        return code
+        from pipelines.run_supervisor import RunSupervisor
+
+        outcome = RunSupervisor(command, env=env, cwd=REPO_ROOT).run()
+    if outcome.returncode != 0 or outcome.signal_received:
+        return run_failed(outcome)
     alert_lines = evaluate_alerts()
     publish()
     print_summary(alert_lines, elapsed=time.monotonic() - started)
     return 0
+
+
+def recover_dead_runs() -> list[str]:
+    """Before a run: runs whose process died (a kill, a crash) are marked failed, their pool slots released and
+    their failure alerted, so nothing waits for them; runs still alive are reported (this run will queue)."""
+    from dagster import DagsterInstance
+
+    from pipelines.runs import active_runs, fail_dead_runs
+
+    instance = DagsterInstance.get()
+    failed = fail_dead_runs(instance)
+    for process in failed:
+        print(
+            f"recovered: {process.describe()}: marked failed and its pool slots released. Its loads were "
+            "transactional, so nothing partial was kept; this run re-reads its days.",
+            flush=True,
+        )
+    for process in active_runs(instance):
+        if process.alive and process.pid:
+            print(f"note: {process.describe()} is in progress; this run waits for the warehouse pool", flush=True)
+    if failed:
+        alert_failed_runs(instance, [p.run_id for p in failed])
+    return [p.run_id for p in failed]
+
+
+def run_failed(outcome: ChildOutcome) -> int:
+    """The child failed or was stopped: its run is marked failed (if its process is gone without saying so), the
+    failure is alerted as the run-failure sensor would, and the exit code says what happened."""
+    from dagster import DagsterInstance
+
+    from pipelines.runs import fail_dead_runs
+
+    instance = DagsterInstance.get()
+    mine = set(outcome.run_ids)
+    fail_dead_runs(instance, start_timeout_seconds=0, only=lambda p: p.run_id in mine or p.since >= outcome.launched_at)
+    alert_failed_runs(instance, outcome.run_ids)
+    if outcome.signal_received:
+        name = signal.Signals(outcome.signal_received).name
+        print(f"\nthe run was stopped ({name}); its pool slots are released.", file=sys.stderr)
+        return 128 + outcome.signal_received
+    print(
+        f"\nthe run failed (exit {outcome.returncode}); see the log above or `make ui` -> Runs. "
+        "Re-running `make run` is safe: every load replaces its partitions.",
+        file=sys.stderr,
+    )
+    return outcome.returncode or 1
+
+
+def alert_failed_runs(instance, run_ids: Sequence[str]) -> None:
+    """Store and deliver a run-failure alert for each failed run, as `run_failure_alert_sensor` does under the
+    daemon (the same alert id: a run is alerted once, whichever path sees it first)."""
+    from pipelines.resources import WarehouseResource
+    from sensors.resources import AlertingResource
+    from sensors.run_failure import failure_of_run, record_run_failure
+
+    for run_id in run_ids:
+        failure = failure_of_run(instance, run_id)
+        if failure is None:
+            continue
+        try:
+            line = record_run_failure(failure, WarehouseResource(path=str(warehouse_path())), AlertingResource())
+        except SocialPulseError as exc:
+            line = f"run failure {run_id} could not be alerted: {exc}"
+        print(line, file=sys.stderr, flush=True)
 
 
 def evaluate_alerts() -> list[str]:
@@ -164,6 +232,7 @@ def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
 
 def cmd_ui(args: argparse.Namespace) -> int:
     """dagster dev with the simulator; Ctrl-C stops both."""
+    validate_configuration()
     with simulator_for_run(args.seed) as sim:
         env = dict(os.environ)
         if sim is not None:
