@@ -11,6 +11,7 @@ import subprocess
 import sys
 import sysconfig
 import time
+import warnings
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -170,25 +171,51 @@ def evaluate_alerts() -> list[str]:
     return evaluate_all(str(warehouse_path()))
 
 
-def publish() -> Path:
-    import duckdb
-
+def publish(wait_seconds: float | None = None) -> Path:
+    """Refresh the BI copy from the warehouse: taken under the writer's lock, only when every mart is there."""
     from assets.publish import publish_copy
+    from pipelines.resources import WarehouseResource
 
-    with duckdb.connect(str(warehouse_path())) as conn:
-        conn.execute("checkpoint")
     target = published_warehouse_path()
-    publish_copy(warehouse_path(), target)
+    publish_copy(WarehouseResource(path=str(warehouse_path())), target, wait_seconds=wait_seconds)
     return target
 
 
-def print_summary(alert_lines: Sequence[str], elapsed: float | None = None) -> None:
-    import duckdb
+def wait_for_running_writers(timeout: float, *, poll_seconds: float = 5.0) -> float:
+    """Wait until no Dagster run of this instance is in progress (every job writes the warehouse); returns the
+    seconds left of `timeout`, or raises PublishError naming the runs still going."""
+    from dagster import DagsterInstance
 
+    from assets.publish import PublishError
+    from pipelines.runs import active_runs
+
+    deadline = time.monotonic() + timeout
+    announced = False
+    with DagsterInstance.get() as instance:
+        while True:
+            running = [p for p in active_runs(instance) if p.alive]
+            if not running:
+                return max(deadline - time.monotonic(), 0.0)
+            names = "; ".join(p.describe() for p in running)
+            if time.monotonic() >= deadline:
+                raise PublishError(
+                    f"not published: {names} is still writing the warehouse"
+                    + (f" after {timeout:.0f} s" if timeout else "")
+                    + f". The copy {published_warehouse_path()} is unchanged; the run refreshes it when it ends "
+                    "(or run `socialpulse publish --wait SECONDS` to wait longer)."
+                )
+            if not announced:
+                print(f"waiting up to {timeout:.0f} s for {names} to finish before publishing", flush=True)
+                announced = True
+            time.sleep(poll_seconds)
+
+
+def print_summary(alert_lines: Sequence[str], elapsed: float | None = None) -> None:
+    from pipelines.resources import WarehouseResource
     from pipelines.warehouse import table_row_counts
 
     path = warehouse_path()
-    with duckdb.connect(str(path), read_only=True) as conn:
+    with WarehouseResource(path=str(path)).connect(read_only=True, wait_seconds=60) as conn:
         counts = table_row_counts(conn, ["raw", "marts", "alerts"])
     print("\n=== socialpulse summary ===")
     if elapsed is not None:
@@ -222,7 +249,8 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    print(f"published {publish()}")
+    left = wait_for_running_writers(args.wait)
+    print(f"published {publish(wait_seconds=max(left, 5.0))}")
     return 0
 
 
@@ -279,7 +307,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
     sub.add_parser("summary", help="rows per table, paths and how to connect").set_defaults(func=cmd_summary)
     sub.add_parser("alerts", help="evaluate KPI alert rules over dates not yet evaluated").set_defaults(func=cmd_alerts)
-    sub.add_parser("publish", help="copy the warehouse to the read-only BI copy").set_defaults(func=cmd_publish)
+    pub = sub.add_parser(
+        "publish",
+        help="copy the warehouse to the read-only BI copy (waits for a running run first)",
+        description="Refresh the read-only copy BI tools open. A run in progress is waited for (it publishes "
+        "itself when it ends); the copy is only replaced when every mart is there.",
+    )
+    pub.add_argument(
+        "--wait", type=float, default=600, help="seconds to wait for a running run (default 600; 0 = refuse at once)"
+    )
+    pub.set_defaults(func=cmd_publish)
     ui = sub.add_parser("ui", help="start the Dagster UI (and the simulator in simulator mode)")
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
@@ -293,6 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Dagster's notices about beta/preview APIs we chose knowingly (definitions.py silences them the same way)
+    for notice in (r".* is currently in (beta|preview)", r".* is superseded"):
+        warnings.filterwarnings("ignore", message=notice)
     os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / ".dagster_home"))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "1")

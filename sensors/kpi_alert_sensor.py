@@ -24,7 +24,7 @@ from dagster import (
 )
 
 from pipelines.errors import WarehouseError
-from pipelines.resources import WarehouseResource
+from pipelines.resources import WarehouseLockedError, WarehouseResource
 from sensors import alert_store
 from sensors.resources import AlertingResource
 from sensors.service import KPI_ASSET_PATH, deliver_due, evaluate_and_deliver
@@ -61,6 +61,8 @@ class AlertCursor:
 
 
 def is_lock_conflict(exc: BaseException) -> bool:
+    if isinstance(exc, WarehouseLockedError):
+        return True
     text = str(exc).lower()
     return "conflicting lock" in text or ("lock" in text and isinstance(exc, WarehouseError | duckdb.IOException))
 
