@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 import duckdb
 
+from sensors.channels.base import redact_stored
 from sensors.evaluation import Alert
 
 SCHEMA = "alerts"
@@ -229,7 +230,7 @@ def mark_failed(
             next_attempt_at = ?
         where alert_id = ? and channel = ?
         """,
-        [now, error[:1000], next_attempt_at, alert_id, channel],
+        [now, redact_stored(error)[:1000], next_attempt_at, alert_id, channel],
     )
 
 

@@ -29,6 +29,7 @@ from pipelines.errors import WarehouseError
 from pipelines.resources import WarehouseResource
 from sensors import alert_store
 from sensors.channels import Channel, DeliveryError, Notification
+from sensors.channels.base import redact_stored
 from sensors.evaluation import Alert
 from sensors.resources import AlertingResource
 from sensors.rules import AlertConfig
@@ -63,6 +64,8 @@ def run_failure_notification(
     *, run_id: str, job_name: str, error: str, failed_steps: Sequence[tuple[str, str]], config: AlertConfig
 ) -> Notification:
     """The immediate message of the fallback path (the warehouse could not be opened)."""
+    error = redact_stored(error)
+    failed_steps = [(step, redact_stored(message)) for step, message in failed_steps]
     steps = ", ".join(step for step, _ in failed_steps) or "n/a"
     first_error = next((message for _, message in failed_steps if message), error)
     text = f"Run {run_id[:8]} of {job_name} failed. {first_error.strip().splitlines()[0] if first_error else ''}"
@@ -81,7 +84,7 @@ def run_failure_notification(
 
 def run_failure_alert(failure: RunFailure, config: AlertConfig) -> Alert:
     """The stored alert of one failed run; its id comes from the run id, so it is stored at most once."""
-    cause = failure.root_cause
+    cause = redact_stored(failure.root_cause)
     if len(cause) > MAX_ERROR_CHARS:
         cause = cause[:MAX_ERROR_CHARS] + " ..."
     return Alert(
