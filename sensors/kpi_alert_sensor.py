@@ -125,12 +125,12 @@ def run_alert_tick(
     try:
         with warehouse.connect(read_only=False, wait_seconds=0) as conn:
             alert_store.ensure_schema(conn)
+            rechecked: list[date] = []
             if is_new:
-                dates = alert_store.dates_to_evaluate(
-                    conn, after=cursor.through, settle_days=config.evaluation.settle_days
-                )
-                result = evaluate_and_deliver(conn, config, channels, dates, log=context.log, now=moment)
-                report, evaluated, raised = result.delivery, result.dates_evaluated, len(result.alerts_raised)
+                # the dates whose inputs are new or changed since they were evaluated (late data included)
+                result = evaluate_and_deliver(conn, config, channels, log=context.log, now=moment)
+                report, evaluated, raised = result.delivery, result.new_dates, len(result.alerts_raised)
+                rechecked = result.dates_rechecked
             else:
                 report = deliver_due(conn, config, channels, now=moment, log=context.log)
                 evaluated, raised = [], 0
@@ -154,6 +154,7 @@ def run_alert_tick(
         parts.append(
             f"evaluated {len(evaluated)} new date(s)"
             + (f" through {through}" if evaluated else "")
+            + (f", re-checked {len(rechecked)} date(s) whose inputs changed" if rechecked else "")
             + f": {raised} new alert(s)"
         )
     if report.attempted or report.skipped:
