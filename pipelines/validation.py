@@ -8,8 +8,10 @@ point calls it when the code location loads. Top layer: it reads the alert rules
 
 from __future__ import annotations
 
+import difflib
+
 from pipelines.config import load_brands, load_goals, load_settings
-from pipelines.config.validators import brand_reference_problems, goal_brand_problems, raise_first
+from pipelines.config.validators import ConfigProblem, brand_reference_problems, goal_brand_problems, raise_first
 from pipelines.settings import config_dir
 
 
@@ -23,11 +25,33 @@ def alert_rule_brand_references(config) -> list[tuple[str, str]]:
     return references
 
 
+def import_setting_problems(settings) -> list[ConfigProblem]:
+    """settings.yaml `imports:` keys must name export kinds (pipelines/imports/README.md) or `default`."""
+    from pipelines.imports import SPECS_BY_KIND
+
+    kinds = sorted(SPECS_BY_KIND)
+    problems = []
+    for section in ("number_format", "date_order"):
+        for kind in getattr(settings.imports, section):
+            if kind != "default" and kind not in kinds:
+                close = difflib.get_close_matches(kind, kinds, n=1)
+                problems.append(
+                    ConfigProblem(
+                        f"imports.{section}.{kind}",
+                        "not an export kind",
+                        kind,
+                        (f"did you mean {close[0]!r}? " if close else "") + "use default or one of " + ", ".join(kinds),
+                    )
+                )
+    return problems
+
+
 def validate_configuration() -> None:
     """Read settings, brands, goals and alert rules and cross-check them; raises the first ConfigError."""
     from sensors.rules import default_rules_path, load_alert_rules
 
-    load_settings()
+    settings = load_settings()
+    raise_first(str(config_dir() / "settings.yaml"), import_setting_problems(settings))
     brands = load_brands()
     goals = load_goals()
     raise_first(str(config_dir() / "goals.yaml"), goal_brand_problems(goals, brands))
