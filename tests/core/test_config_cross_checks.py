@@ -141,3 +141,18 @@ def test_the_cli_refuses_before_launching_anything(config_dir: Path, tmp_path: P
     assert "asset materialize" not in completed.stdout
     assert not (tmp_path / "wh.duckdb").exists()
     assert not (home / "storage").exists()
+
+
+def test_import_settings_name_export_kinds_formats_and_orders(config_dir: Path) -> None:
+    path = edit(
+        config_dir, "settings.yaml", lambda d: d.update(imports={"date_order": {"linkedin_contnet_daily": "DMY"}})
+    )
+    refused(str(path), "imports.date_order.linkedin_contnet_daily", "not an export kind", "linkedin_content_daily")
+    edit(config_dir, "settings.yaml", lambda d: d.update(imports={"number_format": {"default": "1.234.5"}}))
+    with pytest.raises(ConfigError, match=r"imports.number_format.*'1.234.5' for default is not one of"):
+        validate_configuration()
+    edit(config_dir, "settings.yaml", lambda d: d.update(imports={"date_order": {"default": "YMD"}}))
+    with pytest.raises(ConfigError, match="date order 'YMD' for default is not MDY"):
+        validate_configuration()
+    edit(config_dir, "settings.yaml", lambda d: d.update(imports={"number_format": {"tiktok_posts": "1.234,5"}}))
+    validate_configuration()
