@@ -11,6 +11,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
+from assets.dbt_artifacts import prune_run_artifacts
 from assets.ingest import WRITER_POOL
 from pipelines.config import load_settings
 from pipelines.config.models import Settings
@@ -118,6 +119,8 @@ def build_dbt_assets():
             ensure_tables(conn, contract_tables())
         dbt_vars = dbt_vars_for_window(window, load_settings())
         context.log.info(f"dbt build for {window or 'all days'} with vars {dbt_vars}")
-        yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+        invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context)
+        yield from invocation.stream()
+        prune_run_artifacts(invocation.target_path.parent, current=invocation.target_path)
 
     return socialpulse_dbt
