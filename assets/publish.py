@@ -7,6 +7,7 @@ receiver may have echoed a URL or a token). Otherwise the previous copy stays as
 
 import json
 import os
+import re
 from pathlib import Path
 
 import duckdb
@@ -60,6 +61,7 @@ def _copy_for_readers(conn: duckdb.DuckDBPyConnection, staging: Path) -> int:
     conn.execute(f"attach {_sql_string(str(staging))} as published_copy")
     try:
         conn.execute(f'copy from database "{source}" to published_copy (schema)')
+        _views_without_catalog(conn, source)
         tables = conn.execute(
             "select schema_name, table_name from duckdb_tables() where database_name = 'published_copy' order by 1, 2"
         ).fetchall()
@@ -92,6 +94,28 @@ def _copy_for_readers(conn: duckdb.DuckDBPyConnection, staging: Path) -> int:
 
 
 DELIVERY_ERROR_COLUMN = ("alerts", "deliveries", "last_error")
+_CREATE_VIEW = re.compile(r"^\s*CREATE\s+VIEW\s+", re.IGNORECASE)
+
+
+def _views_without_catalog(conn: duckdb.DuckDBPyConnection, source: str) -> None:
+    """dbt's views name the writer's catalog (`socialpulse.raw.x`), which does not exist when a BI tool opens
+    the copy: re-create them naming only schema and table, resolved in whichever file holds them."""
+    schemas = [
+        name
+        for (name,) in conn.execute(
+            "select schema_name from duckdb_schemas() where database_name = 'published_copy'"
+        ).fetchall()
+    ]
+    qualified = re.compile(
+        r'(?<![\w."])"?' + re.escape(source) + r'"?\.(?="?(?:' + "|".join(re.escape(s) for s in schemas) + r')"?\.)'
+    )
+    views = conn.execute(
+        "select schema_name, view_name, sql from duckdb_views() where database_name = 'published_copy' and not internal"
+    ).fetchall()
+    for schema, name, sql in views:
+        body = _CREATE_VIEW.sub("", qualified.sub("", sql), count=1)
+        body = body.split(" AS ", 1)[1] if " AS " in body else body
+        conn.execute(f'create or replace view published_copy."{schema}"."{name}" as {body.rstrip().rstrip(";")}')
 
 
 def publish_copy(

@@ -80,6 +80,9 @@ def test_publish_during_a_run_never_leaves_a_copy_without_marts(tmp_path: Path) 
         tables = {name for (name,) in rows}
         assert set(expected_mart_tables()) <= tables
         assert conn.execute("select count(distinct platform) from marts.fct_account_daily").fetchone() == (6,)
+        # dbt's views resolve in the copy on its own (they no longer name the writer's catalog)
+        assert conn.execute("select count(*) from staging.stg_instagram__account_daily").fetchone()[0] > 0
+        assert conn.execute("select count(*) from intermediate.int_account_daily_unioned").fetchone()[0] > 0
 
 
 def test_publish_of_a_warehouse_without_marts_is_refused_in_one_line(tmp_path: Path) -> None:
