@@ -34,19 +34,6 @@ def make_warehouse(path: Path, marts: list[str], *, delivery_error: str | None =
     return path
 
 
-def hold(path: Path, seconds: float, *, read_only: bool = True) -> subprocess.Popen:
-    """Another process (a BI tool) holding the file; returns once it has it open."""
-    script = (
-        "import duckdb, sys, time\n"
-        f"conn = duckdb.connect({str(path)!r}, read_only={read_only})\n"
-        "print('open', flush=True)\n"
-        f"time.sleep({seconds})\n"
-    )
-    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    assert process.stdout.readline().strip() == "open"
-    return process
-
-
 def test_the_marts_expected_come_from_the_dbt_manifest() -> None:
     marts = expected_mart_tables()
     assert {"fct_account_daily", "fct_kpi_daily", "fct_share_of_voice", "dim_brands"} <= set(marts)
@@ -86,43 +73,39 @@ def test_the_published_copy_holds_no_delivery_error_text(tmp_path: Path) -> None
         assert canary in conn.execute("select last_error from alerts.deliveries where alert_id = 'a1'").fetchone()[0]
 
 
-def test_a_reader_holding_the_writers_file_is_named_with_the_published_copy(tmp_path: Path) -> None:
+def test_a_reader_holding_the_writers_file_is_named_with_the_published_copy(tmp_path: Path, hold_warehouse) -> None:
     path = make_warehouse(tmp_path / "socialpulse.duckdb", MARTS)
-    reader = hold(path, 30)
-    try:
-        with pytest.raises(WarehouseLockedError) as caught, WarehouseResource(path=str(path)).connect(wait_seconds=1):
-            pass
-    finally:
-        reader.kill()
-        reader.wait()
+    reader = hold_warehouse(path, 30, read_only=True)
+    with pytest.raises(WarehouseLockedError) as caught, WarehouseResource(path=str(path)).connect(wait_seconds=1):
+        pass
     message = str(caught.value)
     assert caught.value.holder_pid == reader.pid
     assert f"process {reader.pid}" in message and "locked" in message
     assert str(tmp_path / "socialpulse_published.duckdb") in message and "read-only" in message
 
 
-def test_a_writer_waits_for_a_reader_instead_of_failing(tmp_path: Path, monkeypatch, caplog) -> None:
+def test_a_writer_waits_for_a_reader_instead_of_failing(tmp_path: Path, monkeypatch, caplog, hold_warehouse) -> None:
     """The nightly run's case: a BI tool holds the file for a while; the writer says who and waits it out."""
     monkeypatch.setattr(resources, "LOCK_REPORT_SECONDS", 1.0)
     path = make_warehouse(tmp_path / "socialpulse.duckdb", MARTS)
-    reader = hold(path, 4)
+    reader = hold_warehouse(path, 4, read_only=True)
     started = time.monotonic()
     writer = WarehouseResource(path=str(path), lock_wait_seconds=60)
     with caplog.at_level(logging.WARNING, logger="socialpulse.resources"), writer.connect() as conn:
         conn.execute("insert into raw.t values (2)")
     waited = time.monotonic() - started
-    reader.wait(timeout=30)
+    reader.wait()
     assert 2 <= waited < 30
     assert any(f"process {reader.pid}" in r.getMessage() and "waiting" in r.getMessage() for r in caplog.records)
 
 
-def test_dbt_waits_for_a_held_file_too(tmp_path: Path) -> None:
+def test_dbt_waits_for_a_held_file_too(tmp_path: Path, hold_warehouse) -> None:
     """dbt-duckdb opens the file itself: the profile's connect retries wait for a reader (1, 2, 4 s ...)."""
     import os
 
     repo = Path(__file__).resolve().parents[2]
     path = make_warehouse(tmp_path / "socialpulse.duckdb", MARTS)
-    reader = hold(path, 3)
+    reader = hold_warehouse(path, 3, read_only=True)
     completed = subprocess.run(
         [
             str(Path(sys.executable).with_name("dbt")),
@@ -144,5 +127,5 @@ def test_dbt_waits_for_a_held_file_too(tmp_path: Path) -> None:
         text=True,
         timeout=300,
     )
-    reader.wait(timeout=30)
+    reader.wait()
     assert completed.returncode == 0, completed.stdout[-2000:] + completed.stderr[-2000:]

@@ -106,13 +106,10 @@ def test_default_sensor_reads_the_imports_dir_setting(imports_folder: Path, monk
 
 
 def test_a_file_still_there_after_its_run_is_requested_again_then_given_up(
-    imports_folder: Path, tmp_path: Path
+    imports_folder: Path, tmp_path: Path, hold_warehouse
 ) -> None:
     """The sensor marks only what was processed: a run that ended with the file still in the folder (here the
     warehouse was locked, so the op could not start) makes the next tick request it again, up to 3 runs."""
-    import subprocess
-    import sys
-
     from import_helpers import warehouse_resource
 
     from assets.imports import import_files_job
@@ -122,17 +119,7 @@ def test_a_file_still_there_after_its_run_is_requested_again_then_given_up(
     warehouse = tmp_path / "wh.duckdb"
     drop(imports_folder, "tiktok_overview.csv")
     sensor = build_import_files_sensor(folder=imports_folder)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb,sys,time; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); time.sleep(120)",
-            str(warehouse),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout.readline().strip() == "ok"
+    holder = hold_warehouse(warehouse)
     keys = []
     try:
         with DagsterInstance.ephemeral() as instance:
@@ -153,8 +140,7 @@ def test_a_file_still_there_after_its_run_is_requested_again_then_given_up(
             given_up = tick(sensor, instance, cursor)
             assert given_up.run_requests == []
             assert "tiktok_overview.csv not processed after 3 runs" in given_up.skip_message
-            holder.kill()
-            holder.wait()
+            holder.release()
 
             # dropped again: requested anew, and this time loaded
             drop(imports_folder, "tiktok_overview.csv")
@@ -171,7 +157,6 @@ def test_a_file_still_there_after_its_run_is_requested_again_then_given_up(
             idle = tick(sensor, instance, again.cursor)
             assert idle.run_requests == [] and json.loads(idle.cursor) == {"files": {}}
     finally:
-        holder.kill()
-        holder.wait()
+        holder.release()
     sha = file_sha256((FIXTURES / "tiktok_overview.csv").read_bytes())
     assert keys == [sha, f"{sha}@2", f"{sha}@3"]  # a new key each time: Dagster drops a repeated one

@@ -4,10 +4,6 @@ line, no traceback, no copy), and with a wait it publishes only once the run is 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -17,47 +13,16 @@ from dagster._core.instance.ref import InstanceRef
 
 from assets.publish import expected_mart_tables
 
-REPO = Path(__file__).resolve().parents[2]
+from .cli_helpers import cli_environment, socialpulse, start_run_and_wait_for_ingest
+
 pytestmark = pytest.mark.slow
 
 
-def socialpulse(*args: str, env: dict[str, str], timeout: float = 900) -> subprocess.CompletedProcess:
-    command = [str(Path(sys.executable).parent / "socialpulse"), *args]
-    return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
-
-
 def test_publish_during_a_run_never_leaves_a_copy_without_marts(tmp_path: Path) -> None:
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copy(REPO / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    warehouse = tmp_path / "warehouse" / "socialpulse.duckdb"
-    published = tmp_path / "warehouse" / "socialpulse_published.duckdb"
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(home),
-        "SOCIALPULSE_WAREHOUSE": str(warehouse),
-        "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("SOCIALPULSE_SIMULATOR_URL", None)
-    env.pop("SOCIALPULSE_PUBLISHED_WAREHOUSE", None)
-
-    log = tmp_path / "run.log"
-    with log.open("w") as out:
-        run = subprocess.Popen(
-            [str(Path(sys.executable).parent / "socialpulse"), "run", "--days", "3", "--end", "2026-11-20"],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    env, home, warehouse = cli_environment(tmp_path)
+    published = warehouse.with_name("socialpulse_published.duckdb")
+    run = start_run_and_wait_for_ingest(env, tmp_path / "run.log")
     try:
-        deadline = time.monotonic() + 300
-        while "row(s) loaded for" not in log.read_text():
-            assert run.poll() is None, log.read_text()[-3000:]
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
-
         refused = socialpulse("publish", "--wait", "0", env=env, timeout=120)
         assert refused.returncode == 2
         assert "Traceback" not in refused.stderr and "IOException" not in refused.stderr
@@ -74,7 +39,7 @@ def test_publish_during_a_run_never_leaves_a_copy_without_marts(tmp_path: Path) 
             assert [r.status for r in instance.get_runs()] == [DagsterRunStatus.SUCCESS]
     finally:
         run.wait(timeout=600)
-    assert run.returncode == 0, log.read_text()[-3000:]
+    assert run.returncode == 0, (tmp_path / "run.log").read_text()[-3000:]
     with duckdb.connect(str(published), read_only=True) as conn:
         rows = conn.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()
         tables = {name for (name,) in rows}
