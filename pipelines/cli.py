@@ -131,8 +131,8 @@ def run_failed(outcome: ChildOutcome) -> int:
     from pipelines.runs import fail_dead_runs
 
     instance = DagsterInstance.get()
-    mine = set(outcome.run_ids)
-    fail_dead_runs(instance, start_timeout_seconds=0, only=lambda p: p.run_id in mine or p.since >= outcome.launched_at)
+    mine = set(outcome.run_ids)  # only the child's own runs: another CLI's run may be starting meanwhile
+    fail_dead_runs(instance, only=lambda p: p.run_id in mine)
     alert_failed_runs(instance, outcome.run_ids)
     if outcome.signal_received:
         name = signal.Signals(outcome.signal_received).name

@@ -82,8 +82,10 @@ def is_local_instance(instance: DagsterInstance) -> bool:
 
 
 def run_process_id(instance: DagsterInstance, run_id: str) -> tuple[int, float] | None:
-    """(pid, when it was recorded) of the newest engine event of the run that names its process."""
-    for record in reversed(instance.all_logs(run_id, of_type=DagsterEventType.ENGINE_EVENT)):
+    """(pid, when it was recorded) of the run's process: the first engine event that names one ("Started process
+    for run" of a launched run worker, else "Executing steps in process"). Later ones may name step processes
+    of a multiprocess executor, which come and go while the run lives."""
+    for record in instance.all_logs(run_id, of_type=DagsterEventType.ENGINE_EVENT):
         event = record.dagster_event
         metadata = getattr(event.event_specific_data, "metadata", None) if event else None
         value = (metadata or {}).get("pid")

@@ -71,10 +71,9 @@ def warehouse_content(path: Path) -> dict[str, list[tuple]]:
     return content
 
 
-def test_a_run_killed_mid_ingest_is_recovered_by_the_next_run(tmp_path: Path) -> None:
-    clean_env, _, clean_warehouse = cli_environment(tmp_path / "clean")
-    clean = socialpulse("run", *WINDOW, env=clean_env)
-    assert clean.returncode == 0, clean.stderr[-3000:]
+def test_a_run_killed_mid_ingest_is_recovered_by_the_next_run(tmp_path: Path, clean_cli_run) -> None:
+    clean_warehouse = clean_cli_run.warehouse
+    assert clean_cli_run.completed.returncode == 0, clean_cli_run.completed.stderr[-3000:]
 
     env, home, warehouse = cli_environment(tmp_path / "crashed")
     process = start_run_and_wait_for_ingest(env, tmp_path / "killed.log")
