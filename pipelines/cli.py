@@ -107,19 +107,19 @@ def recover_dead_runs() -> list[str]:
 
     from pipelines.runs import active_runs, fail_dead_runs
 
-    instance = DagsterInstance.get()
-    failed = fail_dead_runs(instance)
-    for process in failed:
-        print(
-            f"recovered: {process.describe()}: marked failed and its pool slots released. Its loads were "
-            "transactional, so nothing partial was kept; this run re-reads its days.",
-            flush=True,
-        )
-    for process in active_runs(instance):
-        if process.alive and process.pid:
-            print(f"note: {process.describe()} is in progress; this run waits for the warehouse pool", flush=True)
-    if failed:
-        alert_failed_runs(instance, [p.run_id for p in failed])
+    with DagsterInstance.get() as instance:
+        failed = fail_dead_runs(instance)
+        for process in failed:
+            print(
+                f"recovered: {process.describe()}: marked failed and its pool slots released. Its loads were "
+                "transactional, so nothing partial was kept; this run re-reads its days.",
+                flush=True,
+            )
+        for process in active_runs(instance):
+            if process.alive and process.pid:
+                print(f"note: {process.describe()} is in progress; this run waits for the warehouse pool", flush=True)
+        if failed:
+            alert_failed_runs(instance, [p.run_id for p in failed])
     return [p.run_id for p in failed]
 
 
@@ -130,10 +130,10 @@ def run_failed(outcome: ChildOutcome) -> int:
 
     from pipelines.runs import fail_dead_runs
 
-    instance = DagsterInstance.get()
     mine = set(outcome.run_ids)  # only the child's own runs: another CLI's run may be starting meanwhile
-    fail_dead_runs(instance, only=lambda p: p.run_id in mine)
-    alert_failed_runs(instance, outcome.run_ids)
+    with DagsterInstance.get() as instance:
+        fail_dead_runs(instance, only=lambda p: p.run_id in mine)
+        alert_failed_runs(instance, outcome.run_ids)
     if outcome.signal_received:
         name = signal.Signals(outcome.signal_received).name
         print(f"\nthe run was stopped ({name}); its pool slots are released.", file=sys.stderr)
@@ -165,7 +165,7 @@ def alert_failed_runs(instance, run_ids: Sequence[str]) -> None:
 
 
 def evaluate_alerts() -> list[str]:
-    """The same evaluation the sensor runs, over every date not evaluated yet."""
+    """The same evaluation the sensor runs, over every date whose inputs are new or changed since evaluated."""
     from sensors.wiring import evaluate_all
 
     return evaluate_all(str(warehouse_path()))

@@ -114,6 +114,9 @@ class RunSupervisor:
             outcome.run_ids = self._child_runs(process.pid, launched_at)
         if received:
             outcome.signal_received = received[0]
+        if self._instance is not None and self.instance_factory is None:
+            self._instance.dispose()  # type: ignore[attr-defined]
+            self._instance = None
         return outcome
 
     def _child_runs(self, pid: int, launched_at: float) -> list[str]:
