@@ -5,7 +5,7 @@ import sys
 import time
 from pathlib import Path
 
-from dagster import DagsterInstance, execute_job, job, op, reconstructable
+from dagster import DagsterInstance, execute_job, in_process_executor, job, op, reconstructable
 
 
 @op(pool="duckdb_writer")
@@ -14,7 +14,7 @@ def hold_the_writer_slot() -> None:
     time.sleep(float(os.environ.get("SLOT_HOLDER_SECONDS", "120")))
 
 
-@job
+@job(executor_def=in_process_executor)  # as socialpulse's jobs run: the run's process is the op's process
 def slot_holder_job() -> None:
     hold_the_writer_slot()
 

@@ -28,6 +28,7 @@ def home(tmp_path: Path) -> Path:
     folder = tmp_path / "dagster_home"
     folder.mkdir()
     shutil.copy(REPO / ".dagster_home" / "dagster.yaml", folder / "dagster.yaml")
+    open_instance(folder).dispose()  # create and stamp the SQLite storage once, before processes share it
     return folder
 
 
