@@ -2,9 +2,10 @@
 
 - The child gets its own process group (dbt and every other grandchild are in it): a signal reaches all of them,
   and a Ctrl-C or `timeout` never leaves an orphaned run writing the warehouse.
-- SIGINT or SIGTERM to the CLI become SIGINT to the group (Dagster's CLI turns SIGINT into a clean interrupt:
-  the run is marked failed and its pool slot released), then SIGTERM after `grace_seconds` and SIGKILL after
-  twice that.
+- SIGINT or SIGTERM to the CLI become SIGINT to the group (Dagster's CLI turns SIGINT into an interrupt: the
+  run is marked failed and its pool slot released), then SIGTERM after `grace_seconds` and SIGKILL after twice
+  that: Dagster only acts on a SIGINT at its next checkpoint (or never, when the run ends first), and a stop
+  must stop. A run whose process the escalation killed is marked failed by the CLI (`fail_dead_runs`).
 - Every `poll_seconds` the Dagster instance is read: a step of the child's run that waits for a pool slot is
   printed with who holds the slot and for how long; a holder whose process is gone is marked failed and its slot
   released (`pipelines.runs.fail_dead_runs`), so the wait ends on its own.
@@ -50,7 +51,7 @@ class RunSupervisor:
         poll_seconds: float = 5.0,
         report_after_seconds: float = 10.0,
         report_every_seconds: float = 30.0,
-        grace_seconds: float = 20.0,
+        grace_seconds: float = 5.0,
     ) -> None:
         self.command = list(command)
         self.env = dict(env)
