@@ -6,6 +6,8 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,25 +20,31 @@ from pydantic import PrivateAttr
 
 from pipelines.config import load_brands, load_settings
 from pipelines.config.models import BrandsConfig, Settings
-from pipelines.errors import ConfigError
+from pipelines.errors import ConfigError, WarehouseError
 from pipelines.http import Redactor
 from pipelines.platforms.base import ClientContext, Credential, PlatformClient
-from pipelines.settings import ENV_SIMULATOR_URL, host_key, mode, warehouse_path
-from pipelines.warehouse_kinds import WarehouseLocation, connect_warehouse, location_from_environment
+from pipelines.settings import ENV_SIMULATOR_URL, host_key, mode, published_warehouse_path, warehouse_path
+from pipelines.warehouse_kinds import WarehouseLocation, location_from_environment, open_lake
 
 logger = logging.getLogger("socialpulse.resources")
 
 
 class WarehouseResource(ConfigurableResource):
-    """The warehouse: a DuckDB file (one writer at a time: the `duckdb_writer` pool; readers open read-only), or a
-    DuckLake catalog on PostgreSQL (several writers; readers see a snapshot). pipelines/warehouse_kinds.py opens
-    both; `from_environment` reads the deployment's choice (SOCIALPULSE_WAREHOUSE_KIND...)."""
+    """The warehouse: a DuckDB file or a DuckLake catalog on PostgreSQL (pipelines/warehouse_kinds.py);
+    `from_environment` reads the deployment's choice (SOCIALPULSE_WAREHOUSE_KIND, default duckdb).
+
+    A DuckDB file has one writer at a time (the `duckdb_writer` pool); readers open read-only. DuckDB lets no other
+    process open a file while one has it open, even read-only: a BI tool pointed at the writer's file blocks the
+    nightly run. `connect` therefore waits (10 minutes by default, saying every 30 s who holds the file) instead of
+    failing the night at the first conflict; BI tools belong on the published copy. A DuckLake has no such lock:
+    several processes commit at once and every reader sees a committed snapshot.
+    """
 
     path: str  # the DuckDB file (kind duckdb)
     kind: str = "duckdb"
     ducklake_catalog: str | None = None  # libpq connection string, no password (PGPASSWORD / PGPASSFILE)
     ducklake_data_path: str | None = None
-    lock_wait_seconds: float = 30.0
+    lock_wait_seconds: float = 600.0
 
     @classmethod
     def from_environment(cls, path: str | None = None) -> WarehouseResource:
@@ -60,9 +68,75 @@ class WarehouseResource(ConfigurableResource):
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A short-lived connection; on a DuckDB file waits up to `wait_seconds` (default `lock_wait_seconds`) if
         another process holds it. A sensor tick passes 0: it skips and comes back rather than blocking the daemon."""
-        wait = self.lock_wait_seconds if wait_seconds is None else wait_seconds
-        with connect_warehouse(self.location, read_only=read_only, wait_seconds=wait) as conn:
+        if self.location.is_lake:
+            conn = open_lake(self.location, read_only=read_only)
+        else:
+            conn = self._open_file(read_only, self.lock_wait_seconds if wait_seconds is None else wait_seconds)
+        try:
+            conn.execute("set TimeZone = 'UTC'")  # dates cut from timestamps never depend on the machine
             yield conn
+        finally:
+            conn.close()
+
+    def _open_file(self, read_only: bool, limit: float) -> duckdb.DuckDBPyConnection:
+        if not read_only:
+            os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
+        started = time.monotonic()
+        next_report = started + LOCK_REPORT_SECONDS
+        while True:
+            try:
+                return duckdb.connect(self.path, read_only=read_only)
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise WarehouseError(f"cannot open the warehouse {self.path}: {exc}") from exc
+                waited = time.monotonic() - started
+                if waited >= limit:
+                    raise WarehouseLockedError(self.path, str(exc), waited=waited) from exc
+                if time.monotonic() >= next_report:
+                    next_report += LOCK_REPORT_SECONDS
+                    logger.warning(
+                        "%s; waiting %.0f s of %.0f s",
+                        WarehouseLockedError(self.path, str(exc)).holder_line(),
+                        waited,
+                        limit,
+                    )
+                time.sleep(0.5)
+
+
+LOCK_REPORT_SECONDS = 30.0
+_LOCK_HOLDER = re.compile(r"held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+class WarehouseLockedError(WarehouseError):
+    """Another process holds the warehouse file. The message names it and the published copy to read instead."""
+
+    def __init__(self, path: str, detail: str, *, waited: float | None = None) -> None:
+        self.path = path
+        match = _LOCK_HOLDER.search(detail)
+        self.holder_pid = int(match["pid"]) if match else None
+        self.holder_program = match["program"] if match else None
+        self.holder_command = _command_line(self.holder_pid) if self.holder_pid else None
+        after = f" after waiting {waited:.0f} s" if waited else ""
+        super().__init__(
+            f"{self.holder_line()}{after}. Whatever writes the warehouse must wait for it; BI tools and ad-hoc "
+            f"queries should open the published copy {published_warehouse_path(Path(path))} instead "
+            f"(read-only; `socialpulse publish` refreshes it)."
+        )
+
+    def holder_line(self) -> str:
+        who = "another process"
+        if self.holder_pid:
+            who = f"process {self.holder_pid} ({self.holder_command or self.holder_program})"
+        return f"the warehouse {self.path} is locked: {who} has it open"
+
+
+def _command_line(pid: int) -> str | None:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    text = " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part)
+    return text[:160] or None
 
 
 class ReportsResource(ConfigurableResource):

@@ -18,11 +18,8 @@ The DuckLake and PostgreSQL extensions come from the `duckdb-ext-ducklake` / `du
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,37 +114,9 @@ def lake_config() -> dict[str, str | bool]:
     return {"extension_directory": extension_directory(), "autoinstall_known_extensions": False}
 
 
-@contextlib.contextmanager
-def connect_warehouse(location: WarehouseLocation, read_only: bool = False, wait_seconds: float = 30.0) -> Iterator:
-    """A short-lived connection on which `raw.<table>`, `marts.<table>`... name the warehouse's tables.
-
-    DuckDB file: waits up to `wait_seconds` while another process holds the file. DuckLake: an in-memory DuckDB
-    with the lake attached (read-only for readers) and selected; no lock to wait for."""
-    conn = _open_lake(location, read_only) if location.is_lake else _open_file(location.path, read_only, wait_seconds)
-    try:
-        conn.execute("set TimeZone = 'UTC'")  # dates cut from timestamps never depend on the machine
-        yield conn
-    finally:
-        conn.close()
-
-
-def _open_file(path: str, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
-    if not read_only:
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            return duckdb.connect(path, read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                raise WarehouseError(
-                    f"cannot open the warehouse {path}: {exc}. Another process writes it; BI tools "
-                    "should read the published copy (make publish) instead."
-                ) from exc
-            time.sleep(0.5)
-
-
-def _open_lake(location: WarehouseLocation, read_only: bool) -> duckdb.DuckDBPyConnection:
+def open_lake(location: WarehouseLocation, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the lake attached (read-only for readers) and selected, so `raw.<table>`,
+    `marts.<table>`... name the lake's tables. No lock to wait for: writers commit PostgreSQL transactions."""
     conn = duckdb.connect(config=lake_config())
     if not read_only and "://" not in (location.data_path or ""):
         os.makedirs(location.data_path, exist_ok=True)
