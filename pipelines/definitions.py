@@ -21,6 +21,7 @@ from dagster import (
     define_asset_job,
     in_process_executor,
     map_asset_specs,
+    multiprocess_executor,
 )
 from dagster_dbt import DbtCliResource
 
@@ -38,6 +39,7 @@ from pipelines.settings import (
     ENV_SIMULATOR_URL,
     base_url_overrides,
     enable_event_batches,
+    executor_choice,
     mode,
     reports_dir,
     warehouse_path,
@@ -152,8 +154,18 @@ def _build_definitions() -> Definitions:
         schedules=[nightly_schedule],
         sensors=sensor_defs.sensors,
         resources={**pipeline_resources(str(warehouse_path()), platform_api_resource()), **sensor_defs.resources},
-        executor=in_process_executor,
+        executor=pipeline_executor(),
     )
+
+
+def pipeline_executor():
+    """In one process by default (the DuckDB file has one writer anyway; no process start per step). With
+    SOCIALPULSE_EXECUTOR=multiprocess each step runs in its own process, at most SOCIALPULSE_MAX_PROCESSES at once;
+    the pools of dagster.yaml still bound who writes (`duckdb_writer`: 1 for a DuckDB file, more for a DuckLake)."""
+    name, processes = executor_choice()
+    if name == "multiprocess":
+        return multiprocess_executor.configured({"max_concurrent": processes})
+    return in_process_executor
 
 
 enable_event_batches()  # runs launched by the UI, the daemon or a sensor load this module: batch their events too

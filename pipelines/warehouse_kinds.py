@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,6 +115,9 @@ def lake_config() -> dict[str, str | bool]:
     return {"extension_directory": extension_directory(), "autoinstall_known_extensions": False}
 
 
+INIT_ATTEMPTS = 5
+
+
 def open_lake(location: WarehouseLocation, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the lake attached (read-only for readers) and selected, so `raw.<table>`,
     `marts.<table>`... name the lake's tables. No lock to wait for: writers commit PostgreSQL transactions."""
@@ -121,14 +125,21 @@ def open_lake(location: WarehouseLocation, read_only: bool = False) -> duckdb.Du
     if not read_only and "://" not in (location.data_path or ""):
         os.makedirs(location.data_path, exist_ok=True)
     options = f"DATA_PATH '{_quote(location.data_path)}'" + (", READ_ONLY" if read_only else "")
-    try:
-        conn.execute(f"attach '{_quote(location.attach_path)}' as {CATALOG} ({options})")
-    except duckdb.Error as exc:
-        conn.close()
-        raise WarehouseError(
-            f"cannot attach the DuckLake warehouse ({location.describe()}): {exc}. Check that PostgreSQL answers, "
-            f"that the database exists and that PGPASSWORD (or PGPASSFILE) holds the password."
-        ) from exc
+    for attempt in range(1, INIT_ATTEMPTS + 1):
+        try:
+            conn.execute(f"attach '{_quote(location.attach_path)}' as {CATALOG} ({options})")
+            break
+        except duckdb.Error as exc:
+            # Two processes attaching a new lake at once both create its catalog tables: the loser finds them
+            # there ("already exists") and attaches the lake the winner created when it tries again.
+            if "already exists" in str(exc) and attempt < INIT_ATTEMPTS:
+                time.sleep(0.2 * attempt)
+                continue
+            conn.close()
+            raise WarehouseError(
+                f"cannot attach the DuckLake warehouse ({location.describe()}): {exc}. Check that PostgreSQL "
+                f"answers, that the database exists and that PGPASSWORD (or PGPASSFILE) holds the password."
+            ) from exc
     conn.execute(f"use {CATALOG}")
     return conn
 
@@ -156,3 +167,22 @@ def current_snapshot(conn: duckdb.DuckDBPyConnection) -> int | None:
     except duckdb.Error:
         return None
     return int(row[0]) if row and row[0] is not None else None
+
+
+def is_lake_connection(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the connection's current catalog is a DuckLake (not a DuckDB file)."""
+    row = conn.execute("select type from duckdb_databases() where database_name = current_database()").fetchone()
+    return bool(row) and row[0] == "ducklake"
+
+
+_TABLE_KEY = re.compile(r",\s*primary key\s*\([^)]*\)", re.IGNORECASE)
+_COLUMN_KEY = re.compile(r"\s+primary key\b", re.IGNORECASE)
+
+
+def keyed_table_ddl(conn: duckdb.DuckDBPyConnection, ddl: str) -> str:
+    """`create table` for this warehouse: DuckLake has no PRIMARY KEY / UNIQUE constraints, so on a lake the key
+    clauses are left out. Code writing keyed tables checks the keys in its statements (`where not exists`), so it
+    behaves alike on both; on a DuckDB file the key stays as the database's guarantee."""
+    if not is_lake_connection(conn):
+        return ddl
+    return _COLUMN_KEY.sub("", _TABLE_KEY.sub("", ddl))

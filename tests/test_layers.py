@@ -39,7 +39,7 @@ ALLOWED: dict[str, set[str]] = {
     "pipelines.reports": BASE,  # report content and rendering: reads marts through its data layer only
     "pipelines.market": {"pipelines.platforms", *BASE},  # market sources are platform clients (PlatformClient)
     "pipelines.platforms": BASE,
-    "pipelines.imports": BASE,
+    "pipelines.imports": {"pipelines.warehouse_kinds", *BASE},  # the ledger table's DDL per warehouse kind
     "pipelines.warehouse": {"pipelines.configuration_tables", *BASE},
     "pipelines.warehouse_kinds": {"pipelines.settings", "pipelines.errors"},  # opens a DuckDB file or a DuckLake
     "pipelines.instance_storage": set(),  # Dagster instance storage (dagster.yaml): Dagster only
