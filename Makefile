@@ -19,7 +19,7 @@ export SOCIALPULSE_WAREHOUSE ?= $(CURDIR)/warehouse/socialpulse.duckdb
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o \( -name '*.sql' -o -name '*.yml' -o -name '*.md' \) -print 2>/dev/null)
 
-.PHONY: help install run test ui simulator alerts publish bench lint format clean manifest browser docs
+.PHONY: help install run test ui simulator alerts publish bench bench-scale lint format clean manifest browser docs
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -72,6 +72,11 @@ publish: $(STAMP) ## Publish the read-only copy BI tools open
 
 bench: $(STAMP) ## Benchmarks (ratios against a baseline measured in the same run)
 	$(BIN)/python -m bench
+
+SCALE ?= 1
+LATENCY_MS ?= 150
+bench-scale: $(MANIFEST) ## Scale bench: make bench-scale SCALE=10 LATENCY_MS=150 (writes bench/results/scale-N.json)
+	$(BIN)/python -m bench scale --scale $(SCALE) --latency-ms $(LATENCY_MS) --json bench/results/scale-$(SCALE).json
 
 lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -200,6 +200,12 @@ def with_mart_metadata(
     return enriched
 
 
+def nightly_build_command(dbt_vars: dict[str, Any]) -> list[str]:
+    """The run's dbt command: models and data tests. Unit tests check the SQL, not the data: `make test` runs them
+    (tests/dbt), the nightly build does not."""
+    return ["build", "--exclude", "resource_type:unit_test", "--vars", json.dumps(dbt_vars)]
+
+
 def build_dbt_assets():
     project = dbt_project()
 
@@ -224,9 +230,7 @@ def build_dbt_assets():
             window = rebuild_window(window_from_run_tags(context.run.tags), loaded)
         dbt_vars = dbt_vars_for_window(window, load_settings())
         context.log.info(f"dbt build for {window or 'all days'} with vars {dbt_vars}")
-        # unit tests check the SQL, not the data: `make test` runs them (tests/dbt), the nightly build does not
-        command = ["build", "--exclude", "resource_type:unit_test", "--vars", json.dumps(dbt_vars)]
-        invocation = dbt.cli(command, context=context)
+        invocation = dbt.cli(nightly_build_command(dbt_vars), context=context)
         events: list[Any] = []
         try:
             for event in invocation.stream():  # DuckDB: the file is dbt's until the build ends

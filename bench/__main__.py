@@ -11,7 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bench import first_load, loader_throughput
+from bench import first_load, loader_throughput, scale
 
 
 def _loader(args: argparse.Namespace) -> bool:
@@ -27,6 +27,15 @@ def _first_load(args: argparse.Namespace) -> bool:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(result.as_json(), indent=2))
     return result.ratio <= first_load.TARGET_RATIO
+
+
+def _scale(args: argparse.Namespace) -> bool:
+    result = scale.run(scale=args.scale, latency_ms=args.latency_ms, days=args.days)
+    print(result.report(), flush=True)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(result.as_json(), indent=2))
+    return True  # figures for the note; the targets of issue 14 are judged on them, not here
 
 
 def _add_loader_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     load = sub.add_parser("first-load", help=first_load.__doc__.splitlines()[0])
     _add_first_load_arguments(load)
     load.set_defaults(func=_first_load)
+    scaled = sub.add_parser("scale", help=scale.__doc__.splitlines()[0])
+    scaled.add_argument("--scale", type=int, default=1, help="brand sets (1 = today's configuration)")
+    scaled.add_argument("--latency-ms", type=float, default=150.0, help="simulator latency per request (150)")
+    scaled.add_argument("--days", type=int, default=30, help="days of the first load (default 30)")
+    scaled.add_argument("--json", help="also write the figures to this JSON file")
+    scaled.set_defaults(func=_scale)
     _add_loader_arguments(parser)
     _add_first_load_arguments(parser)
     args = parser.parse_args(argv)

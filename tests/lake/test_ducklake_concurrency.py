@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from pipelines.warehouse_kinds import dbt_environment, open_lake
@@ -78,7 +79,7 @@ def test_a_reader_only_sees_committed_snapshots_and_keeps_its_own_while_writers_
                 rows, low, high = reader.execute(
                     f"select count(*), min(followers), max(followers) from raw.{TABLE} where account_id = 'a1'"
                 ).fetchone()
-            except Exception as exc:  # the table does not exist before the writer's first commit
+            except duckdb.CatalogException as exc:  # no table before the writer's first commit
                 assert "does not exist" in str(exc)
                 time.sleep(0.05)
                 continue
