@@ -12,10 +12,9 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, Output
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from assets.ingest import WRITER_POOL
-from pipelines.config import load_settings
 from pipelines.config.models import Settings
 from pipelines.partitions import SINGLE_RUN_BACKFILL, DateWindow
-from pipelines.resources import WarehouseResource
+from pipelines.resources import ConfigurationResource, WarehouseResource
 from pipelines.settings import ENV_WAREHOUSE, PLATFORMS, dbt_project_dir
 from pipelines.warehouse import contract_tables, ensure_tables
 
@@ -212,7 +211,10 @@ def build_dbt_assets():
         name="socialpulse_dbt",
     )
     def socialpulse_dbt(
-        context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+        context: AssetExecutionContext,
+        dbt: DbtCliResource,
+        warehouse: WarehouseResource,
+        configuration: ConfigurationResource,
     ) -> Iterator[Any]:
         """dbt build (models and tests); incremental facts rebuild the days of the run's partitions."""
         os.environ[ENV_WAREHOUSE] = warehouse.path  # the dbt profile reads the warehouse path from here
@@ -220,7 +222,7 @@ def build_dbt_assets():
             ensure_tables(conn, contract_tables())
             loaded = days_loaded_by_run(conn, context.run_id, stream_tables())
             window = rebuild_window(window_from_run_tags(context.run.tags), loaded)
-        dbt_vars = dbt_vars_for_window(window, load_settings())
+        dbt_vars = dbt_vars_for_window(window, configuration.settings())
         context.log.info(f"dbt build for {window or 'all days'} with vars {dbt_vars}")
         # unit tests check the SQL, not the data: `make test` runs them (tests/dbt), the nightly build does not
         command = ["build", "--exclude", "resource_type:unit_test", "--vars", json.dumps(dbt_vars)]

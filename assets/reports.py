@@ -10,13 +10,12 @@ from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, 
 
 from assets.dbt import window_from_run_tags
 from assets.ingest import WRITER_POOL
-from pipelines.config import load_brands, load_settings
 from pipelines.partitions import SINGLE_RUN_BACKFILL
 from pipelines.reports import data
 from pipelines.reports.content import own_brand_names
 from pipelines.reports.periods import periods_ending_within
 from pipelines.reports.render import RenderedReport, brand_slug, write_reports
-from pipelines.resources import ReportsResource, WarehouseResource
+from pipelines.resources import ConfigurationResource, ReportsResource, WarehouseResource
 
 REPORTS_ASSET_KEY = AssetKey(["reports", "marketing_reports"])
 MARTS_READ = (
@@ -78,10 +77,14 @@ def preview_markdown(rendered: list[RenderedReport]) -> str:
     "the newest complete ones.",
 )
 def marketing_reports(
-    context: AssetExecutionContext, config: ReportsConfig, warehouse: WarehouseResource, reports: ReportsResource
+    context: AssetExecutionContext,
+    config: ReportsConfig,
+    warehouse: WarehouseResource,
+    reports: ReportsResource,
+    configuration: ConfigurationResource,
 ) -> MaterializeResult:
-    settings = load_settings()
-    brands = load_brands()
+    settings = configuration.settings()
+    brands = configuration.brands()
     window = window_from_run_tags(context.run.tags)
     with warehouse.connect(read_only=True) as conn:
         latest = data.latest_data_date(conn)

@@ -41,4 +41,18 @@ GOALS = StreamSpec(
     is_snapshot=True,
 )
 
-CONFIGURATION_TABLES = (BRANDS, GOALS)
+COMPETITIVE_SETS = StreamSpec(
+    name="socialpulse__competitive_sets",
+    columns={
+        "client_brand": pl.Utf8,
+        "brand": pl.Utf8,
+        "is_client": pl.Boolean,
+    },
+    partition_column="_partition_date",
+    key=("client_brand", "brand"),
+    description="brands.yaml's client brands and the brands each is measured against (itself included): share of "
+    "voice and benchmarks are computed within these sets.",
+    is_snapshot=True,
+)
+
+CONFIGURATION_TABLES = (BRANDS, GOALS, COMPETITIVE_SETS)

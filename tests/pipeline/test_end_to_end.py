@@ -7,8 +7,8 @@ import pytest
 from dagster import DagsterInstance, materialize
 
 from pipelines.definitions import all_assets, pipeline_resources
-from pipelines.resources import PlatformApiResource
 from pipelines.settings import PLATFORMS
+from pipelines.simulation import simulated_platform_api
 from pipelines.simulator import Simulator
 
 TODAY = dt.date(2026, 11, 21)
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.slow
 
 
 def run_pipeline(warehouse_file, sim, **api_settings):
-    api = PlatformApiResource(mode="simulator", simulator_url=sim.url, **api_settings)
+    api = simulated_platform_api(simulator_url=sim.url, **api_settings)
     return materialize(
         all_assets(),
         resources=pipeline_resources(str(warehouse_file), api),
@@ -192,8 +192,7 @@ def test_a_canary_token_never_reaches_logs_events_or_the_warehouse(tmp_path, cap
     with Simulator(seed=7, today=TODAY, tokens=tokens) as sim:
         sim.faults.add("status", status=500, path_contains="/published_posts", times=100)
         sim.faults.add("expired_token", path_contains="/insights", times=100)
-        api = PlatformApiResource(
-            mode="simulator",
+        api = simulated_platform_api(
             simulator_url=sim.url,
             facebook_page_access_token=canary,
             instagram_access_token=canary,

@@ -8,6 +8,7 @@ from dagster import AssetKey, DagsterInstance, materialize
 
 from assets.platforms import build_platform_assets
 from pipelines.resources import PlatformApiResource, WarehouseResource
+from pipelines.simulation import simulated_platform_api
 from pipelines.simulator import Simulator
 
 TODAY = dt.date(2026, 11, 21)
@@ -32,7 +33,7 @@ def test_a_nightly_run_rereads_late_days_and_recent_posts(tmp_path, simulator):
         partition_key=NIGHT,
         resources={
             "warehouse": WarehouseResource(path=str(path)),
-            "platform_api": PlatformApiResource(mode="simulator", simulator_url=simulator.url, now=NIGHT_RUN_AT),
+            "platform_api": simulated_platform_api(simulator_url=simulator.url, now=NIGHT_RUN_AT),
         },
         instance=DagsterInstance.ephemeral(),
     )
@@ -102,7 +103,7 @@ def test_a_stream_failing_half_way_fails_the_run_and_loads_only_the_other_stream
             partition_key=NIGHT,
             resources={
                 "warehouse": WarehouseResource(path=str(path)),
-                "platform_api": PlatformApiResource(mode="simulator", simulator_url=sim.url, config_dir=str(fast)),
+                "platform_api": simulated_platform_api(simulator_url=sim.url, config_dir=str(fast)),
             },
             instance=DagsterInstance.ephemeral(),
             raise_on_error=False,
@@ -124,7 +125,7 @@ def test_a_backfill_of_old_days_snapshots_on_the_observation_day_and_a_later_nig
     path = tmp_path / "w.duckdb"
     resources = {
         "warehouse": WarehouseResource(path=str(path)),
-        "platform_api": PlatformApiResource(mode="simulator", simulator_url=simulator.url, now=NIGHT_RUN_AT),
+        "platform_api": simulated_platform_api(simulator_url=simulator.url, now=NIGHT_RUN_AT),
     }
     october = materialize(
         [facebook_asset()],
