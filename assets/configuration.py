@@ -47,6 +47,17 @@ def competitive_sets_frame(brands: BrandsConfig) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=COMPETITIVE_SETS.columns)
 
 
+def goal_client(goal, brands: BrandsConfig) -> str:
+    """The client brand a goal belongs to: `client`, else its brand when that is a client, else the first client
+    (the validators refuse a goal without either when there are several clients)."""
+    clients = [b.name for b in brands.own_brands]
+    if goal.client:
+        return goal.client
+    if goal.brand in clients:
+        return goal.brand
+    return clients[0]
+
+
 def goals_frame(goals: GoalsConfig, brands: BrandsConfig) -> pl.DataFrame:
     """goals.yaml as rows; a goal without a brand is the client brand's (validated: there is one)."""
     rows = [
@@ -55,7 +66,8 @@ def goals_frame(goals: GoalsConfig, brands: BrandsConfig) -> pl.DataFrame:
             "description": g.description,
             "metric": g.metric,
             "platform": g.platform,
-            "brand": g.brand or brands.own_brands[0].name,
+            "brand": g.brand or goal_client(g, brands),
+            "client_brand": goal_client(g, brands),
             "target_value": g.target,
             "baseline_value": g.baseline,
             "direction": g.direction,

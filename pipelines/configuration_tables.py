@@ -29,6 +29,7 @@ GOALS = StreamSpec(
         "metric": pl.Utf8,
         "platform": pl.Utf8,
         "brand": pl.Utf8,
+        "client_brand": pl.Utf8,
         "target_value": pl.Float64,
         "baseline_value": pl.Float64,
         "direction": pl.Utf8,

@@ -177,6 +177,9 @@ class Goal(_Strict):
     metric: str
     platform: str = "all"
     brand: str | None = None
+    # the client brand the goal belongs to (an agency's report and alerts are per client); default: the goal's
+    # brand when it is a client brand, else the only client brand
+    client: str | None = None
     target: float
     baseline: float | None = None
     # increase: higher is better (followers, engagement, share of voice); decrease: lower is better (e.g. a
