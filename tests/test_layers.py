@@ -13,8 +13,11 @@ ALLOWED: dict[str, set[str]] = {
     "pipelines.cli": {"*"},
     "pipelines.simulation": {"*"},  # simulator mode, decided at the entry point
     "pipelines.dbt_sources": {"pipelines.warehouse", *BASE},  # generates dbt's raw sources from the contracts
+    "pipelines.validation": {"*"},  # every configuration file together, incl. the alert rules of sensors/
+    "pipelines.run_supervisor": {"pipelines.runs", *BASE},  # the CLI's child process
     "sensors": {
         "assets",
+        "pipelines.runs",
         "pipelines.resources",
         "pipelines.warehouse",
         "pipelines.partitions",
@@ -46,6 +49,7 @@ ALLOWED: dict[str, set[str]] = {
     "pipelines.config": {"pipelines.contracts", "pipelines.errors", "pipelines.settings"},
     "pipelines.http": {"pipelines.config", "pipelines.errors"},
     "pipelines.settings": {"pipelines.contracts", "pipelines.errors"},
+    "pipelines.runs": BASE,  # runs of the local Dagster instance (dead processes, pool slots)
     "pipelines.errors": set(),
     "pipelines.contracts": {"pipelines.errors"},
     "pipelines.simulator": {"pipelines.config", "pipelines.contracts", "pipelines.errors"},
