@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from pipelines.config.models import Account, BrandsConfig, TokenSource
+from pipelines.config.validators import ConfigProblem
 from pipelines.errors import ConfigError
 from pipelines.platforms.base import Credential
 
@@ -86,12 +87,12 @@ def token_reference_problems(
     environ: Mapping[str, str] | None = None,
     config_dir: Path,
     require_set: bool,
-) -> list[ConfigError]:
+) -> list[ConfigProblem]:
     """brands.yaml's token references that cannot work: a credential name the platform does not have, and - in
     production (`require_set`) - a variable that is not set or a secret file that is missing. Each names the
-    brand, account and key, and what to do."""
+    brand, account and key, and what to do (never a value: only the reference)."""
     environ = os.environ if environ is None else environ
-    problems: list[ConfigError] = []
+    problems: list[ConfigProblem] = []
     for index, brand in enumerate(brands.brands):
         for platform, account in brand.accounts.items():
             known = {c.name for c in credentials_by_platform.get(platform, ())}
@@ -99,11 +100,11 @@ def token_reference_problems(
                 key = f"brands[{index}] ({brand.name}).accounts.{platform}.tokens.{name}"
                 if name not in known:
                     problems.append(
-                        ConfigError(
-                            "brands.yaml",
+                        ConfigProblem(
                             key,
                             f"{platform} has no credential {name!r}",
-                            expected=f"one of {', '.join(sorted(known)) or '(none)'}",
+                            name,
+                            f"name one of {platform}'s credentials: {', '.join(sorted(known)) or '(none)'}",
                         )
                     )
                     continue
@@ -111,23 +112,23 @@ def token_reference_problems(
                     continue
                 if source.env and not environ.get(source.env):
                     problems.append(
-                        ConfigError(
-                            "brands.yaml",
+                        ConfigProblem(
                             key,
                             f"the token reference {source.env} is not set",
-                            expected=f"the environment variable {source.env} set to {brand.name}'s {platform} "
-                            f"{name}, or remove the reference to use the platform's shared variable",
+                            source.env,
+                            f"set the environment variable {source.env} to {brand.name}'s {platform} {name} "
+                            "(or remove the reference to use the platform's shared variable)",
                         )
                     )
                 elif source.file:
                     path = Path(source.file) if Path(source.file).is_absolute() else config_dir / source.file
                     if not path.is_file():
                         problems.append(
-                            ConfigError(
-                                "brands.yaml",
+                            ConfigProblem(
                                 key,
                                 f"the secret file {path} does not exist",
-                                expected="mount the secret there, or point `file:` at where it is mounted",
+                                source.file,
+                                "mount the secret there, or point `file:` at where it is mounted",
                             )
                         )
     return problems

@@ -46,15 +46,50 @@ def import_setting_problems(settings) -> list[ConfigProblem]:
     return problems
 
 
+def client_channel_problems(brands, rules) -> list[ConfigProblem]:
+    """A client brand's `alert_channels` must name channels of kpi_alerts.yaml."""
+    known = sorted(rules.channels)
+    problems = []
+    for index, brand in enumerate(brands.brands):
+        for position, channel in enumerate(brand.alert_channels or []):
+            if channel not in known:
+                close = difflib.get_close_matches(channel, known, n=1)
+                problems.append(
+                    ConfigProblem(
+                        f"brands[{index}] ({brand.name}).alert_channels[{position}]",
+                        "unknown channel: not defined under channels: in kpi_alerts.yaml",
+                        channel,
+                        (f"did you mean {close[0]!r}? " if close else "")
+                        + "define it in kpi_alerts.yaml or use one of "
+                        + ", ".join(known),
+                    )
+                )
+    return problems
+
+
+def credential_problems(brands, *, production: bool) -> list[ConfigProblem]:
+    """Token references of brands.yaml: a credential name the platform does not have; in production also a
+    variable that is not set or a secret file that is not there (in simulator mode the simulator's tokens stand
+    in for unset ones)."""
+    from pipelines.credentials import token_reference_problems
+    from pipelines.platforms.catalog import available_platforms, platform_spec
+
+    credentials = {platform: tuple(platform_spec(platform).credentials) for platform in available_platforms()}
+    return token_reference_problems(brands, credentials, config_dir=config_dir(), require_set=production)
+
+
 def validate_configuration() -> None:
     """Read settings, brands, goals and alert rules and cross-check them; raises the first ConfigError."""
+    from pipelines.settings import mode
     from sensors.rules import default_rules_path, load_alert_rules
 
     settings = load_settings()
     raise_first(str(config_dir() / "settings.yaml"), import_setting_problems(settings))
     brands = load_brands()
+    raise_first(str(config_dir() / "brands.yaml"), credential_problems(brands, production=mode() == "production"))
     goals = load_goals()
     raise_first(str(config_dir() / "goals.yaml"), goal_brand_problems(goals, brands))
     rules_path = default_rules_path()
     rules = load_alert_rules(rules_path)
     raise_first(str(rules_path), brand_reference_problems(alert_rule_brand_references(rules), brands))
+    raise_first(str(config_dir() / "brands.yaml"), client_channel_problems(brands, rules))
