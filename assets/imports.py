@@ -33,10 +33,11 @@ from dagster import (
 from pydantic import Field as ConfigField
 
 from assets.ingest import WRITER_POOL
-from pipelines.errors import ConfigError, InputDataError, WarehouseError
+from pipelines.config.models import BrandsConfig, Settings
+from pipelines.errors import InputDataError, WarehouseError
 from pipelines.imports import ExportParseError, ReadingRules, parse_export_bytes
 from pipelines.imports.ledger import LedgerEntry, ensure_ledger, find_loaded, record_load
-from pipelines.resources import WarehouseResource
+from pipelines.resources import ConfigurationResource, WarehouseResource
 from pipelines.settings import imports_dir
 from pipelines.warehouse import load_partitions
 
@@ -87,7 +88,7 @@ class FileAccounts:
     client: str | None = None
 
 
-def client_of_file(path: Path, root: Path, brands) -> FileAccounts:
+def client_of_file(path: Path, root: Path, brands: BrandsConfig) -> FileAccounts:
     """Exports rarely carry the account id, so the client brand a file belongs to comes from where it was
     dropped: `imports/<client slug>/` (e.g. imports/kopi-nusantara/) is that client's; a file directly in
     `imports/` is the only client's - with several clients its rows must carry an account id (or it is moved
@@ -115,37 +116,11 @@ def client_of_file(path: Path, root: Path, brands) -> FileAccounts:
     )
 
 
-def load_brands_for_imports():
-    """brands.yaml, or None (with a warning) when it cannot be read: files whose rows carry no account id are
-    then rejected."""
-    from pipelines.config import load_brands
-
-    try:
-        return load_brands()
-    except ConfigError as exc:
-        logger.warning("brands.yaml cannot be read (%s); files without an account id column will be rejected", exc)
-        return None
-
-
-def reporting_timezone() -> str:
-    """Exports write local times; they are read in the reporting timezone of settings.yaml."""
-    from pipelines.config import load_settings
-
-    try:
-        return load_settings().timezone
-    except ConfigError as exc:
-        logger.warning("settings.yaml cannot be read (%s); export times read as UTC", exc)
-        return "UTC"
-
-
-def reading_rules(now: dt.datetime | None = None) -> ReadingRules:
+def reading_rules(settings: Settings, now: dt.datetime | None = None) -> ReadingRules:
     """settings.yaml `imports:` (number format and date order per export kind) and the days a daily export may
     cover: from partitions_start_date to today in the reporting timezone."""
     from zoneinfo import ZoneInfo
 
-    from pipelines.config import load_settings
-
-    settings = load_settings()
     moment = now or dt.datetime.now(dt.UTC)
     return ReadingRules(
         number_formats=dict(settings.imports.number_format),
@@ -340,16 +315,21 @@ def _summary_table(outcomes: list[FileOutcome]) -> str:
     pool=WRITER_POOL,
     out=Out(dict, description="Per-file outcomes: {file name: status}"),
 )
-def import_files(context: OpExecutionContext, config: ImportFilesConfig, warehouse: WarehouseResource) -> Output[dict]:
+def import_files(
+    context: OpExecutionContext,
+    config: ImportFilesConfig,
+    warehouse: WarehouseResource,
+    configuration: ConfigurationResource,
+) -> Output[dict]:
     root = Path(config.imports_dir).resolve() if config.imports_dir else imports_dir()
-    brands = load_brands_for_imports()
-    timezone = reporting_timezone()
-    rules = reading_rules()
+    settings, brands = configuration.settings(), configuration.brands()  # exports are read in its timezone
+    timezone = settings.timezone
+    rules = reading_rules(settings)
     outcomes: list[FileOutcome] = []
     with warehouse.connect() as conn:
         for path in resolve_files(config.files, root):
             try:
-                owner = client_of_file(path, root, brands) if brands is not None else FileAccounts({})
+                owner = client_of_file(path, root, brands)
                 outcome = import_file(
                     conn,
                     path,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from import_helpers import drop, warehouse_resource
+from import_helpers import drop, import_resources
 
 from assets.imports import import_files_job, import_run_config
 from sensors.imports import evaluate_imports
@@ -27,7 +27,7 @@ def agency(monkeypatch: pytest.MonkeyPatch) -> None:
 def run_import(folder: Path, warehouse: Path, files: list[str]):
     return import_files_job.execute_in_process(
         run_config=import_run_config(files, str(folder)),
-        resources={"warehouse": warehouse_resource(warehouse)},
+        resources=import_resources(warehouse),
         raise_on_error=False,
     )
 

@@ -34,7 +34,7 @@ from pipelines.platforms.catalog import platform_spec
 from pipelines.simulation import all_credentials, simulated_platform_api
 from pipelines.simulator import Simulator
 
-from .warehouse_compare import warehouse_content
+from .warehouse_compare import RUN_COLUMNS, warehouse_content
 
 pytestmark = pytest.mark.slow
 
@@ -270,12 +270,29 @@ def test_everything_else_of_the_night_is_loaded_and_every_mart_rebuilt(nights: A
         )
     }
     assert expected_marts and expected_marts <= marts
-    night_accounts = rows(
-        failed,
-        "select client_brand, platform, count(*) from marts.fct_account_daily where metric_date = ? group by all",
-        [NIGHT],
-    )
-    assert ("Teh Tarik Co", "facebook", 1) in night_accounts and ("Kopi Nusantara", "instagram", 1) in night_accounts
+    # ... and the marts of every client and platform the faults did not touch equal the clean night's
+    affected = {("Teh Tarik Co", "instagram"), ("Kopi Nusantara", "linkedin"), ("Roti Senja Bakery", "linkedin")}
+    for table in ("fct_account_daily", "fct_post_metrics_daily"):
+        got, expected = mart_rows(failed, table, affected), mart_rows(clean, table, affected)
+        assert got == expected and len(got) > 100, table
+        assert len(mart_rows(failed, table, set())) > len(got), table  # the affected ones are there too
+
+
+def mart_rows(path: Path, table: str, excluded: set[tuple[str, str]]) -> list[str]:
+    """A mart's rows (without load-time columns) of every (client_brand, platform) not excluded, sorted."""
+    with duckdb.connect(str(path), read_only=True) as conn:
+        columns = [
+            column
+            for (column,) in conn.execute(
+                "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ? "
+                "order by ordinal_position",
+                [table],
+            ).fetchall()
+            if column not in RUN_COLUMNS
+        ]
+        select = ", ".join(f'"{c}"' for c in columns)
+        found = conn.execute(f"select client_brand, platform, {select} from marts.{table}").fetchall()
+    return sorted(repr(row[2:]) for row in found if (row[0], row[1]) not in excluded)
 
 
 def test_the_rerun_after_the_fix_fills_the_gap_exactly(nights: AgencyNights) -> None:
