@@ -19,6 +19,8 @@ from .cli_helpers import WINDOW, cli_environment, socialpulse, start_run_and_wai
 from .warehouse_compare import warehouse_content
 
 pytestmark = pytest.mark.slow
+
+
 def open_instance(home: Path) -> DagsterInstance:
     return DagsterInstance.from_ref(InstanceRef.from_dir(str(home)))
 

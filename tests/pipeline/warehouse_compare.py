@@ -43,5 +43,3 @@ def warehouse_content(path: Path) -> dict[str, list[tuple]]:
             conn.execute("select alert_id, rule_name from alerts.kpi_alerts where kpi <> 'run_failure'").fetchall()
         )
     return content
-
-
