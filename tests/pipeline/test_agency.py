@@ -307,7 +307,8 @@ def test_the_rerun_after_the_fix_fills_the_gap_exactly(nights: AgencyNights) -> 
 
 def test_no_canary_token_appears_in_logs_events_warehouse_or_reports(nights: AgencyNights) -> None:
     assert len(nights.canaries) >= 15  # one per account token reference and shared variable
-    assert "expired" in nights.logs.lower() and "HTTP 500" in nights.logs  # the logs saw the failures
+    # the Python logs at DEBUG (the requests' own lines included; the Dagster step logs are the events below)
+    assert "urllib3.connectionpool" in nights.logs
     for canary in nights.canaries:
         assert canary not in nights.logs
     for night in (nights.failed, nights.fixed, nights.clean):
