@@ -21,6 +21,7 @@ PLATFORMS = ("facebook", "instagram", "x", "linkedin", "youtube", "tiktok")
 ER_LEVEL = {"facebook": 2.0, "instagram": 4.0, "x": 1.2, "linkedin": 3.0, "youtube": 5.0, "tiktok": 7.0}
 COLUMNS = [
     "kpi",
+    "client_brand",
     "brand",
     "is_own_brand",
     "platform",
@@ -47,6 +48,7 @@ def make_kpi_rows(
         rows.append(
             (
                 kpi,
+                OWN,  # one client: every row is in its view
                 brand,
                 brand == OWN,
                 platform,
@@ -76,8 +78,8 @@ def make_kpi_rows(
                 add("posts_published", brand, platform, day, float(posts))
             mentions = max(0, round(60 + rnd.gauss(0, 8))) if brand == OWN else max(0, round(180 + rnd.gauss(0, 15)))
             add("mentions", brand, "all", day, float(mentions), mentions)
-        own_mentions = next(r[5] for r in reversed(rows) if r[0] == "mentions" and r[1] == OWN)
-        comp_mentions = next(r[5] for r in reversed(rows) if r[0] == "mentions" and r[1] == COMPETITOR)
+        own_mentions = next(r[6] for r in reversed(rows) if r[0] == "mentions" and r[2] == OWN)
+        comp_mentions = next(r[6] for r in reversed(rows) if r[0] == "mentions" and r[2] == COMPETITOR)
         total = own_mentions + comp_mentions
         add("share_of_voice_mentions", OWN, "all", day, own_mentions / total * 100, int(total), own_mentions, total)
         add("goal_pace", OWN, "instagram", day, 100 + rnd.gauss(0, 4))
@@ -87,7 +89,7 @@ def make_kpi_rows(
 MART_DDL = """
 create schema if not exists marts;
 create or replace table marts.fct_kpi_daily (
-    kpi varchar, brand varchar, is_own_brand boolean, platform varchar, metric_date date,
+    kpi varchar, client_brand varchar, brand varchar, is_own_brand boolean, platform varchar, metric_date date,
     value double, numerator double, denominator double, sample_size bigint
 );
 """
