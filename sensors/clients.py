@@ -58,8 +58,8 @@ def rule_client_problems(config: AlertConfig, brands: BrandsConfig) -> list[Conf
                         f"{key}.brands[{position}]",
                         "in the competitive set of none of the rule's clients (" + ", ".join(watched) + ")",
                         brand,
-                        "add it to a client's competitors in brands.yaml, or list that client under the rule's "
-                        "clients:",
+                        "add it to the competitors of one of these clients in brands.yaml, or add a client whose set "
+                        "holds it to the rule's clients",
                     )
                 )
     return problems

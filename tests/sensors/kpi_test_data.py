@@ -113,3 +113,53 @@ def replace_dates(path: Path, frame: pl.DataFrame, first: dt.date, last: dt.date
         conn.register("incoming", window.to_arrow())
         conn.execute(f"insert into marts.fct_kpi_daily select {', '.join(COLUMNS)} from incoming")
         conn.unregister("incoming")
+
+
+# examples/agency/brands.yaml: client brand -> its competitors (Kenangan Brew is in two sets)
+AGENCY_SETS: dict[str, tuple[str, ...]] = {
+    "Kopi Nusantara": ("Java Roast Co", "Kenangan Brew"),
+    "Teh Tarik Co": ("Kenangan Brew", "Chatime Lokal"),
+    "Roti Senja Bakery": ("Holland Roti",),
+}
+AGENCY_PLATFORMS = ("instagram", "tiktok")
+
+
+def make_agency_rows(
+    days: int = 120,
+    *,
+    seed: int = 7,
+    noise: float = 0.05,
+    drops: dict[str, tuple[str, int, int, float]] | None = None,
+    start: dt.date = START,
+) -> pl.DataFrame:
+    """An agency's fct_kpi_daily: engagement rate by reach per brand and platform in each client's view. A brand's
+    numbers are its own (seeded by brand and platform), so a competitor in two sets has the same rows in both
+    views, as in the mart. `drops`: brand -> (platform, first day index, days, factor), as `make_kpi_rows`."""
+    rows: list[tuple] = []
+    for client, competitors in AGENCY_SETS.items():
+        for brand in (client, *competitors):
+            for platform in AGENCY_PLATFORMS:
+                rnd = random.Random(f"{seed}:{brand}:{platform}")
+                drop = (drops or {}).get(brand)
+                for index in range(days):
+                    day = start + dt.timedelta(days=index)
+                    reach = 10_000 * (1 + rnd.gauss(0, 0.1))
+                    rate = ER_LEVEL[platform] * (1 + rnd.gauss(0, noise))
+                    if drop and platform == drop[0] and drop[1] <= index < drop[1] + drop[2]:
+                        rate *= drop[3]
+                    engagements = reach * rate / 100
+                    rows.append(
+                        (
+                            "engagement_rate_by_reach",
+                            client,
+                            brand,
+                            brand == client,
+                            platform,
+                            day,
+                            rate,
+                            engagements,
+                            reach,
+                            None,
+                        )
+                    )
+    return pl.DataFrame(rows, schema=COLUMNS, orient="row")
