@@ -10,7 +10,7 @@ from dagster import ConfigurableResource
 from pipelines.resources import ConfigurationResource
 from sensors.channels import Channel, build_channels
 from sensors.clients import load_alert_config
-from sensors.rules import AlertConfig
+from sensors.rules import AlertConfig, load_alert_rules
 
 
 class AlertingResource(ConfigurableResource):
@@ -39,6 +39,12 @@ class AlertingResource(ConfigurableResource):
         return load_alert_config(
             self.rules_file(), configuration.brands(), brands_file=configuration.path("brands.yaml")
         )
+
+    def pipeline_config(self) -> AlertConfig:
+        """kpi_alerts.yaml alone, without the clients of brands.yaml: enough for pipeline alerts (failed runs,
+        stale data) and for delivering stored alerts, whose channels were routed when they were raised. So a
+        broken brands.yaml cannot also silence the alert about the run it broke."""
+        return load_alert_rules(self.rules_file())
 
     def build_channels(self, config: AlertConfig, log: logging.Logger | None = None) -> dict[str, Channel]:
         return build_channels(config, log=log)

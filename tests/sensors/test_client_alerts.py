@@ -333,3 +333,17 @@ def test_the_sensor_the_run_asset_and_socialpulse_alerts_get_the_same_configurat
     assert results["sensor"] == results["asset"] == results["evaluate_all"]
     channels = {(client, channel, status) for _, client, channel, status in results["sensor"]}
     assert channels == {(KOPI, "log", "delivered"), (KOPI, "kopi_slack", "skipped"), (TEH, "log", "delivered")}
+
+
+def test_a_broken_brands_yaml_does_not_silence_the_run_failure_it_causes(tmp_path: Path, agency: Path) -> None:
+    from sensors.run_failure import RunFailure, record_run_failure
+
+    edit(agency, "brands.yaml", lambda d: d["brands"][0].update(alert_channels=["kopi_slak"]))
+    alerting = AlertingResource(config_dir=str(agency))
+    with pytest.raises(ConfigError, match=r"alert_channels\[0\].*did you mean 'kopi_slack'"):
+        alerting.load_config()  # KPI alerts cannot be routed: refused
+    failure = RunFailure("r1", "nightly_job", "brands.yaml is invalid", (("ingest", "ConfigError"),), START)
+    path = tmp_path / "warehouse.duckdb"
+    line = record_run_failure(failure, WarehouseResource(path=str(path)), alerting)
+    assert "stored" in line and "1 delivered" in line
+    assert stored(path, "select alert_id, client_brand from alerts.kpi_alerts") == [("run_failure:r1", None)]
