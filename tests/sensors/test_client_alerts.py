@@ -13,7 +13,6 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-import yaml
 from dagster import AssetKey, AssetMaterialization, DagsterInstance, build_sensor_context, materialize
 from kpi_test_data import START, make_agency_rows, write_mart
 from pytest_httpserver import HTTPServer
@@ -51,22 +50,14 @@ def agency_frame() -> pl.DataFrame:
 
 
 @pytest.fixture
-def agency(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def agency(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit_yaml) -> Path:
     """A copy of examples/agency with the two test rules (sent to the log only); no variable points elsewhere."""
     folder = tmp_path / "agency"
     shutil.copytree(AGENCY, folder)
-    edit(folder, "kpi_alerts.yaml", lambda data: data.update(rules=RULES))
+    edit_yaml(folder, "kpi_alerts.yaml", lambda data: data.update(rules=RULES))
     for name in ("SOCIALPULSE_CONFIG_DIR", "SOCIALPULSE_ALERT_RULES", "KOPI_SLACK_WEBHOOK_URL", "TEH_HOOK_URL"):
         monkeypatch.delenv(name, raising=False)
     return folder
-
-
-def edit(folder: Path, name: str, change) -> Path:
-    path = folder / name
-    data = yaml.safe_load(path.read_text())
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    return path
 
 
 def rules(*specs: dict):
@@ -172,7 +163,7 @@ def test_fingerprints_do_not_mix_clients(tmp_path: Path, agency_frame) -> None:
 # --- configuration: one folder, validated clients -----------------------------------------------------------
 
 
-def test_the_alerting_resource_reads_the_configuration_folder(agency: Path, monkeypatch) -> None:
+def test_the_alerting_resource_reads_the_configuration_folder(agency: Path, monkeypatch, edit_yaml) -> None:
     config = AlertingResource(config_dir=str(agency)).load_config()
     assert "kopi_slack" in config.channels and [r.name for r in config.rules] == ["er_drop", "competitor_er_drop"]
     assert config.client_channels == {KOPI: ("log", "kopi_slack"), TEH: ("log",), ROTI: ()}
@@ -190,7 +181,7 @@ def test_the_alerting_resource_reads_the_configuration_folder(agency: Path, monk
     assert resources["configuration"].folder() == agency.resolve()
 
     # SOCIALPULSE_ALERT_RULES stays an explicit override of the rules file
-    elsewhere = edit(agency, "kpi_alerts.yaml", lambda d: d.update(rules=RULES[:1]))
+    elsewhere = edit_yaml(agency, "kpi_alerts.yaml", lambda d: d.update(rules=RULES[:1]))
     moved = agency.parent / "rules-elsewhere.yaml"
     elsewhere.rename(moved)
     monkeypatch.setenv("SOCIALPULSE_ALERT_RULES", str(moved))
@@ -211,7 +202,7 @@ def test_the_alerting_resource_reads_the_configuration_folder(agency: Path, monk
     ],
 )
 def test_rules_naming_clients_and_brands_are_checked_against_brands_yaml(
-    agency: Path, monkeypatch, clients, brands, fragments
+    agency: Path, monkeypatch, clients, brands, fragments, edit_yaml
 ) -> None:
     def change(data):
         rule = data["rules"][1]
@@ -219,7 +210,7 @@ def test_rules_naming_clients_and_brands_are_checked_against_brands_yaml(
         if clients is not None:
             rule["clients"] = clients
 
-    path = edit(agency, "kpi_alerts.yaml", change)
+    path = edit_yaml(agency, "kpi_alerts.yaml", change)
     with pytest.raises(ConfigError) as refused:
         AlertingResource(config_dir=str(agency)).load_config()
     message = str(refused.value)
@@ -241,13 +232,15 @@ def test_an_empty_clients_list_is_refused() -> None:
 # --- routing to each client's channels, through the real sensor ---------------------------------------------
 
 
-def test_each_clients_receiver_gets_only_its_clients_alerts(tmp_path: Path, agency: Path, agency_frame, monkeypatch):
-    edit(
+def test_each_clients_receiver_gets_only_its_clients_alerts(
+    tmp_path: Path, agency: Path, agency_frame, monkeypatch, edit_yaml
+):
+    edit_yaml(
         agency,
         "kpi_alerts.yaml",
         lambda d: d["channels"].update(teh_hook={"type": "webhook", "url_env": "TEH_HOOK_URL", "token_env": None}),
     )
-    edit(agency, "brands.yaml", lambda d: d["brands"][1].update(alert_channels=["log", "teh_hook"]))
+    edit_yaml(agency, "brands.yaml", lambda d: d["brands"][1].update(alert_channels=["log", "teh_hook"]))
     path = tmp_path / "agency.duckdb"
     write_mart(path, agency_frame)
     kopi_slack, teh_hook = HTTPServer(host="127.0.0.1", port=0), HTTPServer(host="127.0.0.1", port=0)
@@ -335,10 +328,12 @@ def test_the_sensor_the_run_asset_and_socialpulse_alerts_get_the_same_configurat
     assert channels == {(KOPI, "log", "delivered"), (KOPI, "kopi_slack", "skipped"), (TEH, "log", "delivered")}
 
 
-def test_a_broken_brands_yaml_does_not_silence_the_run_failure_it_causes(tmp_path: Path, agency: Path) -> None:
+def test_a_broken_brands_yaml_does_not_silence_the_run_failure_it_causes(
+    tmp_path: Path, agency: Path, edit_yaml
+) -> None:
     from sensors.run_failure import RunFailure, record_run_failure
 
-    edit(agency, "brands.yaml", lambda d: d["brands"][0].update(alert_channels=["kopi_slak"]))
+    edit_yaml(agency, "brands.yaml", lambda d: d["brands"][0].update(alert_channels=["kopi_slak"]))
     alerting = AlertingResource(config_dir=str(agency))
     with pytest.raises(ConfigError, match=r"alert_channels\[0\].*did you mean 'kopi_slack'"):
         alerting.load_config()  # KPI alerts cannot be routed: refused
