@@ -79,6 +79,15 @@ def goals_frame(goals: GoalsConfig, brands: BrandsConfig) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=GOALS.columns)
 
 
+def configuration_frames(brands: BrandsConfig, goals: GoalsConfig) -> dict[str, pl.DataFrame]:
+    """raw table -> its rows from the configuration (brands, competitive sets, goals)."""
+    return {
+        BRANDS_TABLE: brands_frame(brands),
+        COMPETITIVE_SETS.name: competitive_sets_frame(brands),
+        GOALS_TABLE: goals_frame(goals, brands),
+    }
+
+
 @multi_asset(
     name="configuration_snapshot",
     specs=[
@@ -114,12 +123,7 @@ def configuration_snapshot(
     context: AssetExecutionContext, warehouse: WarehouseResource, configuration: ConfigurationResource
 ) -> Iterator[MaterializeResult]:
     """Validate the YAML configuration and copy it into raw tables."""
-    brands = configuration.brands()
-    frames = {
-        BRANDS_TABLE: brands_frame(brands),
-        COMPETITIVE_SETS.name: competitive_sets_frame(brands),
-        GOALS_TABLE: goals_frame(configuration.goals(), brands),
-    }
+    frames = configuration_frames(configuration.brands(), configuration.goals())
     with warehouse.connect() as conn:
         for table, frame in frames.items():
             if AssetKey(["raw", table]) not in context.selected_asset_keys:

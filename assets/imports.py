@@ -77,16 +77,54 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def own_accounts() -> dict[str, str]:
-    """platform → own account id from brands.yaml: exports rarely carry the account id."""
+@dataclass(frozen=True)
+class FileAccounts:
+    """Whose file it is: platform -> account id filled into rows without one, and what to do when a row has none
+    and no account can be assumed."""
+
+    account_ids: Mapping[str, str]
+    hint: str = ""
+    client: str | None = None
+
+
+def client_of_file(path: Path, root: Path, brands) -> FileAccounts:
+    """Exports rarely carry the account id, so the client brand a file belongs to comes from where it was
+    dropped: `imports/<client slug>/` (e.g. imports/kopi-nusantara/) is that client's; a file directly in
+    `imports/` is the only client's - with several clients its rows must carry an account id (or it is moved
+    to the client's folder)."""
+    clients = brands.own_brands
+    slugs = ", ".join(brand.slug for brand in clients)
+    try:
+        parts = path.resolve().relative_to(root.resolve()).parts
+    except ValueError:
+        parts = (path.name,)
+    if len(parts) > 1:
+        folder = parts[0]
+        client = next((brand for brand in clients if brand.slug == folder), None)
+        if client is None:
+            return FileAccounts(
+                {}, f"a file in {root / folder}/: that folder is not a client brand's (folders: {slugs})"
+            )
+        return FileAccounts({p: a.id for p, a in client.accounts.items()}, client=client.name)
+    if len(clients) == 1:
+        return FileAccounts({p: a.id for p, a in clients[0].accounts.items()}, client=clients[0].name)
+    return FileAccounts(
+        {},
+        f"an account id column, or the file dropped in its client's folder {root}/<client>/ (one of: {slugs}): "
+        f"brands.yaml has {len(clients)} client brands",
+    )
+
+
+def load_brands_for_imports():
+    """brands.yaml, or None (with a warning) when it cannot be read: files whose rows carry no account id are
+    then rejected."""
     from pipelines.config import load_brands
 
     try:
-        brand = load_brands().own_brand
+        return load_brands()
     except ConfigError as exc:
         logger.warning("brands.yaml cannot be read (%s); files without an account id column will be rejected", exc)
-        return {}
-    return {platform: account.id for platform, account in brand.accounts.items()}
+        return None
 
 
 def reporting_timezone() -> str:
@@ -127,6 +165,7 @@ def import_file(
     timezone: str,
     now: dt.datetime | None = None,
     rules: ReadingRules | None = None,
+    account_hint: str = "",
 ) -> FileOutcome:
     """Import one file (its own transaction) and move it to loaded/ or rejected/. Raises nothing for a bad
     file (that is a rejection, also when reading it fails in a way nobody foresaw); a warehouse failure leaves
@@ -155,7 +194,13 @@ def import_file(
     snapshot_date = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
     try:
         parsed = parse_export_bytes(
-            data, name, account_ids=account_ids, timezone=timezone, snapshot_date=snapshot_date, rules=rules
+            data,
+            name,
+            account_ids=account_ids,
+            timezone=timezone,
+            snapshot_date=snapshot_date,
+            rules=rules,
+            account_hint=account_hint,
         )
         entry = LedgerEntry(
             sha256=sha,
@@ -297,15 +342,23 @@ def _summary_table(outcomes: list[FileOutcome]) -> str:
 )
 def import_files(context: OpExecutionContext, config: ImportFilesConfig, warehouse: WarehouseResource) -> Output[dict]:
     root = Path(config.imports_dir).resolve() if config.imports_dir else imports_dir()
-    accounts = own_accounts()
+    brands = load_brands_for_imports()
     timezone = reporting_timezone()
     rules = reading_rules()
     outcomes: list[FileOutcome] = []
     with warehouse.connect() as conn:
         for path in resolve_files(config.files, root):
             try:
+                owner = client_of_file(path, root, brands) if brands is not None else FileAccounts({})
                 outcome = import_file(
-                    conn, path, root, run_id=context.run_id, account_ids=accounts, timezone=timezone, rules=rules
+                    conn,
+                    path,
+                    path.parent if owner.client and path.parent != root else root,  # loaded/ beside the file
+                    run_id=context.run_id,
+                    account_ids=owner.account_ids,
+                    timezone=timezone,
+                    rules=rules,
+                    account_hint=owner.hint,
                 )
             except Exception as exc:  # noqa: BLE001 - e.g. the file cannot be moved: the others still go on
                 logger.exception("importing %s failed", path.name)

@@ -101,8 +101,14 @@ def record(
 
 
 def open_failures(conn: duckdb.DuckDBPyConnection) -> list[dict]:
-    """The failures not resolved yet, oldest first (for the CLI summary and the reports)."""
-    ensure_table(conn)
+    """The failures not resolved yet, oldest first (for the CLI summary and the reports); none when no run has
+    written the table yet (works on a read-only connection)."""
+    (exists,) = conn.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [SCHEMA, TABLE.split(".", 1)[1]],
+    ).fetchone()
+    if not exists:
+        return []
     cursor = conn.execute(f"select * from {TABLE} where resolved_at is null order by first_failed_at, source")
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -59,6 +60,11 @@ class Account(_Strict):
         return tokens
 
 
+def slug(name: str) -> str:
+    """A name as a folder or file name: lower case, runs of anything but letters and digits as one '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "brand"
+
+
 class Brand(_Strict):
     """A brand of brands.yaml. `own: true` makes it a client brand (any number: an agency lists each client); a
     client brand names its competitive set in `competitors` (required when there are several clients; with one,
@@ -89,6 +95,11 @@ class Brand(_Strict):
     @property
     def is_own_brand(self) -> bool:
         return self.own
+
+    @property
+    def slug(self) -> str:
+        """The brand's folder name (reports/<slug>/, imports/<slug>/): `Kopi Nusantara` -> `kopi-nusantara`."""
+        return slug(self.name)
 
 
 class BrandsConfig(_Strict):

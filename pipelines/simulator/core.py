@@ -210,6 +210,10 @@ class Request:
     def header(self, name: str, default: str | None = None) -> str | None:
         return self.headers.get(name.lower(), default)
 
+    def carries(self, token: str) -> bool:
+        """The token is sent with this request: a query parameter, the bearer or any header value."""
+        return token in self.params.values() or token == self.bearer() or token in self.headers.values()
+
     def bearer(self) -> str | None:
         auth = self.header("authorization") or ""
         if auth.lower().startswith("bearer "):
