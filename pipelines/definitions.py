@@ -93,8 +93,9 @@ def _with_owners(assets: list) -> list:
 def pipeline_resources(
     warehouse_file: str, platform_api: PlatformApiResource, reports_folder: str | None = None
 ) -> dict:
-    """The resources every ingest, dbt, alerts, publishing and reports asset needs. The configuration resource is
-    the platform API's, so one folder serves everything."""
+    """The resources every ingest, dbt, alerts, publishing and reports asset, sensor and check needs. The
+    configuration resource is the platform API's, and the alerting resource reads the same folder (rules,
+    channels, clients), so one folder serves everything."""
     from sensors.resources import AlertingResource
 
     return {
@@ -102,7 +103,7 @@ def pipeline_resources(
         "configuration": platform_api.configuration,
         "platform_api": platform_api,
         "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable()),
-        "alerting": AlertingResource(),
+        "alerting": AlertingResource(config_dir=platform_api.config_dir),
         "reports": ReportsResource(output_dir=reports_folder or str(reports_dir())),
     }
 
@@ -137,7 +138,7 @@ def _build_definitions() -> Definitions:
         jobs=[nightly_job, *sensor_defs.jobs],
         schedules=[nightly_schedule],
         sensors=sensor_defs.sensors,
-        resources={**pipeline_resources(str(warehouse_path()), platform_api_resource()), **sensor_defs.resources},
+        resources={**sensor_defs.resources, **pipeline_resources(str(warehouse_path()), platform_api_resource())},
         executor=in_process_executor,
     )
 

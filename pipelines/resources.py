@@ -24,7 +24,15 @@ from pipelines.credentials import Secrets, account_secrets, missing, source_labe
 from pipelines.errors import ConfigError, WarehouseError
 from pipelines.http import Redactor
 from pipelines.platforms.base import ClientContext, Credential, PlatformClient
-from pipelines.settings import ENV_SIMULATOR_URL, config_dir, host_key, mode, published_warehouse_path, warehouse_path
+from pipelines.settings import (
+    ENV_ALERT_RULES,
+    ENV_SIMULATOR_URL,
+    config_dir,
+    host_key,
+    mode,
+    published_warehouse_path,
+    warehouse_path,
+)
 
 logger = logging.getLogger("socialpulse.resources")
 
@@ -144,6 +152,12 @@ class ConfigurationResource(ConfigurableResource):
 
     def goals(self) -> GoalsConfig:
         return load_goals(self.path("goals.yaml"))
+
+    def alert_rules_path(self) -> Path:
+        """kpi_alerts.yaml (alert rules and channels, read by sensors/ through AlertingResource): the folder's, or
+        SOCIALPULSE_ALERT_RULES when set (an explicit override for a rules file kept elsewhere)."""
+        override = os.environ.get(ENV_ALERT_RULES)
+        return Path(override).resolve() if override else self.path("kpi_alerts.yaml")
 
 
 class PlatformApiResource(ConfigurableResource):

@@ -249,7 +249,7 @@ def build_freshness_checks(
         def _check(
             context: AssetCheckExecutionContext, warehouse: WarehouseResource, alerting: AlertingResource
         ) -> AssetCheckResult:
-            config = alerting.load_config()
+            config = alerting.pipeline_config()
             lag_limit = max_lag_days or config.freshness.max_lag_days
             against_today = compare_to_today
             if against_today is None:
