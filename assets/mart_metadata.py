@@ -87,7 +87,7 @@ def engagement_by_platform(conn: duckdb.DuckDBPyConnection) -> Summary:
         preview = f"**Engagement by platform, {week[0]} .. {week[1]}**\n\n" + _markdown_table(
             PLATFORM_COLUMNS, _platform_rows(frame)
         )
-        return numbers, preview
+        return numbers, preview + "".join(_not_read(conn, client) for client in clients)
     parts = [f"**Engagement by platform, {week[0]} .. {week[1]}: every client's accounts**"]
     parts.append(_markdown_table(PLATFORM_COLUMNS, _platform_rows(frame)))
     for client in clients:
@@ -97,8 +97,23 @@ def engagement_by_platform(conn: duckdb.DuckDBPyConnection) -> Summary:
         numbers[_key(client, "engagement_rate_by_reach_7d_pct", clients)] = _number(
             own_total["engagement_rate_by_reach"]
         )
-        parts.append(f"**{client}**\n\n" + _markdown_table(PLATFORM_COLUMNS, _platform_rows(own)))
+        parts.append(
+            f"**{client}**\n\n" + _markdown_table(PLATFORM_COLUMNS, _platform_rows(own)) + _not_read(conn, client)
+        )
     return numbers, "\n\n".join(parts)
+
+
+def _not_read(conn: duckdb.DuckDBPyConnection, client: str) -> str:
+    """What of the client's accounts could not be read and still is not (its numbers above leave it out)."""
+    failures = data.open_ingest_failures(conn, client).filter(pl.col("scope") == "client")
+    if not failures.height:
+        return ""
+    lines = [
+        f"- ⚠ {platform_label(r['table_name'].split('__')[0])} `{r['table_name']}` not read since "
+        f"{r['first_failed_at']:%Y-%m-%d %H:%M} UTC ({r['failed_runs']} run(s)): {r['reason'][:120]}"
+        for r in failures.to_dicts()
+    ]
+    return "\n\n**Not read** (the numbers above leave it out; see the client's report):\n\n" + "\n".join(lines)
 
 
 def top_posts_of_the_week(conn: duckdb.DuckDBPyConnection) -> Summary:

@@ -5,6 +5,7 @@ the real reports asset."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
@@ -32,6 +33,7 @@ from tests.reports.agency_sample_data import (
     ROTI,
     SETS,
     TEH,
+    TEH_IG,
     TOKEN_EXPIRED,
     WEEK_END,
     WEEK_START,
@@ -358,3 +360,61 @@ def test_the_gap_section_reads_in_chromium(agency, browser, screenshots):
     page.screenshot(path=str(screenshots / "agency_index.png"), full_page=True)
     assert page.locator("tr[data-client]").count() == 3
     page.close()
+
+
+def test_the_marts_ui_summaries_show_each_client_within_its_own_set(agency):
+    from assets import mart_metadata
+
+    with duckdb.connect(str(agency["warehouse"]), read_only=True) as conn:
+        share_numbers, share_preview = mart_metadata.share_of_voice_by_brand(conn)
+        engagement_numbers, engagement_preview = mart_metadata.engagement_by_platform(conn)
+        goal_numbers, _ = mart_metadata.goals_now(conn)
+    shares = {c: share_numbers[f"{SLUGS[c]}/own_share_of_voice_mentions_pct"].value for c in CLIENTS}
+    assert shares == {KOPI: 30.0, TEH: 20.0, ROTI: 75.0}
+    parts = {c: share_preview.split(f"in {c}'s competitive set")[1].split("**Share of voice")[0] for c in CLIENTS}
+    for client in CLIENTS:
+        shown = {line.split(" | ")[0].strip("| ").removesuffix(" (you)") for line in parts[client].splitlines()[4:]}
+        assert shown == SETS[client], client
+    # the week's engagements: every client's accounts, then each client's own (420 + 340 + 133)
+    assert engagement_numbers["engagements_7d"].value == 893
+    assert {c: engagement_numbers[f"{SLUGS[c]}/engagements_7d"].value for c in CLIENTS} == {
+        KOPI: 420,
+        TEH: 340,
+        ROTI: 133,
+    }
+    teh = engagement_preview.split(f"**{TEH}**")[1].split(f"**{ROTI}**")[0]
+    assert "⚠ Instagram `instagram__account_daily` not read since 2026-11-06 19:00 UTC (3 run(s))" in teh
+    assert "not read" not in engagement_preview.split(f"**{TEH}**")[0]  # Kopi's part
+    assert goal_numbers["goals"].value == 4  # every client's goals, counted once
+
+
+def test_an_expired_token_on_the_simulator_is_in_that_clients_report_and_no_other(tmp_path):
+    """The whole pipeline on the simulator with the agency's configuration, Teh Tarik Co's Instagram token
+    expired for the whole week: the run ends (tagged partial), every client gets its report, Teh's says what is
+    missing in the platform's words and marks its numbers, Kopi's and Roti's are complete and never mention it."""
+    from pipelines.definitions import all_assets, pipeline_resources
+    from pipelines.simulation import simulated_platform_api
+    from pipelines.simulator import Simulator
+
+    warehouse, folder = tmp_path / "warehouse.duckdb", tmp_path / "reports"
+    brands, settings = CONFIGURATION.brands(), CONFIGURATION.settings()
+    with Simulator(seed=7, today=WEEK_END + dt.timedelta(days=2), brands=brands, settings=settings) as sim:
+        sim.faults.add("expired_token", path_contains=TEH_IG, times=0)
+        api = simulated_platform_api(simulator_url=sim.url, config_dir=str(AGENCY))
+        result = materialize(
+            all_assets(),
+            resources=pipeline_resources(str(warehouse), api, reports_folder=str(folder)),
+            instance=DagsterInstance.ephemeral(),
+            tags=range_tags(WEEK_START, WEEK_END),
+        )
+    assert result.success
+    htmls = {client: (folder / SLUGS[client] / f"weekly-{WEEK.slug}.html").read_text() for client in CLIENTS}
+    teh = section(htmls[TEH], "gaps")
+    assert "Instagram (@tehtarikco)" in teh and "account figures (reach, views, engagements, followers)" in teh
+    assert "expired" in teh.lower()  # the platform's words
+    assert "Instagram: no data for this period" in section(htmls[TEH], "coverage")
+    for client in (KOPI, ROTI):
+        assert "tehtarikco" not in htmls[client] and "Instagram (@" not in section(htmls[client], "gaps"), client
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        kopi = data.account_coverage(conn, KOPI, WEEK_START, WEEK_END).filter(platform="instagram")
+    assert kopi["days_with_figures"].to_list() == [7]  # the other clients' Instagram is read whole
