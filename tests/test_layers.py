@@ -39,7 +39,8 @@ ALLOWED: dict[str, set[str]] = {
     "pipelines.resources": {"pipelines.platforms", "pipelines.credentials", *BASE},
     "pipelines.credentials": {"pipelines.platforms", *BASE},
     "pipelines.ingest_failures": BASE,
-    "pipelines.reports": BASE,  # report content and rendering: reads marts through its data layer only
+    # report content and rendering: reads marts (and ops.ingest_failures, for the gaps) through its data layer only
+    "pipelines.reports": {"pipelines.ingest_failures", *BASE},
     "pipelines.market": {"pipelines.platforms", *BASE},  # market sources are platform clients (PlatformClient)
     "pipelines.platforms": BASE,
     "pipelines.imports": BASE,
