@@ -16,10 +16,10 @@ import duckdb
 import polars as pl
 from dagster import MetadataValue, TableColumn, TableSchema
 
+from pipelines.config.models import slug
 from pipelines.reports import data
 from pipelines.reports import formatting as fmt
 from pipelines.reports.charts import platform_label
-from pipelines.reports.render import brand_slug
 
 WEEK_DAYS = 7
 Summary = tuple[dict[str, Any], str]  # numeric metadata, Markdown preview
@@ -46,7 +46,7 @@ def _number(value: float | None, digits: int = 2) -> MetadataValue:
 def _key(client: str, name: str, clients: list[str]) -> str:
     """A number about one client: its plain name in a single-brand deployment, prefixed by the client's slug
     with several."""
-    return name if len(clients) <= 1 else f"{brand_slug(client)}/{name}"
+    return name if len(clients) <= 1 else f"{slug(client)}/{name}"
 
 
 def _platform_rows(frame: pl.DataFrame) -> list[list[str]]:

@@ -11,11 +11,12 @@ from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, 
 
 from assets.dbt import window_from_run_tags
 from assets.ingest import WRITER_POOL
+from pipelines.config.models import slug
 from pipelines.partitions import SINGLE_RUN_BACKFILL
 from pipelines.reports import data
 from pipelines.reports.content import own_brand_names
 from pipelines.reports.periods import periods_ending_within
-from pipelines.reports.render import RenderedReport, brand_slug, index_path, write_reports
+from pipelines.reports.render import RenderedReport, index_path, write_reports
 from pipelines.resources import ConfigurationResource, ReportsResource, WarehouseResource
 
 REPORTS_ASSET_KEY = AssetKey(["reports", "marketing_reports"])
@@ -78,17 +79,17 @@ def client_metadata(rendered: list[RenderedReport], clients: list[str]) -> dict:
     the Plots tab shows a client's gaps night after night)."""
     metadata: dict = {
         "clients": MetadataValue.int(len(clients)),
-        "client_list": MetadataValue.md("\n".join(f"- {client} → `{brand_slug(client)}/`" for client in clients)),
+        "client_list": MetadataValue.md("\n".join(f"- {client} → `{slug(client)}/`" for client in clients)),
     }
     for client in clients:
         own = [r for r in rendered if r.report.brand == client]
         if not own:
             continue
         newest = max(own, key=lambda r: (r.report.period.end, r.report.period.days))
-        slug = brand_slug(client)
-        metadata[f"{slug}_latest_report"] = MetadataValue.path(str(newest.html_path))
-        metadata[f"{slug}_data_gaps"] = MetadataValue.int(len(newest.report.gaps.lines))
-        metadata[f"{slug}_open_ingest_failures"] = MetadataValue.int(len(newest.report.gaps.failures))
+        client_slug = slug(client)
+        metadata[f"{client_slug}_latest_report"] = MetadataValue.path(str(newest.html_path))
+        metadata[f"{client_slug}_data_gaps"] = MetadataValue.int(len(newest.report.gaps.lines))
+        metadata[f"{client_slug}_open_ingest_failures"] = MetadataValue.int(len(newest.report.gaps.failures))
     return metadata
 
 
@@ -146,7 +147,7 @@ def marketing_reports(
         **client_metadata(rendered, clients),
     }
     for item in rendered:
-        name = f"{brand_slug(item.report.brand)}_{item.report.period.adjective}_{item.report.period.slug}"
+        name = f"{slug(item.report.brand)}_{item.report.period.adjective}_{item.report.period.slug}"
         metadata[f"{name}_html"] = MetadataValue.path(str(item.html_path))
         if item.pdf_path:
             metadata[f"{name}_pdf"] = MetadataValue.path(str(item.pdf_path))

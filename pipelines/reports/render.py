@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from pipelines.config.models import BrandsConfig
+from pipelines.config.models import BrandsConfig, slug
 from pipelines.errors import ConfigError
 from pipelines.reports.content import Report, build_report
 from pipelines.reports.html import render_html
@@ -31,28 +30,23 @@ class RenderedReport:
     pdf_path: Path | None
 
 
-def brand_slug(brand: str) -> str:
-    """`Kopi Nusantara` -> `kopi-nusantara` (folder and file names)."""
-    return re.sub(r"[^a-z0-9]+", "-", brand.lower()).strip("-") or "brand"
-
-
 def report_path(folder: Path, brand: str, period: Period, suffix: str) -> Path:
-    return folder / brand_slug(brand) / f"{period.adjective}-{period.slug}{suffix}"
+    return folder / slug(brand) / f"{period.adjective}-{period.slug}{suffix}"
 
 
 def check_slugs(clients: Iterable[str]) -> None:
     """Two clients whose names give the same folder would overwrite each other's reports: refuse before any."""
     seen: dict[str, str] = {}
     for client in clients:
-        slug = brand_slug(client)
-        if slug in seen:
+        folder = slug(client)
+        if folder in seen:
             raise ConfigError(
                 "brands.yaml",
                 "brands[].name",
-                f"client brands {seen[slug]!r} and {client!r} would share the report folder {slug}/",
+                f"client brands {seen[folder]!r} and {client!r} would share the report folder {folder}/",
                 fix="give one of them a name that differs in letters or digits, not only in case or punctuation",
             )
-        seen[slug] = client
+        seen[folder] = client
 
 
 def _write_atomically(path: Path, content: bytes) -> None:
@@ -98,7 +92,7 @@ def write_reports(
         if current is None or key > (current.period.end, current.period.days):
             latest[item.report.brand] = item.report
     index = render_index(
-        client_index(folder, clients, latest, slug=brand_slug),
+        client_index(folder, clients, latest, slug=slug),
         generated_at=now or dt.datetime.now(dt.UTC),
         timezone=timezone,
     )

@@ -373,7 +373,8 @@ def test_the_marts_ui_summaries_show_each_client_within_its_own_set(agency):
     assert shares == {KOPI: 30.0, TEH: 20.0, ROTI: 75.0}
     parts = {c: share_preview.split(f"in {c}'s competitive set")[1].split("**Share of voice")[0] for c in CLIENTS}
     for client in CLIENTS:
-        shown = {line.split(" | ")[0].strip("| ").removesuffix(" (you)") for line in parts[client].splitlines()[4:]}
+        rows = [line for line in parts[client].splitlines()[4:] if line.strip()]
+        shown = {line.split(" | ")[0].strip("| ").removesuffix(" (you)") for line in rows}
         assert shown == SETS[client], client
     # the week's engagements: every client's accounts, then each client's own (420 + 340 + 133)
     assert engagement_numbers["engagements_7d"].value == 893
