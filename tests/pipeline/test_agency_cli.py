@@ -87,7 +87,8 @@ def test_every_mart_is_per_client(agency_run) -> None:
         "select table_name from information_schema.tables where table_schema = 'marts' and table_type = 'BASE TABLE'",
     )
     per_client = {t for (t,) in marts}
-    assert per_client >= {t for (t,) in all_marts} - {"dim_date", "dim_brands"}
+    # dimensions describe a brand or account once (dim_brands lists the clients whose sets a brand is in)
+    assert per_client >= {t for (t,) in all_marts if not t.startswith("dim_")}
     for table in ("fct_kpi_daily", "fct_account_daily", "fct_brand_daily", "fct_goal_progress"):
         clients = {c for (c,) in query(warehouse, f"select distinct client_brand from marts.{table}")}
         assert clients == CLIENTS, table
@@ -98,6 +99,18 @@ def test_every_mart_is_per_client(agency_run) -> None:
         "where b.is_own_brand and a.client_brand <> a.brand",
     )
     assert leaked == [(0,)]
+
+
+def test_alerts_belong_to_a_client_and_watch_its_set(agency_run) -> None:
+    _, warehouse, _ = agency_run
+    sets = {
+        client: {b.name for b in members}
+        for client, members in load_brands(AGENCY / "brands.yaml").competitive_sets().items()
+    }
+    rows = query(warehouse, "select client_brand, brand, rule_name from alerts.kpi_alerts")
+    for client, brand, rule in rows:
+        assert client in CLIENTS, (client, rule)
+        assert brand in sets[client], (client, brand, rule)
 
 
 def test_reports_are_written_per_client(agency_run) -> None:
