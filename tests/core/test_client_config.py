@@ -8,11 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from pipelines.config import load_brands
-from pipelines.errors import ConfigError
 from pipelines.validation import validate_configuration
+
+from .config_edits import edit, refused
 
 REPO = Path(__file__).resolve().parents[2]
 AGENCY = REPO / "examples" / "agency"
@@ -27,25 +27,6 @@ def agency(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("SOCIALPULSE_ALERT_RULES", raising=False)
     monkeypatch.setenv("SOCIALPULSE_MODE", "simulator")
     return folder
-
-
-def edit(folder: Path, name: str, change) -> Path:
-    path = folder / name
-    data = yaml.safe_load(path.read_text())
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    return path
-
-
-def refused(*fragments: str) -> str:
-    with pytest.raises(ConfigError) as info:
-        validate_configuration()
-    message = str(info.value)
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in {message!r}"
-    assert "\n" not in message
-    assert info.value.fix
-    return message
 
 
 def test_the_agency_example_is_valid_with_three_clients_and_their_sets(agency: Path) -> None:
