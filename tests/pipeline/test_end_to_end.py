@@ -6,6 +6,7 @@ import duckdb
 import pytest
 from dagster import DagsterInstance, materialize
 
+from assets.ingest import PARTIAL_RUN_TAG
 from pipelines.definitions import all_assets, pipeline_resources
 from pipelines.settings import PLATFORMS
 from pipelines.simulation import simulated_platform_api
@@ -213,11 +214,14 @@ def test_a_canary_token_never_reaches_logs_events_or_the_warehouse(tmp_path, cap
             tags=range_tags(END - dt.timedelta(days=13), END),  # a short window: the faults are the point
             raise_on_error=False,
         )
-    assert not result.success  # the faults made Facebook and Instagram fail
-    failures = [e for e in result.all_events if e.is_failure]
-    assert failures and any(
-        "401" in str(e.event_specific_data) or "token" in str(e.event_specific_data).lower() for e in failures
-    )
+    # failures are isolated: the run ends partial (the marts build from what is there), the failures recorded
+    assert result.success
+    assert instance.get_run_by_id(result.run_id).tags[PARTIAL_RUN_TAG] == "partial"
+    with duckdb.connect(str(path), read_only=True) as conn:
+        reasons = [
+            r for (r,) in conn.execute("select reason from ops.ingest_failures where resolved_at is null").fetchall()
+        ]
+    assert any("HTTP 500" in r for r in reasons) and any("190" in r or "expired" in r.lower() for r in reasons)
     records = instance.get_records_for_run(result.run_id).records
     event_text = "\n".join(str(r.event_log_entry) for r in records)
     assert canary not in event_text
