@@ -17,6 +17,8 @@ ENV_SIMULATOR_URL = "SOCIALPULSE_SIMULATOR_URL"
 ENV_IMPORTS_DIR = "SOCIALPULSE_IMPORTS_DIR"
 ENV_PUBLISHED = "SOCIALPULSE_PUBLISHED_WAREHOUSE"
 ENV_REPORTS_DIR = "SOCIALPULSE_REPORTS_DIR"
+# An explicit kpi_alerts.yaml outside the configuration folder (default: <configuration folder>/kpi_alerts.yaml)
+ENV_ALERT_RULES = "SOCIALPULSE_ALERT_RULES"
 
 # The warehouse's kind and, for a DuckLake, where its catalog and files are (pipelines/warehouse_kinds.py).
 ENV_WAREHOUSE_KIND = "SOCIALPULSE_WAREHOUSE_KIND"

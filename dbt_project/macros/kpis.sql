@@ -59,8 +59,8 @@
 {%- endmacro %}
 
 {#- The long form of fct_brand_daily: one row per KPI x brand x platform x day with a non-NULL value
-    (kpi, kind, engagement_view, day_basis, brand, is_own_brand, platform, metric_date, value, numerator,
-    denominator, sample_size). -#}
+    (kpi, kind, engagement_view, day_basis, client_brand, brand, is_own_brand, platform, metric_date, value,
+    numerator, denominator, sample_size). -#}
 {% macro unpivot_kpis(relation) -%}
     {%- for definition in kpi_definitions() %}
     select
@@ -72,6 +72,7 @@
         {%- else -%}
         'partition_day'
         {%- endif %} as day_basis,
+        client_brand,
         brand,
         is_own_brand,
         platform,
