@@ -15,10 +15,10 @@ Measured in one run, on the simulator (its own process) answering every API requ
   per account, against the naive count (one request per account, table and day), and the estimated X pay-per-use
   cost (Posts/Counts reads $0.005, User reads $0.010 a request) and YouTube quota (search 100 units, other 1).
 
-Scale N: until client brands exist (issue 12), the brand set is multiplied: the configured own brand and its four
-competitors stay, and N - 1 further sets of five brands (copies with their own ids, names and keywords) join as
-competitors, so competitor, mention and profile reads grow N-fold while the own-account reads stay those of one
-brand. The JSON says so (`scaled`).
+Scale N: N client brands, each with its competitive set: the configured own brand and its four competitors, and
+N - 1 copies of that set (their own ids, names, handles and keywords), each copy's own brand a client brand
+(`own: true`, `competitors:` its copied competitors). Own-account, competitor, mention and profile reads all grow
+N-fold; tokens are the simulator's.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ REPO = Path(__file__).resolve().parents[1]
 STAGES = ("ingest", "dbt", "alerts", "reports", "publish")
 X_PRICE = {"users": 0.010}  # $ per request by path fragment; other X reads $0.005
 X_DEFAULT_PRICE = 0.005
-SCALED = "brand sets multiplied as competitors (own-account reads stay one brand's until client brands exist)"
+SCALED = "client brands, each with a copy of the configured competitive set"
 
 
 @dataclass
@@ -92,13 +92,20 @@ class Result:
 
 
 def scaled_brands(brands: dict, scale: int) -> dict:
-    """brands.yaml with `scale` sets of the configured brands: copies 2..N are competitors with their own ids."""
+    """brands.yaml with `scale` client brands: copies 2..N of the configured set, each own brand a client whose
+    competitors are its set's copies (with several clients every client names its competitors)."""
     result = copy.deepcopy(brands)
+    rivals = [b["name"] for b in brands["brands"] if not b.get("own")]
+    if scale > 1:
+        for brand in result["brands"]:
+            if brand.get("own"):
+                brand.setdefault("competitors", rivals)
     for n in range(2, scale + 1):
         for brand in brands["brands"]:
             twin = copy.deepcopy(brand)
             twin["name"] = f"{brand['name']} {n}"
-            twin["own"] = False
+            if twin.get("own"):
+                twin["competitors"] = [f"{name} {n}" for name in twin.get("competitors", rivals)]
             twin["keywords"] = [f"{k} {n}" for k in brand.get("keywords", [])]
             twin["hashtags"] = [f"{h}{n}" for h in brand.get("hashtags", [])]
             for account in twin.get("accounts", {}).values():
