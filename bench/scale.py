@@ -13,7 +13,7 @@ Measured in one run, on the simulator (its own process) answering every API requ
 - ratios `nightly_vs_bare` = nightly / (fetch + transform) and `first_load_vs_bare` = first load / (its fetch +
   load); peak RSS of the runs' processes; warehouse size; the night's API calls per platform (from the simulator),
   per account, against the naive count (one request per account, table and day), and the estimated X pay-per-use
-  cost (Posts/Counts reads $0.005, User reads $0.010 a request) and YouTube quota (search 100 units, other 1).
+  cost (Posts and Counts reads $0.005, User reads $0.010 a request) and YouTube quota (search 100 units, other 1).
 
 Scale N: N client brands, each with its competitive set: the configured own brand and its four competitors, and
 N - 1 copies of that set (their own ids, names, handles and keywords), each copy's own brand a client brand
@@ -46,8 +46,8 @@ from bench.first_load import ingest_sources
 
 REPO = Path(__file__).resolve().parents[1]
 STAGES = ("ingest", "dbt", "alerts", "reports", "publish")
-X_PRICE = {"users": 0.010}  # $ per request by path fragment; other X reads $0.005
-X_DEFAULT_PRICE = 0.005
+X_POST_READS = ("tweets", "counts", "search")  # Posts read / Counts recent: $0.005 a request
+X_POST_PRICE, X_USER_PRICE = 0.005, 0.010  # the rest reads users (lookups, users/me): $0.010
 SCALED = "client brands, each with a copy of the configured competitive set"
 
 
@@ -116,9 +116,9 @@ def scaled_brands(brands: dict, scale: int) -> dict:
 
 
 def _twin_id(account_id: str, n: int) -> str:
-    """Same shape as the platform's id (digits stay digits), distinct per copy."""
-    suffix = f"{n:03d}"
-    return account_id[: -len(suffix)] + suffix if account_id[-1].isdigit() else account_id + suffix
+    """The platform's id with the copy's number appended (digits stay digits): longer than every configured id,
+    so distinct from them and from every other copy's."""
+    return f"{account_id}{n:03d}"
 
 
 def write_config(folder: Path, scale: int) -> Path:
@@ -288,7 +288,7 @@ def night_api_calls(stats: dict[str, int], brands: dict, days: int = 1) -> dict[
         platform = next((p for p, hosts in platforms.items() if any(h in template for h in hosts)), "other")
         by_platform[platform] = by_platform.get(platform, 0) + count
         if platform == "x":
-            x_cost += count * next((p for f, p in X_PRICE.items() if f in template), X_DEFAULT_PRICE)
+            x_cost += count * (X_POST_PRICE if any(f in template for f in X_POST_READS) else X_USER_PRICE)
         if platform == "youtube":
             youtube_units += count * (100 if "search" in template else 1)
     accounts = sum(len(b.get("accounts", {})) for b in brands["brands"])
