@@ -126,7 +126,27 @@ def write_config(folder: Path, scale: int) -> Path:
     shutil.copytree(REPO / "pipelines" / "config", config, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     brands = yaml.safe_load((config / "brands.yaml").read_text())
     (config / "brands.yaml").write_text(yaml.safe_dump(scaled_brands(brands, scale), sort_keys=False))
+    goals = yaml.safe_load((config / "goals.yaml").read_text())
+    (config / "goals.yaml").write_text(yaml.safe_dump(scaled_goals(goals, brands, scale), sort_keys=False))
     return config
+
+
+def scaled_goals(goals: dict, brands: dict, scale: int) -> dict:
+    """goals.yaml for `scale` clients: every client has the configured goals (with several clients a goal names
+    its client)."""
+    if scale == 1:
+        return goals
+    (own,) = [b["name"] for b in brands["brands"] if b.get("own")]
+    result = {**goals, "goals": []}
+    for n in range(1, scale + 1):
+        client = own if n == 1 else f"{own} {n}"
+        for goal in goals["goals"]:
+            copy_of = {**goal, "client": client, "brand": goal.get("brand", own)}
+            if n > 1:
+                copy_of["id"] = f"{goal['id']}-{n}"
+                copy_of["brand"] = f"{copy_of['brand']} {n}"
+            result["goals"].append(copy_of)
+    return result
 
 
 @contextlib.contextmanager
