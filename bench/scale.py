@@ -227,16 +227,19 @@ def bare_fetch_and_load(url: str, start: dt.date, end: dt.date, folder: Path) ->
     import duckdb
     import polars as pl
 
+    from pipelines.definitions import platform_api_resource
     from pipelines.partitions import DateWindow
-    from pipelines.resources import PlatformApiResource
     from pipelines.warehouse import conform
 
-    api = PlatformApiResource(mode="simulator", simulator_url=url)
+    os.environ["SOCIALPULSE_SIMULATOR_URL"] = url
+    api = platform_api_resource()  # what the pipeline's resources get: simulator tokens, the scaled brands
     window = DateWindow(start, end)
     frames: list[tuple[str, pl.DataFrame]] = []
     started = time.perf_counter()
     for description in ingest_sources():
         source = description.open(api, _quiet_logger())
+        if source is None:  # no credentials: the pipeline skips it as well
+            continue
         try:
             batches = source.read_window(window, set(description.tables))
         finally:
