@@ -175,7 +175,7 @@ def test_each_partition_of_a_ranged_run_reports_its_own_rows(tmp_path, simulator
         [facebook_asset()],
         resources={
             "warehouse": WarehouseResource(path=str(path)),
-            "platform_api": PlatformApiResource(mode="simulator", simulator_url=simulator.url, now=NIGHT_RUN_AT),
+            "platform_api": simulated_platform_api(simulator_url=simulator.url, now=NIGHT_RUN_AT),
         },
         instance=instance,
         tags={
