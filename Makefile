@@ -19,7 +19,7 @@ export SOCIALPULSE_WAREHOUSE ?= $(CURDIR)/warehouse/socialpulse.duckdb
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o \( -name '*.sql' -o -name '*.yml' -o -name '*.md' \) -print 2>/dev/null)
 
-.PHONY: help install run test ui simulator alerts publish bench bench-scale lint format clean manifest browser docs
+.PHONY: help install install-lake test-lake run test ui simulator alerts publish bench bench-scale lint format clean manifest browser docs
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,8 +28,20 @@ $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "socialpulse needs Python 3.11 or newer (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,lake]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
+
+# The DuckLake + PostgreSQL deployment (docs/deployment.md) runs DuckDB 1.4.4, the only DuckDB with DuckLake and
+# PostgreSQL extension wheels: its own environment, .venv-lake, pinned by constraints-lake.txt.
+LAKE_VENV := .venv-lake
+LAKE_STAMP := $(LAKE_VENV)/.installed
+$(LAKE_STAMP): pyproject.toml constraints-lake.txt
+	@test -x $(LAKE_VENV)/bin/python || $(PYTHON) -m venv $(LAKE_VENV)
+	$(LAKE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LAKE_VENV)/bin/python -m pip install --quiet -c constraints-lake.txt -e '.[dev,lake]'
+	@touch $(LAKE_STAMP)
+
+install-lake: $(LAKE_STAMP) ## Create .venv-lake for the DuckLake + PostgreSQL deployment (DuckDB 1.4.4, dagster-postgres)
 
 install: $(STAMP) ## Create .venv and install socialpulse with the tested versions (constraints.txt)
 
@@ -42,8 +54,12 @@ manifest: $(MANIFEST) ## Prepare the dbt manifest (dbt parse)
 run: $(MANIFEST) ## Install, start the simulator, load the default date range, build the marts, evaluate alerts
 	$(BIN)/socialpulse run
 
-test: $(MANIFEST) browser ## Run the test suite
+test: $(MANIFEST) browser $(LAKE_STAMP) ## Run the test suite (then the DuckLake + PostgreSQL tests in .venv-lake)
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory test-lake
+
+test-lake: $(MANIFEST) $(LAKE_STAMP) ## The DuckLake + PostgreSQL deployment's tests, in .venv-lake
+	$(LAKE_VENV)/bin/python -m pytest tests/lake tests/pipeline/test_ducklake_deployment.py
 
 # The UI and report tests drive Debian's chromium with Playwright (no browser download).
 CHROMIUM := /usr/bin/chromium

@@ -110,6 +110,17 @@ def extension_directory() -> str:
     return str(Path(duckdb.__file__).resolve().parent.parent / "duckdb_ext" / "extensions")
 
 
+def missing_lake_extensions() -> str | None:
+    """Why this DuckDB cannot open a lake (the extension wheels are absent or built for another DuckDB), or None."""
+    folder = Path(extension_directory()) / f"v{duckdb.__version__}"
+    if folder.is_dir():
+        return None
+    return (
+        f"DuckDB {duckdb.__version__} has no DuckLake/PostgreSQL extensions at {folder} (the duckdb-ext-* wheels "
+        "exist for DuckDB 1.4.4 only): use the lake environment, `make install-lake` (.venv-lake)"
+    )
+
+
 def lake_config() -> dict[str, str | bool]:
     """DuckDB settings for a connection that attaches the lake: extensions from the wheels, no download."""
     return {"extension_directory": extension_directory(), "autoinstall_known_extensions": False}
@@ -121,6 +132,8 @@ INIT_ATTEMPTS = 5
 def open_lake(location: WarehouseLocation, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the lake attached (read-only for readers) and selected, so `raw.<table>`,
     `marts.<table>`... name the lake's tables. No lock to wait for: writers commit PostgreSQL transactions."""
+    if reason := missing_lake_extensions():
+        raise WarehouseError(f"cannot open the DuckLake warehouse ({location.describe()}): {reason}")
     conn = duckdb.connect(config=lake_config())
     if not read_only and "://" not in (location.data_path or ""):
         os.makedirs(location.data_path, exist_ok=True)

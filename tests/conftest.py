@@ -41,10 +41,10 @@ def lake(postgres, tmp_path, monkeypatch):
     password in PGPASSWORD, as a deployment gives it (never in the connection string)."""
     import uuid
 
-    from pipelines.warehouse_kinds import WarehouseLocation, extension_directory
+    from pipelines.warehouse_kinds import WarehouseLocation, missing_lake_extensions
 
-    if not (Path(extension_directory()).exists()):
-        pytest.skip("the duckdb-ext-ducklake and duckdb-ext-postgres wheels are not installed (make install)")
+    if reason := missing_lake_extensions():
+        pytest.skip(reason)
     database = f"lake_{uuid.uuid4().hex[:12]}"
     postgres.create_database(database)
     monkeypatch.setenv("PGPASSWORD", postgres.password)
