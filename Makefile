@@ -11,12 +11,15 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 # A single-run backfill records one "planned" event per asset instead of one per asset and day (400x fewer).
 export DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS := 1
+# ...and hands its per-partition materializations to the event storage in batches, which the instance's SQLite
+# storage writes in one transaction each (pipelines/instance_storage.py, .dagster_home/dagster.yaml).
+export DAGSTER_EVENT_BATCH_SIZE ?= 10000
 export SOCIALPULSE_WAREHOUSE ?= $(CURDIR)/warehouse/socialpulse.duckdb
 
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o \( -name '*.sql' -o -name '*.yml' -o -name '*.md' \) -print 2>/dev/null)
 
-.PHONY: help install run test ui simulator alerts publish bench lint format clean manifest browser docs
+.PHONY: help install install-lake test-lake run test ui simulator alerts publish bench bench-scale lint format clean manifest browser docs
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,6 +30,18 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
+
+# The DuckLake + PostgreSQL deployment (docs/deployment.md) runs DuckDB 1.4.4, the only DuckDB with DuckLake and
+# PostgreSQL extension wheels: its own environment, .venv-lake, pinned by constraints-lake.txt.
+LAKE_VENV := .venv-lake
+LAKE_STAMP := $(LAKE_VENV)/.installed
+$(LAKE_STAMP): pyproject.toml constraints-lake.txt
+	@test -x $(LAKE_VENV)/bin/python || $(PYTHON) -m venv $(LAKE_VENV)
+	$(LAKE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LAKE_VENV)/bin/python -m pip install --quiet -c constraints-lake.txt -e '.[dev,lake]'
+	@touch $(LAKE_STAMP)
+
+install-lake: $(LAKE_STAMP) ## Create .venv-lake for the DuckLake + PostgreSQL deployment (DuckDB 1.4.4, dagster-postgres)
 
 install: $(STAMP) ## Create .venv and install socialpulse with the tested versions (constraints.txt)
 
@@ -39,8 +54,12 @@ manifest: $(MANIFEST) ## Prepare the dbt manifest (dbt parse)
 run: $(MANIFEST) ## Install, start the simulator, load the default date range, build the marts, evaluate alerts
 	$(BIN)/socialpulse run
 
-test: $(MANIFEST) browser ## Run the test suite
+test: $(MANIFEST) browser $(LAKE_STAMP) ## Run the test suite (then the DuckLake + PostgreSQL tests in .venv-lake)
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory test-lake
+
+test-lake: $(MANIFEST) $(LAKE_STAMP) ## The DuckLake + PostgreSQL deployment's tests, in .venv-lake
+	$(LAKE_VENV)/bin/python -m pytest tests/lake tests/pipeline/test_ducklake_deployment.py
 
 # The UI and report tests drive Debian's chromium with Playwright (no browser download).
 CHROMIUM := /usr/bin/chromium
@@ -69,6 +88,11 @@ publish: $(STAMP) ## Publish the read-only copy BI tools open
 
 bench: $(STAMP) ## Benchmarks (ratios against a baseline measured in the same run)
 	$(BIN)/python -m bench
+
+SCALE ?= 1
+LATENCY_MS ?= 150
+bench-scale: $(MANIFEST) ## Scale bench: make bench-scale SCALE=10 LATENCY_MS=150 (writes bench/results/scale-N.json)
+	$(BIN)/python -m bench scale --scale $(SCALE) --latency-ms $(LATENCY_MS) --json bench/results/scale-$(SCALE).json
 
 lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -17,8 +17,9 @@ from assets.ingest import WRITER_POOL
 from pipelines.config.models import Settings
 from pipelines.partitions import SINGLE_RUN_BACKFILL, DateWindow
 from pipelines.resources import ConfigurationResource, WarehouseResource
-from pipelines.settings import ENV_WAREHOUSE, PLATFORMS, dbt_project_dir
+from pipelines.settings import PLATFORMS, dbt_project_dir
 from pipelines.warehouse import contract_tables, ensure_tables
+from pipelines.warehouse_kinds import dbt_environment
 
 DBT_LAYERS = ("staging", "intermediate", "marts")
 
@@ -218,6 +219,13 @@ def with_mart_metadata(
     return enriched
 
 
+def nightly_build_command(dbt_vars: dict[str, Any], *, full_refresh: bool = False) -> list[str]:
+    """The run's dbt command: models and data tests. Unit tests check the SQL, not the data: `make test` runs them
+    (tests/dbt), the nightly build does not."""
+    command = ["build", "--exclude", "resource_type:unit_test", "--vars", json.dumps(dbt_vars)]
+    return [*command, "--full-refresh"] if full_refresh else command
+
+
 def build_dbt_assets():
     project = dbt_project()
 
@@ -238,7 +246,7 @@ def build_dbt_assets():
         configuration: ConfigurationResource,
     ) -> Iterator[Any]:
         """dbt build (models and tests); incremental facts rebuild the days of the run's partitions."""
-        os.environ[ENV_WAREHOUSE] = warehouse.path  # the dbt profile reads the warehouse path from here
+        os.environ.update(dbt_environment(warehouse.location))  # the dbt profile: the warehouse's kind and place
         with warehouse.connect() as conn:  # every dbt source resolves, even for a platform that was skipped
             ensure_tables(conn, contract_tables())
             loaded = days_loaded_by_run(conn, context.run_id, stream_tables())
@@ -246,14 +254,11 @@ def build_dbt_assets():
             drifted = incremental_models_with_new_columns(conn, project.manifest_path)
         dbt_vars = dbt_vars_for_window(window, configuration.settings())
         context.log.info(f"dbt build for {window or 'all days'} with vars {dbt_vars}")
-        # unit tests check the SQL, not the data: `make test` runs them (tests/dbt), the nightly build does not
-        command = ["build", "--exclude", "resource_type:unit_test", "--vars", json.dumps(dbt_vars)]
         if drifted:
             # a new version of socialpulse added columns to incremental facts: rebuild them from the raw tables
             # once (an incremental run cannot both alter and refill a table in one DuckDB transaction)
             context.log.warning(f"incremental marts with new columns, rebuilt in full this once: {drifted}")
-            command.append("--full-refresh")
-        invocation = dbt.cli(command, context=context)
+        invocation = dbt.cli(nightly_build_command(dbt_vars, full_refresh=bool(drifted)), context=context)
         events: list[Any] = []
         try:
             for event in invocation.stream():  # DuckDB: the file is dbt's until the build ends

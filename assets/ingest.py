@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
+from assets.partition_metadata import partition_metadata, run_figures
 from pipelines.contracts.streams import StreamSpec
 from pipelines.errors import SocialPulseError
 from pipelines.http import CallStats
@@ -211,16 +212,24 @@ def build_ingest_asset(description: SourceDescription):
                 )
                 warnings = result.warnings + source.warnings
                 context.log.info(f"raw.{table}: {result.rows} row(s) loaded for {span}, {result.deleted} replaced")
-                yield MaterializeResult(
-                    asset_key=AssetKey(["raw", table]),
-                    metadata={
-                        **result.as_metadata(),
+                key = AssetKey(["raw", table])
+                # each partition its own figures, the run's once (a ranged run gives every partition the run's
+                # metadata): assets/partition_metadata.py
+                shared, own = partition_metadata(
+                    batch.rows,
+                    spec.partition_column,
+                    context.partition_keys,
+                    dates_covered=str(span),
+                    run_metadata={
+                        **run_figures(result.as_metadata()),
                         **metadata,
-                        "dates_covered": str(span),
                         "sample": MetadataValue.md(sample_rows_markdown(batch.rows, spec)),
                         "warnings": MetadataValue.md("\n".join(f"- {source.redact(w)}" for w in warnings) or "none"),
                     },
                 )
+                for partition, figures in own.items():
+                    context.add_asset_metadata(figures, asset_key=key, partition_key=partition)
+                yield MaterializeResult(asset_key=key, metadata=shared)
             record_failures(conn, description, source.failures, loaded, run_id=context.run_id)
         if source.failures:
             mark_run_partial(context, description.name, source.failures)

@@ -19,6 +19,7 @@ from pipelines.partitions import SINGLE_RUN_BACKFILL
 from pipelines.resources import WarehouseResource
 from pipelines.settings import dbt_project_dir, published_warehouse_path
 from pipelines.warehouse import table_row_counts
+from pipelines.warehouse_kinds import current_snapshot
 
 MART_SCHEMAS = ("marts", "alerts")
 
@@ -147,6 +148,25 @@ def publish_copy(
     return {"mart_tables": len(marts), "delivery_errors_scrubbed": scrubbed}
 
 
+def _lake_is_published(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    """A DuckLake needs no copy; what BI tools see is its newest snapshot, which must hold every mart."""
+    with warehouse.connect(read_only=True) as conn:
+        missing = missing_marts(conn, expected_mart_tables())
+        if missing:
+            raise PublishError(f"the DuckLake warehouse lacks marts {', '.join(missing)}: run `socialpulse run`")
+        counts = table_row_counts(conn, MART_SCHEMAS)
+        snapshot = current_snapshot(conn)
+    context.log.info(f"DuckLake warehouse: nothing to copy, BI tools read snapshot {snapshot} of the lake")
+    return MaterializeResult(
+        metadata={
+            "published": "the DuckLake catalog itself (no copy)",
+            "snapshot_id": snapshot,
+            "mart_tables": len(counts),
+            "mart_rows": sum(rows for _, _, rows in counts),
+        }
+    )
+
+
 @asset(
     key=AssetKey(["publishing", "published_warehouse"]),
     group_name="publishing",
@@ -160,9 +180,12 @@ def publish_copy(
     kinds={"duckdb"},
     description="The copy of the warehouse BI tools read (Metabase, Superset, DBeaver, Evidence, the duckdb CLI): "
     "replaced atomically after the marts are built, only when every mart is there, without delivery error texts. "
-    "Path: SOCIALPULSE_PUBLISHED_WAREHOUSE or warehouse/socialpulse_published.duckdb.",
+    "Path: SOCIALPULSE_PUBLISHED_WAREHOUSE or warehouse/socialpulse_published.duckdb. On a DuckLake warehouse "
+    "nothing is copied: BI tools attach the lake read-only and see its newest snapshot (the metadata says which).",
 )
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    if warehouse.location.is_lake:  # BI tools read the lake itself: every reader sees a committed snapshot
+        return _lake_is_published(context, warehouse)
     target = published_warehouse_path(Path(warehouse.path))
     checks = publish_copy(warehouse, target)
     with duckdb.connect(str(target), read_only=True) as conn:

@@ -23,6 +23,7 @@ from pipelines.errors import SocialPulseError
 from pipelines.settings import (
     ENV_SIMULATOR_URL,
     REPO_ROOT,
+    enable_event_batches,
     mode,
     published_warehouse_path,
     reports_dir,
@@ -63,13 +64,16 @@ def simulator_for_run(seed: int) -> AbstractContextManager:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from pipelines.warehouse_kinds import location_from_environment
+
     validate_configuration()  # one clear message, before anything is launched
     start, end = default_window(
         args.days or load_settings().default_history_days, dt.date.fromisoformat(args.end) if args.end else None
     )
     started = time.monotonic()
     started_at = dt.datetime.now(dt.UTC)
-    print(f"socialpulse run: mode={mode()}, partitions {start}..{end}, warehouse {warehouse_path()}", flush=True)
+    where = location_from_environment().describe()
+    print(f"socialpulse run: mode={mode()}, partitions {start}..{end}, warehouse {where}", flush=True)
     recover_dead_runs()
     with simulator_for_run(args.seed) as sim:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONWARNINGS": "ignore::DeprecationWarning"}
@@ -162,7 +166,7 @@ def alert_failed_runs(instance, run_ids: Sequence[str]) -> None:
         if failure is None:
             continue
         try:
-            line = record_run_failure(failure, WarehouseResource(path=str(warehouse_path())), AlertingResource())
+            line = record_run_failure(failure, WarehouseResource.from_environment(), AlertingResource())
         except SocialPulseError as exc:
             line = f"run failure {run_id} could not be alerted: {exc}"
         print(line, file=sys.stderr, flush=True)
@@ -176,13 +180,17 @@ def evaluate_alerts(raised_since: dt.datetime | None = None) -> list[str]:
     return evaluate_all(str(warehouse_path()), raised_since=raised_since)
 
 
-def publish(wait_seconds: float | None = None) -> Path:
-    """Refresh the BI copy from the warehouse: taken under the writer's lock, only when every mart is there."""
+def publish(wait_seconds: float | None = None) -> Path | str:
+    """Refresh the BI copy from the warehouse: taken under the writer's lock, only when every mart is there. A
+    DuckLake warehouse is read directly by BI tools: nothing to copy, returns where it is."""
     from assets.publish import publish_copy
     from pipelines.resources import WarehouseResource
 
+    warehouse = WarehouseResource.from_environment()
+    if warehouse.location.is_lake:
+        return warehouse.location.describe()
     target = published_warehouse_path()
-    publish_copy(WarehouseResource(path=str(warehouse_path())), target, wait_seconds=wait_seconds)
+    publish_copy(warehouse, target, wait_seconds=wait_seconds)
     return target
 
 
@@ -244,8 +252,9 @@ def print_summary(alert_lines: Sequence[str], elapsed: float | None = None) -> l
     from pipelines.resources import WarehouseResource
     from pipelines.warehouse import table_row_counts
 
-    path = warehouse_path()
-    with WarehouseResource(path=str(path)).connect(read_only=True, wait_seconds=60) as conn:
+    warehouse = WarehouseResource.from_environment()
+    location = warehouse.location
+    with warehouse.connect(read_only=True, wait_seconds=60) as conn:
         counts = table_row_counts(conn, ["raw", "marts", "alerts", "ops"])
         gaps = gap_lines(open_failures(conn))
     print("\n=== socialpulse summary ===")
@@ -261,12 +270,16 @@ def print_summary(alert_lines: Sequence[str], elapsed: float | None = None) -> l
     print()
     for line in alert_lines:
         print(line)
-    published = published_warehouse_path()
-    print(f"\nwarehouse:  {path}")
-    print(f"BI copy:    {published}  (read-only copy for Metabase, Superset, DBeaver, Evidence)")
+    print(f"\nwarehouse:  {location.describe()}")
+    if location.is_lake:
+        print("BI tools:   attach the lake read-only (docs/deployment.md); every query sees a committed snapshot")
+    else:
+        published = published_warehouse_path()
+        print(f"BI copy:    {published}  (read-only copy for Metabase, Superset, DBeaver, Evidence)")
     print(f"reports:    {reports_dir()}  (weekly and monthly HTML + PDF per own brand)")
     print("UI:         make ui   -> http://127.0.0.1:3000")
-    print(f'query:      {_bin("duckdb")} -readonly {published} -c "from marts.fct_account_daily limit 5"')
+    if not location.is_lake:
+        print(f'query:      {_bin("duckdb")} -readonly {published} -c "from marts.fct_account_daily limit 5"')
     if gaps:
         print()
         for line in gaps:
@@ -286,6 +299,11 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    from pipelines.warehouse_kinds import location_from_environment
+
+    if location_from_environment().is_lake:  # several writers commit at once: nothing to wait for, nothing to copy
+        print(f"nothing to publish: BI tools read the lake itself ({publish()})")
+        return 0
     left = wait_for_running_writers(args.wait)
     print(f"published {publish(wait_seconds=max(left, 5.0))}")
     return 0
@@ -379,6 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / ".dagster_home"))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "1")
+    enable_event_batches()  # a ranged run's per-partition events stored in one transaction per batch
     try:
         return args.func(args)
     except SocialPulseError as exc:

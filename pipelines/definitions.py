@@ -20,6 +20,7 @@ from dagster import (
     define_asset_job,
     in_process_executor,
     map_asset_specs,
+    multiprocess_executor,
 )
 from dagster_dbt import DbtCliResource
 
@@ -30,7 +31,15 @@ from assets.publish import published_warehouse
 from assets.reports import marketing_reports
 from pipelines.partitions import daily_partitions
 from pipelines.resources import ConfigurationResource, PlatformApiResource, ReportsResource, WarehouseResource
-from pipelines.settings import ENV_SIMULATOR_URL, base_url_overrides, mode, reports_dir, warehouse_path
+from pipelines.settings import (
+    ENV_SIMULATOR_URL,
+    base_url_overrides,
+    enable_event_batches,
+    executor_choice,
+    mode,
+    reports_dir,
+    warehouse_path,
+)
 from pipelines.simulation import simulated_platform_api
 from pipelines.validation import validate_configuration
 
@@ -99,7 +108,7 @@ def pipeline_resources(
     from sensors.resources import AlertingResource
 
     return {
-        "warehouse": WarehouseResource(path=warehouse_file),
+        "warehouse": WarehouseResource.from_environment(warehouse_file),  # a DuckDB file or a DuckLake
         "configuration": platform_api.configuration,
         "platform_api": platform_api,
         "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable()),
@@ -139,8 +148,19 @@ def _build_definitions() -> Definitions:
         schedules=[nightly_schedule],
         sensors=sensor_defs.sensors,
         resources={**sensor_defs.resources, **pipeline_resources(str(warehouse_path()), platform_api_resource())},
-        executor=in_process_executor,
+        executor=pipeline_executor(),
     )
 
 
+def pipeline_executor():
+    """In one process by default (the DuckDB file has one writer anyway; no process start per step). With
+    SOCIALPULSE_EXECUTOR=multiprocess each step runs in its own process, at most SOCIALPULSE_MAX_PROCESSES at once;
+    the pools of dagster.yaml still bound who writes (`duckdb_writer`: 1 for a DuckDB file, more for a DuckLake)."""
+    name, processes = executor_choice()
+    if name == "multiprocess":
+        return multiprocess_executor.configured({"max_concurrent": processes})
+    return in_process_executor
+
+
+enable_event_batches()  # runs launched by the UI, the daemon or a sensor load this module: batch their events too
 defs = _build_definitions()

@@ -33,36 +33,68 @@ from pipelines.settings import (
     published_warehouse_path,
     warehouse_path,
 )
+from pipelines.warehouse_kinds import WarehouseLocation, location_from_environment, open_lake
 
 logger = logging.getLogger("socialpulse.resources")
 
 
 class WarehouseResource(ConfigurableResource):
-    """The DuckDB warehouse file. One writer at a time (the `duckdb_writer` pool); readers open read-only.
+    """The warehouse: a DuckDB file or a DuckLake catalog on PostgreSQL (pipelines/warehouse_kinds.py);
+    `from_environment` reads the deployment's choice (SOCIALPULSE_WAREHOUSE_KIND, default duckdb).
 
-    DuckDB lets no other process open a file while one has it open, even read-only: a BI tool pointed at the
-    writer's file blocks the nightly run. `connect` therefore waits (10 minutes by default, saying every 30 s who
-    holds the file) instead of failing the night at the first conflict; BI tools belong on the published copy.
+    A DuckDB file has one writer at a time (the `duckdb_writer` pool); readers open read-only. DuckDB lets no other
+    process open a file while one has it open, even read-only: a BI tool pointed at the writer's file blocks the
+    nightly run. `connect` therefore waits (10 minutes by default, saying every 30 s who holds the file) instead of
+    failing the night at the first conflict; BI tools belong on the published copy. A DuckLake has no such lock:
+    several processes commit at once and every reader sees a committed snapshot.
     """
 
-    path: str
+    path: str  # the DuckDB file (kind duckdb)
+    kind: str = "duckdb"
+    ducklake_catalog: str | None = None  # libpq connection string, no password (PGPASSWORD / PGPASSFILE)
+    ducklake_data_path: str | None = None
     lock_wait_seconds: float = 600.0
+
+    @classmethod
+    def from_environment(cls, path: str | None = None) -> WarehouseResource:
+        location = location_from_environment(path)
+        return cls(
+            path=location.path,
+            kind=location.kind,
+            ducklake_catalog=location.catalog,
+            ducklake_data_path=location.data_path,
+        )
+
+    @property
+    def location(self) -> WarehouseLocation:
+        return WarehouseLocation(
+            kind=self.kind, path=self.path, catalog=self.ducklake_catalog, data_path=self.ducklake_data_path
+        )
 
     @contextlib.contextmanager
     def connect(
         self, read_only: bool = False, wait_seconds: float | None = None
     ) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A short-lived connection; waits up to `wait_seconds` (default `lock_wait_seconds`) if another process
-        holds the file. A sensor tick passes 0: it skips and comes back rather than blocking the daemon."""
+        """A short-lived connection; on a DuckDB file waits up to `wait_seconds` (default `lock_wait_seconds`) if
+        another process holds it. A sensor tick passes 0: it skips and comes back rather than blocking the daemon."""
+        if self.location.is_lake:
+            conn = open_lake(self.location, read_only=read_only)
+        else:
+            conn = self._open_file(read_only, self.lock_wait_seconds if wait_seconds is None else wait_seconds)
+        try:
+            conn.execute("set TimeZone = 'UTC'")  # dates cut from timestamps never depend on the machine
+            yield conn
+        finally:
+            conn.close()
+
+    def _open_file(self, read_only: bool, limit: float) -> duckdb.DuckDBPyConnection:
         if not read_only:
             os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
-        limit = self.lock_wait_seconds if wait_seconds is None else wait_seconds
         started = time.monotonic()
         next_report = started + LOCK_REPORT_SECONDS
         while True:
             try:
-                conn = duckdb.connect(self.path, read_only=read_only)
-                break
+                return duckdb.connect(self.path, read_only=read_only)
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise WarehouseError(f"cannot open the warehouse {self.path}: {exc}") from exc
@@ -78,11 +110,6 @@ class WarehouseResource(ConfigurableResource):
                         limit,
                     )
                 time.sleep(0.5)
-        try:
-            conn.execute("set TimeZone = 'UTC'")  # dates cut from timestamps never depend on the machine
-            yield conn
-        finally:
-            conn.close()
 
 
 LOCK_REPORT_SECONDS = 30.0

@@ -20,7 +20,20 @@ ENV_REPORTS_DIR = "SOCIALPULSE_REPORTS_DIR"
 # An explicit kpi_alerts.yaml outside the configuration folder (default: <configuration folder>/kpi_alerts.yaml)
 ENV_ALERT_RULES = "SOCIALPULSE_ALERT_RULES"
 
+# The warehouse's kind and, for a DuckLake, where its catalog and files are (pipelines/warehouse_kinds.py).
+ENV_WAREHOUSE_KIND = "SOCIALPULSE_WAREHOUSE_KIND"
+ENV_DUCKLAKE_CATALOG = "SOCIALPULSE_DUCKLAKE_CATALOG"
+ENV_DUCKLAKE_DATA_PATH = "SOCIALPULSE_DUCKLAKE_DATA_PATH"
+WAREHOUSE_KINDS = ("duckdb", "ducklake")
+# How a run executes its steps: in one process (default) or in parallel processes (docs/deployment.md).
+ENV_EXECUTOR = "SOCIALPULSE_EXECUTOR"
+ENV_MAX_PROCESSES = "SOCIALPULSE_MAX_PROCESSES"
+EXECUTORS = ("in_process", "multiprocess")
+
 ENV_BASE_URL_PREFIX = "SOCIALPULSE_BASE_URL_"
+ENV_EVENT_BATCH_SIZE = "DAGSTER_EVENT_BATCH_SIZE"
+# Above the partitions of the longest ranged run (a batch is one asset's partitions in one run).
+EVENT_BATCH_SIZE = 10_000
 MODES = ("simulator", "production")
 
 
@@ -81,5 +94,37 @@ def mode() -> str:
     return value
 
 
+def executor_choice() -> tuple[str, int]:
+    """(executor, most step processes at once) from SOCIALPULSE_EXECUTOR / SOCIALPULSE_MAX_PROCESSES."""
+    from pipelines.errors import ConfigError
+
+    value = (os.environ.get(ENV_EXECUTOR) or "in_process").strip().lower().replace("-", "_")
+    if value not in EXECUTORS:
+        raise ConfigError(
+            f"environment variable {ENV_EXECUTOR}",
+            ENV_EXECUTOR,
+            "unknown executor",
+            value=value,
+            expected=" or ".join(EXECUTORS),
+        )
+    raw = os.environ.get(ENV_MAX_PROCESSES) or "4"
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(
+            f"environment variable {ENV_MAX_PROCESSES}",
+            ENV_MAX_PROCESSES,
+            "not a positive whole number",
+            value=raw,
+            expected="e.g. 4 (about the cores of the machine)",
+        )
+    return value, int(raw)
+
+
 def dbt_project_dir() -> Path:
     return REPO_ROOT / "dbt_project"
+
+
+def enable_event_batches() -> None:
+    """Let Dagster hand a ranged run's per-partition asset events to the event storage in batches, which the
+    instance's SQLite storage writes in one transaction each (pipelines/instance_storage.py), unless the environment
+    says otherwise. Dagster reads the variable whenever it stores an event, so setting it before a run is enough."""
+    os.environ.setdefault(ENV_EVENT_BATCH_SIZE, str(EVENT_BATCH_SIZE))

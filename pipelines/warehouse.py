@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import random
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,9 +83,35 @@ def table_ddl(table: str, spec: StreamSpec) -> str:
 
 def ensure_tables(conn: duckdb.DuckDBPyConnection, tables: Mapping[str, StreamSpec]) -> None:
     """Create every contract table that does not exist yet (empty), so dbt sources always resolve."""
-    conn.execute(f"create schema if not exists {RAW_SCHEMA}")
-    for table, spec in tables.items():
-        conn.execute(table_ddl(table, spec))
+    statements = [f"create schema if not exists {RAW_SCHEMA}", *(table_ddl(t, spec) for t, spec in tables.items())]
+    for statement in statements:  # each its own commit outside a transaction: retried if it raced on a DuckLake
+        retry_lake_conflicts(lambda statement=statement: conn.execute(statement), what="creating raw tables")
+
+
+# A DuckLake commit that raced another writer's fails with "Failed to commit DuckLake transaction" when DuckLake's
+# own retries (ducklake_max_retry_count) do not resolve it; DuckLake 0.3 (DuckDB 1.4.4) fails so on any commit that
+# overlaps another process's create table. Everything was rolled back: the whole transaction is tried again.
+LAKE_COMMIT_ATTEMPTS = 8
+
+
+def is_lake_conflict(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.TransactionException) and "DuckLake transaction" in str(exc)
+
+
+def retry_lake_conflicts(attempt: Callable[[], Any], *, what: str) -> Any:
+    """Run `attempt` (one whole transaction), again after a short random pause while it fails with a DuckLake
+    commit conflict. A DuckDB file never raises one: there it runs once."""
+    for number in range(1, LAKE_COMMIT_ATTEMPTS + 1):
+        try:
+            return attempt()
+        except Exception as exc:
+            cause = exc if is_lake_conflict(exc) else exc.__cause__
+            if cause is None or not is_lake_conflict(cause) or number == LAKE_COMMIT_ATTEMPTS:
+                raise
+            reason = str(cause).splitlines()[-1][:160]
+            logger.warning(f"{what}: the DuckLake commit raced another writer ({reason}); retry {number}")
+            time.sleep(0.1 * number + random.random() * 0.3)
+    raise AssertionError("unreachable")
 
 
 def conform(
@@ -203,6 +231,27 @@ def load_partitions(
         pl.lit(run_id, dtype=pl.Utf8).alias("_run_id"),
     )
     result = LoadResult(table=table, rows=frame.height, window=window, deleted=0, warnings=warnings)
+    retry_lake_conflicts(
+        lambda: _replace_window(conn, table, frame, spec, result, source=source, before_commit=before_commit),
+        what=f"loading {qualified(table)} for {start}..{end}",
+    )
+    for warning in warnings:
+        logger.warning(warning)
+    return result
+
+
+def _replace_window(
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: pl.DataFrame,
+    spec: StreamSpec,
+    result: LoadResult,
+    *,
+    source: str,
+    before_commit: Callable[[], None] | None,
+) -> None:
+    """The load's one transaction: delete the window's rows of this source (and scope), insert the frame."""
+    start, end = result.window
     arrow = frame.to_arrow()
     view = f"_incoming_{table}"
     try:
@@ -225,7 +274,6 @@ def load_partitions(
             conn.execute(f"insert into {qualified(table)} by name select * from {incoming}")
         if incoming != view:
             conn.execute(f"drop table {incoming}")
-        conn.unregister(view)
         if before_commit is not None:
             before_commit()
         conn.execute("commit")
@@ -236,9 +284,9 @@ def load_partitions(
                 f"loading {qualified(table)} for {start}..{end} failed and was rolled back: {exc}"
             ) from exc
         raise
-    for warning in warnings:
-        logger.warning(warning)
-    return result
+    finally:
+        with contextlib.suppress(duckdb.Error):
+            conn.unregister(view)
 
 
 def _keep_values_no_longer_given(

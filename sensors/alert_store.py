@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 
 from pipelines.errors import WarehouseError
+from pipelines.warehouse_kinds import keyed_table_ddl
 from sensors.channels.base import redact_stored
 from sensors.evaluation import Alert, alert_id
 
@@ -90,9 +91,11 @@ STATUSES = ("pending", "failed", "delivered", "skipped")
 
 
 def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
-    """Create the schema and its tables, and migrate a store of a single-brand release."""
+    """Create the schema and its tables, and migrate a store of a single-brand release. On a DuckLake the tables
+    have no key constraints (it cannot hold them): the inserts below check the keys themselves, so both kinds of
+    warehouse record each alert, delivery and date once."""
     for statement in DDL:
-        conn.execute(statement)
+        conn.execute(keyed_table_ddl(conn, statement))
     _migrate_to_clients(conn)
 
 
@@ -273,14 +276,17 @@ def insert_alerts(
     try:
         new: list[Alert] = []
         for alert in alerts:
-            inserted = conn.execute(
+            (seen,) = conn.execute(
+                f"select count(*) from {SCHEMA}.kpi_alerts where alert_id = ?", [alert.alert_id]
+            ).fetchone()
+            if seen:
+                continue
+            conn.execute(
                 f"""
                 insert into {SCHEMA}.kpi_alerts (alert_id, rule_name, kpi, brand, platform, kpi_date, value,
                     baseline, change_pct, robust_deviations, sample_size, severity, first_seen_at, message,
                     client_brand)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                on conflict do nothing
-                returning alert_id
                 """,
                 [
                     alert.alert_id,
@@ -299,18 +305,21 @@ def insert_alerts(
                     alert.message,
                     alert.client_brand,
                 ],
-            ).fetchall()
-            if not inserted:
-                continue
+            )
             new.append(alert)
             for channel in dict.fromkeys(alert.channels):
                 conn.execute(
                     f"insert into {SCHEMA}.deliveries (alert_id, channel, status, attempts) "
-                    "values (?, ?, 'pending', 0) on conflict do nothing",
-                    [alert.alert_id, channel],
+                    f"select ?, ?, 'pending', 0 where not exists (select 1 from {SCHEMA}.deliveries "
+                    "where alert_id = ? and channel = ?)",
+                    [alert.alert_id, channel, alert.alert_id, channel],
                 )
         for day in sorted(set(evaluated)):
-            conn.execute(f"insert into {SCHEMA}.evaluated_dates values (?, ?) on conflict do nothing", [day, now])
+            conn.execute(
+                f"insert into {SCHEMA}.evaluated_dates select ?, ? "
+                f"where not exists (select 1 from {SCHEMA}.evaluated_dates where kpi_date = ?)",
+                [day, now, day],
+            )
         if inputs:
             frame = pl.DataFrame(
                 [(*key, fingerprint) for key, fingerprint in inputs.items()],
@@ -325,8 +334,13 @@ def insert_alerts(
             )
             conn.register("evaluated_inputs_incoming", frame.to_arrow())
             try:
+                conn.execute(  # replace the fingerprints of these inputs (insert or replace, spelled for DuckLake)
+                    f"delete from {SCHEMA}.evaluated_inputs e where exists (select 1 from evaluated_inputs_incoming "
+                    "i where i.client_brand = e.client_brand and i.kpi = e.kpi and i.platform = e.platform "
+                    "and i.metric_date = e.metric_date)"
+                )
                 conn.execute(
-                    f"insert or replace into {SCHEMA}.evaluated_inputs "
+                    f"insert into {SCHEMA}.evaluated_inputs "
                     "select client_brand, kpi, platform, metric_date, fingerprint, ? from evaluated_inputs_incoming",
                     [now],
                 )

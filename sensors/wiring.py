@@ -57,7 +57,7 @@ def evaluate_all(
     config = alerting.load_config()
     log = logging.getLogger("socialpulse.alerts")
     channels = alerting.build_channels(config, log=log)
-    with WarehouseResource(path=warehouse_file).connect() as conn:
+    with WarehouseResource.from_environment(warehouse_file).connect() as conn:
         result = evaluate_and_deliver(conn, config, channels, log=log)
         earlier = _raised_in_run(conn, raised_since) if raised_since else []
     lines = result.summary_lines()

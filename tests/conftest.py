@@ -21,6 +21,36 @@ def _no_simulator_url_from_the_shell(monkeypatch):
     monkeypatch.delenv("SOCIALPULSE_SIMULATOR_URL", raising=False)
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster on 127.0.0.1 (tests/postgres_cluster.py), for the DuckLake + PostgreSQL
+    deployment's tests; skipped, saying why, where the server binaries are absent."""
+    from postgres_cluster import find_binaries, start_cluster
+
+    _, reason = find_binaries()
+    if reason:
+        pytest.skip(reason)
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def lake(postgres, tmp_path, monkeypatch):
+    """A fresh DuckLake warehouse: its own catalog database in the cluster, its data files in tmp_path; the
+    password in PGPASSWORD, as a deployment gives it (never in the connection string)."""
+    import uuid
+
+    from pipelines.warehouse_kinds import WarehouseLocation, missing_lake_extensions
+
+    if reason := missing_lake_extensions():
+        pytest.skip(reason)
+    database = f"lake_{uuid.uuid4().hex[:12]}"
+    postgres.create_database(database)
+    monkeypatch.setenv("PGPASSWORD", postgres.password)
+    return WarehouseLocation(kind="ducklake", catalog=postgres.dsn(database), data_path=str(tmp_path / "lake_files"))
+
+
 class WarehouseHolder:
     """Another process holding a DuckDB file, as a BI tool or a running job does (DuckDB lets no one else in)."""
 

@@ -20,6 +20,7 @@ ALLOWED: dict[str, set[str]] = {
         "pipelines.runs",
         "pipelines.resources",
         "pipelines.warehouse",
+        "pipelines.warehouse_kinds",
         "pipelines.partitions",
         "pipelines.reports",
         *BASE,
@@ -30,21 +31,24 @@ ALLOWED: dict[str, set[str]] = {
         "pipelines.imports",
         "pipelines.resources",
         "pipelines.warehouse",
+        "pipelines.warehouse_kinds",
         "pipelines.configuration_tables",
         "pipelines.partitions",
         "pipelines.reports",
         "pipelines.ingest_failures",
         *BASE,
     },
-    "pipelines.resources": {"pipelines.platforms", "pipelines.credentials", *BASE},
+    "pipelines.resources": {"pipelines.platforms", "pipelines.credentials", "pipelines.warehouse_kinds", *BASE},
     "pipelines.credentials": {"pipelines.platforms", *BASE},
     "pipelines.ingest_failures": BASE,
     # report content and rendering: reads marts (and ops.ingest_failures, for the gaps) through its data layer only
     "pipelines.reports": {"pipelines.ingest_failures", *BASE},
     "pipelines.market": {"pipelines.platforms", *BASE},  # market sources are platform clients (PlatformClient)
     "pipelines.platforms": BASE,
-    "pipelines.imports": BASE,
+    "pipelines.imports": {"pipelines.warehouse_kinds", *BASE},  # the ledger table's DDL per warehouse kind
     "pipelines.warehouse": {"pipelines.configuration_tables", *BASE},
+    "pipelines.warehouse_kinds": {"pipelines.settings", "pipelines.errors"},  # opens a DuckDB file or a DuckLake
+    "pipelines.instance_storage": set(),  # Dagster instance storage (dagster.yaml): Dagster only
     "pipelines.configuration_tables": {"pipelines.contracts", "pipelines.errors"},
     "pipelines.partitions": {"pipelines.config", "pipelines.errors"},
     "pipelines.config": {"pipelines.contracts", "pipelines.errors", "pipelines.settings"},

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import duckdb
 
 from pipelines.warehouse import RAW_SCHEMA, qualified
+from pipelines.warehouse_kinds import keyed_table_ddl
 
 LEDGER_TABLE = "socialpulse__imported_files"
 
@@ -48,7 +49,7 @@ class LedgerEntry:
 
 def ensure_ledger(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(f"create schema if not exists {RAW_SCHEMA}")
-    conn.execute(LEDGER_DDL)
+    conn.execute(keyed_table_ddl(conn, LEDGER_DDL))  # a DuckLake holds no key: find_loaded is asked before every load
 
 
 def find_loaded(conn: duckdb.DuckDBPyConnection, sha256: str) -> LedgerEntry | None:

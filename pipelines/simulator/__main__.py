@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="serve recent days lower until each platform's settle window has passed (late data), as Meta does",
     )
+    parser.add_argument(
+        "--latency-ms", type=float, default=0.0, help="answer every API request after this many ms (default 0)"
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request")
     return parser
 
@@ -68,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         verbose=args.verbose,
         revisions=args.revisions,
+        latency_ms=args.latency_ms,
     )
     try:
         for spec in args.fault:

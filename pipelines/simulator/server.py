@@ -66,6 +66,7 @@ class Simulator:
         now: dt.datetime | None = None,
         verbose: bool = False,
         revisions: bool = False,
+        latency_ms: float = 0.0,
     ) -> None:
         self.world = World(
             seed=seed, today=today, brands=brands, settings=settings, days=days, now=now, revisions=revisions
@@ -97,6 +98,7 @@ class Simulator:
         self.clock = SimClock(self.world.now)
         self.usage: dict[str, UsageMeter] = {}
         self.verbose = verbose
+        self.latency_seconds = latency_ms / 1000  # every answer waits this long, as a real API's round trip
         self._host, self._port = host, port
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -384,6 +386,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        if self.simulator.latency_seconds and not self.path.startswith(CONTROL_PREFIX):
+            time.sleep(self.simulator.latency_seconds)
         try:
             resp = self.simulator.handle(self.command, self.path, dict(self.headers.items()), body)
         except Exception as exc:  # noqa: BLE001 - a simulator bug must still answer, as a 500

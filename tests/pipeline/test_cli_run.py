@@ -74,3 +74,30 @@ def assert_every_object_answers_a_select(published):
     assert completed.returncode == 0, completed.stdout + completed.stderr
     objects, marts = map(int, completed.stdout.split()[:2])
     assert marts >= 16 and objects > marts
+
+
+def test_the_run_builds_and_tests_the_marts_without_dbt_unit_tests(clean_cli_run):
+    out = clean_cli_run.completed.stdout
+    assert "Done. PASS=" in out and "ERROR=0" in out  # models and data tests ran and passed
+    assert " unit_test " not in out and "unit_test." not in out  # unit tests belong to make test (tests/dbt)
+
+
+def test_the_bundled_duckdb_cli_reads_the_warehouse_and_its_published_copy(clean_cli_run):
+    cli = Path(sys.executable).with_name("duckdb")  # duckdb-cli, installed with socialpulse
+    for path in (clean_cli_run.warehouse, clean_cli_run.warehouse.with_name("socialpulse_published.duckdb")):
+        result = subprocess.run(
+            [
+                str(cli),
+                "-readonly",
+                "-csv",
+                "-noheader",
+                str(path),
+                "-c",
+                "select count(*) from marts.fct_account_daily",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        assert int(result.stdout.strip()) > 0

@@ -162,3 +162,46 @@ def test_a_backfill_of_old_days_snapshots_on_the_observation_day_and_a_later_nig
         ).fetchone()
     assert october_posts == backfilled  # still there after the narrower night
     assert total > backfilled
+
+
+def test_each_partition_of_a_ranged_run_reports_its_own_rows(tmp_path, simulator):
+    """A backfill is one run, and Dagster gives all its partitions the run's metadata: `rows_loaded` is each
+    day's own count (what the warehouse holds for that day), a day without rows says 0, the run's figures
+    (`run_rows_loaded`, API calls, sample) are on its newest partition only. Post snapshots are written on the
+    observation day only, so every other day has 0."""
+    path = tmp_path / "w.duckdb"
+    instance = DagsterInstance.ephemeral()
+    result = materialize(
+        [facebook_asset()],
+        resources={
+            "warehouse": WarehouseResource(path=str(path)),
+            "platform_api": simulated_platform_api(simulator_url=simulator.url, now=NIGHT_RUN_AT),
+        },
+        instance=instance,
+        tags={
+            "dagster/asset_partition_range_start": "2026-11-11",
+            "dagster/asset_partition_range_end": NIGHT,
+        },
+    )
+    assert result.success
+    with duckdb.connect(str(path), read_only=True) as conn:
+        per_day = {}
+        for table in ("facebook__account_daily", "facebook__post_snapshots"):
+            per_day[table] = dict(
+                conn.execute(f"select _partition_date::varchar, count(*) from raw.{table} group by 1").fetchall()
+            )
+    for table, counts in per_day.items():
+        records = instance.fetch_materializations(AssetKey(["raw", table]), limit=100).records
+        shown = {r.partition_key: r.asset_materialization.metadata for r in records}
+        assert sorted(shown) == [f"2026-11-{day}" for day in range(11, 21)]
+        for partition, metadata in shown.items():
+            assert metadata["rows_loaded"].value == counts.get(partition, 0), (table, partition)
+            assert metadata["run_dates_covered"].value  # every partition says which days its run replaced
+            # the run's figures once, on its newest partition (the asset's latest materialization)
+            assert ("run_rows_loaded" in metadata) == ("sample" in metadata) == (partition == NIGHT), partition
+        assert shown[NIGHT]["run_rows_loaded"].value == sum(counts.values())
+        assert shown[NIGHT]["api_calls"].value > 0
+    # Meta's 20th (Pacific) had not ended: the account-metrics partition of the 20th has no row and says so
+    assert per_day["facebook__account_daily"].get(NIGHT) is None
+    assert list(per_day["facebook__post_snapshots"]) == [NIGHT]
+    assert per_day["facebook__account_daily"]["2026-11-12"] == 1  # one own account, one row a day

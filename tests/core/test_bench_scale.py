@@ -1,0 +1,51 @@
+"""The scale bench's brand sets (bench/scale.py): N client brands, each with its own copy of the competitive set,
+valid for the configuration's models and cross-checks, and its naive API count from hand-counted accounts."""
+
+from pathlib import Path
+
+import yaml
+
+from bench.scale import night_api_calls, scaled_brands
+from pipelines.config.models import BrandsConfig
+
+BRANDS = Path(__file__).resolve().parents[2] / "pipelines" / "config" / "brands.yaml"
+
+
+def test_scale_three_is_three_clients_each_with_its_own_competitors():
+    base = yaml.safe_load(BRANDS.read_text())
+    scaled = BrandsConfig.model_validate(scaled_brands(base, 3))
+    assert len(scaled.brands) == 3 * len(base["brands"])
+    clients = [b for b in scaled.brands if b.own]
+    assert [c.name for c in clients] == ["Kopi Nusantara", "Kopi Nusantara 2", "Kopi Nusantara 3"]
+    rivals = [b["name"] for b in base["brands"] if not b.get("own")]
+    assert clients[2].competitors == [f"{name} 3" for name in rivals]
+    ids = [account.id for brand in scaled.brands for account in brand.accounts.values()]
+    assert len(ids) == len(set(ids))  # every copy has its own accounts
+
+
+def test_scale_one_is_the_configuration_unchanged():
+    base = yaml.safe_load(BRANDS.read_text())
+    assert scaled_brands(base, 1) == base
+
+
+def test_night_api_calls_per_platform_cost_and_quota():
+    brands = {
+        "brands": [
+            {"name": "A", "own": True, "accounts": {"x": {}, "youtube": {}}},
+            {"name": "B", "accounts": {"x": {}, "youtube": {}, "tiktok": {}}},
+        ]
+    }
+    stats = {
+        "api.x.com/2/users/by": 2,  # $0.010 each
+        "api.x.com/2/users/{id}/tweets": 4,  # $0.005 each
+        "www.googleapis.com/youtube/v3/search": 1,  # 100 units
+        "www.googleapis.com/youtube/v3/videos": 3,  # 1 unit each
+    }
+    calls = night_api_calls(stats, brands)
+    assert calls["total"] == 10 and calls["by_platform"] == {"x": 6, "youtube": 4}
+    assert calls["per_account"] == 10 / 5
+    assert calls["x_cost_usd"] == 0.04  # 2 x 0.010 + 4 x 0.005
+    assert calls["youtube_quota_units"] == 103
+    from pipelines.contracts.streams import OWN_STREAMS
+
+    assert calls["naive"] == 2 * len(OWN_STREAMS) + 3 * 2  # own accounts x streams + competitor accounts x 2
