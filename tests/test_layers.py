@@ -34,6 +34,8 @@ ALLOWED: dict[str, set[str]] = {
     "pipelines.settings": {"pipelines.contracts", "pipelines.errors"},
     "pipelines.errors": set(),
     "pipelines.contracts": {"pipelines.errors"},
+    # pure text analysis (lexicon + rules), read by dbt's Python models: the standard library and its data only
+    "pipelines.sentiment": {"pipelines.errors"},
     "pipelines.simulator": {"pipelines.config", "pipelines.contracts", "pipelines.errors"},
 }
 
