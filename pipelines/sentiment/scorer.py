@@ -118,16 +118,20 @@ class _Scorer:
         """The form a word takes in phrases: the first of its lookup forms the lexicon knows."""
         for form, boost in _candidates(word):
             form = " ".join(self.lex.normalize.get(form, (form,)))
-            if not boost and (form in self.lex.terms or form in self.lex.phrase_words):
+            term = self.lex.term(form)
+            own = term is not None and (term.source == "own" or form == word)
+            if not boost and (own or form in self.lex.phrase_words):
                 return form
         return word
 
     def resolve(self, word: str) -> tuple[Term | None, float]:
-        for form, boost in _candidates(word):
+        """The term of a word: the word itself (any lexicon), else a form without repeated letters, else an
+        Indonesian base form, which only our own lexicon may answer ("setelah" is not "sete" + "-lah")."""
+        for index, (form, boost) in enumerate(_candidates(word)):
             if form in self.lex.normalize:
                 form = " ".join(self.lex.normalize[form])
             term = self.lex.term(form)
-            if term is not None:
+            if term is not None and (index == 0 or term.source == "own" or _REPEATS.search(word)):
                 return term, boost
         return None, 0.0
 

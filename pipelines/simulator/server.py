@@ -241,6 +241,7 @@ class Simulator:
                     "today": w.today.isoformat(),
                     "history": [w.start.isoformat(), w.end.isoformat()],
                     "planted_kpi_drop": [str(x) for x in w.planted_kpi_drop()],
+                    "planted_crisis": [str(x) for x in w.planted_crisis()],
                     "gaining_competitor": w.gaining_competitor(),
                 },
             )

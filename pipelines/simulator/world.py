@@ -12,7 +12,9 @@ Shape of the world:
   rare viral posts; lifetime metrics saturate with age relative to `now`;
 * one competitor (`gaining_competitor()`) grows followers and mentions steadily faster than the others;
 * a planted KPI drop (`planted_kpi_drop()`): the own brand's Instagram engagement falls by ~40 % for 7 days,
-  60 days before `today` (the first today of a simulator whose clock moves: `drop_anchor`).
+  60 days before `today` (the first today of a simulator whose clock moves: `drop_anchor`);
+* a planted crisis (`planted_crisis()`, market.py): a burst of negative mentions of the own brand on 2 days,
+  4 days before `drop_anchor`.
 """
 
 from __future__ import annotations
@@ -697,5 +699,13 @@ def _delegate(name: str):
 
 
 World.market = property(_market)  # type: ignore[attr-defined]
-for _name in ("mention_count", "mentions", "mention_items", "trending", "feed_entries", "search_interest_raw"):
+for _name in (
+    "mention_count",
+    "mentions",
+    "mention_items",
+    "trending",
+    "feed_entries",
+    "search_interest_raw",
+    "planted_crisis",
+):
     setattr(World, _name, _delegate(_name))

@@ -298,6 +298,24 @@ def sample_raw_rows() -> dict[str, list[dict[str, Any]]]:
             "engagements": 3,
             "matched_terms": ["kopi nusantara"],
         },
+        *(
+            {
+                "brand": brand,
+                "mention_id": mention_id,
+                "mentioned_at": "2026-03-11 02:00:00+00",
+                "metric_date": "2026-03-11",
+                "text": text,
+                "author": "someone",
+                "url": f"https://x.example/{mention_id}",
+                "engagements": 1,
+                "matched_terms": [brand.lower()],
+            }
+            for brand, mention_id, text in (
+                (OWN, "m2", "Kopi Nusantara gak enak, pesanan salah terus"),
+                (OWN, "m3", "Kopi Nusantara buka jam berapa?"),
+                (JAVA, "m4", "Java Roast enak banget"),
+            )
+        ),
     ]
     google_trends_search_interest = [
         {"brand": OWN, "keyword": "kopi nusantara", "geo": "ID", "metric_date": "2026-03-10", "interest": 40},

@@ -4,12 +4,15 @@ import datetime as dt
 
 import duckdb
 import pytest
+import requests
 from dagster import DagsterInstance, materialize
 
 from pipelines.definitions import all_assets, pipeline_resources
 from pipelines.resources import PlatformApiResource
 from pipelines.settings import PLATFORMS
 from pipelines.simulator import Simulator
+from sensors.evaluation import evaluate_rules
+from sensors.rules import load_alert_rules
 
 TODAY = dt.date(2026, 11, 21)
 # The window holds the simulator's planted KPI drop (seed 7, today 2026-11-21: Kopi Nusantara's Instagram
@@ -147,6 +150,31 @@ def test_the_planted_engagement_drop_shows_in_fct_kpi_daily(built_warehouse):
     assert -0.60 < week_rate[2] / before_rate[2] - 1 < -0.20, rate
     assert week_rate[2] == pytest.approx(account_rate)  # the period rate from numerators and denominators
     assert week_rate[3] is not None and before_rate[3] > 0  # rates carry their sample: posts published
+
+
+def test_the_planted_crisis_raises_exactly_one_alert(built_warehouse, simulator):
+    """A burst of negative mentions of the own brand (simulator: 2026-11-17..18, UTC days): the default rules
+    raise one negative_mention_spike alert, on its first days, and no other brand or day gets one."""
+    brand, first, last = simulator.world.planted_crisis()
+    health = requests.get(f"{simulator.url}/_simulator/health", timeout=10).json()
+    assert health["planted_crisis"] == [brand, first.isoformat(), last.isoformat()]
+    with duckdb.connect(str(built_warehouse), read_only=True) as conn:
+        frame = conn.execute("select * from marts.fct_kpi_daily").pl()
+        (during,) = conn.execute(
+            "select sum(negative_mentions) / sum(mentions_analysed) from marts.fct_mention_sentiment"
+            " where brand = ? and platform = 'all' and metric_date between ? and ?",
+            [brand, first, last],
+        ).fetchone()
+        (before,) = conn.execute(
+            "select sum(negative_mentions) / sum(mentions_analysed) from marts.fct_mention_sentiment"
+            " where brand = ? and platform = 'all' and metric_date between ? and ?",
+            [brand, first - dt.timedelta(days=14), first - dt.timedelta(days=1)],
+        ).fetchone()
+    assert during > 3 * before  # the burst is in the mart: ~66 % of the crisis days' mentions are negative
+    spikes = [a for a in evaluate_rules(frame, load_alert_rules().active_rules) if a.kpi == "negative_mention_spike"]
+    assert [(a.rule_name, a.brand, a.platform) for a in spikes] == [("negative_mention_spike", brand, "all")]
+    assert first <= spikes[0].kpi_date <= last + dt.timedelta(days=1)  # UTC crisis days, local partition days
+    assert spikes[0].severity == "critical" and spikes[0].change_pct >= 100
 
 
 def test_shares_of_voice_add_up_to_100_and_the_gaining_competitor_gains(built_warehouse, simulator):

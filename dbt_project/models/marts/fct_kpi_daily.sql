@@ -13,6 +13,13 @@ brand_daily as (
 
 ),
 
+mention_sentiment as (
+
+    select * from {{ ref('fct_mention_sentiment') }}
+    where {{ incremental_window('metric_date', var('post_lookback_days')) }}
+
+),
+
 goal_progress as (
 
     select * from {{ ref('fct_goal_progress') }}
@@ -28,6 +35,11 @@ brands as (
 
 kpis as (
     {{ unpivot_kpis('brand_daily') }}
+
+),
+
+sentiment_kpis as (
+    {{ unpivot_kpis('mention_sentiment', 'fct_mention_sentiment') }}
 
 ),
 
@@ -74,6 +86,22 @@ final as (
         denominator,
         sample_size
     from kpis
+
+    union all
+
+    select
+        kpi,
+        engagement_view,
+        day_basis,
+        brand,
+        is_own_brand,
+        platform,
+        metric_date,
+        value,
+        numerator,
+        denominator,
+        sample_size
+    from sentiment_kpis
 
     union all
 
