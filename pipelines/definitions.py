@@ -104,10 +104,11 @@ def pipeline_resources(warehouse_file: str, platform_api: PlatformApiResource) -
 def validate_configuration() -> None:
     """Read every configuration file now, so a mistake stops the code location from loading with a message that
     names the file, the key and what is expected (instead of failing a run at 3 a.m.)."""
+    from pipelines.editorial.plan import load_editorial_plan
     from sensors.rules import load_alert_rules
 
     load_settings()
-    load_brands()
+    load_editorial_plan(load_brands())
     load_goals()
     load_alert_rules()
 

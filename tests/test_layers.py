@@ -20,6 +20,7 @@ ALLOWED: dict[str, set[str]] = {
         "pipelines.warehouse",
         "pipelines.configuration_tables",
         "pipelines.partitions",
+        "pipelines.editorial",
         *BASE,
     },
     "pipelines.resources": {"pipelines.platforms", *BASE},
@@ -36,6 +37,8 @@ ALLOWED: dict[str, set[str]] = {
     "pipelines.contracts": {"pipelines.errors"},
     # pure text analysis (lexicon + rules), read by dbt's Python models: the standard library and its data only
     "pipelines.sentiment": {"pipelines.errors"},
+    # the editorial plan: its validation (a configuration file) and the pure matching rules
+    "pipelines.editorial": BASE,
     "pipelines.simulator": {"pipelines.config", "pipelines.contracts", "pipelines.errors"},
 }
 

@@ -14,7 +14,8 @@
     all platforms only when every platform of the brand reported them (no jump when one starts or stops).
     `model` (optional, default fct_brand_daily) is the mart a KPI is read from: negative_mention_spike, the share of
     the day's analysed mentions that are negative, comes from fct_mention_sentiment (news feeds only in `all`,
-    as for the mentions KPI). -#}
+    as for the mentions KPI); editorial_plan_adherence, the share of the planned posts due in the last
+    var editorial_window_days days that a post fulfilled, from int_editorial_adherence_daily. -#}
 {% macro kpi_definitions() -%}
     {{ return([
         {'kpi': 'engagement_rate_by_reach', 'kind': 'ratio', 'value': 'engagement_rate_by_reach',
@@ -57,6 +58,9 @@
          'numerator': 'negative_mentions', 'denominator': 'mentions_analysed', 'sample_size': 'mentions_analysed',
          'view': 'not_applicable', 'basis': 'partition_day', 'model': 'fct_mention_sentiment',
          'condition': "platform <> 'rss'"},
+        {'kpi': 'editorial_plan_adherence', 'kind': 'ratio', 'value': 'adherence_pct',
+         'numerator': 'fulfilled_posts', 'denominator': 'due_posts', 'sample_size': 'due_posts',
+         'view': 'not_applicable', 'basis': 'partition_day', 'model': 'int_editorial_adherence_daily'},
     ]) }}
 {%- endmacro %}
 

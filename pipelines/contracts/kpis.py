@@ -36,6 +36,7 @@ KPI_CATALOGUE: tuple[Kpi, ...] = (
     Kpi("share_of_voice_mentions", "Share of voice (mentions)", True),
     Kpi("share_of_voice_engagement", "Share of voice (engagement)", True, "published_posts"),
     Kpi("negative_mention_spike", "Negative share of mentions", True),
+    Kpi("editorial_plan_adherence", "Editorial plan adherence", True),
     Kpi("goal_pace", "Goal pace", True),
 )
 

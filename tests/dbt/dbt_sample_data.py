@@ -367,9 +367,21 @@ def sample_raw_rows() -> dict[str, list[dict[str, Any]]]:
         },
     ]
 
+    # the editorial plan: p1 (reel, 03-01) is on time; the weekly carousel slot on Monday 03-02 finds only p2, an
+    # image (missing; p2 is off-plan); x1 (03-10) is a day late for the X post planned on 03-09
+    editorial_plan = [
+        {"plan_line": 2, "brand": OWN, "platform": "instagram", "content_type": "reel", "theme": "menu",
+         "planned_date": "2026-03-01", "tolerance_days": 0},
+        {"plan_line": 3, "brand": OWN, "platform": "instagram", "content_type": "carousel", "theme": "tips",
+         "weekday": 1, "tolerance_days": 1},
+        {"plan_line": 4, "brand": OWN, "platform": "x", "content_type": "text", "theme": "chat",
+         "campaign": "march", "planned_date": "2026-03-09", "tolerance_days": 1},
+    ]  # fmt: skip
+
     return {
         "socialpulse__brands": brands,
         "socialpulse__goals": goals,
+        "socialpulse__editorial_plan": editorial_plan,
         "instagram__account_daily": instagram_account_daily,
         "x__account_daily": x_account_daily,
         "instagram__post_snapshots": instagram_post_snapshots,

@@ -20,6 +20,13 @@ mention_sentiment as (
 
 ),
 
+editorial_adherence as (
+
+    select * from {{ ref('int_editorial_adherence_daily') }}
+    where {{ incremental_window('metric_date', var('post_lookback_days')) }}
+
+),
+
 goal_progress as (
 
     select * from {{ ref('fct_goal_progress') }}
@@ -40,6 +47,11 @@ kpis as (
 
 sentiment_kpis as (
     {{ unpivot_kpis('mention_sentiment', 'fct_mention_sentiment') }}
+
+),
+
+editorial_kpis as (
+    {{ unpivot_kpis('editorial_adherence', 'int_editorial_adherence_daily') }}
 
 ),
 
@@ -102,6 +114,22 @@ final as (
         denominator,
         sample_size
     from sentiment_kpis
+
+    union all
+
+    select
+        kpi,
+        engagement_view,
+        day_basis,
+        brand,
+        is_own_brand,
+        platform,
+        metric_date,
+        value,
+        numerator,
+        denominator,
+        sample_size
+    from editorial_kpis
 
     union all
 
