@@ -27,6 +27,7 @@ from assets.configuration import configuration_snapshot
 from assets.dbt import build_dbt_assets, dbt_project
 from assets.platforms import build_platform_assets
 from assets.publish import published_warehouse
+from pipelines.analytics.catalog import ANALYTICS_SOURCES
 from pipelines.config import load_brands, load_goals, load_settings
 from pipelines.market.catalog import MARKET_SOURCES
 from pipelines.partitions import daily_partitions
@@ -55,7 +56,7 @@ def _all_credentials() -> list[Credential]:
     for platform in available_platforms():
         for credential in platform_spec(platform).credentials:
             creds[credential.env_var] = credential
-    for source in MARKET_SOURCES:
+    for source in (*MARKET_SOURCES, *ANALYTICS_SOURCES):
         for credential in source.credentials:
             creds[credential.env_var] = credential
     return list(creds.values())
@@ -76,12 +77,13 @@ def all_assets() -> list:
 
 
 def _build_assets() -> list:
-    from assets.market import build_market_assets
+    from assets.market import build_analytics_assets, build_market_assets
 
     return [
         configuration_snapshot,
         *build_platform_assets(),
         *build_market_assets(),
+        *build_analytics_assets(),
         build_dbt_assets(),
         published_warehouse,
     ]

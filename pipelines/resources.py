@@ -88,6 +88,7 @@ class PlatformApiResource(ConfigurableResource):
     youtube_oauth_token: str | None = None
     tiktok_business_access_token: str | None = None
     tiktok_research_access_token: str | None = None
+    google_analytics_access_token: str | None = None
 
     _simulator: object | None = PrivateAttr(default=None)
     _sim_url: str | None = PrivateAttr(default=None)

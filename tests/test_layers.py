@@ -21,9 +21,12 @@ ALLOWED: dict[str, set[str]] = {
         "pipelines.configuration_tables",
         "pipelines.partitions",
         "pipelines.editorial",
+        "pipelines.analytics",
         *BASE,
     },
     "pipelines.resources": {"pipelines.platforms", *BASE},
+    # web analytics sources (GA4) build on the market sources' base; utm.py is pure
+    "pipelines.analytics": {"pipelines.platforms", "pipelines.market", *BASE},
     "pipelines.market": {"pipelines.platforms", *BASE},  # market sources are platform clients (PlatformClient)
     "pipelines.platforms": BASE,
     "pipelines.imports": BASE,

@@ -31,7 +31,16 @@ class Simulator:
 
     DEFAULT_TOKENS: ClassVar[dict[str, str]] = {
         key: f"sim-{key}-token"
-        for key in ("meta", "x", "youtube_key", "youtube_oauth", "linkedin", "tiktok_business", "tiktok_research")
+        for key in (
+            "meta",
+            "x",
+            "youtube_key",
+            "youtube_oauth",
+            "linkedin",
+            "tiktok_business",
+            "tiktok_research",
+            "google_analytics",
+        )
     }
 
     def __init__(

@@ -97,6 +97,12 @@ class Post:
     duration_seconds: int = 0
     half_life_hours: float = 24.0
     in_drop: bool = False  # published during the planted KPI drop (engagement already lowered)
+    # the own brand's link in the caption (links.py): as written, its shape, and the UTM values GA4 records
+    link_url: str = ""
+    link_shape: str = ""
+    utm_source: str = ""
+    utm_medium: str = ""
+    utm_campaign: str = ""
 
     @property
     def published_date(self) -> dt.date:
@@ -337,6 +343,10 @@ class World:
             viral = viral_today and i == 0
             posts.append(self._make_post(brand, account, platform, day, i, published, hour, ctype, viral, ref, r))
         posts.sort(key=lambda p: p.published_at)
+        if brand.own:
+            from pipelines.simulator.links import with_link
+
+            posts = [with_link(self.seed, p) for p in posts]
         self._posts_day[key] = posts
         return posts
 
