@@ -7,10 +7,12 @@ import pytest
 import requests
 from dagster import DagsterInstance, materialize
 
+from pipelines.analytics.utm import normalize_campaign, platform_of_source
 from pipelines.definitions import all_assets, pipeline_resources
 from pipelines.resources import PlatformApiResource
 from pipelines.settings import PLATFORMS
 from pipelines.simulator import Simulator
+from pipelines.simulator.web_analytics import web_analytics
 from sensors.evaluation import evaluate_rules
 from sensors.rules import load_alert_rules
 
@@ -177,6 +179,52 @@ def test_the_planted_crisis_raises_exactly_one_alert(built_warehouse, simulator)
     assert spikes[0].severity == "critical" and spikes[0].change_pct >= 100
 
 
+def test_social_traffic_equals_what_the_simulated_site_recorded(built_warehouse, simulator):
+    """GA4 sessions, key events and revenue per platform, campaign and day equal the simulated site's; the posts
+    whose links carry a campaign alone get its sessions; shortened links are counted, never matched."""
+    world = simulator.world
+    days = [END - dt.timedelta(days=n) for n in (0, 3, 10, 30)]
+    truth: dict[tuple, list[float]] = {}
+    for day in days:
+        for row in web_analytics(world).rows(day):
+            platform = platform_of_source(row.source)
+            if platform is None:
+                continue
+            totals = truth.setdefault((platform, normalize_campaign(row.campaign), day), [0, 0, 0.0])
+            totals[0] += row.sessions
+            totals[1] += row.key_events
+            totals[2] += row.purchase_revenue
+    with duckdb.connect(str(built_warehouse), read_only=True) as conn:
+        got = {
+            (platform, campaign, day): [sessions, key_events, pytest.approx(revenue)]
+            for platform, campaign, day, sessions, key_events, revenue in conn.execute(
+                "select platform, campaign, metric_date, sessions, key_events, purchase_revenue"
+                " from marts.fct_social_traffic where campaign <> 'all' and metric_date in (?, ?, ?, ?)",
+                days,
+            ).fetchall()
+        }
+        links = conn.execute(
+            "select post_id, platform, link_kind, match_status, sessions, campaign from marts.fct_post_traffic"
+        ).fetchall()
+    assert got == truth and len(truth) > 20
+    posts = {p.post_id: p for platform in ("facebook", "x", "linkedin", "youtube")
+             for p in world.posts(platform, world.own_brand.accounts[platform].id)}  # fmt: skip
+    assert links and all(post_id in posts for post_id, *_ in links)
+    # shortened links (the simulator's bit.ly ones, and the t.co links X puts in the text of link posts) are
+    # counted, never matched
+    shortened = {post_id for post_id, _, kind, *_ in links if kind == "shortened"}
+    planted = {post_id for post_id, *_ in links if posts[post_id].link_shape == "shortened"}
+    assert planted and planted <= shortened
+    assert all(status == "shortened" for _, _, kind, status, *_ in links if kind == "shortened")
+    matched = [(post_id, sessions) for post_id, _, _, status, sessions, _ in links if status == "matched"]
+    assert len(matched) > 20
+    ga4_first = START - dt.timedelta(days=2)  # GA4 is read with the account look-back (settings.yaml: 3 days)
+    for post_id, sessions in matched:
+        by_day = web_analytics(world).post_sessions(posts[post_id])
+        expected = sum(n for day, n in by_day.items() if ga4_first <= day <= END)
+        assert sessions == expected, post_id
+
+
 def test_shares_of_voice_add_up_to_100_and_the_gaining_competitor_gains(built_warehouse, simulator):
     with duckdb.connect(str(built_warehouse), read_only=True) as conn:
         groups = conn.execute(
@@ -232,6 +280,7 @@ def test_a_canary_token_never_reaches_logs_events_or_the_warehouse(tmp_path, cap
             youtube_oauth_token=canary,
             tiktok_business_access_token=canary,
             tiktok_research_access_token=canary,
+            google_analytics_access_token=canary,
         )
         instance = DagsterInstance.ephemeral()
         path = tmp_path / "w.duckdb"
