@@ -225,6 +225,64 @@ def test_social_traffic_equals_what_the_simulated_site_recorded(built_warehouse,
         assert sessions == expected, post_id
 
 
+def test_editorial_adherence_equals_the_plan_matched_with_the_simulated_posts(built_warehouse, simulator):
+    """The shipped plan against the posts the simulator published: the weekly counts of the mart equal the matching
+    rules applied to the simulated world's posts (weeks well inside the loaded window)."""
+    from zoneinfo import ZoneInfo
+
+    from pipelines.config import load_brands
+    from pipelines.editorial.matching import Published, Slot, match_plan
+    from pipelines.editorial.plan import load_editorial_plan
+
+    world, zone = simulator.world, ZoneInfo("Asia/Jakarta")
+    plan = load_editorial_plan(load_brands())
+    with duckdb.connect(str(built_warehouse), read_only=True) as conn:
+        coverage = dict(
+            conn.execute(
+                "select platform, min(published_date) from intermediate.int_own_posts_latest group by platform"
+            ).fetchall()
+        )
+        mart = {
+            (platform, week): counts
+            for platform, week, *counts in conn.execute(
+                "select platform, week_start, planned_posts, on_time_posts, late_posts, missing_posts, off_plan_posts"
+                " from marts.fct_editorial_adherence where platform <> 'all'"
+            ).fetchall()
+        }
+    weeks = [dt.date(2026, 9, 7) + dt.timedelta(weeks=n) for n in range(8)]  # Mondays inside the window
+    for platform, first in coverage.items():
+        account = world.own_brand.accounts[platform].id
+        posts = [
+            Published(p.post_id, world.own_brand.name, platform, p.content_type, p.published_at.astimezone(zone).date())
+            for p in world.posts(platform, account)
+        ]
+        posts = [p for p in posts if first <= p.published_date <= END]
+        slots = [
+            Slot(f"{line.line}:{day}", line.brand, platform, line.content_type, day, line.tolerance_days, END)
+            for line in plan.posts
+            if line.platform == platform
+            for day in (first + dt.timedelta(days=n) for n in range((END - first).days + 1))
+            if day.isoweekday() == line.iso_weekday
+        ]
+        by_slot = {s.slot_id: s for s in slots}
+        post_days = {p.post_id: p.published_date for p in posts}
+        matches = match_plan(slots, posts)
+        for week in weeks:
+            in_week = lambda day, week=week: week <= day < week + dt.timedelta(days=7)  # noqa: E731
+            planned = [m for m in matches if m.slot_id and in_week(by_slot[m.slot_id].planned_date)]
+            expected = [
+                len(planned),
+                sum(m.status == "on_time" for m in planned),
+                sum(m.status == "late" for m in planned),
+                sum(m.status == "missing" for m in planned),
+                sum(m.status == "off_plan" and in_week(post_days[m.post_id]) for m in matches),
+            ]
+            assert mart.get((platform, week)) == expected, (platform, week)
+    assert sum(mart[("tiktok", w)][1] + mart[("tiktok", w)][2] for w in weeks) > 0.8 * sum(
+        mart[("tiktok", w)][0] for w in weeks
+    )
+
+
 def test_shares_of_voice_add_up_to_100_and_the_gaining_competitor_gains(built_warehouse, simulator):
     with duckdb.connect(str(built_warehouse), read_only=True) as conn:
         groups = conn.execute(
