@@ -16,6 +16,16 @@ def test_every_mention_is_scored_by_the_python_scorer(query):
         assert (row["sentiment"], row["sentiment_score"]) == (expected.label, expected.score)
 
 
+def test_the_mentions_mart_lists_every_mention_with_its_sentiment(query):
+    rows = query("select * from marts.fct_mentions order by mention_id")
+    assert [(r["mention_id"], r["brand"], r["is_own_brand"], r["sentiment"]) for r in rows] == [
+        ("m1", OWN, True, score_text("Kopi Nusantara promo hari ini, mantap").label),
+        ("m2", OWN, True, "negative"),
+        ("m3", OWN, True, "neutral"),
+        ("m4", JAVA, False, "positive"),
+    ]
+
+
 def test_sentiment_mart_and_kpi(query):
     rows = {
         (r["brand"], r["platform"]): r
