@@ -35,12 +35,7 @@ coverage as (
 
 days as (
 
-    select cast(date_day as date) as date_day
-    from ({{ dbt.date_spine(
-        'day',
-        "cast('" ~ var('calendar_start_date') ~ "' as date)",
-        "(cast('" ~ var('calendar_end_date') ~ "' as date) + 1)"
-    ) }}) as spine
+    {{ calendar_days() }}
 
 ),
 

@@ -43,14 +43,10 @@ brands as (
 kpis as (
     {{ unpivot_kpis('brand_daily') }}
 
-),
-
-sentiment_kpis as (
+    union all
     {{ unpivot_kpis('mention_sentiment', 'fct_mention_sentiment') }}
 
-),
-
-editorial_kpis as (
+    union all
     {{ unpivot_kpis('editorial_adherence', 'int_editorial_adherence_daily') }}
 
 ),
@@ -98,38 +94,6 @@ final as (
         denominator,
         sample_size
     from kpis
-
-    union all
-
-    select
-        kpi,
-        engagement_view,
-        day_basis,
-        brand,
-        is_own_brand,
-        platform,
-        metric_date,
-        value,
-        numerator,
-        denominator,
-        sample_size
-    from sentiment_kpis
-
-    union all
-
-    select
-        kpi,
-        engagement_view,
-        day_basis,
-        brand,
-        is_own_brand,
-        platform,
-        metric_date,
-        value,
-        numerator,
-        denominator,
-        sample_size
-    from editorial_kpis
 
     union all
 
