@@ -16,7 +16,7 @@ export SOCIALPULSE_WAREHOUSE ?= $(CURDIR)/warehouse/socialpulse.duckdb
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o \( -name '*.sql' -o -name '*.py' -o -name '*.yml' -o -name '*.md' \) -print 2>/dev/null)
 
-.PHONY: help install run test ui simulator alerts publish bench lint format clean manifest
+.PHONY: help install run test ui simulator alerts publish bench lint format clean manifest browser docs
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,8 +39,21 @@ manifest: $(MANIFEST) ## Prepare the dbt manifest (dbt parse)
 run: $(MANIFEST) ## Install, start the simulator, load the default date range, build the marts, evaluate alerts
 	$(BIN)/socialpulse run
 
-test: $(MANIFEST) ## Run the test suite
+test: $(MANIFEST) browser ## Run the test suite
 	$(BIN)/python -m pytest
+
+# The UI and report tests drive Debian's chromium with Playwright (no browser download).
+CHROMIUM := /usr/bin/chromium
+browser: ## Install Debian's chromium for the browser tests (apt-get, once)
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+		|| { echo "the browser tests need Debian's chromium at $(CHROMIUM): apt-get install chromium"; exit 1; }
+
+# dbt docs in their own target path, so the manifest Dagster reads (dbt_project/target) is never overwritten.
+DOCS_TARGET := target_docs
+DOCS_PORT ?= 8081
+docs: $(STAMP) ## Generate and serve the dbt docs on http://127.0.0.1:8081 (separate target path)
+	$(BIN)/dbt docs generate --project-dir dbt_project --profiles-dir dbt_project --target-path $(DOCS_TARGET) --quiet
+	$(BIN)/dbt docs serve --project-dir dbt_project --profiles-dir dbt_project --target-path $(DOCS_TARGET) --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
 
 ui: $(MANIFEST) ## Open the Dagster UI on http://127.0.0.1:3000 (with the simulator)
 	$(BIN)/socialpulse ui
@@ -64,5 +77,5 @@ format: $(STAMP) ## ruff format
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
 clean: ## Remove the warehouse, Dagster run history and dbt artifacts (keeps .venv)
-	rm -rf warehouse dbt_project/target dbt_project/logs
+	rm -rf warehouse reports dbt_project/target dbt_project/target_docs dbt_project/logs
 	find .dagster_home -mindepth 1 ! -name dagster.yaml -exec rm -rf {} +

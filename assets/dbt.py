@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, Output
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from assets.ingest import WRITER_POOL
@@ -16,7 +16,7 @@ from pipelines.config import load_settings
 from pipelines.config.models import Settings
 from pipelines.partitions import SINGLE_RUN_BACKFILL, DateWindow
 from pipelines.resources import WarehouseResource
-from pipelines.settings import ENV_WAREHOUSE, dbt_project_dir
+from pipelines.settings import ENV_WAREHOUSE, PLATFORMS, dbt_project_dir
 from pipelines.warehouse import contract_tables, ensure_tables
 
 DBT_LAYERS = ("staging", "intermediate", "marts")
@@ -121,6 +121,14 @@ class SocialPulseDbtTranslator(DagsterDbtTranslator):
             return None
         return _layer(dbt_resource_props)
 
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        """The model's description for marketers first, then where it comes from (no SQL dump: `make docs`
+        serves the dbt documentation with the SQL and the lineage)."""
+        text = (dbt_resource_props.get("description") or "").strip() or f"dbt model {dbt_resource_props['name']}."
+        materialized = (dbt_resource_props.get("config") or {}).get("materialized", "")
+        path = dbt_resource_props.get("original_file_path", "")
+        return f"{text}\n\nBuilt by dbt ({materialized}) from `dbt_project/{path}`; SQL and lineage: `make docs`."
+
 
 def _layer(props: Mapping[str, Any]) -> str:
     fqn = props.get("fqn") or []
@@ -131,6 +139,63 @@ def _layer(props: Mapping[str, Any]) -> str:
 
 
 TRANSLATOR = SocialPulseDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+def build_dbt_source_specs(produced: set[AssetKey]) -> list[AssetSpec]:
+    """The dbt sources no ingest asset loads (a platform that does not offer the stream, e.g. follower online
+    hours on Facebook): visible with a group and a description instead of an anonymous `default` stub."""
+    manifest = json.loads(dbt_project().manifest_path.read_text())
+    specs = []
+    for props in manifest["sources"].values():
+        key = TRANSLATOR.get_asset_key(props)
+        if key in produced:
+            continue
+        name = props["name"]
+        platform = name.split("__")[0]
+        group = platform if platform in PLATFORMS else "raw"
+        specs.append(
+            AssetSpec(
+                key,
+                group_name=group,
+                kinds={"duckdb"},
+                description=f"Not loaded by socialpulse: no {platform} stream provides `raw.{name}`, so the table "
+                f"stays empty (created by the dbt assets so that the staging view resolves). "
+                f"{(props.get('description') or '').strip()}",
+            )
+        )
+    return specs
+
+
+def mart_column_descriptions(manifest: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """{mart name: {column: description}} from the dbt .yml files."""
+    out: dict[str, dict[str, str]] = {}
+    for node in manifest["nodes"].values():
+        if node.get("resource_type") == "model" and _layer(node) == "marts":
+            out[node["name"]] = {name: col.get("description", "") for name, col in node.get("columns", {}).items()}
+    return out
+
+
+def with_mart_metadata(
+    context: AssetExecutionContext, events: list[Any], warehouse: WarehouseResource, manifest: Mapping[str, Any]
+) -> list[Any]:
+    """The dbt events with each built mart's row count, headline numbers, preview and warehouse column types
+    (read once dbt has finished and released the DuckDB file)."""
+    from assets.mart_metadata import mart_metadata
+    from pipelines.reports.data import column_types
+
+    descriptions = mart_column_descriptions(manifest)
+    enriched = []
+    with warehouse.connect(read_only=True) as conn:
+        types = column_types(conn, "marts")
+        for event in events:
+            if isinstance(event, Output):
+                key = context.asset_key_for_output(event.output_name)
+                table = key.path[-1]
+                if key.path[0] == "marts" and table in types:
+                    extra = mart_metadata(conn, table, types[table], descriptions.get(table, {}))
+                    event = event.with_metadata({**event.metadata, **extra})
+            enriched.append(event)
+    return enriched
 
 
 def build_dbt_assets():
@@ -159,6 +224,14 @@ def build_dbt_assets():
         context.log.info(f"dbt build for {window or 'all days'} with vars {dbt_vars}")
         # unit tests check the SQL, not the data: `make test` runs them (tests/dbt), the nightly build does not
         command = ["build", "--exclude", "resource_type:unit_test", "--vars", json.dumps(dbt_vars)]
-        yield from dbt.cli(command, context=context).stream()
+        invocation = dbt.cli(command, context=context)
+        events: list[Any] = []
+        try:
+            for event in invocation.stream():  # DuckDB: the file is dbt's until the build ends
+                events.append(event)
+        except BaseException:
+            yield from events  # what was built before a failure still counts
+            raise
+        yield from with_mart_metadata(context, events, warehouse, invocation.manifest)
 
     return socialpulse_dbt

@@ -38,11 +38,18 @@ class Batch:
 
 class ClientIngestion:
     """Base of the adapters that feed a platform client or market source (both PlatformClients) to the factory:
-    warnings, call statistics, redaction context and closing come from the wrapped client."""
+    warnings, call statistics, redaction context and closing come from the wrapped client. `failures` maps a
+    table whose stream could not be read to the reason (the other tables are still loaded)."""
 
     def __init__(self, client: Any) -> None:
         self.client = client
         self.context = client.context
+        self.failures: dict[str, str] = {}
+
+    def describe_error(self, error: Exception) -> str:
+        """A failure in words, secrets removed (client errors are redacted already; a bug's message may not be)."""
+        text = str(error) if isinstance(error, SocialPulseError) else f"{type(error).__name__}: {error}"
+        return self.context.redactor(text)
 
     @property
     def warnings(self) -> list[str]:
@@ -61,6 +68,7 @@ class IngestSource(Protocol):
 
     context: ClientContext
     warnings: list[str]
+    failures: Mapping[str, str]
 
     @property
     def stats(self) -> CallStats: ...
@@ -178,6 +186,13 @@ def build_ingest_asset(description: SourceDescription):
                         "warnings": MetadataValue.md("\n".join(f"- {redactor(w)}" for w in warnings) or "none"),
                     },
                 )
+        if source.failures:
+            failed = "; ".join(f"raw.{table}: {reason}" for table, reason in source.failures.items())
+            raise IngestError(
+                f"{description.name}: {len(source.failures)} of {len(tables)} table(s) could not be read and were not "
+                f"loaded (the others were): {redactor(failed)}. Their previous rows are kept; the next run reads them "
+                "again."
+            )
 
     return _ingest
 

@@ -18,7 +18,10 @@ class PlatformIngestion(ClientIngestion):
 
     Account metrics re-read `account_lookback_days` (late finalization); posts published in the last
     `post_lookback_days` are re-read so their lifetime metrics stay current; snapshot streams are stamped with
-    the observation day (`observation_day`: yesterday for the nightly run and any backfill).
+    the observation day (`observation_day`: yesterday for the nightly run and any backfill). Each (stream,
+    account) is read on its own (`PlatformClient.run_deferring`): a throttled one is deferred and retried after the
+    others, and a stream that fails for any account is left out of the batches and recorded in `failures` (the
+    factory loads the other streams, then fails the run naming it).
     """
 
     def __init__(self, client: PlatformClient, accounts: list[Account], settings: Settings) -> None:
@@ -40,17 +43,23 @@ class PlatformIngestion(ClientIngestion):
             "audience_demographics": (snapshot_day, lambda a: self.client.audience_demographics(a, observed)),
             "follower_online_hours": (window, lambda a: self.client.follower_online_hours(a, *_bounds(window))),
         }
+        streams = [s for s in self.client.spec.streams if f"{platform}__{s}" in tables]
+        outcome = self.client.run_deferring(
+            [(stream, account) for stream in streams for account in self.accounts],
+            lambda item: readers[item[0]][1](item[1]),
+            describe=lambda item: f"{item[0]} of {item[1].handle}",
+        )
         batches: dict[str, Batch] = {}
-        for stream in self.client.spec.streams:
+        for stream in streams:
             table = f"{platform}__{stream}"
-            if table not in tables:
+            errors = [outcome.errors[(stream, a)] for a in self.accounts if (stream, a) in outcome.errors]
+            if errors:
+                self.failures[table] = "; ".join(self.describe_error(e) for e in errors)
+                self.client.log.error(f"{platform}: {stream} failed and is not loaded: {self.failures[table]}")
                 continue
-            replaced, read = readers[stream]
-            rows = []
-            for account in self.accounts:
-                rows.extend(read(account))
+            rows = [row for account in self.accounts for row in outcome.results[(stream, account)]]
             self.client.log.info(f"{platform}: {stream}: {len(rows)} row(s) from {len(self.accounts)} account(s)")
-            batches[table] = Batch(rows=rows, window=replaced)
+            batches[table] = Batch(rows=rows, window=readers[stream][0])
         return batches
 
 

@@ -50,7 +50,11 @@ def keep_only_tables(path: Path) -> list[str]:
 @asset(
     key=AssetKey(["publishing", "published_warehouse"]),
     group_name="publishing",
-    deps=[AssetKey(["marts", "fct_kpi_daily"]), AssetKey(["marts", "fct_share_of_voice"])],
+    deps=[
+        AssetKey(["marts", "fct_kpi_daily"]),
+        AssetKey(["marts", "fct_share_of_voice"]),
+        AssetKey(["alerts", "kpi_alerts"]),  # so the copy holds the run's alerts
+    ],
     backfill_policy=SINGLE_RUN_BACKFILL,
     pool=WRITER_POOL,
     kinds={"duckdb"},

@@ -23,6 +23,7 @@ from pipelines.settings import (
     REPO_ROOT,
     mode,
     published_warehouse_path,
+    reports_dir,
     warehouse_path,
 )
 
@@ -60,6 +61,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         args.days or load_settings().default_history_days, dt.date.fromisoformat(args.end) if args.end else None
     )
     started = time.monotonic()
+    started_at = dt.datetime.now(dt.UTC)
     print(f"socialpulse run: mode={mode()}, partitions {start}..{end}, warehouse {warehouse_path()}", flush=True)
     with simulator_for_run(args.seed) as sim:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONWARNINGS": "ignore::DeprecationWarning"}
@@ -89,17 +91,17 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return code
-    alert_lines = evaluate_alerts()
+    alert_lines = evaluate_alerts(raised_since=started_at)
     publish()
     print_summary(alert_lines, elapsed=time.monotonic() - started)
     return 0
 
 
-def evaluate_alerts() -> list[str]:
-    """The same evaluation the sensor runs, over every date not evaluated yet."""
+def evaluate_alerts(raised_since: dt.datetime | None = None) -> list[str]:
+    """The same evaluation the sensor runs, over every date not evaluated yet (and the alerts the run raised)."""
     from sensors.wiring import evaluate_all
 
-    return evaluate_all(str(warehouse_path()))
+    return evaluate_all(str(warehouse_path()), raised_since=raised_since)
 
 
 def publish() -> Path:
@@ -138,6 +140,7 @@ def print_summary(alert_lines: Sequence[str], elapsed: float | None = None) -> N
     published = published_warehouse_path()
     print(f"\nwarehouse:  {path}")
     print(f"BI copy:    {published}  (read-only copy for Metabase, Superset, DBeaver, Evidence)")
+    print(f"reports:    {reports_dir()}  (weekly and monthly HTML + PDF per own brand)")
     print("UI:         make ui   -> http://127.0.0.1:3000")
     print(f'query:      {_bin("duckdb")} -readonly {published} -c "from marts.fct_account_daily limit 5"')
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from dagster import (
     AssetSelection,
     BetaWarning,
+    DefaultScheduleStatus,
     Definitions,
     EnvVar,
     PreviewWarning,
@@ -24,17 +25,18 @@ from dagster import (
 from dagster_dbt import DbtCliResource
 
 from assets.configuration import configuration_snapshot
-from assets.dbt import build_dbt_assets, dbt_project
+from assets.dbt import build_dbt_assets, build_dbt_source_specs, dbt_project
 from assets.platforms import build_platform_assets
 from assets.publish import published_warehouse
+from assets.reports import marketing_reports
 from pipelines.analytics.catalog import ANALYTICS_SOURCES
 from pipelines.config import load_brands, load_goals, load_settings
 from pipelines.market.catalog import MARKET_SOURCES
 from pipelines.partitions import daily_partitions
 from pipelines.platforms.base import Credential
 from pipelines.platforms.catalog import available_platforms, platform_spec
-from pipelines.resources import PlatformApiResource, WarehouseResource
-from pipelines.settings import ENV_SIMULATOR_URL, base_url_overrides, mode, warehouse_path
+from pipelines.resources import PlatformApiResource, ReportsResource, WarehouseResource
+from pipelines.settings import ENV_SIMULATOR_URL, base_url_overrides, mode, reports_dir, warehouse_path
 
 OWNERS = ["team:data-engineering"]
 
@@ -78,15 +80,20 @@ def all_assets() -> list:
 
 def _build_assets() -> list:
     from assets.market import build_analytics_assets, build_market_assets
+    from sensors.alerts_asset import kpi_alerts
 
-    return [
+    built = [
         configuration_snapshot,
         *build_platform_assets(),
         *build_market_assets(),
         *build_analytics_assets(),
         build_dbt_assets(),
+        kpi_alerts,
         published_warehouse,
+        marketing_reports,
     ]
+    produced = {key for definition in built for key in definition.keys}
+    return [*built, *build_dbt_source_specs(produced)]
 
 
 def _with_owners(assets: list) -> list:
@@ -94,12 +101,18 @@ def _with_owners(assets: list) -> list:
     return list(map_asset_specs(lambda spec: spec.replace_attributes(owners=OWNERS), assets))
 
 
-def pipeline_resources(warehouse_file: str, platform_api: PlatformApiResource) -> dict:
-    """The resources every ingest, dbt and publishing asset needs."""
+def pipeline_resources(
+    warehouse_file: str, platform_api: PlatformApiResource, reports_folder: str | None = None
+) -> dict:
+    """The resources every ingest, dbt, alerts, publishing and reports asset needs."""
+    from sensors.resources import AlertingResource
+
     return {
         "warehouse": WarehouseResource(path=warehouse_file),
         "platform_api": platform_api,
         "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable()),
+        "alerting": AlertingResource(),
+        "reports": ReportsResource(output_dir=reports_folder or str(reports_dir())),
     }
 
 
@@ -133,7 +146,10 @@ def _build_definitions() -> Definitions:
         hour_of_day=2,
         minute_of_hour=30,
         name="nightly_schedule",
-        description="Every night at 02:30 (partition timezone): loads yesterday's partition and rebuilds the marts.",
+        description="Every night at 02:30 (partition timezone): loads yesterday's partition, rebuilds the marts, "
+        "evaluates the alerts, publishes the BI copy and renders the reports of a week or month that just ended. "
+        "On by default; turn it off in the UI (Automation) or with `dagster schedule stop nightly_schedule`.",
+        default_status=DefaultScheduleStatus.RUNNING,
     )
     sensor_defs = build_sensor_definitions()
     return Definitions(

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import duckdb
+import requests
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
@@ -57,6 +58,16 @@ class WarehouseResource(ConfigurableResource):
             yield conn
         finally:
             conn.close()
+
+
+class ReportsResource(ConfigurableResource):
+    """The folder the weekly and monthly reports are written to (SOCIALPULSE_REPORTS_DIR, default `reports/`)."""
+
+    output_dir: str
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.output_dir)
 
 
 class PlatformApiResource(ConfigurableResource):
@@ -176,9 +187,10 @@ class PlatformApiResource(ConfigurableResource):
         )
 
     def clock(self) -> dt.datetime:
-        """The moment the APIs are read: `now` when set, else the real clock (UTC)."""
+        """The moment the APIs are read: `now` when set; in simulator mode the simulator's clock (the simulated
+        world's now, which tests move night by night); else the real clock (UTC)."""
         if not self.now:
-            return dt.datetime.now(dt.UTC)
+            return self._simulator_clock() or dt.datetime.now(dt.UTC)
         moment = dt.datetime.fromisoformat(self.now.replace("Z", "+00:00"))
         if moment.tzinfo is None:
             raise ConfigError(
@@ -189,6 +201,22 @@ class PlatformApiResource(ConfigurableResource):
                 expected="e.g. 2026-11-20T19:30:00+00:00",
             )
         return moment.astimezone(dt.UTC)
+
+    def _simulator_clock(self) -> dt.datetime | None:
+        if self.mode != "simulator":
+            return None
+        if self._simulator is not None:
+            return self._simulator.world.now  # type: ignore[attr-defined]
+        url = self._sim_url or self.simulator_url or os.environ.get(ENV_SIMULATOR_URL)
+        if not url:
+            return None
+        try:
+            answer = requests.get(f"{url.rstrip('/')}/_simulator/clock", timeout=5)
+            answer.raise_for_status()
+            return dt.datetime.fromisoformat(answer.json()["now"]).astimezone(dt.UTC)
+        except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
+            logger.warning("the simulator at %s gave no clock (%s); the clients read the real clock", url, exc)
+            return None
 
     def platform_client(self, platform: str, *, log: logging.Logger | None = None) -> PlatformClient:
         from pipelines.platforms.catalog import client_class

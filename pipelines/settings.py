@@ -16,6 +16,7 @@ ENV_MODE = "SOCIALPULSE_MODE"
 ENV_SIMULATOR_URL = "SOCIALPULSE_SIMULATOR_URL"
 ENV_IMPORTS_DIR = "SOCIALPULSE_IMPORTS_DIR"
 ENV_PUBLISHED = "SOCIALPULSE_PUBLISHED_WAREHOUSE"
+ENV_REPORTS_DIR = "SOCIALPULSE_REPORTS_DIR"
 
 ENV_BASE_URL_PREFIX = "SOCIALPULSE_BASE_URL_"
 MODES = ("simulator", "production")
@@ -55,6 +56,11 @@ def config_dir() -> Path:
 def imports_dir() -> Path:
     """Where users drop CSV exports (default `imports/`)."""
     return Path(os.environ.get(ENV_IMPORTS_DIR) or REPO_ROOT / "imports").resolve()
+
+
+def reports_dir() -> Path:
+    """Where the weekly and monthly reports are written (default `reports/`)."""
+    return Path(os.environ.get(ENV_REPORTS_DIR) or REPO_ROOT / "reports").resolve()
 
 
 def mode() -> str:

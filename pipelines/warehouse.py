@@ -210,16 +210,21 @@ def load_partitions(
         ensure_tables(conn, {table: spec})
         result.added_columns = _add_new_columns(conn, table, frame)
         conn.register(view, arrow)
+        incoming = view
+        if spec.kept_when_no_longer_given and frame.height:
+            incoming = _keep_values_no_longer_given(conn, table, spec, view, source, (start, end))
         # Scoped to this source (an API re-load never removes rows a file import brought, and vice versa) and,
         # for a stream with a replace scope, to the posts / accounts / brands this load brings.
         deleted = conn.execute(
             f"delete from {qualified(table)} as t where _partition_date between ? and ? and _source = ?"
-            + _scope_condition(spec, view),
+            + _scope_condition(spec, incoming),
             [start, end, source],
         ).fetchone()
         result.deleted = int(deleted[0]) if deleted else 0
         if frame.height:
-            conn.execute(f"insert into {qualified(table)} by name select * from {view}")
+            conn.execute(f"insert into {qualified(table)} by name select * from {incoming}")
+        if incoming != view:
+            conn.execute(f"drop table {incoming}")
         conn.unregister(view)
         if before_commit is not None:
             before_commit()
@@ -234,6 +239,28 @@ def load_partitions(
     for warning in warnings:
         logger.warning(warning)
     return result
+
+
+def _keep_values_no_longer_given(
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    spec: StreamSpec,
+    incoming: str,
+    source: str,
+    window: tuple[dt.date, dt.date],
+) -> str:
+    """A copy of the incoming rows where a column the platform no longer gives (NULL) takes the value stored for
+    the same key by the same source; returns the name of that copy."""
+    kept = f'"_kept_{table}"'
+    conn.execute(f"create or replace temp table {kept} as select * from {incoming}")
+    same_key = " and ".join(f'i."{c}" is not distinct from t."{c}"' for c in spec.key)
+    sets = ", ".join(f'"{c}" = coalesce(i."{c}", t."{c}")' for c in spec.kept_when_no_longer_given)
+    conn.execute(
+        f"update {kept} as i set {sets} from {qualified(table)} as t "
+        f"where {same_key} and t._source = ? and t._partition_date between ? and ?",
+        [source, *window],
+    )
+    return kept
 
 
 def _scope_condition(spec: StreamSpec, incoming: str) -> str:

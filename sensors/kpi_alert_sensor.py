@@ -93,6 +93,25 @@ def _stored_deliveries_due(warehouse: WarehouseResource, alerting: AlertingResou
     return due is not None and datetime.fromisoformat(due) <= moment
 
 
+def _evaluated_status(warehouse: WarehouseResource, cursor: AlertCursor) -> str:
+    """What has been evaluated, from the store (the run's alerts/kpi_alerts asset, `socialpulse run` and this
+    sensor all record their dates there), falling back to the cursor when the warehouse is busy."""
+    try:
+        with warehouse.connect(read_only=True, wait_seconds=0) as conn:
+            if alert_store.table_exists(conn, f"{alert_store.SCHEMA}.evaluated_dates"):
+                count, first, last = conn.execute(
+                    f"select count(*), min(kpi_date), max(kpi_date) from {alert_store.SCHEMA}.evaluated_dates"
+                ).fetchone()
+                (alerts,) = conn.execute(f"select count(*) from {alert_store.SCHEMA}.kpi_alerts").fetchone()
+                if count:
+                    return f"{count} date(s) evaluated, {first} .. {last}; {alerts} alert(s) stored"
+    except (WarehouseError, duckdb.Error):
+        pass
+    if cursor.evaluated_through:
+        return f"evaluated through {cursor.evaluated_through}"
+    return "no date evaluated yet"
+
+
 def run_alert_tick(
     context: SensorEvaluationContext,
     warehouse: WarehouseResource,
@@ -115,7 +134,7 @@ def run_alert_tick(
         waiting = f"; next delivery retry at {cursor.retry_at}" if cursor.retry_at else ""
         return SkipReason(
             f"no new materialization of marts/fct_kpi_daily since the last tick "
-            f"(evaluated through {cursor.evaluated_through or 'nothing yet'}){waiting}"
+            f"({_evaluated_status(warehouse, cursor)}){waiting}"
         )
 
     config = alerting.load_config()
@@ -151,7 +170,7 @@ def run_alert_tick(
     if is_new:
         parts.append(
             f"evaluated {len(evaluated)} new date(s)"
-            + (f" through {through}" if evaluated else "")
+            + (f" through {through}" if evaluated else " (every date was already evaluated)")
             + f": {raised} new alert(s)"
         )
     if report.attempted or report.skipped:
@@ -159,6 +178,8 @@ def run_alert_tick(
             f"deliveries: {report.delivered} delivered, {report.failed} failed (retry at {retry_at}), "
             f"{report.gave_up} failed for good, {report.skipped} skipped (not configured)"
         )
+    if is_new and not evaluated:
+        parts.append(_evaluated_status(warehouse, new_cursor))
     summary = "; ".join(parts) or "nothing to do"
     context.log.info(summary)
     return SensorResult(skip_reason=SkipReason(summary), cursor=new_cursor.dump())

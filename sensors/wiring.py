@@ -4,6 +4,7 @@ and the alert evaluation the `socialpulse run` command ends with (the same code 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from dagster import AssetKey
@@ -40,8 +41,9 @@ def build_sensor_definitions() -> SensorDefinitions:
     )
 
 
-def evaluate_all(warehouse_file: str) -> list[str]:
-    """Evaluate every rule over every date not evaluated yet and deliver; the summary lines for the CLI."""
+def evaluate_all(warehouse_file: str, raised_since: datetime | None = None) -> list[str]:
+    """Evaluate every rule over every date not evaluated yet and deliver; the summary lines for the CLI, with
+    the alerts the run's alerts/kpi_alerts asset raised since `raised_since` (it evaluates inside the run)."""
     import logging
 
     from pipelines.resources import WarehouseResource
@@ -54,4 +56,20 @@ def evaluate_all(warehouse_file: str) -> list[str]:
     channels = alerting.build_channels(config, log=log)
     with WarehouseResource(path=warehouse_file).connect() as conn:
         result = evaluate_and_deliver(conn, config, channels, log=log)
-    return result.summary_lines()
+        earlier = _raised_in_run(conn, raised_since) if raised_since else []
+    lines = result.summary_lines()
+    if earlier:
+        lines += [f"KPI alerts raised in the run (alerts/kpi_alerts): {len(earlier)}", *earlier]
+    return lines
+
+
+def _raised_in_run(conn, since: datetime) -> list[str]:
+    rows = conn.execute(
+        "select kpi_date, severity, rule_name, brand, platform, message from alerts.kpi_alerts "
+        "where first_seen_at >= ? order by kpi_date, rule_name, platform",
+        [since],
+    ).fetchall()
+    return [
+        f"  {day}  {severity:<8} {rule:<24} {brand} / {platform}: {message}"
+        for day, severity, rule, brand, platform, message in rows
+    ]

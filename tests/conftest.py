@@ -1,6 +1,7 @@
 """Shared test setup: no telemetry, no state outside tmp folders."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ REPO = Path(__file__).resolve().parents[1]
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("DAGSTER_HOME", str(REPO / ".dagster_home"))
+# Reports rendered by pipeline tests (and their subprocesses) never land in the developer's reports/ folder.
+os.environ.setdefault("SOCIALPULSE_REPORTS_DIR", tempfile.mkdtemp(prefix="socialpulse-test-reports-"))
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,14 @@ BASE = {"pipelines.contracts", "pipelines.errors", "pipelines.settings", "pipeli
 ALLOWED: dict[str, set[str]] = {
     "pipelines.definitions": {"*"},
     "pipelines.cli": {"*"},
-    "sensors": {"assets", "pipelines.resources", "pipelines.warehouse", "pipelines.partitions", *BASE},
+    "sensors": {
+        "assets",
+        "pipelines.resources",
+        "pipelines.warehouse",
+        "pipelines.partitions",
+        "pipelines.reports",
+        *BASE,
+    },
     "assets": {
         "pipelines.platforms",
         "pipelines.market",
@@ -22,9 +29,11 @@ ALLOWED: dict[str, set[str]] = {
         "pipelines.partitions",
         "pipelines.editorial",
         "pipelines.analytics",
+        "pipelines.reports",
         *BASE,
     },
     "pipelines.resources": {"pipelines.platforms", *BASE},
+    "pipelines.reports": BASE,  # report content and rendering: reads marts through its data layer only
     # web analytics sources (GA4) build on the market sources' base; utm.py is pure
     "pipelines.analytics": {"pipelines.platforms", "pipelines.market", *BASE},
     "pipelines.market": {"pipelines.platforms", *BASE},  # market sources are platform clients (PlatformClient)

@@ -24,6 +24,7 @@
         {{ posts }}.*,
         follower_counts.followers as followers_at_publish,
         follower_counts.metric_date as followers_at_publish_date,
+        follower_counts.counted_at as followers_at_publish_counted_at,
         case
             when follower_counts.followers is null then 'no follower figure before publishing'
         end as followers_at_publish_missing_reason

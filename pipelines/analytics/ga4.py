@@ -30,7 +30,7 @@ from pipelines.contracts.analytics import GA4_TRAFFIC_DAILY
 from pipelines.errors import InputDataError
 from pipelines.http import ErrorVerdict, retry_after_seconds
 from pipelines.market.base import Credential, MarketSource, Row
-from pipelines.market.common import to_count
+from pipelines.platforms.values import to_count, to_number
 
 API_BASES = {"data": "https://analyticsdata.googleapis.com/v1beta"}
 TOKEN_ENV = "GOOGLE_ANALYTICS_ACCESS_TOKEN"
@@ -97,7 +97,7 @@ class GoogleAnalytics(MarketSource):
         super().__init__(*args, **kwargs)
         token = self.credential("access_token")
         self.session = self.new_session(
-            token_env_var=TOKEN_ENV,
+            credential="access_token",
             classify=ga4_classifier,
             headers={"Authorization": f"Bearer {token}"} if token else None,
         )
@@ -178,7 +178,7 @@ class GoogleAnalytics(MarketSource):
                 "brand": brand.name,
                 "property_id": property_id,
                 "metric_date": day,
-                "purchase_revenue": _money(cells.get("purchaseRevenue")),
+                "purchase_revenue": to_number(cells.get("purchaseRevenue")),
                 "currency_code": currency,
                 "property_time_zone": zone,
             }
@@ -205,12 +205,3 @@ def _ga4_date(value: Any, property_id: str) -> dt.date:
             f"google_analytics: property {property_id} answered a row without a readable date ({value!r}, expected "
             "YYYYMMDD)"
         ) from None
-
-
-def _money(value: Any) -> float | None:
-    if value is None or value == "":
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None

@@ -142,12 +142,31 @@ class ApiVersions(_Strict):
     tiktok_business: str = "v1.3"
 
 
+class ThrottleSettings(_Strict):
+    """How long a client paces and waits for a platform that throttles it (Meta's usage headers, X's windows)."""
+
+    # Usage (the highest percent of Meta's X-App-Usage / X-Page-Usage / X-Business-Use-Case-Usage) from which the
+    # client pauses between calls; the pause starts at `pause_seconds` and doubles while usage keeps rising.
+    slowdown_percent: float = Field(default=75, gt=0, le=100)
+    pause_seconds: float = Field(default=2, ge=0)
+    max_pause_seconds: float = Field(default=900, ge=0)
+    # A throttled request waits the platform's estimate (estimated_time_to_regain_access, Retry-After,
+    # x-rate-limit-reset), or `unknown_wait_seconds` without one, up to `max_wait_seconds` in all; longer, the
+    # account is deferred: the run reads the others, then comes back, at most `max_deferrals` times and
+    # `max_deferred_wait_seconds` of waiting per run.
+    unknown_wait_seconds: float = Field(default=60, gt=0)
+    max_wait_seconds: float = Field(default=600, ge=0)
+    max_deferrals: int = Field(default=3, ge=0)
+    max_deferred_wait_seconds: float = Field(default=3600, ge=0)
+
+
 class HttpSettings(_Strict):
     timeout_seconds: float = Field(default=30, gt=0)
     max_retries: int = Field(default=5, ge=0)
     max_total_seconds: float = Field(default=300, gt=0)
     backoff_base_seconds: float = Field(default=1.0, ge=0)
     backoff_max_seconds: float = Field(default=60, ge=0)
+    throttle: ThrottleSettings = ThrottleSettings()
 
 
 class Feed(_Strict):

@@ -21,6 +21,8 @@ class ReportingDay:
     timezone: str | None  # IANA zone whose midnight ends the platform's day; None = the partition day it is read
     final_after_days: int  # whole days after the day ends within which the platform may still revise it
     note: str
+    lag_days: int = 0  # whole days after the day ends before the API serves it (0 = as soon as it has ended)
+    history_days: int | None = None  # how many days back the daily account metrics are kept; None = no limit
 
     @property
     def day_basis(self) -> str:
@@ -30,15 +32,42 @@ class ReportingDay:
 
 REPORTING_DAYS: dict[str, ReportingDay] = {
     "facebook": ReportingDay(
-        "America/Los_Angeles", 2, "Page Insights days end at midnight Pacific time; numbers settle within 48 h"
+        "America/Los_Angeles",
+        2,
+        "Page Insights days end at midnight Pacific time; numbers settle within 48 h; 2 years of history",
+        lag_days=0,
+        history_days=730,
     ),
     "instagram": ReportingDay(
-        "America/Los_Angeles", 2, "Instagram insights days end at midnight Pacific time; numbers settle within 48 h"
+        "America/Los_Angeles",
+        2,
+        "Instagram insights days end at midnight Pacific time; numbers settle within 48 h (history taken as Meta's "
+        "2 years, unverified; follower_count and online_followers keep the last 30 days only)",
+        lag_days=0,
+        history_days=730,
     ),
     "x": ReportingDay(
         None, 0, "no daily account metrics in the API: the follower count is read nightly for the partition day"
     ),
-    "linkedin": ReportingDay("UTC", 2, "organization statistics are UTC days, served two days later"),
-    "youtube": ReportingDay("America/Los_Angeles", 3, "YouTube Analytics reports Pacific days, 1-3 days late"),
-    "tiktok": ReportingDay("UTC", 2, "Business API daily metrics are UTC days, 1-2 days late"),
+    "linkedin": ReportingDay(
+        "UTC",
+        2,
+        "organization statistics are UTC days of the rolling last 12 months, served two days later (day D from "
+        "00:00 UTC of D + 2)",
+        lag_days=1,
+        history_days=365,
+    ),
+    "youtube": ReportingDay(
+        "America/Los_Angeles",
+        3,
+        "YouTube Analytics reports Pacific days, 1-3 days late (day D from the end of D + 1)",
+        lag_days=1,
+    ),
+    "tiktok": ReportingDay(
+        "UTC",
+        2,
+        "Business API daily metrics are UTC days, 1-2 days late, kept about 60 days (unverified)",
+        lag_days=1,
+        history_days=60,
+    ),
 }

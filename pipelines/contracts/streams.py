@@ -27,6 +27,10 @@ class StreamSpec:
     # (the posts of the last 28 days, one account that answered while another failed) never deletes the rest.
     # Empty: the whole window of the source is replaced.
     replace_scope: tuple[str, ...] = ()
+    # Columns a platform gives only for its recent days (followers walked back over 30 days, new followers of the
+    # last 30 days): when a re-read of an older day brings NULL there, the value stored earlier is kept (it was
+    # read when the platform still gave it); a value the platform gives replaces the old one.
+    kept_when_no_longer_given: tuple[str, ...] = ()
 
 
 def _counts(*names: str) -> dict[str, pl.DataType]:
@@ -52,6 +56,7 @@ ACCOUNT_DAILY = StreamSpec(
     partition_column="metric_date",
     key=("account_id", "metric_date"),
     replace_scope=("account_id",),
+    kept_when_no_longer_given=("followers", "followers_gained", "followers_lost"),
     description="Account-level daily metrics of the own brand (followers, views, reach, engagements).",
 )
 

@@ -1,8 +1,9 @@
 """What every market-intelligence source is: tables, endpoints and credentials, plus one `read(start, end)`.
 
 A source subclasses `MarketSource`; it reuses the platform client machinery (`PlatformClient`: sessions with
-retries and redaction, `warn()`, `stats`, `close()`) through inheritance, with a `PlatformSpec` built from its
-class attributes, so nothing of the HTTP handling is duplicated here.
+retries and redaction, credentials by name, the platform clock, `warn()` and the field reports, `stats`,
+`close()`) through inheritance, with a `PlatformSpec` built from its class attributes, so nothing of the HTTP
+handling or the helpers is duplicated here. Its clock is the platform of its name (`x_mentions` reads X's).
 
 URLs in simulator mode:
 - API sources name their real base URLs in `api_bases`; the resource maps each key through the simulator into
@@ -19,10 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import ClassVar, TypeVar
 
-from pipelines.config.models import BrandsConfig
+from pipelines.config.models import Account, Brand, BrandsConfig
 from pipelines.contracts.streams import StreamSpec
 from pipelines.http import CallStats
 from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row
@@ -31,6 +32,7 @@ __all__ = ["ClientContext", "Credential", "MarketSource", "Row"]
 
 GROUPS = ("competitors", "mentions", "trends", "web_analytics")  # web_analytics: pipelines/analytics
 ClientT = TypeVar("ClientT", bound=PlatformClient)
+T = TypeVar("T")
 
 
 def _identity(url: str) -> str:
@@ -98,24 +100,17 @@ class MarketSource(PlatformClient):
     def empty_result(self) -> dict[str, list[Row]]:
         return {t.name: [] for t in self.tables}
 
-    def require_credential(self, name: str) -> str:
-        """The secret, or an ApiAuthError naming the environment variable to set."""
-        from pipelines.http import ApiAuthError
-
-        value = self.credential(name)
-        if not value:
-            cred = next((c for c in self.credentials if c.name == name), None)
-            env = cred.env_var if cred else name
-            raise ApiAuthError(self.name, f"no token configured: set the environment variable {env}")
-        return value
-
-    def note_fields(self, where: str, item: Mapping[str, object], known: Iterable[str]) -> None:
-        """Warn once per field the source does not know (the API added it; it is ignored)."""
-        seen = self.__dict__.setdefault("_seen_fields", set())
-        for key in item:
-            if key not in known and (where, key) not in seen:
-                seen.add((where, key))
-                self.warn(f"new field '{key}' in {where} ignored")
+    def each_account(self, pairs: Sequence[tuple[Brand, Account]], read: Callable[[Brand, Account], T]) -> list[T]:
+        """`read(brand, account)` for every pair, in order; a pair the platform throttles for longer than a
+        request may wait is deferred and retried after the others (PlatformClient.run_deferring). Any error left
+        after that is raised: a source replaces its tables whole, so a partial answer is never loaded."""
+        outcome = self.run_deferring(
+            range(len(pairs)), lambda i: read(*pairs[i]), describe=lambda i: f"{pairs[i][0].name} @{pairs[i][1].handle}"
+        )
+        for i in range(len(pairs)):
+            if i in outcome.errors:
+                raise outcome.errors[i]
+        return [outcome.results[i] for i in range(len(pairs))]
 
     def snapshot_lookback_start(self, end: dt.date) -> dt.date:
         """First publish day of the posts re-read in a snapshot (same lookback as the own posts)."""

@@ -1,4 +1,5 @@
-"""Small helpers shared by the market sources: day ranges, counts, hashtags, row builders."""
+"""Small helpers of the market sources: hashtags and row builders. Day ranges, counts and times are the platform
+clients' (pipelines.platforms.base and pipelines.platforms.values), imported from there."""
 
 from __future__ import annotations
 
@@ -11,17 +12,9 @@ import requests
 
 from pipelines.config.models import Brand
 from pipelines.market.matching import MentionMatcher
-from pipelines.platforms import base as _base
 from pipelines.platforms.base import Row
 
 _HASHTAG = re.compile(r"(?<![\w&])[#＃](\w+)")
-
-
-# The day and count helpers are shared with the platform clients (pipelines.platforms.base).
-days = _base.days_between
-chunks = _base.day_windows
-batched = _base.batched
-to_count = _base.whole_count
 
 
 def sum_counts(*values: int | None) -> int | None:
@@ -38,25 +31,6 @@ def hashtags(*texts: str | None, given: Iterable[str] | None = None) -> list[str
         if tag and tag not in out:
             out.append(tag)
     return out
-
-
-def parse_time(value: Any) -> dt.datetime | None:
-    """ISO 8601 ('2026-05-01T10:00:00+0000', '...Z', '...000Z') or unix seconds -> aware UTC datetime."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return dt.datetime.fromtimestamp(value, dt.UTC)
-    text = str(value).strip()
-    if text.isdigit():
-        return dt.datetime.fromtimestamp(int(text), dt.UTC)
-    text = text.replace("Z", "+00:00")
-    if re.search(r"[+-]\d{4}$", text):
-        text = f"{text[:-2]}:{text[-2:]}"
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
 
 def profile_row(

@@ -18,11 +18,11 @@ from typing import Any, ClassVar
 from pipelines.config.models import Account, Brand
 from pipelines.http import ApiPermissionError
 from pipelines.market import tables
-from pipelines.market.base import Credential, MarketSource, Row
-from pipelines.market.common import hashtags, parse_time, post_row, profile_row, to_count
-from pipelines.platforms.base import require_field
+from pipelines.market.base import MarketSource, Row
+from pipelines.market.common import hashtags, post_row, profile_row
 from pipelines.platforms.facebook import FacebookClient, content_type_of
 from pipelines.platforms.meta_graph import GRAPH_BASE, GraphInvalidRequestError
+from pipelines.platforms.values import parse_time, require_field, to_count
 
 PAGE_FIELDS = "id,name,followers_count,fan_count,link"
 POST_FIELDS = (
@@ -50,11 +50,8 @@ class FacebookCompetitors(MarketSource):
     tables = (tables.competitor_profiles("facebook"), tables.competitor_posts("facebook"))
     api_bases: ClassVar[dict[str, str]] = {"graph": GRAPH_BASE}
     credentials = (
-        Credential(
-            "access_token",
-            "FACEBOOK_PAGE_ACCESS_TOKEN",
-            "meta",
-            "Page access token; other Pages need the app feature Page Public Content Access",
+        FacebookClient.spec.credential("access_token").used_for(
+            "Page access token; other Pages need the app feature Page Public Content Access"
         ),
     )
 
@@ -65,33 +62,35 @@ class FacebookCompetitors(MarketSource):
         self.fb = self.delegate(FacebookClient, permission_hint=PERMISSION_HINT)
 
     def read(self, start: dt.date, end: dt.date) -> dict[str, list[Row]]:
-        profiles: list[Row] = []
-        posts: list[Row] = []
         since, until = self.local_day_bounds(self.snapshot_lookback_start(end), end)
-        for brand, account in self.brands.accounts_on("facebook"):
-            try:
-                page = self.fb.graph_get(account.id, {"fields": PAGE_FIELDS}, endpoint="page fields")
-            except ApiPermissionError as exc:
-                self.warn(f"Page {account.handle} of {brand.name} is not readable ({exc}); skipped")
-                continue
-            followers = to_count(page.get("followers_count"))
+        pairs = self.brands.accounts_on("facebook")
+        found = [f for f in self.each_account(pairs, lambda b, a: self._page(b, a, since, until, end)) if f]
+        return {self.tables[0].name: [f[0] for f in found], self.tables[1].name: [p for f in found for p in f[1]]}
+
+    def _page(
+        self, brand: Brand, account: Account, since: dt.datetime, until: dt.datetime, end: dt.date
+    ) -> tuple[Row, list[Row]] | None:
+        """The profile row and the posts of one Page; None when the token may not read it."""
+        try:
+            page = self.fb.graph_get(account.id, {"fields": PAGE_FIELDS}, endpoint="page fields")
+        except ApiPermissionError as exc:
+            self.warn(f"Page {account.handle} of {brand.name} is not readable ({exc}); skipped")
+            return None
+        followers = to_count(page.get("followers_count"))
+        if followers is None:
+            followers = to_count(page.get("fan_count"))
             if followers is None:
-                followers = to_count(page.get("fan_count"))
-                if followers is None:
-                    self.warn(f"Page {account.handle} answered without followers_count; left NULL")
-            profiles.append(
-                profile_row(
-                    brand,
-                    account.handle,
-                    str(page.get("id") or account.id),
-                    end,
-                    followers=followers,
-                    following=None,
-                    posts_count=None,
-                )
-            )
-            posts += self._posts(brand, account, since, until, end)
-        return {self.tables[0].name: profiles, self.tables[1].name: posts}
+                self.warn(f"Page {account.handle} answered without followers_count; left NULL")
+        profile = profile_row(
+            brand,
+            account.handle,
+            str(page.get("id") or account.id),
+            end,
+            followers=followers,
+            following=None,
+            posts_count=None,
+        )
+        return profile, self._posts(brand, account, since, until, end)
 
     def _posts(self, brand: Brand, account: Account, since: dt.datetime, until: dt.datetime, day: dt.date) -> list[Row]:
         params = {

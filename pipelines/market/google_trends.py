@@ -33,8 +33,10 @@ from typing import Any, ClassVar
 from pipelines.errors import InputDataError
 from pipelines.market import tables
 from pipelines.market.base import MarketSource, Row
-from pipelines.market.common import ContentCapture, batched, chunks, parse_time
+from pipelines.market.common import ContentCapture
 from pipelines.market.feeds import parse_trending_rss
+from pipelines.platforms.base import batched, day_windows
+from pipelines.platforms.values import parse_time
 
 MAX_KEYWORDS = 5
 MAX_DAILY_DAYS = 269
@@ -110,7 +112,7 @@ class GoogleTrends(MarketSource):
             return []
         rows: list[Row] = []
         for geo in self.settings.trend_countries:
-            for first, last in chunks(start, end, MAX_DAILY_DAYS):
+            for first, last in day_windows(start, end, MAX_DAILY_DAYS):
                 ask_from = min(first, last - dt.timedelta(days=MIN_CONTEXT_DAYS - 1))
                 series = self._interest(geo, [k for _, k in pairs], ask_from, last)
                 for brand, keyword in pairs:

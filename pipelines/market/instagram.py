@@ -21,10 +21,11 @@ from pipelines.config.models import Account, Brand
 from pipelines.errors import InputDataError
 from pipelines.http import ApiError, CursorGuard
 from pipelines.market import tables
-from pipelines.market.base import Credential, MarketSource, Row
-from pipelines.market.common import hashtags, parse_time, post_row, profile_row, to_count
+from pipelines.market.base import MarketSource, Row
+from pipelines.market.common import hashtags, post_row, profile_row
 from pipelines.platforms.instagram import InstagramClient
 from pipelines.platforms.meta_graph import GRAPH_BASE, GraphInvalidRequestError
+from pipelines.platforms.values import parse_time, to_count
 
 PAGE_SIZE = 50
 PROFILE_FIELDS = "username,name,followers_count,follows_count,media_count"
@@ -52,12 +53,9 @@ class InstagramCompetitors(MarketSource):
     tables = (tables.competitor_profiles("instagram"), tables.competitor_posts("instagram"))
     api_bases: ClassVar[dict[str, str]] = {"graph": GRAPH_BASE}
     credentials = (
-        Credential(
-            "access_token",
-            "INSTAGRAM_ACCESS_TOKEN",
-            "meta",
+        InstagramClient.spec.credential("access_token").used_for(
             "User or Page token (Facebook Login) of the own Instagram professional account, with instagram_basic "
-            "and pages_read_engagement, used to look other accounts up through business_discovery",
+            "and pages_read_engagement, used to look other accounts up through business_discovery"
         ),
     )
 
@@ -77,8 +75,8 @@ class InstagramCompetitors(MarketSource):
         since, until = self.local_day_bounds(self.snapshot_lookback_start(end), end)
         profiles: list[Row] = []
         posts: list[Row] = []
-        for brand, account in self.brands.accounts_on("instagram"):
-            found = self._discover(own, brand, account, since, until, end)
+        pairs = self.brands.accounts_on("instagram")
+        for found in self.each_account(pairs, lambda b, a: self._discover(own, b, a, since, until, end)):
             if found is not None:
                 profiles.append(found[0])
                 posts.extend(found[1])
@@ -117,9 +115,9 @@ class InstagramCompetitors(MarketSource):
                     handle,
                     account_id,
                     day,
-                    followers=self._count(found, "followers_count", handle),
-                    following=self._count(found, "follows_count", handle),
-                    posts_count=self._count(found, "media_count", handle),
+                    followers=self.count_field(found, "followers_count", f"business_discovery of @{handle}"),
+                    following=self.count_field(found, "follows_count", f"business_discovery of @{handle}"),
+                    posts_count=self.count_field(found, "media_count", f"business_discovery of @{handle}"),
                 )
             media = found.get("media") if isinstance(found.get("media"), Mapping) else {}
             data = [m for m in media.get("data") or [] if isinstance(m, Mapping)]
@@ -135,11 +133,6 @@ class InstagramCompetitors(MarketSource):
             if not data or reached_older or not cursor:
                 return profile, posts
             after = guard.next(cursor)
-
-    def _count(self, item: Mapping[str, Any], key: str, handle: str) -> int | None:
-        if key not in item:
-            self.warn(f"business_discovery of @{handle} has no '{key}'; left NULL")
-        return to_count(item.get(key))
 
     def _post(self, brand: Brand, account_id: str, item: Mapping[str, Any], day: dt.date) -> Row:
         media_id = item.get("id")

@@ -23,9 +23,10 @@ from pipelines.config.models import Brand
 from pipelines.http import ApiError
 from pipelines.market import tables
 from pipelines.market.base import MarketSource, Row
-from pipelines.market.common import ContentCapture, days, mention_row
+from pipelines.market.common import ContentCapture, mention_row
 from pipelines.market.feeds import FeedEntry, parse_feed
 from pipelines.market.matching import MentionMatcher, brand_terms, normalize
+from pipelines.platforms.base import days_between
 
 
 class RssFeeds(MarketSource):
@@ -122,7 +123,7 @@ def _counts(brands: list[Brand], mentions: list[Row], start: dt.date, end: dt.da
     rows = []
     for brand in brands:
         query = describe_terms(brand)
-        for day in days(start, end):
+        for day in days_between(start, end):
             rows.append(
                 {"brand": brand.name, "metric_date": day, "mention_count": per_day[(brand.name, day)], "query": query}
             )

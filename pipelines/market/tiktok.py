@@ -27,7 +27,9 @@ from pipelines.http import ApiError, CursorGuard, ErrorVerdict, retry_after_seco
 from pipelines.http.session import ApiSession
 from pipelines.market import tables
 from pipelines.market.base import Credential, MarketSource, Row
-from pipelines.market.common import chunks, hashtags, parse_time, post_row, profile_row, to_count
+from pipelines.market.common import hashtags, post_row, profile_row
+from pipelines.platforms.base import day_windows
+from pipelines.platforms.values import parse_time, to_count
 
 TOKEN_ENV = "TIKTOK_RESEARCH_ACCESS_TOKEN"
 USER_FIELDS = "display_name,follower_count,following_count,likes_count,video_count"
@@ -81,7 +83,7 @@ class TikTokCompetitors(MarketSource):
     def read(self, start: dt.date, end: dt.date) -> dict[str, list[Row]]:
         token = self.require_credential("research_token")
         self.session = self.new_session(
-            token_env_var=TOKEN_ENV, classify=research_classify, headers={"Authorization": f"Bearer {token}"}
+            credential="research_token", classify=research_classify, headers={"Authorization": f"Bearer {token}"}
         )
         profiles: list[Row] = []
         posts: list[Row] = []
@@ -101,9 +103,9 @@ class TikTokCompetitors(MarketSource):
                     handle,
                     account.id,
                     end,
-                    followers=self._count(user, "follower_count", handle),
-                    following=self._count(user, "following_count", handle),
-                    posts_count=self._count(user, "video_count", handle),
+                    followers=self.count_field(user, "follower_count", f"research user info of {handle}"),
+                    following=self.count_field(user, "following_count", f"research user info of {handle}"),
+                    posts_count=self.count_field(user, "video_count", f"research user info of {handle}"),
                 )
             )
             posts += self._videos(brand, account, self.snapshot_lookback_start(end), end)
@@ -119,18 +121,14 @@ class TikTokCompetitors(MarketSource):
             raise InputDataError(f"{self.name}: {path} answered without a 'data' object")
         return data
 
-    def _count(self, item: Mapping[str, Any], key: str, handle: str) -> int | None:
-        if key not in item:
-            self.warn(f"research user info of {handle} has no '{key}'; left NULL")
-        return to_count(item.get(key))
-
     def _videos(self, brand: Brand, account: Account, first: dt.date, last: dt.date) -> list[Row]:
         handle = account.handle.lstrip("@")
         rows: dict[str, Row] = {}
         # The query takes UTC dates: ask for the UTC dates the local days [first, last] touch, keep the local days.
         since, until = self.local_day_bounds(first, last)
         utc_first, utc_last = since.date(), (until - dt.timedelta(microseconds=1)).date()
-        for window_start, window_end in chunks(utc_first, utc_last, MAX_WINDOW_DAYS):
+        utc_last = min(utc_last, self.clock.today)  # no end_date after TikTok's (UTC) today
+        for window_start, window_end in day_windows(utc_first, utc_last, MAX_WINDOW_DAYS):
             request: dict[str, Any] = {
                 "query": {"and": [{"operation": "EQ", "field_name": "username", "field_values": [handle]}]},
                 "start_date": window_start.strftime("%Y%m%d"),

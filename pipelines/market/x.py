@@ -7,11 +7,12 @@ classification, sleep until `x-rate-limit-reset`) and its timeline reader for th
   following_count, tweet_count; no total views. Unknown usernames come back as partial errors (warned).
 - Posts: `GET /2/users/{id}/tweets` (no retweets/replies) of the last post_lookback_days; reactions = likes,
   comments = replies, shares = retweets + quotes, views = impression_count; hashtags from the text.
-- Mention counts: `GET /2/tweets/counts/recent` when the whole window is within the last 7 days (as of
-  `context.today`), else `/2/tweets/counts/all` (archive access, dearer), `next_token` paging. X's
+- Mention counts: `GET /2/tweets/counts/recent` when the whole window is within the last 7 days (X's rolling
+  limit, from the clock's now), else `/2/tweets/counts/all` (archive access, dearer), `next_token` paging. X's
   `granularity=day` buckets are UTC days, so the counts are asked with `granularity=hour` over the UTC bounds of
   the window's local days (`local_day_bounds`) and each hourly bucket is added to the local day (settings.timezone)
-  its start falls on. Days after `context.today` are not asked for; today's count runs up to the time of the read.
+  its start falls on. Days after today are not asked for; today's count runs up to the time of the read (no
+  `end_time` is sent for a window that has not ended a minute before the read: X refuses one under 10 s old).
   With a timezone whose offset is not whole hours the day edges are approximate (reported as a warning).
 - Mentions: `GET /2/tweets/search/recent` for the part of the window within the last 7 days (the search API
   reaches no further back), at most `max_items_per_brand` posts per brand and run (pay-per-use reads); a post's
@@ -31,27 +32,19 @@ from pipelines.config.models import Account, Brand
 from pipelines.errors import InputDataError
 from pipelines.http import CursorGuard
 from pipelines.market import tables
-from pipelines.market.base import Credential, MarketSource, Row
-from pipelines.market.common import (
-    batched,
-    days,
-    hashtags,
-    matched_terms,
-    mention_row,
-    parse_time,
-    post_row,
-    profile_row,
-    sum_counts,
-    to_count,
-)
+from pipelines.market.base import MarketSource, Row
+from pipelines.market.common import hashtags, matched_terms, mention_row, post_row, profile_row, sum_counts
 from pipelines.market.matching import MentionMatcher
-from pipelines.platforms.x import XClient
+from pipelines.platforms.base import batched, days_between
+from pipelines.platforms.values import parse_time, to_count
+from pipelines.platforms.x import END_TIME_MARGIN, XClient
 
 API_BASES = {"api": "https://api.x.com/2"}
-BEARER = Credential(
-    "bearer_token", "X_BEARER_TOKEN", "x", "App-only Bearer token (public profiles, posts, counts and search)"
+BEARER = XClient.spec.credential("bearer_token").used_for(
+    "App-only Bearer token (public profiles, posts, counts and search)"
 )
-RECENT_DAYS = 7
+RECENT_DAYS = 7  # counts/recent and search/recent reach 7 days back from now
+RECENT_MARGIN = dt.timedelta(minutes=5)  # start a little later than 7 days ago: the request takes time
 USER_KEYS = {"id", "name", "username", "public_metrics", "created_at", "description", "verified", "protected"}
 SEARCH_KEYS = {
     "id",
@@ -101,8 +94,10 @@ class _XSource(MarketSource):
         return self.x.app_get(path, params, endpoint=endpoint)
 
     def _window_end(self, end: dt.date) -> dt.datetime | None:
-        """end_time for a window of local days ending on `end`, None (= up to now) when it would be in the future."""
-        return self.local_day_bounds(end, end)[1] if end < self.context.today else None
+        """end_time for a window of local days ending on `end`; None (= up to now) unless it ended at least a
+        minute before now (X refuses an end_time less than 10 s before the request)."""
+        until = self.local_day_bounds(end, end)[1]
+        return until if until <= self.clock.now - END_TIME_MARGIN else None
 
 
 class XCompetitors(_XSource):
@@ -194,12 +189,12 @@ class XMentions(_XSource):
         return {self.tables[0].name: counts, self.tables[1].name: items}
 
     def _counts(self, brand: Brand, query: str, start: dt.date, end: dt.date) -> list[Row]:
-        last = min(end, self.context.today)  # no post of a day to come has been counted yet
+        last = min(end, self.clock.today)  # no post of a day to come has been counted yet
         if start > last:
             return []
-        recent = start >= self.context.today - dt.timedelta(days=RECENT_DAYS - 1)
-        path = "tweets/counts/recent" if recent else "tweets/counts/all"
         since, until = self.local_day_bounds(start, last)
+        recent = since >= self.clock.ago(RECENT_DAYS) + RECENT_MARGIN
+        path = "tweets/counts/recent" if recent else "tweets/counts/all"
         if since.minute or since.second or until.minute or until.second:
             self.warn(
                 f"the timezone {self.settings.timezone} is not a whole number of hours from UTC: X's hourly "
@@ -233,7 +228,7 @@ class XMentions(_XSource):
             if cursor is None:
                 break
             params["next_token"] = cursor
-        window = days(start, last)
+        window = days_between(start, last)
         missing = [d for d in window if d not in per_day]
         if missing and len(missing) < len(window):
             self.warn(f"{path} returned no bucket for {len(missing)} day(s) of {brand.name}; those days left out")
@@ -244,7 +239,8 @@ class XMentions(_XSource):
         ]
 
     def _items(self, brand: Brand, query: str, matcher: MentionMatcher, start: dt.date, end: dt.date) -> list[Row]:
-        first = max(start, self.context.today - dt.timedelta(days=RECENT_DAYS - 1))
+        # the first local day that lies wholly inside the last 7 days
+        first = max(start, self.clock.day_of(self.clock.ago(RECENT_DAYS) + RECENT_MARGIN) + dt.timedelta(days=1))
         if first > end:
             return []
         params: dict[str, Any] = {

@@ -27,16 +27,18 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from pipelines.config.models import Brand
+from pipelines.errors import InputDataError
 from pipelines.market import tables
-from pipelines.market.base import Credential, MarketSource, Row
-from pipelines.market.common import days, hashtags, matched_terms, mention_row, parse_time, post_row, profile_row
-from pipelines.market.common import to_count as count
+from pipelines.market.base import MarketSource, Row
+from pipelines.market.common import hashtags, matched_terms, mention_row, post_row, profile_row
 from pipelines.market.matching import MentionMatcher
+from pipelines.platforms.base import days_between
+from pipelines.platforms.values import parse_time, require_field, to_count
 from pipelines.platforms.youtube import YouTubeClient
 
 API_BASES = {"data": "https://www.googleapis.com/youtube/v3"}
-API_KEY = Credential(
-    "api_key", "YOUTUBE_API_KEY", "youtube_key", "Data API key for public channel, video and search reads (key=)"
+API_KEY = YouTubeClient.spec.credential("api_key").used_for(
+    "Data API key for public channel, video and search reads (key=)", required=True
 )
 SEARCH_UNITS = 100
 
@@ -88,10 +90,10 @@ class YouTubeCompetitors(_YouTubeSource):
                     account.handle,
                     account.id,
                     end,
-                    followers=None if hidden else count(statistics.get("subscriberCount")),
+                    followers=None if hidden else to_count(statistics.get("subscriberCount")),
                     following=None,
-                    posts_count=count(statistics.get("videoCount")),
-                    total_views=count(statistics.get("viewCount")),
+                    posts_count=to_count(statistics.get("videoCount")),
+                    total_views=to_count(statistics.get("viewCount")),
                 )
             )
             uploads = self.yt.uploads_playlist(account)
@@ -101,14 +103,10 @@ class YouTubeCompetitors(_YouTubeSource):
         return {self.tables[0].name: profiles, self.tables[1].name: posts}
 
     def _post(self, brand: Brand, channel_id: str, video: Mapping[str, Any], snapshot: dt.date) -> Row:
-        from pipelines.platforms.base import require_field
-
         video_id = str(require_field(self.name, video, "id", "a videos.list item"))
         snippet = video.get("snippet") if isinstance(video.get("snippet"), Mapping) else {}
         published = parse_time(require_field(self.name, snippet, "publishedAt", f"snippet of video {video_id}"))
         if published is None:
-            from pipelines.errors import InputDataError
-
             raise InputDataError(f"{self.name}: video {video_id} has an unreadable snippet.publishedAt")
         statistics = video.get("statistics")
         if not isinstance(statistics, Mapping):
@@ -124,10 +122,10 @@ class YouTubeCompetitors(_YouTubeSource):
             content_type=self.yt.content_type(video),
             caption=title,
             tags=hashtags(title, description),
-            reactions=count(statistics.get("likeCount")),
-            comments=count(statistics.get("commentCount")),
+            reactions=to_count(statistics.get("likeCount")),
+            comments=to_count(statistics.get("commentCount")),
             shares=None,
-            views=count(statistics.get("viewCount")),
+            views=to_count(statistics.get("viewCount")),
         )
 
 
@@ -139,7 +137,7 @@ class YouTubeMentions(_YouTubeSource):
     max_units_per_run: ClassVar[int] = 8_000  # of the 10,000 daily units, leaving room for the channel reads
 
     def read(self, start: dt.date, end: dt.date) -> dict[str, list[Row]]:
-        window = days(start, end)
+        window = days_between(start, end)
         searching = [b for b in self.brands.brands if youtube_query(b)]
         affordable_days = self.max_units_per_run // max(1, len(searching) * SEARCH_UNITS)
         if len(window) > affordable_days:
@@ -179,7 +177,7 @@ class YouTubeMentions(_YouTubeSource):
                     page=True,
                 )
                 page_info = body.get("pageInfo") if isinstance(body.get("pageInfo"), Mapping) else {}
-                total = count(page_info.get("totalResults"))
+                total = to_count(page_info.get("totalResults"))
                 if total is None:
                     self.warn("search.list answered without pageInfo.totalResults; the day's count is left out")
                 else:

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from abc import ABC
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
 from pipelines.config.models import Account, Settings
-from pipelines.http import ApiSession, CallStats, Redactor
+from pipelines.http import ApiAuthError, ApiError, ApiSession, CallStats, Redactor
 from pipelines.http.session import Classifier, Pacer
+from pipelines.platforms.clock import PlatformClock
+from pipelines.platforms.deferral import Outcome, run_deferring
+from pipelines.platforms.values import to_count
 
 Row = dict[str, Any]
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 
 def local_day_bounds(timezone: str, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -43,6 +48,11 @@ class Credential:
     description: str
     required: bool = True
 
+    def used_for(self, description: str, *, required: bool | None = None) -> Credential:
+        """The same secret (same variable) described for another use, e.g. a market source reading competitors
+        with the platform client's token: the variable's name stays written once, in the client's spec."""
+        return replace(self, description=description, required=self.required if required is None else required)
+
 
 @dataclass(frozen=True)
 class PlatformSpec:
@@ -54,6 +64,13 @@ class PlatformSpec:
     credentials: tuple[Credential, ...]
     streams: tuple[str, ...]  # subset of pipelines.contracts.streams.OWN_STREAMS
     notes: str = ""
+
+    def credential(self, name: str) -> Credential:
+        """The credential `name` of this platform (KeyError naming the known ones)."""
+        for credential in self.credentials:
+            if credential.name == name:
+                return credential
+        raise KeyError(f"{self.name} has no credential {name!r} (spec: {[c.name for c in self.credentials]})")
 
 
 @dataclass
@@ -71,7 +88,15 @@ class ClientContext:
 
 
 class PlatformClient(ABC):
-    """Base of the six platform clients. A stream a platform lacks raises NotImplementedError."""
+    """Base of the six platform clients and the market sources. A stream a platform lacks raises
+    NotImplementedError.
+
+    The helpers every client uses live here once: sessions (`new_session`), credentials by the spec's names
+    (`credential`, `require_credential`), the platform's clock (`clock`), the partition calendar
+    (`local_day_bounds`, `local_date_of`, `observed_snapshot_day`), data-shape reports (`warn`, `note_fields`,
+    `warn_missing`, `unexpected_shape`), the one retry of a rejected window end (`with_earlier_end`) and the
+    deferral of throttled work (`run_deferring`). Values are read with pipelines.platforms.values.
+    """
 
     spec: ClassVar[PlatformSpec]
 
@@ -84,16 +109,18 @@ class PlatformClient(ABC):
             context.redactor.add(secret)
         self._sessions: list[ApiSession] = []
 
-    # --- helpers for subclasses -------------------------------------------------------------------------
+    # --- sessions and credentials ------------------------------------------------------------------------
 
     def new_session(
         self,
         *,
-        token_env_var: str = "",
+        credential: str | None = None,
         classify: Classifier | None = None,
         pace: Pacer | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> ApiSession:
+        """An HTTP session of this platform; `credential` (a Credential.name of the spec) is the secret it sends,
+        named in an auth error so the user knows which variable to renew."""
         kwargs: dict[str, Any] = {}
         if self.context.sleep is not None:
             kwargs["sleep"] = self.context.sleep
@@ -101,7 +128,7 @@ class PlatformClient(ABC):
             self.spec.name,
             http=self.settings.http,
             redactor=self.context.redactor,
-            token_env_var=token_env_var,
+            token_env_var=self.credential_env_var(credential) if credential else "",
             classify=classify,
             pace=pace,
             headers=headers,
@@ -114,13 +141,82 @@ class PlatformClient(ABC):
         return self.context.base_urls[key].rstrip("/")
 
     def credential(self, name: str) -> str | None:
+        """The secret of the spec's credential `name` (None when not configured)."""
         return self.context.credentials.get(name)
 
-    # --- days: the one rule for "which days does a window cover" ---------------------------------------
+    def credential_env_var(self, name: str) -> str:
+        """The environment variable the spec reads the credential `name` from."""
+        return self.spec.credential(name).env_var
+
+    def require_credential(self, *names: str, purpose: str = "") -> str:
+        """The first configured secret of `names`, else an ApiAuthError naming the variable(s) to set."""
+        for name in names:
+            value = self.credential(name)
+            if value:
+                return value
+        variables = " or ".join(self.credential_env_var(n) for n in names)
+        why = f" ({purpose})" if purpose else ""
+        raise ApiAuthError(self.spec.name, f"no token configured{why}: set the environment variable {variables}.")
+
+    # --- the platform's clock ------------------------------------------------------------------------------
+
+    @property
+    def clock(self) -> PlatformClock:
+        """The platform's days at `context.now` (see pipelines/platforms/clock.py)."""
+        return PlatformClock(self.clock_platform(), self.context.now, self.settings.timezone)
+
+    def clock_platform(self) -> str:
+        """The contract platform whose clock this client reads (a market source `x_mentions` reads X's)."""
+        return self.spec.name.split("_", 1)[0]
+
+    def with_earlier_end(
+        self,
+        read: Callable[[dt.date, dt.date], T],
+        first: dt.date,
+        last: dt.date,
+        *,
+        rejects_end: Callable[[ApiError], bool],
+        what: str,
+    ) -> tuple[T | None, dt.date]:
+        """`read(first, last)` and the last day it covers; when the API rejects the window's end (`rejects_end`),
+        one retry ending a day earlier (the platform may be later than its documented lag), with a warning
+        keeping the platform's words. (None, the earlier end) when that window is empty; a second rejection is
+        raised."""
+        try:
+            return read(first, last), last
+        except ApiError as exc:
+            if not rejects_end(exc):
+                raise
+            earlier = last - dt.timedelta(days=1)
+            self.warn(
+                f"{what}: the API rejected the window end {last} ({exc.platform_message or exc}); retried once "
+                f"ending {earlier}"
+            )
+            if earlier < first:
+                return None, earlier
+            return read(first, earlier), earlier
+
+    def run_deferring(
+        self, items: Iterable[K], work: Callable[[K], T], *, describe: Callable[[K], str]
+    ) -> Outcome[K, T]:
+        """Run `work` on every item; an item whose platform throttles it for longer than a request may wait is
+        deferred and retried after the others, within the bounds of settings.http.throttle (see
+        pipelines/platforms/deferral.py). Other errors are returned per item, never raised."""
+        return run_deferring(
+            items,
+            work,
+            describe=describe,
+            settings=self.settings.http.throttle,
+            sleep=self.context.sleep or time.sleep,
+            log=self.log,
+            platform=self.spec.name,
+        )
+
+    # --- the partition calendar --------------------------------------------------------------------------
     # Partitions are days of `settings.timezone` (the reporting timezone, Asia/Jakarta by default). A post or
     # any other dated item belongs to the local day of its UTC timestamp; a window of partition days is read as
     # the UTC instants bounding those local days. Timestamps stay UTC in the rows. Account-level daily metrics
-    # keep the platform's own reporting day (each client says which in its docstring).
+    # keep the platform's own reporting day (`clock`; each client says which in its docstring).
 
     def local_day_bounds(self, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
         """The partition days [start, end] as UTC instants [since, until) (until exclusive)."""
@@ -141,12 +237,43 @@ class PlatformClient(ABC):
             return end
         return None
 
+    # --- data-shape reports --------------------------------------------------------------------------------
+
     def warn(self, message: str) -> None:
         """Record a data-shape surprise (missing or new field); it lands in the run log and metadata."""
         message = self.context.redactor(message)
         if message not in self.warnings:
             self.warnings.append(message)
             self.log.warning("%s: %s", self.spec.name, message)
+
+    def note_fields(self, where: str, item: Mapping[str, Any], known: Iterable[str], *, prefix: str = "") -> None:
+        """Warn once per field the client does not know (the API added it; it is ignored)."""
+        known = set(known)
+        for key in item:
+            if key not in known:
+                self.warn(f"new field '{prefix}{key}' in {where} ignored")
+
+    def warn_missing(self, where: str, counts: Mapping[str, int], total: int, effect: str = "left NULL") -> None:
+        """Warn per field that `counts[field]` of `total` items lacked."""
+        for name, count in sorted(counts.items()):
+            if count:
+                self.warn(f"{where}: {count} of {total} item(s) have no '{name}' field; {effect}")
+
+    def count_field(self, item: Mapping[str, Any], key: str, where: str) -> int | None:
+        """A count field that may be absent: its value read with `to_count`, a warning naming `where` when the
+        answer has no such field (left NULL)."""
+        if key not in item:
+            self.warn(f"{where} has no '{key}'; left NULL")
+        return to_count(item.get(key))
+
+    def unexpected_shape(self, endpoint: str, expected: str, found: Any, effect: str) -> None:
+        """Warn that an answer came in a shape the client does not read (never a silent empty result)."""
+        shown = type(found).__name__ if not isinstance(found, str | int | float | type(None)) else repr(found)
+        if isinstance(found, Mapping):
+            shown = f"an object with keys {sorted(found)[:8]}"
+        elif isinstance(found, list):
+            shown = f"a list of {len(found)} item(s)"
+        self.warn(f"{endpoint}: expected {expected}, got {shown}; {effect}")
 
     @property
     def stats(self) -> CallStats:
@@ -198,29 +325,3 @@ def batched(items: list[T], size: int) -> Iterator[list[T]]:
     """`items` in consecutive lists of at most `size` (ids per request)."""
     for i in range(0, len(items), size):
         yield items[i : i + size]
-
-
-def whole_count(value: Any) -> int | None:
-    """An API count (int, or a string such as YouTube's "15400"); None when absent or not a whole number."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return None
-
-
-def require_field(platform: str, item: Mapping[str, Any], key: str, where: str) -> Any:
-    """Read a field that must be present (an id, a date); a missing one is a clear InputDataError."""
-    from pipelines.errors import InputDataError
-
-    if key not in item or item[key] is None:
-        raise InputDataError(
-            f"{platform}: {where} has no '{key}' field (keys present: {sorted(item)[:12]}). "
-            "The API changed its answer; update the client's field mapping."
-        )
-    return item[key]

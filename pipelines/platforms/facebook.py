@@ -2,8 +2,9 @@
 
 Reads (Graph API, Page access token in `FACEBOOK_PAGE_ACCESS_TOKEN`):
 * account_daily: `GET /{page-id}/insights?metric=<current page metrics>&period=day&since&until`, at most 90 days
-  per request. `end_time` closes the day, so a value belongs to the day before its `end_time`. Days: Meta's
-  reporting day (Pacific), labelled by its date and stored unchanged as metric_date.
+  per request. Days: Meta's reporting day (Pacific, the platform clock), stored unchanged as metric_date;
+  `since`/`until` are the Pacific bounds of the days, `end_time` closes the day a value belongs to. The window is
+  clamped to the days Meta serves now (ended in Pacific time, 2 years of history), with a warning.
 * post_snapshots: `GET /{page-id}/published_posts` (cursor pages) + `GET /{post-id}/insights?period=lifetime`;
   a post belongs to the local day (settings.timezone) of its `created_time`.
 * audience_demographics: `page_follows_country`, `page_follows_city` (optional: Meta's docs contradict each
@@ -22,16 +23,9 @@ from typing import Any
 from pipelines.config.models import Account
 from pipelines.contracts.streams import ACCOUNT_DAILY
 from pipelines.platforms.base import Credential, PlatformSpec, Row, day_windows
-from pipelines.platforms.meta_graph import (
-    GRAPH_BASE,
-    MetaGraphClient,
-    latest_value,
-    parse_graph_time,
-    series_by_day,
-    share_rows,
-    to_count,
-)
+from pipelines.platforms.meta_graph import GRAPH_BASE, MetaGraphClient, latest_value, share_rows
 from pipelines.platforms.metric_registry import current_metrics
+from pipelines.platforms.values import require_time, to_count
 
 MAX_INSIGHTS_DAYS = 90
 PAGE_SIZE = 100
@@ -101,7 +95,6 @@ class FacebookClient(MetaGraphClient):
             "and reel posts; follower online hours and age/gender were removed by Meta in 2024."
         ),
     )
-    token_env_var = "FACEBOOK_PAGE_ACCESS_TOKEN"
     permission_hint = "pages_read_engagement and read_insights (a Page token of a user with the ANALYZE task)"
 
     # -- account_daily ---------------------------------------------------------------------------------
@@ -112,18 +105,21 @@ class FacebookClient(MetaGraphClient):
             for api, column in current_metrics("facebook", "account", self.context.today).items()
             if column in ACCOUNT_DAILY.columns
         }
+        served = self.clock.clamp(start, end, what="Page insights", warn=self.warn)
+        if served is None:
+            return []
         rows: dict[dt.date, Row] = {}
-        for first, last in day_windows(start, end, MAX_INSIGHTS_DAYS):
-            params = {"period": "day", "since": first.isoformat(), "until": (last + dt.timedelta(days=1)).isoformat()}
+        for first, last in day_windows(served.first, served.last, MAX_INSIGHTS_DAYS):
+            params = {"period": "day", **self.day_range_params(first, last)}
             answered = self.insights_or_empty(account.id, metrics, params, scope="page", endpoint="page insights")
-            missing = sorted(m for m in metrics if not series_by_day(answered.get(m, {})))
+            missing = sorted(m for m in metrics if not self.values_by_day(answered.get(m, {})))
             if missing:
                 self.warn(f"page insights: no data for {', '.join(missing)} in {first}..{last}; left NULL")
             for name, metric in answered.items():
                 column = metrics.get(name)
                 if column is None:
                     continue
-                for day, value in series_by_day(metric).items():
+                for day, value in self.values_by_day(metric).items():
                     if not first <= day <= last:
                         continue
                     row = rows.setdefault(day, _empty_account_row(account.id, day))
@@ -189,7 +185,7 @@ class FacebookClient(MetaGraphClient):
         return {
             "account_id": account.id,
             "post_id": post_id,
-            "published_at": parse_graph_time(post["created_time"]),
+            "published_at": require_time("facebook", post["created_time"], f"created_time of post {post_id}"),
             "post_url": post.get("permalink_url"),
             "content_type": content_type,
             "caption": post.get("message"),
@@ -217,7 +213,9 @@ class FacebookClient(MetaGraphClient):
                 continue
             value = latest_value(answered[metric])
             if not isinstance(value, Mapping):
-                self.warn(f"page follower locations: {metric} has no map of {dimension} counts; skipped")
+                self.unexpected_shape(
+                    f"page follower locations {metric}", f"a map of {dimension} counts", value, "no rows"
+                )
                 continue
             counts = {str(k): to_count(v) for k, v in value.items()}
             rows.extend(share_rows(account.id, snapshot_date, dimension, counts))

@@ -1,22 +1,26 @@
 """Instagram professional accounts (Instagram API with Facebook Login, graph.facebook.com).
 
 Reads (token in `INSTAGRAM_ACCESS_TOKEN`):
-* account_daily
-  - `followers`: `GET /{ig-user-id}?fields=followers_count`, a snapshot, so only on the observed day's row (today, or
-    yesterday in the nightly run);
-  - `followers_gained`: insights `follower_count` (period=day: new followers per day; last 30 days only);
+* account_daily, on Meta's reporting days (Pacific, the platform clock; `since`/`until` are their Pacific bounds),
+  clamped to the days Meta serves now (ended days, 2 years) with a warning:
+  - `followers_gained`: insights `follower_count` (period=day: new followers per day; the last 30 days only);
+  - `followers`: walked back from the total read now (`GET /{ig-user-id}?fields=followers_count`): the last
+    day `follower_count` reports gets the total, each earlier day the next day's figure minus the next day's new
+    followers. Instagram reports no unfollows, so a day's figure is low by the sum of the unfollows of the days
+    after it (on the simulator about 1 % of the followers at 30 days back), never a figure from after the day;
+    days older than the 30 days of `follower_count` stay NULL: the API cannot give them;
   - `reach`: insights `reach` (period=day time series, at most 30 days per request);
   - `views`, `engagements` (`total_interactions`), `website_clicks` (`profile_links_taps`): insights with
     `metric_type=total_value`, which sums the window, so one request per day;
   - `followers_lost`, `profile_visits`: NULL (no current metric: `profile_views` was removed on 2025-01-08);
     `accounts_engaged` is read by no column (not in the contract).
-  Days: Meta's reporting day, labelled by its date and stored unchanged as metric_date.
 * post_snapshots: `GET /{ig-user-id}/media` (cursor pages, a media item belongs to the local day of its
   `timestamp`) + `GET /{media-id}/insights` (views, reach, likes,
   comments, shares, saved). `clicks` NULL; `video_views` = `views` of video media (VIDEO, reels). A metric a media
   type refuses (code 100) leaves that column NULL for that media type only.
 * audience_demographics: `follower_demographics`, timeframe `this_month`, one breakdown per call (age, gender,
-  country, city); Meta returns the top 45 values of each.
+  country, city); Meta returns the top 45 values of each. An answer without `total_value.breakdowns[].results[]`
+  is a warning naming the breakdown, never a silent empty result.
 * follower_online_hours: `online_followers` (last 30 days). Its hour keys are Pacific time (Meta's reporting
   zone); they are converted to UTC, so the UTC day `d` is built from the Pacific days `d - 1` and `d`.
 """
@@ -27,25 +31,16 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pipelines.config.models import Account
 from pipelines.contracts.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
 from pipelines.platforms.base import Credential, PlatformSpec, Row, day_windows
-from pipelines.platforms.meta_graph import (
-    GRAPH_BASE,
-    PACIFIC,
-    UTC,
-    MetaGraphClient,
-    breakdown_results,
-    day_start_unix,
-    end_time_day,
-    parse_graph_time,
-    series_by_day,
-    share_rows,
-    to_count,
-)
+from pipelines.platforms.meta_graph import GRAPH_BASE, MetaGraphClient, breakdown_results, end_time_day, share_rows
 from pipelines.platforms.metric_registry import current_metrics
+from pipelines.platforms.values import require_time, to_count
 
+UTC = dt.UTC
 MAX_INSIGHTS_DAYS = 30  # user insights: since/until span at most 30 days
 RECENT_DAYS = 30  # follower_count and online_followers: the last 30 days only
 PAGE_SIZE = 100
@@ -74,26 +69,38 @@ def content_type_of(media: Mapping[str, Any]) -> str | None:
     return {"CAROUSEL_ALBUM": "carousel", "VIDEO": "video", "IMAGE": "image"}.get(media_type)
 
 
-def online_hours_utc(
-    values: list[Mapping[str, Any]],
-) -> dict[tuple[dt.date, int], int | None]:
-    """`online_followers` values (Pacific day closed by `end_time`, Pacific hour keys) as {(UTC day, UTC hour): n}."""
+def online_hours_utc(values: list[Mapping[str, Any]], zone: ZoneInfo) -> dict[tuple[dt.date, int], int | None]:
+    """`online_followers` values (the day of `zone` closed by `end_time`, hour keys of `zone`) as
+    {(UTC day, UTC hour): n}."""
     out: dict[tuple[dt.date, int], int | None] = {}
     for entry in values:
         if not isinstance(entry, Mapping) or not entry.get("end_time") or not isinstance(entry.get("value"), Mapping):
             continue
-        pacific_day = end_time_day(entry["end_time"])
+        local_day = end_time_day(entry["end_time"], zone)
         for key, count in entry["value"].items():
-            try:
-                hour = int(key)
-            except (TypeError, ValueError):
+            hour = to_count(key)
+            if hour is None or not 0 <= hour <= 23:
                 continue
-            if not 0 <= hour <= 23:
-                continue
-            moment = dt.datetime.combine(pacific_day, dt.time(hour), tzinfo=PACIFIC).astimezone(UTC)
+            moment = dt.datetime.combine(local_day, dt.time(hour), tzinfo=zone).astimezone(UTC)
             # A DST gap hour maps onto the next one: keep the first value seen for a UTC hour.
             out.setdefault((moment.date(), moment.hour), to_count(count))
     return out
+
+
+def walk_back_followers(total: int, gains: Mapping[dt.date, int | None], last: dt.date) -> dict[dt.date, int]:
+    """Followers at the end of each day from the total at the end of `last` and the new followers per day:
+    followers(d) = followers(d + 1) - gains(d + 1), back as long as the gains are known."""
+    out: dict[dt.date, int] = {}
+    current, day = total, last
+    while True:
+        out[day] = current
+        gained = gains.get(day)
+        if gained is None:
+            return out
+        current -= gained
+        day -= dt.timedelta(days=1)
+        if day not in gains:
+            return out
 
 
 class InstagramClient(MetaGraphClient):
@@ -114,77 +121,94 @@ class InstagramClient(MetaGraphClient):
         ),
         streams=("account_daily", "post_snapshots", "audience_demographics", "follower_online_hours"),
         notes=(
-            "followers only on today's row (a snapshot field); followers_gained for the last 30 days; "
-            "followers_lost and profile_visits NULL; clicks NULL per post; online hours converted from Pacific to UTC."
+            "followers and followers_gained for the last 30 days (followers walked back from today's total with "
+            "the new followers per day); followers_lost and profile_visits NULL; clicks NULL per post; online hours "
+            "converted from Pacific to UTC."
         ),
     )
-    token_env_var = "INSTAGRAM_ACCESS_TOKEN"
     permission_hint = "instagram_basic, instagram_manage_insights and pages_read_engagement"
 
     # -- account_daily ---------------------------------------------------------------------------------
 
     def account_daily(self, account: Account, start: dt.date, end: dt.date) -> list[Row]:
-        today = self.context.today
+        clock = self.clock
         metrics = {
             api: column
-            for api, column in current_metrics("instagram", "account", today).items()
+            for api, column in current_metrics("instagram", "account", self.context.today).items()
             if column in ACCOUNT_DAILY.columns
         }
+        served = clock.clamp(start, end, what="Instagram account insights", warn=self.warn)
+        if served is None:
+            return []
         rows: dict[dt.date, Row] = {}
 
         def put(day: dt.date, column: str, value: Any) -> None:
-            if start <= day <= end:
+            if served.first <= day <= served.last:
                 row = rows.setdefault(day, _empty_row(account.id, day))
-                row[column] = to_count(value)
+                row[column] = value
 
-        # followers: a snapshot field, read now; it stands for the observed day (today, or yesterday in the
-        # nightly run). Older days have no follower total in the API.
-        snapshot_day = self.observed_snapshot_day(start, end)
-        for field in PROFILE_FIELDS & set(metrics):
-            if snapshot_day is not None:
-                profile = self.graph_get(account.id, {"fields": field}, endpoint="ig user")
-                if field in profile:
-                    put(snapshot_day, metrics[field], profile[field])
-                else:
-                    self.warn(f"ig user: no '{field}' field; {metrics[field]} left NULL")
+        # reach: a values[] series, at most 30 days a request.
+        if "reach" in metrics:
+            for day, value in self._series(account, "reach", served.first, served.last).items():
+                put(day, metrics["reach"], to_count(value))
 
-        # time series (values[]), at most 30 days a request; follower_count only for the last 30 days.
-        for metric in sorted(SERIES_METRICS & set(metrics)):
-            first_day = start
-            if metric == "follower_count":
-                first_day = max(start, today - dt.timedelta(days=RECENT_DAYS))
-                if first_day > start:
-                    self.log.info("instagram: follower_count covers the last %d days only; older days NULL", 30)
-            for first, last in day_windows(first_day, min(end, today), MAX_INSIGHTS_DAYS):
-                params = {
-                    "period": "day",
-                    "since": day_start_unix(first),
-                    "until": day_start_unix(last + dt.timedelta(days=1)),
-                }
-                answered = self.insights_or_empty(account.id, [metric], params, scope="account", endpoint="ig insights")
-                for day, value in series_by_day(answered.get(metric, {})).items():
-                    if first <= day <= last:
-                        put(day, metrics[metric], value)
+        # follower_count (new followers per day) of the last 30 days, up to the last day served: the days after
+        # the window are needed to walk the total back to the window's days.
+        if "follower_count" in metrics:
+            recent = clock.clamp(
+                served.first,
+                clock.last_served_day(),
+                what="follower_count (new followers per day)",
+                history_days=RECENT_DAYS,
+                warn=self.warn,
+            )
+            gains: dict[dt.date, int | None] = {}
+            if recent is not None:
+                series = self._series(account, "follower_count", recent.first, recent.last)
+                gains = {day: to_count(value) for day, value in series.items()}
+            for day, gained in gains.items():
+                put(day, metrics["follower_count"], gained)
+            if gains and "followers_count" in metrics:
+                total = self._followers_now(account, metrics["followers_count"])
+                if total is not None:
+                    for day, followers in walk_back_followers(total, gains, max(gains)).items():
+                        put(day, metrics["followers_count"], followers)
 
         # total_value metrics: the API sums the window, so one request per day.
         totals = sorted(set(metrics) - SERIES_METRICS - PROFILE_FIELDS)
-        day = start
-        while totals and day <= min(end, today):
-            params = {
-                "period": "day",
-                "metric_type": "total_value",
-                "since": day_start_unix(day),
-                "until": day_start_unix(day + dt.timedelta(days=1)),
-            }
+        day = served.first
+        while totals and day <= served.last:
+            params = {"period": "day", "metric_type": "total_value", **self.day_range_params(day, day)}
             answered = self.insights_or_empty(account.id, totals, params, scope="account", endpoint="ig insights")
             for name, metric in answered.items():
-                total = metric.get("total_value")
-                if name in metrics and isinstance(total, Mapping) and "value" in total:
-                    put(day, metrics[name], total["value"])
+                total_value = metric.get("total_value")
+                if name in metrics and isinstance(total_value, Mapping) and "value" in total_value:
+                    put(day, metrics[name], to_count(total_value["value"]))
                 elif name in metrics:
                     self.warn(f"ig insights: {name} came without total_value.value; {metrics[name]} left NULL")
             day += dt.timedelta(days=1)
         return [rows[d] for d in sorted(rows)]
+
+    def _series(self, account: Account, metric: str, first: dt.date, last: dt.date) -> dict[dt.date, Any]:
+        """A period=day values[] metric over Meta's days [first, last], in requests of at most 30 days."""
+        out: dict[dt.date, Any] = {}
+        for since, until in day_windows(first, last, MAX_INSIGHTS_DAYS):
+            params = {"period": "day", **self.day_range_params(since, until)}
+            answered = self.insights_or_empty(account.id, [metric], params, scope="account", endpoint="ig insights")
+            for day, value in self.values_by_day(answered.get(metric, {})).items():
+                if since <= day <= until:
+                    out[day] = value
+        return out
+
+    def _followers_now(self, account: Account, column: str) -> int | None:
+        profile = self.graph_get(account.id, {"fields": "followers_count"}, endpoint="ig user")
+        if "followers_count" not in profile:
+            self.warn(f"ig user: no 'followers_count' field; {column} left NULL")
+            return None
+        total = to_count(profile["followers_count"])
+        if total is None:
+            self.unexpected_shape("ig user followers_count", "a whole number", profile["followers_count"], "NULL")
+        return total
 
     # -- post_snapshots --------------------------------------------------------------------------------
 
@@ -239,7 +263,7 @@ class InstagramClient(MetaGraphClient):
         return {
             "account_id": account.id,
             "post_id": media_id,
-            "published_at": parse_graph_time(item["timestamp"]),
+            "published_at": require_time("instagram", item["timestamp"], f"timestamp of media {media_id}"),
             "post_url": item.get("permalink"),
             "content_type": content_type,
             "caption": item.get("caption"),
@@ -265,40 +289,57 @@ class InstagramClient(MetaGraphClient):
                 "timeframe": DEMOGRAPHICS_TIMEFRAME,
                 "breakdown": breakdown,
             }
+            endpoint = f"ig follower demographics ({breakdown})"
             answered = self.insights_or_empty(
                 account.id, ["follower_demographics"], params, scope="account", endpoint="ig follower demographics"
             )
             metric = answered.get("follower_demographics")
             if metric is None:
-                self.warn(f"ig follower demographics: no data for breakdown {breakdown} (under 100 followers?)")
+                self.warn(f"{endpoint}: no data for breakdown {breakdown} (under 100 followers?)")
                 continue
             counts: dict[str, int | None] = {}
             for dimension_values, value in breakdown_results(metric):
                 if dimension_values:
                     counts[dimension_values[0]] = to_count(value)
+            if not counts:
+                self.unexpected_shape(
+                    endpoint,
+                    "total_value.breakdowns[].results[] of {dimension_values, value}",
+                    metric.get("total_value", metric),
+                    f"no {breakdown} rows",
+                )
+                continue
             rows.extend(share_rows(account.id, snapshot_date, breakdown, counts))
         return rows
 
     # -- follower_online_hours -------------------------------------------------------------------------
 
     def follower_online_hours(self, account: Account, start: dt.date, end: dt.date) -> list[Row]:
-        today = self.context.today
-        # UTC day d needs the Pacific days d - 1 and d; the API keeps the last 30 days.
-        first = max(start - dt.timedelta(days=1), today - dt.timedelta(days=RECENT_DAYS))
-        last = min(end, today)
-        if first > last:
+        clock = self.clock
+        # UTC day d needs Meta's (Pacific) days d - 1 and d; the API keeps the last 30 days.
+        days = clock.clamp(
+            start - dt.timedelta(days=1), end, what="online_followers", history_days=RECENT_DAYS, warn=self.warn
+        )
+        if days is None:
             return []
         hours: dict[tuple[dt.date, int], int | None] = {}
-        for since, until in day_windows(first, last, MAX_INSIGHTS_DAYS):
-            params = {
-                "period": "lifetime",
-                "since": day_start_unix(since),
-                "until": day_start_unix(until + dt.timedelta(days=1)),
-            }
+        for since, until in day_windows(days.first, days.last, MAX_INSIGHTS_DAYS):
+            params = {"period": "lifetime", **self.day_range_params(since, until)}
             answered = self.insights_or_empty(
                 account.id, ["online_followers"], params, scope="account", endpoint="ig online followers"
             )
-            for key, count in online_hours_utc(answered.get("online_followers", {}).get("values") or []).items():
+            metric = answered.get("online_followers")
+            values = metric.get("values") if isinstance(metric, Mapping) else None
+            usable = [v for v in values or [] if isinstance(v, Mapping) and isinstance(v.get("value"), Mapping)]
+            if not usable:
+                self.unexpected_shape(
+                    "ig online followers",
+                    "values[] of {value: {hour: count}, end_time}",
+                    metric if metric is not None else answered,
+                    f"no online hours for {since}..{until}",
+                )
+                continue
+            for key, count in online_hours_utc(usable, clock.zone).items():
                 hours.setdefault(key, count)
         return [
             {"account_id": account.id, "metric_date": day, "hour_of_day": hour, "online_followers": count}

@@ -6,8 +6,12 @@ colons and commas as they are. `requests` (urlencode) would encode those too, an
 literal characters and answers 400, so this module builds every query string itself (`_query`); `requests` leaves
 an already-built query untouched.
 
-Days: daily statistics are LinkedIn's UTC days (its reporting day, stored unchanged as metric_date); a post
-belongs to the local day (settings.timezone) of its `publishedAt`.
+Days: daily statistics are LinkedIn's UTC days (its reporting day, stored unchanged as metric_date), read on
+LinkedIn's clock (pipelines/platforms/clock.py): the rolling last 12 months, day D served from 00:00 UTC of D + 2.
+A window asking beyond that is clamped with a warning; should LinkedIn still reject the window's end (it answers
+400 `ILLEGAL_ARGUMENT: Invalid timeIntervals parameter`), the request is retried once ending a day earlier. A
+post belongs to the local day (settings.timezone) of its `publishedAt`. Every error keeps LinkedIn's `code` and
+`message`.
 """
 
 from __future__ import annotations
@@ -21,21 +25,13 @@ import requests
 
 from pipelines.config.models import Account
 from pipelines.errors import InputDataError
-from pipelines.http import ApiSession, CursorGuard, ErrorVerdict, retry_after_seconds
-from pipelines.platforms.base import (
-    ClientContext,
-    Credential,
-    PlatformClient,
-    PlatformSpec,
-    Row,
-    batched,
-    require_field,
-)
+from pipelines.http import ApiError, ApiSession, CursorGuard, ErrorVerdict, retry_after_seconds
+from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row, batched
 from pipelines.platforms.metric_registry import current_metrics
+from pipelines.platforms.values import require_field, require_time, to_count
 
 POSTS_PAGE_SIZE = 50
 STATS_BATCH_SIZE = 20  # post URNs per share-statistics call (keeps the URL well under LinkedIn's limits)
-DAILY_STATS_DELAY_DAYS = 2  # daily statistics end two days ago
 RETRY_AFTER_MAX_SECONDS = 60.0  # a 429 with a longer (or no) Retry-After is the daily quota: fail, do not wait
 
 # The scope each endpoint needs (403 ACCESS_DENIED names it). The member must also be an ADMINISTRATOR of the page.
@@ -131,7 +127,7 @@ class LinkedInClient(PlatformClient):
     def session(self) -> ApiSession:
         if self._rest is None:
             self._rest = self.new_session(
-                token_env_var="LINKEDIN_ACCESS_TOKEN",
+                credential="access_token",
                 classify=self._classify,
                 headers={
                     "Authorization": f"Bearer {self.credential('access_token') or ''}",
@@ -155,24 +151,39 @@ class LinkedInClient(PlatformClient):
     # --- account_daily ------------------------------------------------------------------------------------
 
     def account_daily(self, account: Account, start: dt.date, end: dt.date) -> list[Row]:
-        """Followers, daily gains and organic content totals per UTC day, for the days LinkedIn still reports.
+        """Followers, daily gains and organic content totals per UTC day, for the days LinkedIn serves now.
 
-        LinkedIn reports daily statistics for the last 12 months only, ending 2 days ago: the window is clamped
-        (with a warning) and the nightly `account_lookback_days` re-read fills the last days once they exist.
-        LinkedIn has no follower history either: the followers at the end of day d are today's total
-        (`networkSizes`) minus the gains of the days after d. The gains of the last two days are not reported
-        yet, so the latest reported day carries them (an approximation of at most two days of gains).
+        LinkedIn reports daily statistics for the last 12 months only, day D from 00:00 UTC of D + 2: the window is
+        clamped on LinkedIn's clock (with a warning) and the nightly `account_lookback_days` re-read fills the last
+        days once they exist. LinkedIn has no follower history either: the followers at the end of day d are
+        today's total (`networkSizes`) minus the gains of the days after d. The gains of the days not reported
+        yet are unknown, so the latest reported day carries them (an approximation of at most two days of gains).
         """
-        first, last = self._daily_range(start, end)
-        if first is None or last is None:
+        served = self.clock.clamp(start, end, what="LinkedIn daily statistics", warn=self.warn)
+        if served is None:
             return []
+        first, last = served.first, served.last
         org = _org_urn(account)
-        available_last = self.context.today - dt.timedelta(days=DAILY_STATS_DELAY_DAYS)
+        available_last = self.clock.last_served_day()
 
         total = self._follower_total(org)
         # Gains from the window start up to the last reported day: every later gain is needed to walk back.
-        gains = self._daily_follower_gains(org, first, available_last)
-        shares = self._daily_share_statistics(org, first, last)
+        gains, gains_end = self.with_earlier_end(
+            lambda a, b: self._daily_follower_gains(org, a, b),
+            first,
+            available_last,
+            rejects_end=_rejects_time_intervals,
+            what="daily follower statistics",
+        )
+        shares, shares_end = self.with_earlier_end(
+            lambda a, b: self._daily_share_statistics(org, a, b),
+            first,
+            min(last, gains_end),
+            rejects_end=_rejects_time_intervals,
+            what="daily share statistics",
+        )
+        gains, shares = gains or {}, shares or {}
+        last = min(last, gains_end, shares_end)  # a day LinkedIn refused to serve gets no row
 
         rows: list[Row] = []
         later_gains = sum(g for day, g in gains.items() if day > last and g is not None)
@@ -202,24 +213,9 @@ class LinkedInClient(PlatformClient):
         rows.reverse()
         return rows
 
-    def _daily_range(self, start: dt.date, end: dt.date) -> tuple[dt.date | None, dt.date | None]:
-        today = self.context.today
-        earliest = _one_year_before(today) + dt.timedelta(days=1)
-        latest = today - dt.timedelta(days=DAILY_STATS_DELAY_DAYS)
-        first, last = max(start, earliest), min(end, latest)
-        if (first, last) != (start, end):
-            covered = f"{first}..{last}" if first <= last else "none of it"
-            self.warn(
-                f"LinkedIn daily statistics only cover the last 12 months and end 2 days ago ({earliest}..{latest}); "
-                f"the window {start}..{end} was clamped to {covered}."
-            )
-        if first > last:
-            return None, None
-        return first, last
-
     def _follower_total(self, org: str) -> int | None:
         body = self._get(f"networkSizes/{_enc(org)}", "edgeType=COMPANY_FOLLOWED_BY_MEMBER")
-        total = _count(body.get("firstDegreeSize"))
+        total = to_count(body.get("firstDegreeSize"))
         if total is None:
             self.warn("networkSizes has no 'firstDegreeSize'; followers left NULL")
         return total
@@ -228,7 +224,9 @@ class LinkedInClient(PlatformClient):
         body = self._get(
             "organizationalEntityFollowerStatistics",
             _query(
-                q="organizationalEntity", organizationalEntity=_enc(org), timeIntervals=_time_intervals(first, last)
+                q="organizationalEntity",
+                organizationalEntity=_enc(org),
+                timeIntervals=_time_intervals(*self.clock.day_bounds(first, last)),
             ),
         )
         out: dict[dt.date, int | None] = {}
@@ -246,7 +244,9 @@ class LinkedInClient(PlatformClient):
         body = self._get(
             "organizationalEntityShareStatistics",
             _query(
-                q="organizationalEntity", organizationalEntity=_enc(org), timeIntervals=_time_intervals(first, last)
+                q="organizationalEntity",
+                organizationalEntity=_enc(org),
+                timeIntervals=_time_intervals(*self.clock.day_bounds(first, last)),
             ),
         )
         out: dict[dt.date, dict[str, Any]] = {}
@@ -270,10 +270,10 @@ class LinkedInClient(PlatformClient):
         if not isinstance(time_range, Mapping):
             raise InputDataError(f"linkedin: {where} timeRange is {type(time_range).__name__}, not an object")
         start_ms = require_field("linkedin", time_range, "start", f"{where} timeRange")
-        return _from_ms(start_ms, f"{where} timeRange.start").date()
+        return require_time("linkedin", start_ms, f"{where} timeRange.start", epoch_ms=True).date()
 
     def _organic_plus_paid(self, counts: Mapping[str, Any], organic_key: str, paid_key: str, where: str) -> int | None:
-        organic, paid = _count(counts.get(organic_key)), _count(counts.get(paid_key))
+        organic, paid = to_count(counts.get(organic_key)), to_count(counts.get(paid_key))
         if organic is None and paid is None:
             self.warn(f"{where} has neither '{organic_key}' nor '{paid_key}'; left NULL")
             return None
@@ -287,19 +287,10 @@ class LinkedInClient(PlatformClient):
         if not isinstance(raw, Mapping):
             self.warn(f"{where}: an element has no 'totalShareStatistics'; its metrics are NULL")
             return None
-        for key in raw:
-            if key not in _KNOWN_SHARE_STATS:
-                self.warn(f"new field 'totalShareStatistics.{key}' in LinkedIn share statistics ignored")
+        self.note_fields("LinkedIn share statistics", raw, _KNOWN_SHARE_STATS, prefix="totalShareStatistics.")
         out: dict[str, int | None] = {}
-        for key in (
-            "impressionCount",
-            "uniqueImpressionsCount",
-            "clickCount",
-            "likeCount",
-            "commentCount",
-            "shareCount",
-        ):
-            out[key] = _count(raw.get(key))
+        for key in _SHARE_COUNTS:
+            out[key] = to_count(raw.get(key))
             if out[key] is None:
                 self.warn(f"{where}: '{key}' missing in totalShareStatistics; left NULL")
         return out
@@ -329,7 +320,7 @@ class LinkedInClient(PlatformClient):
                 {
                     "account_id": account.id,
                     "post_id": post["urn"],
-                    "published_at": _from_ms(post["published_ms"], "publishedAt"),
+                    "published_at": require_time("linkedin", post["published_ms"], "publishedAt", epoch_ms=True),
                     "post_url": f"https://www.linkedin.com/feed/update/{post['urn']}/",
                     "content_type": post["content_type"],
                     "caption": post["caption"],
@@ -383,9 +374,7 @@ class LinkedInClient(PlatformClient):
         if not isinstance(element, Mapping):
             raise InputDataError("linkedin: an element of GET /rest/posts is not an object")
         urn = str(require_field("linkedin", element, "id", "a post of GET /rest/posts"))
-        for key in element:
-            if key not in _KNOWN_POST_FIELDS:
-                self.warn(f"new field '{key}' in LinkedIn posts ignored")
+        self.note_fields("LinkedIn posts", element, _KNOWN_POST_FIELDS)
         state = element.get("lifecycleState")
         if state is not None and state not in _PUBLISHED_STATES:
             return None  # drafts, posts being processed or deleted
@@ -397,12 +386,14 @@ class LinkedInClient(PlatformClient):
                     f"linkedin: post {urn} has neither 'publishedAt' nor 'createdAt'; the API changed its answer."
                 )
             self.warn("a post has no 'publishedAt'; its 'createdAt' was used")
-        published_ms = _ms_value(published, f"post {urn} publishedAt")
+        published_ms = to_count(published)
+        if published_ms is None:
+            raise InputDataError(f"linkedin: post {urn} publishedAt is {published!r}, not epoch milliseconds")
         modified = element.get("lastModifiedAt")
         return {
             "urn": urn,
             "published_ms": published_ms,
-            "modified_ms": _count(modified),
+            "modified_ms": to_count(modified),
             "caption": element.get("commentary"),
             "content_type": self._content_type(element.get("content")),
         }
@@ -482,11 +473,9 @@ class LinkedInClient(PlatformClient):
             return []
         element = elements[0]
         rows: list[Row] = []
+        self.note_fields("LinkedIn follower statistics", element, {*_DEMOGRAPHIC_FACETS, *_IGNORED_FACETS})
         for key, facet in element.items():
-            if key in _IGNORED_FACETS:
-                continue
             if key not in _DEMOGRAPHIC_FACETS:
-                self.warn(f"new field '{key}' in LinkedIn follower statistics ignored")
                 continue
             dimension, value_key = _DEMOGRAPHIC_FACETS[key]
             if not isinstance(facet, list):
@@ -535,8 +524,9 @@ class LinkedInClient(PlatformClient):
         code = str(body.get("code") or "") if isinstance(body, Mapping) else ""
         message = str(body.get("message") or "") if isinstance(body, Mapping) else ""
         described = ": ".join(p for p in (code, message) if p) or f"HTTP {status}"
+        words = described if (code or message) else ""
         if status == 401:
-            return ErrorVerdict("auth", f"the access token was rejected ({described})")
+            return ErrorVerdict("auth", f"the access token was rejected ({described})", platform_message=words)
         if status == 403:
             resource = _resource_of(response.url)
             scope = _SCOPES.get(resource, "r_organization_social / rw_organization_admin / r_organization_followers")
@@ -544,7 +534,8 @@ class LinkedInClient(PlatformClient):
                 "permission",
                 f"access denied to /rest/{resource} ({described}). The token needs the scope {scope}, and its "
                 "member must be an ADMINISTRATOR of the organization page; re-authorize and set "
-                "LINKEDIN_ACCESS_TOKEN.",
+                f"{self.credential_env_var('access_token')}.",
+                platform_message=words,
             )
         if status == 426 or code == "NONEXISTENT_VERSION":
             version = self.settings.api_versions.linkedin
@@ -553,13 +544,14 @@ class LinkedInClient(PlatformClient):
                 f"LinkedIn-Version {version} is no longer active ({described}). LinkedIn retires each monthly "
                 "version after about a year: set api_versions.linkedin in settings.yaml to a current YYYYMM "
                 "version (see LinkedIn's Community Management API versioning page).",
+                platform_message=words,
             )
         if status == 429:
             retry_after = retry_after_seconds(response)
             limit = min(RETRY_AFTER_MAX_SECONDS, self.settings.http.max_total_seconds)
             if retry_after is not None and retry_after <= limit:
-                return ErrorVerdict("retry", f"rate limited (HTTP 429: {described})", retry_after)
-            now = dt.datetime.now(dt.UTC)
+                return ErrorVerdict("retry", f"rate limited (HTTP 429: {described})", retry_after, words)
+            now = self.clock.now
             reset = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), dt.UTC)
             hours, rest = divmod(int((reset - now).total_seconds()), 3600)
             return ErrorVerdict(
@@ -567,8 +559,11 @@ class LinkedInClient(PlatformClient):
                 f"daily API quota reached ({described}). LinkedIn's daily quotas reset at 00:00 UTC (in about "
                 f"{hours}h{rest // 60:02d}m); the partition is retried by the next run after that. Quotas are "
                 "shown in the Developer Portal (app -> Analytics).",
+                platform_message=words,
             )
-        return None  # 5xx: generic retry; other 4xx: generic fatal
+        if status >= 500:
+            return None  # generic retry with backoff; LinkedIn's words are kept
+        return ErrorVerdict("fatal", f"request rejected ({described})", platform_message=words)
 
 
 # --- pure helpers ---------------------------------------------------------------------------------------------
@@ -588,9 +583,9 @@ def _rest_list(urns: Iterable[str]) -> str:
     return "List(" + ",".join(_enc(u) for u in urns) + ")"
 
 
-def _time_intervals(first: dt.date, last: dt.date) -> str:
-    """Rest.li structure for [first, last] as whole UTC days in epoch milliseconds (end exclusive)."""
-    return f"(timeRange:(start:{_ms(first)},end:{_ms(last + dt.timedelta(days=1))}),timeGranularityType:DAY)"
+def _time_intervals(since: dt.datetime, until: dt.datetime) -> str:
+    """Rest.li structure for the whole days [since, until) in epoch milliseconds (end exclusive)."""
+    return f"(timeRange:(start:{_instant_ms(since)},end:{_instant_ms(until)}),timeGranularityType:DAY)"
 
 
 def _query(**params: Any) -> str:
@@ -598,31 +593,8 @@ def _query(**params: Any) -> str:
     return "&".join(f"{key}={value}" for key, value in params.items())
 
 
-def _ms(day: dt.date) -> int:
-    """UTC midnight opening `day` in epoch milliseconds (LinkedIn's daily statistics use UTC days)."""
-    return _instant_ms(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC))
-
-
 def _instant_ms(moment: dt.datetime) -> int:
     return int(moment.timestamp() * 1000)
-
-
-def _ms_value(value: Any, where: str) -> int:
-    ms = _count(value)
-    if ms is None:
-        raise InputDataError(f"linkedin: {where} is {value!r}, not epoch milliseconds")
-    return ms
-
-
-def _from_ms(value: Any, where: str) -> dt.datetime:
-    return dt.datetime.fromtimestamp(_ms_value(value, where) / 1000, tz=dt.UTC)
-
-
-def _one_year_before(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
 
 
 def _elements(body: Mapping[str, Any], where: str) -> list[Mapping[str, Any]]:
@@ -637,13 +609,9 @@ def _elements(body: Mapping[str, Any], where: str) -> list[Mapping[str, Any]]:
     return [e for e in elements if isinstance(e, Mapping)]
 
 
-def _count(value: Any) -> int | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+def _rejects_time_intervals(error: ApiError) -> bool:
+    """LinkedIn's answer to a time range it does not serve: 400 ILLEGAL_ARGUMENT about timeIntervals."""
+    return error.status == 400 and "timeintervals" in (error.platform_message or str(error)).lower()
 
 
 def _resource_of(url: str) -> str:

@@ -5,14 +5,16 @@ docs/reference (§1 of platform-apis.md):
 
 * base URL `https://graph.facebook.com/{version}` with the version from `settings.api_versions.meta_graph`;
 * the token travels as the documented `access_token` query parameter (the session redacts every URL it logs);
-* errors are classified by `error.code`: 1/2 retried, 4/17/32/613/80001/80002 throttling (retried, waiting
-  `estimated_time_to_regain_access` of X-Business-Use-Case-Usage when given), 10/200-299 permission, 100 invalid
-  parameter or metric (fails that one request: the caller decides), 190 expired/invalid token;
-* usage headers (X-App-Usage, X-Page-Usage, X-Business-Use-Case-Usage) slow the client down above 75 % and make
-  it sleep at 100 %;
+* errors are classified by `error.code`: 1/2 retried, 4/17/32/613/80001/80002 throttling (waited out:
+  `estimated_time_to_regain_access` of X-Business-Use-Case-Usage when given, else Retry-After, else
+  settings http.throttle.unknown_wait_seconds, within http.throttle.max_wait_seconds; longer, the account is
+  deferred), 10/200-299 permission, 100 invalid parameter or metric (fails that one request: the caller decides),
+  190 expired/invalid token; every error keeps Meta's code and message;
+* usage headers (X-App-Usage, X-Page-Usage, X-Business-Use-Case-Usage) pace the client from
+  http.throttle.slowdown_percent on (UsagePacer: a pause doubling while usage rises), so it stays below 100 %;
 * list edges page with `paging.cursors.after` (guarded against a repeated cursor);
-* insights come as `values[]` (`end_time` = end of the day: the value belongs to the day before) or
-  `total_value` (Instagram's newer metrics).
+* insights come as `values[]` (`end_time` = the Pacific midnight closing the day the value belongs to) or
+  `total_value` (Instagram's newer metrics); `since`/`until` are the Pacific day bounds of the platform clock.
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ from zoneinfo import ZoneInfo
 import requests
 
 from pipelines.errors import InputDataError
-from pipelines.http import ApiAuthError, ApiError, CursorGuard, ErrorVerdict, retry_after_seconds
-from pipelines.platforms.base import ClientContext, PlatformClient, require_field
+from pipelines.http import ApiError, CursorGuard, ErrorVerdict, UsagePacer, retry_after_seconds
+from pipelines.platforms.base import ClientContext, PlatformClient
+from pipelines.platforms.values import require_field, require_time, to_count, to_number
 
 GRAPH_BASE = "https://graph.facebook.com"
-PACIFIC = ZoneInfo("America/Los_Angeles")
 UTC = dt.UTC
 
 RETRY_CODES = frozenset({1, 2})
@@ -50,7 +52,6 @@ TOKEN_SUBCODES = {
 # code 100 subcodes that are about the object (not the metric): do not remember the metric as invalid.
 OBJECT_SUBCODES = frozenset({33, 2108006})
 USAGE_HEADERS = ("X-App-Usage", "X-Page-Usage", "X-Business-Use-Case-Usage")
-SLOWDOWN_PERCENT = 75.0
 INSIGHT_KEYS = frozenset({"name", "period", "values", "total_value", "title", "description", "id"})
 
 
@@ -70,13 +71,6 @@ def graph_error(body: Any) -> dict[str, Any] | None:
     if isinstance(body, Mapping) and isinstance(body.get("error"), Mapping):
         return dict(body["error"])
     return None
-
-
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def usage_percent(headers: Mapping[str, str]) -> tuple[float, float]:
@@ -99,76 +93,24 @@ def usage_percent(headers: Mapping[str, str]) -> tuple[float, float]:
             entries.append(data)
         for entry in entries:
             for key in ("call_count", "total_time", "total_cputime"):
-                try:
-                    highest = max(highest, float(entry.get(key) or 0))
-                except (TypeError, ValueError):
-                    continue
-            try:
-                regain = max(regain, float(entry.get("estimated_time_to_regain_access") or 0))
-            except (TypeError, ValueError):
-                continue
+                highest = max(highest, to_number(entry.get(key)) or 0.0)
+            regain = max(regain, to_number(entry.get("estimated_time_to_regain_access")) or 0.0)
     return highest, regain
 
 
-def end_time_day(end_time: str) -> dt.date:
-    """The day a Graph insights value belongs to: `end_time` marks the end of that day, so the day before.
-
-    Meta sends Pacific midnight expressed in UTC (`2026-05-02T07:00:00+0000` closes 2026-05-01); the UTC date of
-    `end_time` minus one day is right for that and for a plain UTC midnight alike.
-    """
-    moment = parse_graph_time(end_time)
-    return moment.astimezone(UTC).date() - dt.timedelta(days=1)
+def end_time_day(end_time: Any, zone: ZoneInfo) -> dt.date:
+    """The day a Graph insights value belongs to: `end_time` is the midnight (in Meta's reporting zone, expressed
+    in UTC: `2026-05-02T07:00:00+0000` closes the Pacific 2026-05-01) that ends it."""
+    moment = require_time("meta", end_time, "an insights end_time")
+    return (moment - dt.timedelta(seconds=1)).astimezone(zone).date()
 
 
-def parse_graph_time(value: str) -> dt.datetime:
-    """Graph timestamps look like `2026-05-03T14:00:00+0000`; a naive one is UTC."""
-    text = str(value).strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    if len(text) >= 5 and text[-5] in "+-" and text[-4:].isdigit():
-        text = text[:-2] + ":" + text[-2:]
-    moment = dt.datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
-def day_start_unix(day: dt.date) -> int:
-    """`since`/`until` (unix seconds) bounding Meta reporting days: the UTC midnight opening `day`.
-
-    Meta buckets days by Pacific time and labels them by their date; the UTC midnight of that date falls inside
-    the previous Pacific day's last hours, so `since=day_start_unix(d), until=day_start_unix(d + 1)` selects the
-    day labelled `d` (the simulator reads these bounds as UTC dates too).
-    """
-    return int(dt.datetime.combine(day, dt.time(), tzinfo=UTC).timestamp())
-
-
-def to_count(value: Any) -> int | None:
-    """A count from a Graph value (numbers may arrive as strings); a map of counts is summed."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, Mapping):
-        parts = [to_count(v) for v in value.values()]
-        known = [p for p in parts if p is not None]
-        return sum(known) if known or not parts else None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return round(value)
-    if isinstance(value, str):
-        try:
-            return round(float(value.replace(",", "")))
-        except ValueError:
-            return None
-    return None
-
-
-def series_by_day(metric: Mapping[str, Any]) -> dict[dt.date, Any]:
-    """A `values[]` metric as {day: value}; values without `end_time` (lifetime metrics) are skipped."""
+def series_by_day(metric: Mapping[str, Any], zone: ZoneInfo) -> dict[dt.date, Any]:
+    """A `values[]` metric as {day of `zone`: value}; values without `end_time` (lifetime metrics) are skipped."""
     out: dict[dt.date, Any] = {}
     for entry in metric.get("values") or []:
         if isinstance(entry, Mapping) and entry.get("end_time"):
-            out[end_time_day(entry["end_time"])] = entry.get("value")
+            out[end_time_day(entry["end_time"], zone)] = entry.get("value")
     return out
 
 
@@ -182,7 +124,7 @@ def latest_value(metric: Mapping[str, Any]) -> Any:
         return None
     with_time = [v for v in values if v.get("end_time")]
     if with_time:
-        return max(with_time, key=lambda v: parse_graph_time(v["end_time"])).get("value")
+        return max(with_time, key=lambda v: require_time("meta", v["end_time"], "an insights end_time")).get("value")
     return values[-1].get("value")
 
 
@@ -223,8 +165,7 @@ def share_rows(
 class MetaGraphClient(PlatformClient):
     """Graph API behaviour shared by FacebookClient and InstagramClient."""
 
-    token_name = "access_token"
-    token_env_var = ""
+    token_name = "access_token"  # the Credential.name of the spec
     permission_hint = ""  # the permissions a token needs, named in a permission error
 
     def __init__(self, context: ClientContext) -> None:
@@ -233,19 +174,13 @@ class MetaGraphClient(PlatformClient):
         self.root = f"{self.base_url('graph')}/{self.version}"
         self._last_error: dict[str, Any] | None = None
         self._invalid_metrics: set[tuple[str, str]] = set()
-        self._seen_fields: dict[str, set[str]] = {}
-        self.session = self.new_session(token_env_var=self.token_env_var, classify=self._classify, pace=self._pace)
+        self.pacer = UsagePacer(self.settings.http.throttle)
+        self.session = self.new_session(credential=self.token_name, classify=self._classify, pace=self._pace)
 
     # -- HTTP ----------------------------------------------------------------------------------------------
 
     def _token(self) -> str:
-        token = self.credential(self.token_name)
-        if not token:
-            raise ApiAuthError(
-                self.spec.name,
-                f"no access token configured. Set the environment variable {self.token_env_var}.",
-            )
-        return token
+        return self.require_credential(self.token_name)
 
     @property
     def last_error(self) -> dict[str, Any] | None:
@@ -272,7 +207,7 @@ class MetaGraphClient(PlatformClient):
                 raise GraphInvalidRequestError(
                     self.spec.name,
                     self.context.redactor(str(error.get("message") or "no message")),
-                    subcode=_int_or_none(error.get("error_subcode")),
+                    subcode=to_count(error.get("error_subcode")),
                     status=exc.status,
                     url=exc.url,
                 ) from None
@@ -289,39 +224,51 @@ class MetaGraphClient(PlatformClient):
         if error is None:
             return None  # generic rules: 2xx ok, 429/5xx retried, 401/403...
         self._last_error = error
-        code = _int_or_none(error.get("code"))
-        subcode = _int_or_none(error.get("error_subcode"))
+        code = to_count(error.get("code"))
+        subcode = to_count(error.get("error_subcode"))
         message = str(error.get("message") or "").strip()
         detail = f"code {code}" + (f", subcode {subcode}" if subcode else "")
+        words = f"{detail}: {message}" if message else detail
         if code == AUTH_CODE:
             reason = TOKEN_SUBCODES.get(subcode or 0, "the token was rejected")
-            return ErrorVerdict("auth", f"{reason} ({detail}: {message})")
+            return ErrorVerdict("auth", f"{reason} ({words})", platform_message=words)
         if code in THROTTLE_CODES:
-            _, regain_minutes = usage_percent(response.headers)
+            percent, regain_minutes = usage_percent(response.headers)
             wait = regain_minutes * 60 if regain_minutes > 0 else retry_after_seconds(response)
-            return ErrorVerdict("retry", f"throttled by Meta ({detail}: {message})", wait)
+            usage = f"; usage {percent:.0f} %" if percent else ""
+            regain = f", access back in about {regain_minutes:.0f} min" if regain_minutes > 0 else ""
+            return ErrorVerdict("throttle", f"throttled by Meta ({words}{usage}{regain})", wait, words)
         if code in RETRY_CODES or error.get("is_transient") is True:
-            return ErrorVerdict("retry", f"transient Graph error ({detail}: {message})", retry_after_seconds(response))
+            return ErrorVerdict("retry", f"transient Graph error ({words})", retry_after_seconds(response), words)
         if code is not None and (code == 10 or 200 <= code <= 299):
+            env_var = self.credential_env_var(self.token_name)
             return ErrorVerdict(
                 "permission",
-                f"permission missing ({detail}: {message}). The token needs {self.permission_hint}; grant it in the "
-                f"app and issue a new token in {self.token_env_var}.",
+                f"permission missing ({words}). The token needs {self.permission_hint}; grant it in the "
+                f"app and issue a new token in {env_var}.",
+                platform_message=words,
             )
         if code == INVALID_PARAMETER:
-            return ErrorVerdict("fatal", f"invalid parameter ({detail}: {message})")
+            return ErrorVerdict("fatal", f"invalid parameter ({words})", platform_message=words)
         if response.status_code == 429 or response.status_code >= 500:
-            return None  # generic retry rules (Retry-After honoured)
-        return ErrorVerdict("fatal", f"request rejected ({detail}: {message})")
+            return None  # generic rules (Retry-After honoured); the body's words are kept
+        return ErrorVerdict("fatal", f"request rejected ({words})", platform_message=words)
 
     def _pace(self, response: requests.Response) -> float:
+        """Pause after a call while Meta's usage headers are near 100 % (see UsagePacer)."""
         percent, regain_minutes = usage_percent(response.headers)
-        if percent >= 100:
-            return regain_minutes * 60 if regain_minutes > 0 else self.settings.http.backoff_max_seconds
-        if percent >= SLOWDOWN_PERCENT:
-            # Linear from one backoff base at 75 % to six at 100 %.
-            return self.settings.http.backoff_base_seconds * (1 + (percent - SLOWDOWN_PERCENT) / 5)
-        return 0.0
+        return self.pacer.pause_after(percent, regain_minutes * 60 if regain_minutes > 0 else None)
+
+    # -- Meta's days: the platform clock -------------------------------------------------------------------
+
+    def day_range_params(self, first: dt.date, last: dt.date) -> dict[str, int]:
+        """`since`/`until` (unix seconds) of Meta's reporting days [first, last]: their Pacific bounds."""
+        since, until = self.clock.day_bounds(first, last)
+        return {"since": int(since.timestamp()), "until": int(until.timestamp())}
+
+    def values_by_day(self, metric: Mapping[str, Any]) -> dict[dt.date, Any]:
+        """A `values[]` insights metric as {Meta reporting day: value}."""
+        return series_by_day(metric, self.clock.zone)
 
     # -- listings ------------------------------------------------------------------------------------------
 
@@ -376,7 +323,8 @@ class MetaGraphClient(PlatformClient):
             for item in page:
                 self.note_fields(f"{listing} items", item, known_fields)
                 require_field(self.spec.name, item, "id", what)
-                day = self.local_date_of(parse_graph_time(require_field(self.spec.name, item, time_field, what)))
+                published = require_time(self.spec.name, require_field(self.spec.name, item, time_field, what), what)
+                day = self.local_date_of(published)
                 if day < published_from:
                     older += 1
                 elif day <= published_to:
@@ -472,22 +420,6 @@ class MetaGraphClient(PlatformClient):
             return self.insights(*args, **kwargs)
         except GraphInvalidRequestError:
             return {}
-
-    # -- field checks --------------------------------------------------------------------------------------
-
-    def note_fields(self, where: str, item: Mapping[str, Any], known: Iterable[str]) -> None:
-        """Warn once per field the client does not know (the API added it; it is ignored)."""
-        known = set(known)
-        seen = self._seen_fields.setdefault(where, set())
-        for key in item:
-            if key not in known and key not in seen:
-                seen.add(key)
-                self.warn(f"new field '{key}' in {where} ignored")
-
-    def warn_missing(self, where: str, counts: Mapping[str, int], total: int, effect: str = "left NULL") -> None:
-        for name, count in sorted(counts.items()):
-            if count:
-                self.warn(f"{where}: {count} of {total} item(s) have no '{name}' field; {effect}")
 
 
 def _query_value(url: str, key: str) -> str | None:

@@ -6,9 +6,10 @@ What the client reads and why:
   values are in `data.metrics[]` (one object per day): followers_count → followers, video_views → views,
   profile_views → profile_visits, likes + comments + shares → engagements, reach → reach. TikTok gives no
   daily gains/losses (only the follower total) and no website clicks → NULL. `reach` is not in the documented
-  field list: it is requested as an optional field and stays NULL when the API refuses or omits it. The API
-  keeps about 60 days: older days are clamped away with a warning. Days are taken as UTC days (the API's dates
-  are not documented with a zone; its timestamps are UTC unix seconds).
+  field list: it is requested as an optional field and stays NULL when the API refuses or omits it. Days are
+  UTC days (the API's dates are not documented with a zone; its timestamps are UTC unix seconds), read on
+  TikTok's clock: the API keeps about 60 days and serves a day a day after it ended, so the window is clamped
+  to those days with a warning.
 * follower_online_hours: `audience_activity` of the same daily objects (`hour`, `count`). The hours are assumed
   to be UTC hours (ACTIVITY_ZONE); they are converted from that zone to UTC, so changing the assumption is one
   constant.
@@ -18,8 +19,9 @@ What the client reads and why:
   views = video_views, reach = reach, reactions = likes, comments, shares, video_views = video_views; saves and
   clicks are not provided → NULL; content_type `video`.
 
-Errors come with HTTP 200 and a non-zero envelope `code`: 40100 (too frequent) and 50000 (internal) are retried
-with backoff, 40104/40105 are auth errors naming TIKTOK_BUSINESS_ACCESS_TOKEN, 40001/40002 are parameter errors
+Errors come with HTTP 200 and a non-zero envelope `code` (kept with TikTok's message in every error): 40100 (too
+frequent) and 50000 (internal) are retried with backoff, 40104/40105 are auth errors naming
+TIKTOK_BUSINESS_ACCESS_TOKEN, 40001/40002 are parameter errors
 (not retried; an unconfirmed field the API refuses, reach or audience_ages, is dropped with a warning). Plain
 HTTP 5xx/429 are retried.
 """
@@ -37,19 +39,10 @@ import requests
 
 from pipelines.config.models import Account
 from pipelines.errors import InputDataError
-from pipelines.http import ApiAuthError, ApiError, CursorGuard, ErrorVerdict
-from pipelines.platforms.base import (
-    ClientContext,
-    Credential,
-    PlatformClient,
-    PlatformSpec,
-    Row,
-    require_field,
-    whole_count,
-)
+from pipelines.http import ApiError, CursorGuard, ErrorVerdict
+from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row
+from pipelines.platforms.values import require_day, require_field, require_time, to_count, to_number
 
-TOKEN_ENV = "TIKTOK_BUSINESS_ACCESS_TOKEN"
-RETENTION_DAYS = 60  # /business/get/ keeps about 60 days of daily metrics (reference, unverified)
 MAX_DAYS_PER_CALL = 30  # conservative window per /business/get/ call (the documented limit is not confirmed)
 PAGE_SIZE = 20  # /business/video/list/ max_count is 1-20
 ACTIVITY_ZONE = ZoneInfo("UTC")  # the zone of audience_activity hours (assumed; see the module docstring)
@@ -96,7 +89,7 @@ class TikTokClient(PlatformClient):
         credentials=(
             Credential(
                 name="business_token",
-                env_var=TOKEN_ENV,
+                env_var="TIKTOK_BUSINESS_ACCESS_TOKEN",
                 simulator_key="tiktok_business",
                 description="TikTok API for Business access token of the business account (header Access-Token)",
             ),
@@ -109,9 +102,10 @@ class TikTokClient(PlatformClient):
         super().__init__(context)
         token = self.credential("business_token")
         self._session = self.new_session(
-            token_env_var=TOKEN_ENV, classify=_classify, headers={"Access-Token": token} if token else None
+            credential="business_token",
+            classify=_classify_for(self.credential_env_var("business_token")),
+            headers={"Access-Token": token} if token else None,
         )
-        self._token = token
         self._daily_cache: dict[tuple[str, dt.date, dt.date], list[Mapping[str, Any]]] = {}
 
     # --- streams ----------------------------------------------------------------------------------------
@@ -119,7 +113,7 @@ class TikTokClient(PlatformClient):
     def account_daily(self, account: Account, start: dt.date, end: dt.date) -> list[Row]:
         rows = []
         for day, metrics in self._daily(account, start, end):
-            values = {column: whole_count(metrics.get(field)) for field, column in DAILY_FIELDS.items()}
+            values = {column: to_count(metrics.get(field)) for field, column in DAILY_FIELDS.items()}
             for field in DAILY_FIELDS:
                 if field not in metrics:
                     self.warn(f"daily metrics without '{field}': stored as NULL")
@@ -132,7 +126,7 @@ class TikTokClient(PlatformClient):
                     "followers_gained": None,
                     "followers_lost": None,
                     "views": values["views"],
-                    "reach": whole_count(metrics.get("reach")),
+                    "reach": to_count(metrics.get("reach")),
                     "engagements": sum(parts) if parts else None,
                     "profile_visits": values["profile_visits"],
                     "website_clicks": None,
@@ -147,8 +141,14 @@ class TikTokClient(PlatformClient):
             if activity is None:
                 self.warn("daily metrics without 'audience_activity': no online hours for those days")
                 continue
-            for entry in activity if isinstance(activity, list) else []:
-                hour, count = _int(entry.get("hour")), whole_count(entry.get("count"))
+            if not isinstance(activity, list):
+                self.unexpected_shape(
+                    "/business/get/ audience_activity", "a list of {hour, count}", activity, f"no online hours on {day}"
+                )
+                continue
+            for entry in activity:
+                entry = entry if isinstance(entry, Mapping) else {}
+                hour, count = to_count(entry.get("hour")), to_count(entry.get("count"))
                 if hour is None or not 0 <= hour <= 23 or count is None:
                     self.warn("an audience_activity entry without a valid 'hour' or 'count' was left out")
                     continue
@@ -161,7 +161,7 @@ class TikTokClient(PlatformClient):
         ]
 
     def audience_demographics(self, account: Account, snapshot_date: dt.date) -> list[Row]:
-        day = min(snapshot_date, self.context.today)
+        day = min(snapshot_date, self.clock.last_served_day())
         data = self._business_get(account, day, day, ["audience_countries", "audience_genders"], ("audience_ages",))
         rows = []
         for field, dimension in AUDIENCE_FIELDS.items():
@@ -169,10 +169,13 @@ class TikTokClient(PlatformClient):
             if entries is None:
                 self.warn(f"/business/get/ answered without '{field}': no {dimension} breakdown")
                 continue
+            if not isinstance(entries, list):
+                self.unexpected_shape(f"/business/get/ {field}", "a list of {value, percentage}", entries, "no rows")
+                continue
             shares: dict[str, float] = {}
-            for entry in entries if isinstance(entries, list) else []:
+            for entry in entries:
                 value = entry.get(AUDIENCE_VALUE_KEYS[field]) if isinstance(entry, dict) else None
-                share = _float(entry.get("percentage")) if isinstance(entry, dict) else None
+                share = to_number(entry.get("percentage")) if isinstance(entry, dict) else None
                 if value is None or share is None:
                     self.warn(f"an entry of {field} without a value or percentage was left out")
                     continue
@@ -211,11 +214,11 @@ class TikTokClient(PlatformClient):
             data = self._get("business/video/list/", params, page=True)
             reached_older = False
             for video in data.get("videos") or []:
-                for key in video:
-                    if key not in VIDEO_FIELDS:
-                        self.warn(f"new field {key!r} in /business/video/list/ videos ignored")
+                self.note_fields("/business/video/list/ videos", video, VIDEO_FIELDS)
                 video_id = str(require_field("tiktok", video, "item_id", "a /business/video/list/ video"))
-                created = _unix(require_field("tiktok", video, "create_time", f"video {video_id}"), video_id)
+                created = require_time(
+                    "tiktok", require_field("tiktok", video, "create_time", f"video {video_id}"), f"video {video_id}"
+                )
                 if created < since:
                     reached_older = True
                     continue
@@ -239,7 +242,7 @@ class TikTokClient(PlatformClient):
         for field, column in VIDEO_COUNTS.items():
             if field not in video:
                 self.warn(f"/business/video/list/ videos without '{field}': stored as NULL")
-            counts[column] = whole_count(video.get(field))
+            counts[column] = to_count(video.get(field))
         return {
             "account_id": account.id,
             "post_id": video_id,
@@ -260,18 +263,16 @@ class TikTokClient(PlatformClient):
         }
 
     def _daily(self, account: Account, start: dt.date, end: dt.date) -> list[tuple[dt.date, Mapping[str, Any]]]:
-        """The daily metric objects of [start, end] the API still keeps, read in windows of ≤ 30 days."""
+        """The daily metric objects of [start, end] the API serves now (TikTok's clock), in windows of ≤ 30 days."""
         key = (account.id, start, end)
         if key in self._daily_cache:
             return self._cached_days(key)
-        earliest = self.context.today - dt.timedelta(days=RETENTION_DAYS - 1)
-        if start < earliest:
-            self.warn(
-                f"TikTok keeps about {RETENTION_DAYS} days of account metrics: days before {earliest} are not "
-                f"requested ({start} to {min(end, earliest - dt.timedelta(days=1))} stay empty)"
-            )
-        first = max(start, earliest)
         found: list[Mapping[str, Any]] = []
+        self._daily_cache[key] = found
+        served = self.clock.clamp(start, end, what="TikTok daily account metrics", warn=self.warn)
+        if served is None:
+            return []
+        first, end = served.first, served.last
         while first <= end:
             last = min(end, first + dt.timedelta(days=MAX_DAYS_PER_CALL - 1))
             data = self._business_get(account, first, last, [*DAILY_FIELDS, "audience_activity"], DAILY_OPTIONAL)
@@ -281,7 +282,6 @@ class TikTokClient(PlatformClient):
                 metrics = []
             found += [m for m in metrics if isinstance(m, dict)]
             first = last + dt.timedelta(days=1)
-        self._daily_cache[key] = found
         return self._cached_days(key)
 
     def _cached_days(self, key: tuple[str, dt.date, dt.date]) -> list[tuple[dt.date, Mapping[str, Any]]]:
@@ -290,13 +290,8 @@ class TikTokClient(PlatformClient):
         out = []
         for metrics in self._daily_cache[key]:
             raw_date = require_field("tiktok", metrics, "date", "a /business/get/ daily metrics object")
-            try:
-                day = dt.date.fromisoformat(str(raw_date)[:10])
-            except ValueError:
-                raise InputDataError(f"tiktok: daily metrics date {raw_date!r} is not YYYY-MM-DD.") from None
-            for field in metrics:
-                if field not in known:
-                    self.warn(f"new field {field!r} in /business/get/ daily metrics ignored")
+            day = require_day("tiktok", raw_date, "a daily metrics date")
+            self.note_fields("/business/get/ daily metrics", metrics, known)
             if start <= day <= end:
                 out.append((day, metrics))
         return sorted(out, key=lambda pair: pair[0])
@@ -333,15 +328,12 @@ class TikTokClient(PlatformClient):
                 self.warn(f"/business/get/ refused the request with the unconfirmed fields {extra}: retried without")
                 extra = []
                 continue
-            for key in data:
-                if key not in BUSINESS_KEYS:
-                    self.warn(f"new field {key!r} in /business/get/ ignored")
+            self.note_fields("/business/get/", data, BUSINESS_KEYS)
             return data
         return {}
 
     def _get(self, path: str, params: Mapping[str, Any], *, page: bool = False) -> Mapping[str, Any]:
-        if not self._token:
-            raise ApiAuthError("tiktok", f"no access token: set {TOKEN_ENV}.")
+        self.require_credential("business_token")
         body = self._session.get(f"{self.base_url('business')}/{path}", params=params, endpoint=f"/{path}", page=page)
         if not isinstance(body, dict):
             raise InputDataError(f"tiktok: /{path} answered {type(body).__name__}, not a JSON object.")
@@ -351,29 +343,36 @@ class TikTokClient(PlatformClient):
         return data
 
 
-def _classify(response: requests.Response, body: Any) -> ErrorVerdict | None:
-    """TikTok puts errors in the envelope `code` of an HTTP 200 answer; plain HTTP errors use the generic rules."""
-    if not isinstance(body, dict) or "code" not in body:
-        return None
-    code = _int(body.get("code"))
-    message = str(body.get("message") or "")[:200]
-    if code == 0:
-        return None
-    if code in RETRY_CODES:
-        return ErrorVerdict("retry", RETRY_CODES[code])
-    if code in AUTH_CODES:
-        return ErrorVerdict("auth", f"the access token is invalid or expired (code {code}: {message})")
-    if code in PARAMETER_CODES and "permission" in message.lower():
-        return ErrorVerdict(
-            "permission",
-            f"no permission (code {code}: {message}). Authorize the business account for the token in {TOKEN_ENV} "
-            "with the Accounts API insight scopes (account and video insights) and check business_id in brands.yaml",
-        )
-    if code in PARAMETER_CODES:
-        return ErrorVerdict("fatal", f"parameter error (code {code}: {message}); not retried")
-    if response.status_code >= 500:
-        return ErrorVerdict("retry", f"server error (HTTP {response.status_code}, code {code})")
-    return ErrorVerdict("fatal", f"request rejected (code {code}: {message})")
+def _classify_for(env_var: str):
+    """TikTok puts errors in the envelope `code` of an HTTP 200 answer; plain HTTP errors use the generic rules.
+    `env_var` is the token's variable, named in a permission error."""
+
+    def classify(response: requests.Response, body: Any) -> ErrorVerdict | None:
+        if not isinstance(body, dict) or "code" not in body:
+            return None
+        code = to_count(body.get("code"))
+        message = str(body.get("message") or "")[:200]
+        if code == 0:
+            return None
+        words = f"code {code}: {message}" if message else f"code {code}"
+        if code in RETRY_CODES:
+            return ErrorVerdict("retry", RETRY_CODES[code], platform_message=words)
+        if code in AUTH_CODES:
+            return ErrorVerdict("auth", f"the access token is invalid or expired ({words})", platform_message=words)
+        if code in PARAMETER_CODES and "permission" in message.lower():
+            return ErrorVerdict(
+                "permission",
+                f"no permission ({words}). Authorize the business account for the token in {env_var} with the "
+                "Accounts API insight scopes (account and video insights) and check business_id in brands.yaml",
+                platform_message=words,
+            )
+        if code in PARAMETER_CODES:
+            return ErrorVerdict("fatal", f"parameter error ({words}); not retried", platform_message=words)
+        if response.status_code >= 500:
+            return ErrorVerdict("retry", f"server error (HTTP {response.status_code}, {words})", platform_message=words)
+        return ErrorVerdict("fatal", f"request rejected ({words})", platform_message=words)
+
+    return classify
 
 
 def _refused_field(exc: ApiError, fields: list[str]) -> str | None:
@@ -384,28 +383,3 @@ def _refused_field(exc: ApiError, fields: list[str]) -> str | None:
         if re.search(rf"(?<![\w]){re.escape(field)}(?![\w])", text):
             return field
     return None
-
-
-def _int(value: Any) -> int | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return None
-
-
-def _float(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _unix(value: Any, video_id: str) -> dt.datetime:
-    seconds = _int(value)
-    if seconds is None:
-        raise InputDataError(f"tiktok: create_time {value!r} of video {video_id} is not unix seconds.")
-    return dt.datetime.fromtimestamp(seconds, dt.UTC)

@@ -5,7 +5,13 @@ run (`public_metrics.followers_count`), so the table holds rows for the days a r
 other columns NULL. There are no demographics and no online hours in X API v2.
 
 Days: a post belongs to the local day (settings.timezone) of its `created_at`; the follower row is dated by the
-day of the run (`context.today`).
+day of the run (`context.today`). X has no reporting day: its clock is the partition calendar, and its rolling
+limits are instants: `end_time` must be at least 10 s before the request (so it is sent only for a window that
+ended that long ago), `non_public_metrics` exist for posts younger than 30 days.
+
+The own account is read with `GET /2/users/{id}`; when that fails (an error, or an answer without the user), with
+`GET /2/users/me` (the user token, when configured), then `GET /2/users/by/username/{handle}`; the error of the
+last one keeps X's own words (a 404's `detail`) together with the others'.
 """
 
 from __future__ import annotations
@@ -18,14 +24,17 @@ from typing import Any
 import requests
 
 from pipelines.config.models import Account
-from pipelines.errors import InputDataError
-from pipelines.http import ApiSession, CursorGuard, ErrorVerdict, retry_after_seconds
-from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row, require_field
+from pipelines.errors import InputDataError, SocialPulseError
+from pipelines.http import ApiError, ApiSession, CursorGuard, ErrorVerdict, platform_message, retry_after_seconds
+from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row
 from pipelines.platforms.metric_registry import current_metrics
+from pipelines.platforms.values import require_field, require_time, to_count
 
 PAGE_SIZE = 100  # the maximum of GET /2/users/{id}/tweets
 # non_public_metrics are only served for posts younger than 30 days; keep a day of margin.
 NON_PUBLIC_MAX_AGE_DAYS = 29
+# X refuses an end_time less than 10 seconds before the request; keep a margin for clock skew.
+END_TIME_MARGIN = dt.timedelta(seconds=60)
 
 # Fields of a post object documented for v2 (anything else is reported once as a new field).
 _KNOWN_POST_FIELDS = frozenset(
@@ -112,16 +121,13 @@ class XClient(PlatformClient):
         """The app-only session, or the user-context session when `user` (falls back to app-only)."""
         if user and self.credential("user_token"):
             if self._user is None:
-                self._user = self._new_x_session("user_token", "X_USER_ACCESS_TOKEN")
+                self._user = self._new_x_session("user_token")
             return self._user
         if not self.credential("bearer_token"):
-            if self.credential("user_token"):
-                return self._session(user=True)
-            from pipelines.http import ApiAuthError
-
-            raise ApiAuthError("x", "no token configured. Set X_BEARER_TOKEN (and optionally X_USER_ACCESS_TOKEN).")
+            self.require_credential("bearer_token", "user_token")
+            return self._session(user=True)
         if self._app is None:
-            self._app = self._new_x_session("bearer_token", "X_BEARER_TOKEN")
+            self._app = self._new_x_session("bearer_token")
         return self._app
 
     def app_get(self, path: str, params: Mapping[str, Any], *, endpoint: str, page: bool = True) -> Mapping[str, Any]:
@@ -136,9 +142,9 @@ class XClient(PlatformClient):
             raise InputDataError(f"x: {endpoint} answered {type(body).__name__}, not a JSON object")
         return body
 
-    def _new_x_session(self, credential: str, env_var: str) -> ApiSession:
+    def _new_x_session(self, credential: str) -> ApiSession:
         return self.new_session(
-            token_env_var=env_var,
+            credential=credential,
             classify=_classify,
             pace=self._pace,
             headers={"Authorization": f"Bearer {self.credential(credential)}"},
@@ -151,7 +157,7 @@ class XClient(PlatformClient):
         wait = _seconds_until_reset(response)
         if wait is None:
             return 0.0
-        return min(wait, self.settings.http.max_total_seconds)
+        return min(wait, self.settings.http.throttle.max_wait_seconds)
 
     # --- account_daily ------------------------------------------------------------------------------------
 
@@ -169,21 +175,13 @@ class XClient(PlatformClient):
                 "account_daily row (only the day of a run is recorded)."
             )
             return []
-        session = self._session(user=False)
-        url = f"{self.base_url('api')}/users/{account.id}"
-        body = session.get(url, params={"user.fields": "public_metrics,created_at"}, endpoint="users", page=True)
-        user = _data_object(body, "GET /2/users/{id}")
-        if str(require_field("x", user, "id", "GET /2/users/{id} data")) != account.id:
-            raise InputDataError(
-                f"x: GET /2/users/{account.id} answered for user {user.get('id')!r}; check the account id in "
-                "brands.yaml."
-            )
+        user = self.own_user(account)
         metrics = user.get("public_metrics")
         followers = None
         if not isinstance(metrics, Mapping):
             self.warn("user object has no 'public_metrics'; followers left NULL")
         else:
-            followers = _count(metrics.get("followers_count"))
+            followers = to_count(metrics.get("followers_count"))
             if followers is None:
                 self.warn("user public_metrics has no 'followers_count'; followers left NULL")
         return [
@@ -201,6 +199,47 @@ class XClient(PlatformClient):
             }
         ]
 
+    def own_user(self, account: Account) -> Mapping[str, Any]:
+        """The own account's user object: `GET /2/users/{id}`, else `/2/users/me` (user token), else
+        `/2/users/by/username/{handle}`; an error naming every attempt (with X's words) when all fail."""
+        params = {"user.fields": "public_metrics,created_at"}
+        handle = account.handle.lstrip("@")
+        attempts: list[tuple[str, bool]] = [(f"users/{account.id}", False)]
+        if self.credential("user_token"):
+            attempts.append(("users/me", True))
+        attempts.append((f"users/by/username/{handle}", False))
+        failures: list[str] = []
+        last_error: SocialPulseError | None = None
+        for path, user_context in attempts:
+            where = f"GET /2/{path}"
+            try:
+                body = self._session(user=user_context).get(
+                    f"{self.base_url('api')}/{path}", params=params, endpoint=path.split("/")[0], page=True
+                )
+                user = _data_object(body, where)
+                found = str(require_field("x", user, "id", f"{where} data"))
+            except SocialPulseError as exc:
+                failures.append(f"{where}: {exc}")
+                last_error = exc
+                continue
+            if found != account.id:
+                problem = f"{where} answered for user {found} (@{user.get('username')}), not {account.id}"
+                failures.append(problem)
+                last_error = InputDataError(f"x: {problem}; check the account id in brands.yaml.")
+                continue
+            if failures:
+                self.warn(f"the own account was read with {where} after: {'; '.join(failures)}")
+            return user
+        summary = "; ".join(failures)
+        if isinstance(last_error, ApiError):
+            raise type(last_error)(
+                "x",
+                f"the own account {account.id} (@{handle}) could not be read: {summary}",
+                status=last_error.status,
+                platform_message=last_error.platform_message,
+            ) from None
+        raise InputDataError(f"x: the own account {account.id} (@{handle}) could not be read: {summary}")
+
     # --- post_snapshots -----------------------------------------------------------------------------------
 
     def post_snapshots(
@@ -216,7 +255,7 @@ class XClient(PlatformClient):
         window_start, window_end = self.local_day_bounds(published_from, published_to)
         ranges: list[tuple[dt.datetime, dt.datetime, bool]] = []
         if self.credential("user_token"):
-            cutoff = _midnight(self.context.today - dt.timedelta(days=NON_PUBLIC_MAX_AGE_DAYS))
+            cutoff = self.clock.ago(NON_PUBLIC_MAX_AGE_DAYS)
             if window_start < cutoff:
                 ranges.append((window_start, min(cutoff, window_end), False))
             if window_end > cutoff:
@@ -249,8 +288,8 @@ class XClient(PlatformClient):
             "media.fields": "type,public_metrics,duration_ms",
             "start_time": _iso(start),
         }
-        # The API refuses an end_time in the future; an open end means "up to now".
-        if end <= _midnight(self.context.today):
+        # The API refuses an end_time less than 10 s before the request; an open end means "up to now".
+        if end <= self.clock.now - END_TIME_MARGIN:
             params["end_time"] = _iso(end)
         url = f"{self.base_url('api')}/users/{account.id}/tweets"
         guard = CursorGuard("x", f"GET /2/users/{account.id}/tweets")
@@ -297,25 +336,19 @@ class XClient(PlatformClient):
         snapshot_date: dt.date,
     ) -> Row:
         post_id = str(require_field("x", post, "id", "a post of GET /2/users/{id}/tweets"))
-        published_at = _parse_time(require_field("x", post, "created_at", f"post {post_id}"), f"post {post_id}")
-        for key in post:
-            if key not in _KNOWN_POST_FIELDS:
-                self.warn(f"new field '{key}' in X posts ignored")
+        published_at = require_time("x", require_field("x", post, "created_at", f"post {post_id}"), f"post {post_id}")
+        self.note_fields("X posts", post, _KNOWN_POST_FIELDS)
 
         public = post.get("public_metrics")
         if not isinstance(public, Mapping):
             self.warn("a post has no 'public_metrics'; its public counts are NULL")
             public = {}
-        for key in public:
-            if key not in _KNOWN_PUBLIC_METRICS:
-                self.warn(f"new field 'public_metrics.{key}' in X posts ignored")
+        self.note_fields("X posts", public, _KNOWN_PUBLIC_METRICS, prefix="public_metrics.")
         non_public = post.get("non_public_metrics") if owned else None
         if owned and not isinstance(non_public, Mapping):
             self.warn("own posts younger than 30 days came without 'non_public_metrics'; clicks are NULL")
         if isinstance(non_public, Mapping):
-            for key in non_public:
-                if key not in _KNOWN_NON_PUBLIC_METRICS:
-                    self.warn(f"new field 'non_public_metrics.{key}' in X posts ignored")
+            self.note_fields("X posts", non_public, _KNOWN_NON_PUBLIC_METRICS, prefix="non_public_metrics.")
         if not isinstance(non_public, Mapping):
             non_public = None
         sources = {"public_metrics": public, "non_public_metrics": non_public}
@@ -327,7 +360,7 @@ class XClient(PlatformClient):
         for api_metric, canonical in metric_map.items():
             group, _, name = api_metric.partition(".")
             source = sources.get(group)
-            value = None if source is None else _count(source.get(name))
+            value = None if source is None else to_count(source.get(name))
             if value is None:
                 if source is not None:
                     self.warn(f"post metric '{api_metric}' missing in the answer; '{canonical}' left NULL")
@@ -347,7 +380,7 @@ class XClient(PlatformClient):
                     "video posts came without includes.media (expansions=attachments.media_keys); video_views NULL"
                 )
                 continue
-            count = _count((item.get("public_metrics") or {}).get("view_count"))
+            count = to_count((item.get("public_metrics") or {}).get("view_count"))
             if count is None:
                 self.warn("a video in includes.media has no public_metrics.view_count; video_views left NULL")
             else:
@@ -399,14 +432,14 @@ def _classify(response: requests.Response, body: Any) -> ErrorVerdict | None:
     status = response.status_code
     if response.ok:
         return None
-    problem = _problem_text(body)
+    problem = platform_message(body)
     if status == 429:
         wait = _seconds_until_reset(response)
         if wait is None:
             wait = retry_after_seconds(response)
-        return ErrorVerdict("retry", f"rate limited (HTTP 429: {problem or 'Too Many Requests'})", wait)
+        return ErrorVerdict("throttle", f"rate limited (HTTP 429: {problem or 'Too Many Requests'})", wait, problem)
     if status == 401:
-        return ErrorVerdict("auth", f"the token was rejected ({problem or 'Unauthorized'})")
+        return ErrorVerdict("auth", f"the token was rejected ({problem or 'Unauthorized'})", platform_message=problem)
     if status in (402, 403):
         enrollment = body.get("required_enrollment") if isinstance(body, Mapping) else None
         hint = (
@@ -416,28 +449,12 @@ def _classify(response: requests.Response, body: Any) -> ErrorVerdict | None:
         )
         if status == 402:
             hint += " The account's pay-per-use credits may be exhausted: top them up in the developer portal."
-        return ErrorVerdict("permission", f"access refused ({problem or f'HTTP {status}'}).{hint}")
+        return ErrorVerdict(
+            "permission", f"access refused ({problem or f'HTTP {status}'}).{hint}", platform_message=problem
+        )
     if status >= 500:
-        return None  # generic retry with backoff
-    return ErrorVerdict("fatal", f"request rejected ({problem or f'HTTP {status}'})")
-
-
-def _problem_text(body: Any) -> str:
-    """One line from either error form: RFC 7807 ({title, detail, reason}) or v1.1 ({errors: [{code, message}]})."""
-    if not isinstance(body, Mapping):
-        return ""
-    parts = [str(body[k]) for k in ("title", "reason", "detail") if body.get(k)]
-    errors = body.get("errors")
-    if isinstance(errors, list):
-        for error in errors[:3]:
-            if isinstance(error, Mapping):
-                code = f"code {error['code']}: " if "code" in error else ""
-                parts.append(f"{code}{error.get('message') or error.get('detail') or ''}".strip())
-    seen: list[str] = []
-    for part in parts:
-        if part and part not in seen:
-            seen.append(part)
-    return "; ".join(seen)
+        return None  # generic retry with backoff; X's words are kept
+    return ErrorVerdict("fatal", f"request rejected ({problem or f'HTTP {status}'})", platform_message=problem)
 
 
 def _seconds_until_reset(response: requests.Response) -> float | None:
@@ -456,7 +473,7 @@ def _data_object(body: Any, where: str) -> Mapping[str, Any]:
         raise InputDataError(f"x: {where} answered {type(body).__name__}, not a JSON object")
     data = body.get("data")
     if not isinstance(data, Mapping):
-        problem = _problem_text(body)
+        problem = platform_message(body)
         raise InputDataError(f"x: {where} has no 'data' object{f' ({problem})' if problem else ''}")
     return data
 
@@ -504,29 +521,5 @@ def _is_external_link(url: Mapping[str, Any]) -> bool:
     return not own_media
 
 
-def _count(value: Any) -> int | None:
-    """A count as int (X sometimes sends numbers as strings); None when absent or not a number."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-
-
 def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _parse_time(value: Any, where: str) -> dt.datetime:
-    try:
-        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise InputDataError(f"x: {where} has created_at {value!r}, not an ISO 8601 timestamp") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)

@@ -3,8 +3,10 @@
 What the client reads and why:
 
 * account_daily: Analytics `reports` with `dimensions=day` (views, likes, comments, shares, subscribersGained,
-  subscribersLost). Analytics days are **Pacific days** (America/Los_Angeles), the platform's reporting day; the
-  metric_date is that day unchanged. `reach`, `profile_visits` and `website_clicks` do not exist → NULL.
+  subscribersLost). Analytics days are **Pacific days** (America/Los_Angeles), the platform's reporting day read
+  on its clock; the metric_date is that day unchanged. A day is asked for once Analytics serves it (a day after it
+  ended in Pacific time); later days of the window are clamped away with a warning and read by a later run.
+  `reach`, `profile_visits` and `website_clicks` do not exist → NULL.
   `followers` is reconstructed: the channel's `subscriberCount` from channels.list is taken as the count at the
   end of the latest day Analytics reports (it is read "now"; the 1–3 days Analytics has not reported yet are
   assumed to have no net change), and each earlier day is `followers(next day) - gained(next day) +
@@ -35,30 +37,18 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import requests
 
 from pipelines.config.models import Account
 from pipelines.errors import InputDataError
-from pipelines.http import ApiAuthError, ApiError, ApiPermissionError, CursorGuard, ErrorVerdict, retry_after_seconds
-from pipelines.platforms.base import (
-    ClientContext,
-    Credential,
-    PlatformClient,
-    PlatformSpec,
-    Row,
-    days_between,
-    require_field,
-    whole_count,
-)
+from pipelines.http import ApiError, ApiPermissionError, CursorGuard, ErrorVerdict, retry_after_seconds
+from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row, days_between
 from pipelines.platforms.metric_registry import api_metric_for
+from pipelines.platforms.values import require_day, require_field, require_time, to_count, to_number
 
-API_KEY_ENV = "YOUTUBE_API_KEY"
-OAUTH_ENV = "YOUTUBE_OAUTH_TOKEN"
 DATA_SCOPE = "https://www.googleapis.com/auth/youtube.readonly"
 ANALYTICS_SCOPE = "https://www.googleapis.com/auth/yt-analytics.readonly"
-PACIFIC = ZoneInfo("America/Los_Angeles")
 
 PAGE_SIZE = 50  # playlistItems maxResults and videos.list ids per call: both capped at 50 by the API
 SHORTS_MAX_SECONDS = 60  # see the module docstring: 60 s, not the 180 s allowed since 2024-10-15
@@ -85,14 +75,14 @@ class YouTubeClient(PlatformClient):
         credentials=(
             Credential(
                 name="api_key",
-                env_var=API_KEY_ENV,
+                env_var="YOUTUBE_API_KEY",
                 simulator_key="youtube_key",
                 description="Data API key (public reads: channel, uploads, video statistics), sent as key=",
                 required=False,
             ),
             Credential(
                 name="oauth_token",
-                env_var=OAUTH_ENV,
+                env_var="YOUTUBE_OAUTH_TOKEN",
                 simulator_key="youtube_oauth",
                 description="OAuth 2.0 access token of the channel owner (scopes yt-analytics.readonly and "
                 "youtube.readonly), sent as Authorization: Bearer",
@@ -110,14 +100,16 @@ class YouTubeClient(PlatformClient):
         bearer = {"Authorization": f"Bearer {self._oauth}"} if self._oauth else None
         # Public Data API reads use the key when there is one (the documented way for public data); the OAuth
         # token is the fallback, so the renew hint names the credential actually sent.
-        data_env = API_KEY_ENV if self._api_key else OAUTH_ENV
+        data_credential = "api_key" if self._api_key else "oauth_token"
         self._data = self.new_session(
-            token_env_var=data_env,
-            classify=_google_classifier(DATA_SCOPE, data_env),
+            credential=data_credential,
+            classify=_google_classifier(DATA_SCOPE, self.credential_env_var(data_credential), data_credential),
             headers=None if self._api_key else bearer,
         )
         self._analytics = self.new_session(
-            token_env_var=OAUTH_ENV, classify=_google_classifier(ANALYTICS_SCOPE, OAUTH_ENV), headers=bearer
+            credential="oauth_token",
+            classify=_google_classifier(ANALYTICS_SCOPE, self.credential_env_var("oauth_token"), "oauth_token"),
+            headers=bearer,
         )
         self._channels: dict[str, Mapping[str, Any]] = {}
         # playlistItems page size (the API allows 1-50); videos.list and Analytics batches stay at 50 ids.
@@ -126,7 +118,10 @@ class YouTubeClient(PlatformClient):
     # --- streams ----------------------------------------------------------------------------------------
 
     def account_daily(self, account: Account, start: dt.date, end: dt.date) -> list[Row]:
-        today = self.context.today
+        served = self.clock.clamp(start, end, what="YouTube Analytics days", warn=self.warn)
+        if served is None:
+            return []
+        last_served = self.clock.last_served_day()
         metrics = {
             canonical: api_metric_for("youtube", level, canonical, start)
             for level, canonical in (
@@ -139,19 +134,20 @@ class YouTubeClient(PlatformClient):
             )
         }
         requested = {api: canonical for canonical, api in metrics.items() if api}
-        # Read up to today: the days after `end` are needed to walk the follower count back from today's total.
+        # Read up to the last day served: the days after `end` are needed to walk the follower count back from
+        # today's total.
         table = self._report(
             account,
-            start=start,
-            end=max(end, today),
+            start=served.first,
+            end=last_served,
             dimensions="day",
             metrics=list(requested),
             extra={"sort": "day"},
         )
         days: dict[dt.date, dict[str, Any]] = {}
         for raw in table:
-            day = _parse_date(require_field("youtube", raw, "day", "an Analytics day row"), "Analytics day")
-            days[day] = {canonical: whole_count(raw.get(api)) for api, canonical in requested.items()}
+            day = require_day("youtube", require_field("youtube", raw, "day", "an Analytics day row"), "Analytics day")
+            days[day] = {canonical: to_count(raw.get(api)) for api, canonical in requested.items()}
 
         followers = self._followers_by_day(account, days)
         rows = []
@@ -173,7 +169,7 @@ class YouTubeClient(PlatformClient):
                     "website_clicks": None,
                 }
             )
-        missing = [d for d in days_between(start, min(end, today)) if d not in days]
+        missing = [d for d in days_between(served.first, served.last) if d not in days]
         if missing:
             self.warn(
                 f"Analytics has no data yet for {len(missing)} day(s) from {missing[0]} to {missing[-1]} "
@@ -193,14 +189,14 @@ class YouTubeClient(PlatformClient):
         for video in videos:
             vid = str(require_field("youtube", video, "id", "a videos.list item"))
             snippet = video.get("snippet") or {}
-            published = _parse_timestamp(
-                require_field("youtube", snippet, "publishedAt", f"snippet of video {vid}"), "snippet.publishedAt"
+            published = require_time(
+                "youtube", require_field("youtube", snippet, "publishedAt", f"snippet of video {vid}"), "publishedAt"
             )
             statistics = video.get("statistics")
             if statistics is None:
                 self.warn("videos.list returned a video without 'statistics'; its counts are stored as NULL")
                 statistics = {}
-            self._new_fields(statistics, STATISTICS_KEYS, "videos.list statistics")
+            self.note_fields("videos.list statistics", statistics, STATISTICS_KEYS)
             views = self._stat(statistics, "viewCount", "views")
             content_type = self.content_type(video)
             rows.append(
@@ -227,7 +223,9 @@ class YouTubeClient(PlatformClient):
         return rows
 
     def audience_demographics(self, account: Account, snapshot_date: dt.date) -> list[Row]:
-        start = snapshot_date - dt.timedelta(days=DEMOGRAPHICS_DAYS - 1)
+        # The 28 days Analytics serves that end at the snapshot day at the latest.
+        end = min(snapshot_date, self.clock.last_served_day())
+        start = end - dt.timedelta(days=DEMOGRAPHICS_DAYS - 1)
         rows: list[Row] = []
 
         def row(dimension: str, value: str, share: float | None) -> Row:
@@ -240,15 +238,13 @@ class YouTubeClient(PlatformClient):
                 "audience_share": share,
             }
 
-        joint = self._report(
-            account, start=start, end=snapshot_date, dimensions="ageGroup,gender", metrics=["viewerPercentage"]
-        )
+        joint = self._report(account, start=start, end=end, dimensions="ageGroup,gender", metrics=["viewerPercentage"])
         ages: dict[str, float] = {}
         genders: dict[str, float] = {}
         for raw in joint:
             age = _age_label(str(require_field("youtube", raw, "ageGroup", "an Analytics ageGroup row")))
             gender = str(require_field("youtube", raw, "gender", "an Analytics gender row"))
-            pct = _number(raw.get("viewerPercentage"))
+            pct = to_number(raw.get("viewerPercentage"))
             if pct is None:
                 self.warn("an ageGroup,gender row has no viewerPercentage; it is left out")
                 continue
@@ -260,11 +256,10 @@ class YouTubeClient(PlatformClient):
         rows += [row("gender", k, round(v, 6)) for k, v in sorted(genders.items())]
 
         countries = self._report(
-            account, start=start, end=snapshot_date, dimensions="country", metrics=["views"], extra={"sort": "-views"}
+            account, start=start, end=end, dimensions="country", metrics=["views"], extra={"sort": "-views"}
         )
         views = {
-            str(require_field("youtube", raw, "country", "an Analytics country row")): whole_count(raw.get("views"))
-            or 0
+            str(require_field("youtube", raw, "country", "an Analytics country row")): to_count(raw.get("views")) or 0
             for raw in countries
         }
         total = sum(views.values())
@@ -279,10 +274,7 @@ class YouTubeClient(PlatformClient):
 
         `page=True` counts the answer as a page of data in the call statistics.
         """
-        if not self._api_key and not self._oauth:
-            raise ApiAuthError(
-                "youtube", f"no credential for the Data API: set {API_KEY_ENV} (public reads) or {OAUTH_ENV}."
-            )
+        self.require_credential("api_key", "oauth_token", purpose="the Data API")
         if self._api_key:
             params = {**params, "key": self._api_key}
         body = self._data.get(f"{self.base_url('data')}/{path}", params=params, endpoint=endpoint, page=page)
@@ -322,14 +314,14 @@ class YouTubeClient(PlatformClient):
             body = self.data_get("playlistItems", params, "playlistItems.list", page=True)
             reached_older = False
             for item in body.get("items") or []:
-                self._new_fields(item, PLAYLIST_ITEM_KEYS, "playlistItems items")
+                self.note_fields("playlistItems items", item, PLAYLIST_ITEM_KEYS)
                 details = item.get("contentDetails") or {}
                 vid = require_field("youtube", details, "videoId", "a playlistItems contentDetails")
                 published_raw = details.get("videoPublishedAt")
                 if published_raw is None:
                     self.warn("uploads playlist items without videoPublishedAt (private or deleted videos) skipped")
                     continue
-                published = _parse_timestamp(published_raw, "contentDetails.videoPublishedAt")
+                published = require_time("youtube", published_raw, "contentDetails.videoPublishedAt")
                 if published < since:
                     reached_older = True
                     continue
@@ -351,7 +343,7 @@ class YouTubeClient(PlatformClient):
                 "videos.list",
             )
             for item in body.get("items") or []:
-                self._new_fields(item, VIDEO_KEYS, "videos.list items")
+                self.note_fields("videos.list items", item, VIDEO_KEYS)
                 videos.append(item)
         return videos
 
@@ -361,7 +353,7 @@ class YouTubeClient(PlatformClient):
             self.warn("the channel hides its subscriber count (or channels.list omitted it): followers stored as NULL")
             return {}
         followers: dict[dt.date, int] = {}
-        current = whole_count(statistics["subscriberCount"])
+        current = to_count(statistics["subscriberCount"])
         for day in sorted(days, reverse=True):
             if current is None:
                 break
@@ -386,8 +378,7 @@ class YouTubeClient(PlatformClient):
         extra: Mapping[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
         """Rows of one Analytics report as dicts keyed by column name; a metric refused as unknown is dropped."""
-        if not self._oauth:
-            raise ApiAuthError("youtube", f"the Analytics API needs an OAuth token: set {OAUTH_ENV}.")
+        self.require_credential("oauth_token", purpose="the Analytics API needs the channel owner's OAuth token")
         metrics = list(metrics)
         while metrics:
             params = {
@@ -417,9 +408,7 @@ class YouTubeClient(PlatformClient):
         if not isinstance(headers, list):
             raise InputDataError("youtube: an Analytics report has no 'columnHeaders'; cannot map its rows.")
         names = [str(require_field("youtube", h, "name", "an Analytics column header")) for h in headers]
-        for name in names:
-            if name not in expected:
-                self.warn(f"new field {name!r} in an Analytics report ignored")
+        self.note_fields("an Analytics report", dict.fromkeys(names), expected)
         out = []
         for raw in body.get("rows") or []:  # `rows` is omitted when there is no data
             if not isinstance(raw, list) or len(raw) != len(names):
@@ -437,14 +426,18 @@ class YouTubeClient(PlatformClient):
         if not videos:
             return {}
         if not self._oauth:
-            self.warn(f"no OAuth token ({OAUTH_ENV}): video shares come from the Analytics API, stored as NULL")
+            self.warn(
+                f"no OAuth token ({self.credential_env_var('oauth_token')}): video shares come from the Analytics "
+                "API, stored as NULL"
+            )
             return {}
         first = min(
-            _parse_timestamp(v["snippet"]["publishedAt"], "snippet.publishedAt")
+            require_time("youtube", v["snippet"]["publishedAt"], "snippet.publishedAt")
             for v in videos
             if (v.get("snippet") or {}).get("publishedAt")
         )
-        first_day = first.astimezone(PACIFIC).date()
+        first_day = self.clock.day_of(first)
+        last_day = min(snapshot_date, self.clock.last_served_day())
         shares: dict[str, int | None] = {}
         ids = [str(v.get("id")) for v in videos if v.get("id")]
         for i in range(0, len(ids), PAGE_SIZE):
@@ -452,8 +445,8 @@ class YouTubeClient(PlatformClient):
             try:
                 table = self._report(
                     account,
-                    start=min(first_day, snapshot_date),
-                    end=snapshot_date,
+                    start=min(first_day, last_day),
+                    end=last_day,
                     dimensions="video",
                     metrics=["views", "shares"],
                     extra={"filters": "video==" + ",".join(batch), "sort": "-views", "maxResults": PAGE_SIZE},
@@ -463,7 +456,7 @@ class YouTubeClient(PlatformClient):
                 return {}
             for raw in table:
                 if "shares" in raw:
-                    shares[str(raw.get("video"))] = whole_count(raw["shares"])
+                    shares[str(raw.get("video"))] = to_count(raw["shares"])
         return shares
 
     # --- parsing helpers -----------------------------------------------------------------------------------
@@ -472,7 +465,7 @@ class YouTubeClient(PlatformClient):
         if key not in statistics:
             self.warn(f"videos.list statistics without '{key}' ({meaning}): stored as NULL")
             return None
-        value = whole_count(statistics[key])
+        value = to_count(statistics[key])
         if value is None:
             self.warn(f"videos.list statistics '{key}' is not a whole number: stored as NULL")
         return value
@@ -486,17 +479,16 @@ class YouTubeClient(PlatformClient):
             return "video"
         return "short" if 0 < seconds <= SHORTS_MAX_SECONDS else "video"
 
-    def _new_fields(self, item: Mapping[str, Any], known: set[str], where: str) -> None:
-        for key in item:
-            if key not in known:
-                self.warn(f"new field {key!r} in {where} ignored")
-
 
 # --- module helpers ---------------------------------------------------------------------------------------
 
 
-def _google_classifier(scope: str, env_var: str):
-    """The Google error body → verdict: quota never retried, rate limits retried, auth and scope named."""
+def _google_classifier(scope: str, env_var: str, credential: str):
+    """The Google error body → verdict: quota never retried, rate limits retried, auth and scope named.
+
+    `credential` is what the session sends (`api_key` or `oauth_token`): an auth error names that one.
+    """
+    sent = "API key" if credential == "api_key" else "OAuth token"
 
     def classify(response: requests.Response, body: Any) -> ErrorVerdict | None:
         if response.ok:
@@ -507,31 +499,38 @@ def _google_classifier(scope: str, env_var: str):
         reasons = {str(d.get("reason")) for d in details if isinstance(d, dict)}
         status = response.status_code
         text = str(error.get("message") or "")[:200]
+        words = ": ".join(p for p in (", ".join(sorted(reasons)), text) if p)
         if reasons & {"quotaExceeded", "dailyLimitExceeded"}:
             return ErrorVerdict(
                 "quota",
                 "the daily YouTube API quota (10,000 units per Google Cloud project) is exhausted; it resets at "
                 "midnight Pacific time (America/Los_Angeles). Not retried: re-run after the reset.",
+                platform_message=words,
             )
         if reasons & {"rateLimitExceeded", "userRateLimitExceeded"} or status == 429:
-            return ErrorVerdict(
-                "retry", f"rate limited ({', '.join(sorted(reasons)) or 'HTTP 429'})", retry_after_seconds(response)
-            )
+            wait = retry_after_seconds(response)
+            kind = "throttle" if wait is not None else "retry"
+            return ErrorVerdict(kind, f"rate limited ({', '.join(sorted(reasons)) or 'HTTP 429'})", wait, words)
         if "keyInvalid" in reasons:
-            return ErrorVerdict("auth", f"the API key was rejected (keyInvalid); set a valid key in {API_KEY_ENV}")
+            message = f"the API key was rejected ({words}); set a valid key in {env_var}"
+            return ErrorVerdict("auth", message, None, words)
         if status == 401 or reasons & {"authError", "unauthorized"} or error.get("status") == "UNAUTHENTICATED":
-            return ErrorVerdict("auth", "the OAuth token is invalid or expired (authError)")
+            return ErrorVerdict("auth", f"the {sent} is invalid or expired ({words or 'authError'})", None, words)
         if status == 403 or reasons & {"forbidden", "insufficientPermissions"}:
             return ErrorVerdict(
                 "permission",
                 f"access denied ({', '.join(sorted(reasons)) or error.get('status') or 'HTTP 403'}: {text}). "
-                f"The token in {env_var} needs the scope {scope} and must belong to the channel's owner.",
+                f"The {sent} in {env_var} needs the scope {scope} and must belong to the channel's owner.",
+                platform_message=words,
             )
         if status >= 500:
             return ErrorVerdict(
-                "retry", f"server error (HTTP {status} {', '.join(sorted(reasons))})", retry_after_seconds(response)
+                "retry",
+                f"server error (HTTP {status} {', '.join(sorted(reasons))})",
+                retry_after_seconds(response),
+                words,
             )
-        return ErrorVerdict("fatal", f"request rejected ({', '.join(sorted(reasons)) or 'no reason'}: {text})")
+        return ErrorVerdict("fatal", f"request rejected ({words or 'no reason'})", platform_message=words)
 
     return classify
 
@@ -550,15 +549,6 @@ def _object(body: Any, endpoint: str) -> Mapping[str, Any]:
     return body
 
 
-def _number(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _duration_seconds(value: str) -> float | None:
     """ISO 8601 duration (PT1M12S) → seconds; None when unreadable."""
     match = _DURATION.match(value)
@@ -572,20 +562,3 @@ def _age_label(age_group: str) -> str:
     """`age18-24` → `18-24`, `age65-` → `65+`."""
     label = age_group.removeprefix("age")
     return label[:-1] + "+" if label.endswith("-") else label
-
-
-def _parse_date(value: Any, what: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise InputDataError(f"youtube: {what} {value!r} is not a YYYY-MM-DD date.") from None
-
-
-def _parse_timestamp(value: Any, what: str) -> dt.datetime:
-    try:
-        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise InputDataError(f"youtube: {what} {value!r} is not an ISO 8601 timestamp.") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)

@@ -21,8 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Faults: --fault 'status=500,path=/insights,times=3', --fault 'slow=2,path=/media', "
         "--fault 'expired_token,path=api.x.com', --fault 'missing_field=like_count'. Kinds: "
         + ", ".join(KINDS)
-        + ". At run time: POST /_simulator/faults (JSON), DELETE to clear; "
-        "GET /_simulator/stats.",
+        + ". At run time: POST /_simulator/faults (JSON), DELETE to clear; GET /_simulator/stats; "
+        'POST /_simulator/clock {"now": ISO} or {"advance_seconds": s}; '
+        'POST /_simulator/usage {"calls": n, "window_seconds": s} (Meta usage headers fill up).',
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default 0)")
@@ -37,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--brands", type=Path, default=None, help="brands.yaml (default: the configured one)")
     parser.add_argument("--settings", type=Path, default=None, help="settings.yaml (feeds, timezone)")
     parser.add_argument("--fault", action="append", default=[], metavar="SPEC", help="inject a fault (repeatable)")
+    parser.add_argument(
+        "--revisions",
+        action="store_true",
+        help="serve recent days lower until each platform's settle window has passed (late data), as Meta does",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request")
     return parser
 
@@ -61,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         host=args.host,
         port=args.port,
         verbose=args.verbose,
+        revisions=args.revisions,
     )
     try:
         for spec in args.fault:

@@ -6,7 +6,8 @@ import base64
 import datetime as dt
 import json
 import threading
-from collections import Counter
+import time
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode
@@ -87,14 +88,76 @@ class Stats:
         return f"Stats({self.snapshot()!r})"
 
 
+class SimClock:
+    """The simulator's running clock for what takes time (throttles, usage windows): it starts at the world's
+    `now` (Simulator.set_clock) and advances with real time and with `advance(seconds)` (a test's fake sleep).
+    The world's data stays as observed at `world.now`."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self._lock = threading.Lock()
+        self.reset(start)
+
+    def reset(self, start: dt.datetime) -> None:
+        with self._lock:
+            self._start, self._started, self._advanced = start.astimezone(UTC), time.monotonic(), 0.0
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self._advanced += max(0.0, float(seconds))
+
+    def now(self) -> dt.datetime:
+        with self._lock:
+            elapsed = time.monotonic() - self._started + self._advanced
+            return self._start + dt.timedelta(seconds=elapsed)
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request the simulator answered (the tests check every window a client asked for)."""
+
+    method: str
+    host: str
+    path: str
+    params: dict[str, str]
+    status: int
+    envelope_code: object  # TikTok's `code` on HTTP 200 (None elsewhere)
+    template: str
+
+
+class RequestLog:
+    """The last requests answered (thread-safe, bounded)."""
+
+    def __init__(self, size: int = 100_000) -> None:
+        self._lock = threading.Lock()
+        self._records: deque[RequestRecord] = deque(maxlen=size)
+
+    def add(self, record: RequestRecord) -> None:
+        with self._lock:
+            self._records.append(record)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._records.clear()
+
+    def records(self, host: str | None = None) -> list[RequestRecord]:
+        with self._lock:
+            return [r for r in self._records if host is None or r.host == host]
+
+
 @dataclass
 class Context:
-    """What a route needs besides the request: the world, the accepted tokens, faults and the base URL."""
+    """What a route needs besides the request: the world, the accepted tokens, faults, the base URL and the
+    simulator's running clock."""
 
     world: World
     tokens: dict[str, str]
     faults: FaultRegistry
     base_url: str
+    clock: SimClock | None = None
+
+    def now(self) -> dt.datetime:
+        """The running clock's instant (throttles, usage windows); the world's `now` without one."""
+        return self.clock.now() if self.clock is not None else self.world.now
 
 
 class Request:

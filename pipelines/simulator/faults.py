@@ -1,8 +1,16 @@
 """Faults the simulator injects on request: error statuses, slowness, malformed bodies, expired tokens,
-repeating cursors and schema drift (a field missing from or added to every item)."""
+repeating cursors, schema drift (a field missing from or added to every item) and throttling that lasts.
+
+`throttle` (options `seconds`, default 180, and `code`, default 4) throttles every matching request for
+`seconds` of the simulator's clock from the first one it meets: Meta answers its throttle error with the usage
+headers at 100 % (code 80001/80002: `estimated_time_to_regain_access` in X-Business-Use-Case-Usage), the other
+platforms their rate-limit answer. The clock advances with real time and with `Simulator.advance` (a test's fake
+sleep), so a three-minute throttle passes in no real time.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -10,10 +18,25 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pipelines.simulator.core import Request
 
-KINDS = ("status", "slow", "malformed_json", "expired_token", "repeat_cursor", "missing_field", "extra_field")
+KINDS = (
+    "status",
+    "slow",
+    "malformed_json",
+    "expired_token",
+    "repeat_cursor",
+    "missing_field",
+    "extra_field",
+    "throttle",
+)
 # Kinds that describe a lasting condition rather than one bad response: unlimited unless `times` is given.
-LASTING = ("repeat_cursor", "missing_field", "extra_field")
-PRIMARY_OPTION = {"status": "status", "slow": "seconds", "missing_field": "field", "extra_field": "field"}
+LASTING = ("repeat_cursor", "missing_field", "extra_field", "throttle")
+PRIMARY_OPTION = {
+    "status": "status",
+    "slow": "seconds",
+    "missing_field": "field",
+    "extra_field": "field",
+    "throttle": "seconds",
+}
 
 
 @dataclass
@@ -32,13 +55,8 @@ class Fault:
         return self.times is not None and self.used >= self.times
 
     def describe(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "path_contains": self.path_contains,
-            "times": self.times,
-            "used": self.used,
-            **self.opts,
-        }
+        opts = {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in self.opts.items()}
+        return {"kind": self.kind, "path_contains": self.path_contains, "times": self.times, "used": self.used, **opts}
 
 
 class FaultRegistry:
@@ -88,6 +106,22 @@ class FaultRegistry:
                 if fault.kind == kind and not fault.exhausted and fault.matches(request):
                     fault.used += 1
                     return fault
+        return None
+
+    def active_throttle(self, request: Request, now: dt.datetime) -> tuple[Fault, float] | None:
+        """A `throttle` fault matching `request` that still lasts at `now` (the simulator's clock), with the
+        seconds it has left; it starts at the first request it meets and ends `seconds` later."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.kind != "throttle" or fault.exhausted or not fault.matches(request):
+                    continue
+                started = fault.opts.setdefault("started_at", now)
+                left = float(fault.opts.get("seconds", 180)) - (now - started).total_seconds()
+                if left <= 0:
+                    fault.times = fault.used  # over: exhausted
+                    continue
+                fault.used += 1
+                return fault, left
         return None
 
     def take_first(self, kinds: tuple[str, ...], request: Request) -> Fault | None:

@@ -70,7 +70,7 @@ TONE_TEMPLATES = {
         "Waited 40 minutes at {term}, terrible service",
         "Pelayanan {term} lambat banget hari ini 😡",
         "Never again {term}, the coffee was burnt",
-        "Es kopi {term} kemanisan, gak enak",
+        "Es kopi susu dari {term} kemanisan, gak enak",
     ),
 }
 CRISIS_TEMPLATES = (

@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pipelines.config.models import BrandsConfig, Settings
-from pipelines.simulator.core import ApiError, Context, Request, Response, Stats
+from pipelines.simulator.core import ApiError, Context, Request, RequestLog, RequestRecord, Response, SimClock, Stats
 from pipelines.simulator.faults import FaultRegistry
 from pipelines.simulator.routes import ApiFamily, families
+from pipelines.simulator.throttle import UsageMeter
 from pipelines.simulator.world import World
 
 CONTROL_PREFIX = "/_simulator"
@@ -27,6 +28,12 @@ class Simulator:
     >>> with Simulator(seed=7, today=dt.date(2026, 5, 1)) as sim:
     ...     requests.get(sim.rewrite("https://graph.facebook.com/v24.0/104550001?fields=followers_count"),
     ...                  params={"access_token": Simulator.DEFAULT_TOKENS["meta"]})
+
+    Clocks: `world.now` is the instant the APIs are read (what is observable, which days are served);
+    `set_clock(now)` moves it night by night. `clock` runs from there with real time and `advance(seconds)`
+    for what lasts (throttle faults, usage windows of `limit_usage`). `revisions=True` serves recent days below
+    their truth until each platform's settle window has passed (World.served_day). `requests` keeps every
+    answered request (the tests check the windows clients ask for).
     """
 
     DEFAULT_TOKENS: ClassVar[dict[str, str]] = {
@@ -56,15 +63,27 @@ class Simulator:
         port: int = 0,
         now: dt.datetime | None = None,
         verbose: bool = False,
+        revisions: bool = False,
     ) -> None:
-        self.world = World(seed=seed, today=today, brands=brands, settings=settings, days=days, now=now)
-        self._world_args = {"seed": seed, "brands": self.world.brands, "settings": self.world.settings, "days": days}
+        self.world = World(
+            seed=seed, today=today, brands=brands, settings=settings, days=days, now=now, revisions=revisions
+        )
+        self._world_args = {
+            "seed": seed,
+            "brands": self.world.brands,
+            "settings": self.world.settings,
+            "days": days,
+            "revisions": revisions,
+        }
         unknown = sorted(set(tokens or {}) - set(self.DEFAULT_TOKENS))
         if unknown:
             raise ValueError(f"unknown token key(s) {unknown}; expected {sorted(self.DEFAULT_TOKENS)}")
         self.tokens = {**self.DEFAULT_TOKENS, **(tokens or {})}
         self.faults = FaultRegistry()
         self.stats = Stats()
+        self.requests = RequestLog()
+        self.clock = SimClock(self.world.now)
+        self.usage: dict[str, UsageMeter] = {}
         self.verbose = verbose
         self._host, self._port = host, port
         self._server: ThreadingHTTPServer | None = None
@@ -128,7 +147,23 @@ class Simulator:
         settings: Settings = self._world_args["settings"]
         today = today or now.astimezone(ZoneInfo(settings.timezone)).date()
         self.world = World(today=today, now=now, drop_anchor=self.world.drop_anchor, **self._world_args)
+        self.clock.reset(self.world.now)
         return self.world
+
+    def advance(self, seconds: float) -> None:
+        """Move the running clock (throttles, usage windows) forward, as time passing would: a test passes this
+        as the clients' `sleep`, so a three-minute throttle passes in no real time. The world's data stays as
+        observed at `world.now`."""
+        self.clock.advance(seconds)
+
+    def limit_usage(self, family: str = "meta", *, calls: int, window_seconds: float) -> UsageMeter:
+        """Make the family's usage fill up: `calls` per rolling `window_seconds` of the running clock (see
+        pipelines/simulator/throttle.py). Returns the meter (its highest percent and throttled answers)."""
+        if family not in {f.name for f in self._families}:
+            raise ValueError(f"unknown API family {family!r}; expected one of {[f.name for f in self._families]}")
+        meter = UsageMeter(calls, window_seconds)
+        self.usage[family] = meter
+        return meter
 
     # ------------------------------------------------------------------ URLs
     @property
@@ -162,7 +197,7 @@ class Simulator:
             return self._control(method, path[len(CONTROL_PREFIX) :], body)
         host, _, rest = path.lstrip("/").partition("/")
         family = self._by_host.get(host.lower())
-        ctx = Context(world=self.world, tokens=self.tokens, faults=self.faults, base_url=self.url)
+        ctx = Context(world=self.world, tokens=self.tokens, faults=self.faults, base_url=self.url, clock=self.clock)
         req = Request(method, host.lower(), "/" + rest, parts.query, headers, body, ctx)
         if family is None:
             self.stats.add(f"{host}/(unknown host)")
@@ -171,10 +206,22 @@ class Simulator:
         slow = self.faults.take("slow", req)
         if slow is not None:
             time.sleep(float(slow.opts.get("seconds", 1.0)))
-        try:
-            resp = family.handle(req)
-        except ApiError as err:
-            resp = family.render_error(req, err)
+        now = self.clock.now()
+        throttle = self.faults.active_throttle(req, now)
+        meter = self.usage.get(family.name)
+        blocked = meter.blocked_for(now) if meter is not None and throttle is None else None
+        if throttle is not None:
+            fault, left = throttle
+            resp = family.throttle_error(req, left, fault.opts.get("code"))
+        elif blocked is not None:
+            resp = family.throttle_error(req, blocked, None)
+        else:
+            if meter is not None:
+                req.usage_percent = meter.record(now)  # type: ignore[attr-defined]
+            try:
+                resp = family.handle(req)
+            except ApiError as err:
+                resp = family.render_error(req, err)
         fault = self.faults.take_first(("status", "expired_token"), req)
         if fault is not None:
             resp = family.fault_error(req, fault)
@@ -184,6 +231,10 @@ class Simulator:
             data = resp.encode()
             resp.body = data[: max(1, len(data) // 2)]
         self.stats.add(req.template)
+        envelope = resp.body.get("code") if isinstance(resp.body, dict) and family.name.startswith("tiktok") else None
+        self.requests.add(
+            RequestRecord(method, req.host, req.path, dict(req.params), resp.status, envelope, req.template)
+        )
         return resp
 
     def _schema_faults(self, req: Request, resp: Response) -> None:
@@ -232,13 +283,38 @@ class Simulator:
             if method == "POST":
                 try:
                     payload = json.loads(body or b"{}")
-                    now = dt.datetime.fromisoformat(str(payload["now"]).replace("Z", "+00:00"))
-                    today = dt.date.fromisoformat(payload["today"]) if payload.get("today") else None
-                    self.set_clock(now, today)
+                    if "advance_seconds" in payload and "now" not in payload:
+                        self.advance(float(payload["advance_seconds"]))
+                    else:
+                        now = dt.datetime.fromisoformat(str(payload["now"]).replace("Z", "+00:00"))
+                        today = dt.date.fromisoformat(payload["today"]) if payload.get("today") else None
+                        self.set_clock(now, today)
                 except (ValueError, KeyError, TypeError) as exc:
-                    return Response(400, {"error": f'bad clock: {exc}; expected {{"now": ISO-8601 instant}}'})
+                    return Response(
+                        400,
+                        {
+                            "error": f"bad clock: {exc}; expected "
+                            '{"now": ISO-8601 instant} or {"advance_seconds": seconds}'
+                        },
+                    )
             w = self.world
             return Response(200, {"now": w.now.isoformat(), "today": w.today.isoformat()})
+        if path == "/usage":
+            if method == "POST":
+                try:
+                    payload = json.loads(body or b"{}")
+                    self.limit_usage(
+                        str(payload.get("family", "meta")),
+                        calls=int(payload["calls"]),
+                        window_seconds=float(payload["window_seconds"]),
+                    )
+                except (ValueError, KeyError, TypeError) as exc:
+                    return Response(
+                        400, {"error": f'bad usage limit: {exc}; expected {{"calls": n, "window_seconds": s}}'}
+                    )
+            if method == "DELETE":
+                self.usage.clear()
+            return Response(200, {"usage": {name: meter.describe() for name, meter in self.usage.items()}})
         if path in ("", "/health"):
             w = self.world
             return Response(

@@ -15,6 +15,14 @@ Shape of the world:
   60 days before `today` (the first today of a simulator whose clock moves: `drop_anchor`);
 * a planted crisis (`planted_crisis()`, market.py): a burst of negative mentions of the own brand on 2 days,
   4 days before `drop_anchor`.
+
+Platform clocks: an account day D of platform p is the aggregate over [D 00:00, D + 1 00:00) in p's reporting
+zone (pipelines.contracts.platforms.REPORTING_DAYS: Pacific for Meta and YouTube, UTC for LinkedIn and TikTok, the
+partition zone for X, which has no account metrics): the posts' lifetime metrics that accrue in those hours, the
+posts published in them and the followers at their end. The truth of a day never depends on `now`; what the APIs
+may serve of it does: a day is served once it has ended in p's zone plus p's documented lag and while it is within
+p's history (`served_days`), and the follower count read now is the count at the end of p's last complete day
+(`followers_now`). Everything stays a deterministic function of the seed.
 """
 
 from __future__ import annotations
@@ -22,11 +30,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from pipelines.config.models import Account, Brand, BrandsConfig, Settings
+from pipelines.contracts.platforms import REPORTING_DAYS
 from pipelines.simulator import randomness as rnd
 from pipelines.simulator.profiles import CONTENT_ENGAGEMENT, CONTENT_VIEWS, PROFILES, PlatformProfile
 
@@ -39,6 +48,21 @@ DROP_DAYS = 7
 DROP_OFFSET_DAYS = 60
 VIRAL_PROBABILITY = 0.004  # per account and day with a post
 ENGAGEMENT_KEYS = ("reactions", "comments", "shares", "saves")
+# What a platform may still revise within its final_after_days (World.served_day with revisions on).
+REVISED_FIELDS = (
+    "views",
+    "reach",
+    "reactions",
+    "comments",
+    "shares",
+    "saves",
+    "clicks",
+    "video_views",
+    "accounts_engaged",
+    "profile_visits",
+    "website_clicks",
+    "watch_minutes",
+)
 
 GENERIC_TAGS = ("kopi", "coffee", "ngopi", "coffeetime", "kopisusu", "baristalife", "coffeelover", "latte")
 CAPTIONS = (
@@ -116,7 +140,7 @@ class Post:
 
 @dataclass(frozen=True)
 class AccountDay:
-    """Ground truth of one account on one day (UTC calendar day)."""
+    """Ground truth of one account on one day (a day of the platform's reporting zone, see the module docstring)."""
 
     date: dt.date
     followers: int
@@ -150,6 +174,7 @@ class World:
         days: int = 400,
         now: dt.datetime | None = None,
         drop_anchor: dt.date | None = None,
+        revisions: bool = False,
     ) -> None:
         if brands is None or settings is None:
             from pipelines.config import load_brands, load_settings
@@ -159,13 +184,14 @@ class World:
         self.seed = seed
         if today is None:
             now = now or dt.datetime.now(UTC)
-            today = now.astimezone(UTC).date()
+            today = now.astimezone(ZoneInfo(settings.timezone)).date()  # the partition calendar's today
         self.today = today
         # the planted drop lies DROP_OFFSET_DAYS before this day; a moving clock keeps its first today, so the
         # drop stays on the same days night after night
         self.drop_anchor = drop_anchor or today
         self.now = (now or dt.datetime.combine(today, dt.time(0, 0), UTC)).astimezone(UTC)
         self.days = days
+        self.revisions = revisions
         self.start = today - dt.timedelta(days=days)
         self.end = today - dt.timedelta(days=1)
         self.brands = brands
@@ -301,6 +327,51 @@ class World:
         """Followers at the end of `day` (any day, also outside the history)."""
         brand, _ = self._require(platform, account_id)
         return self._followers_raw(brand.name, platform, day)
+
+    def followers_now(self, platform: str, account_id: str) -> int:
+        """The follower count an API reads at `now`: the count at the end of the platform's last complete day."""
+        return self.followers(platform, account_id, self.platform_today(platform) - dt.timedelta(days=1))
+
+    # ------------------------------------------------------------------ platform clocks
+    def zone(self, platform: str) -> ZoneInfo:
+        """The zone of the platform's reporting day (the partition zone for X, which has none)."""
+        facts = REPORTING_DAYS.get(platform)
+        return ZoneInfo(facts.timezone) if facts is not None and facts.timezone else self.tz
+
+    def day_start(self, platform: str, day: dt.date) -> dt.datetime:
+        """The UTC instant the platform's `day` starts."""
+        return dt.datetime.combine(day, dt.time(0), self.zone(platform)).astimezone(UTC)
+
+    def platform_day(self, platform: str, moment: dt.datetime) -> dt.date:
+        """The platform day an instant falls on."""
+        return moment.astimezone(self.zone(platform)).date()
+
+    def platform_today(self, platform: str) -> dt.date:
+        return self.platform_day(platform, self.now)
+
+    def last_served_day(self, platform: str) -> dt.date:
+        """The latest day the platform's API serves at `now`: ended in its zone plus its documented lag."""
+        facts = REPORTING_DAYS.get(platform)
+        lag = dt.timedelta(days=facts.lag_days if facts is not None else 0)
+        day = self.platform_today(platform) - dt.timedelta(days=1)
+        while self.day_start(platform, day + dt.timedelta(days=1)) + lag > self.now:
+            day -= dt.timedelta(days=1)
+        return day
+
+    def earliest_served_day(self, platform: str, history_days: int | None = None) -> dt.date:
+        """The oldest day the API still serves (its documented history; `history_days` for one endpoint)."""
+        facts = REPORTING_DAYS.get(platform)
+        days = history_days if history_days is not None else (facts.history_days if facts is not None else None)
+        earliest = self.start if days is None else self.platform_today(platform) - dt.timedelta(days=days)
+        return max(earliest, self.start)
+
+    def served_days(
+        self, platform: str, first: dt.date, last: dt.date, *, history_days: int | None = None
+    ) -> list[dt.date]:
+        """The days of [first, last] the platform's API serves at `now` (history, lag, simulated history)."""
+        lo = max(first, self.earliest_served_day(platform, history_days))
+        hi = min(last, self.end, self.last_served_day(platform))
+        return list(_date_range(lo, hi))
 
     def _gained_lost(self, brand: str, platform: str, day: dt.date) -> tuple[int, int, int]:
         f = self._followers_raw(brand, platform, day)
@@ -558,32 +629,17 @@ class World:
         key = (platform, account_id)
         if key in self._series:
             return self._series[key]
-        brand, _ = self._require(platform, account_id)
+        brand, account = self._require(platform, account_id)
         profile = PROFILES[platform]
         acc: dict[dt.date, dict[str, float]] = {d: {} for d in self.dates()}
         counts: dict[dt.date, int] = {}
-        lookback = self.start - dt.timedelta(days=tail_days(profile))
-        for p in self.posts(platform, account_id, lookback, self.end):
-            if self.start <= p.published_date:
-                counts[p.published_date] = counts.get(p.published_date, 0) + 1
-            first = max(p.published_date, self.start)
-            last = min(self.end, p.published_date + dt.timedelta(days=tail_days(profile)))
-            day = first
-            age = (dt.datetime.combine(day, dt.time(0), UTC) - p.published_at).total_seconds() / 3600
-            s0 = saturation(age, p.half_life_hours)
-            items = list(p.final.items())
-            lowered = [(k, v * DROP_FACTOR if k in ENGAGEMENT_KEYS else v) for k, v in items]
-            while day <= last:
-                age += 24
-                s1 = saturation(age, p.half_life_hours)
-                frac = s1 - s0
-                s0 = s1
-                bucket = acc[day]
-                # engagement during the planted drop is lower also on posts published before it
-                use = lowered if not p.in_drop and self._in_drop(platform, brand.name, day) else items
-                for k, v in use:
-                    bucket[k] = bucket.get(k, 0.0) + v * frac
-                day += dt.timedelta(days=1)
+        tail = dt.timedelta(days=tail_days(profile))
+        # Every post of the history, whatever `now` is: the truth of a day does not depend on when it is read.
+        local = self.start - tail - dt.timedelta(days=1)
+        while local <= self.end + dt.timedelta(days=1):
+            for p in self._posts_on_local_day(brand, account, platform, local):
+                self._accrue(platform, brand.name, p, acc, counts, tail)
+            local += dt.timedelta(days=1)
         series: dict[dt.date, AccountDay] = {}
         for day in self.dates():
             bucket = acc[day]
@@ -627,12 +683,66 @@ class World:
         self._series[key] = series
         return series
 
+    def _accrue(
+        self,
+        platform: str,
+        brand: str,
+        post: Post,
+        acc: dict[dt.date, dict[str, float]],
+        counts: dict[dt.date, int],
+        tail: dt.timedelta,
+    ) -> None:
+        """Add the share of a post's lifetime metrics that accrues in each platform day to that day's bucket."""
+        published_day = self.platform_day(platform, post.published_at)
+        if self.start <= published_day <= self.end:
+            counts[published_day] = counts.get(published_day, 0) + 1
+        first = max(published_day, self.start)
+        last = min(self.end, published_day + tail)
+        if first > last:
+            return
+        items = list(post.final.items())
+        lowered = [(k, v * DROP_FACTOR if k in ENGAGEMENT_KEYS else v) for k, v in items]
+
+        def reached(day: dt.date) -> float:
+            age = (self.day_start(platform, day) - post.published_at).total_seconds() / 3600
+            return saturation(age, post.half_life_hours)
+
+        day = first
+        s0 = reached(day)
+        while day <= last:
+            s1 = reached(day + dt.timedelta(days=1))
+            frac, s0 = s1 - s0, s1
+            bucket = acc[day]
+            # engagement during the planted drop is lower also on posts published before it
+            use = lowered if not post.in_drop and self._in_drop(platform, brand, day) else items
+            for k, v in use:
+                bucket[k] = bucket.get(k, 0.0) + v * frac
+            day += dt.timedelta(days=1)
+
     def account_day(self, platform: str, account_id: str, day: dt.date) -> AccountDay:
         """Ground truth for one account and day inside the history [start, end]."""
         series = self._account_series(platform, account_id)
         if day not in series:
             raise KeyError(f"{day} is outside the simulated history {self.start}..{self.end}")
         return series[day]
+
+    def served_day(self, platform: str, account_id: str, day: dt.date) -> AccountDay:
+        """What the platform's API serves of a day at `now`: the truth (`account_day`), except that with
+        `revisions` on, a day within the platform's `final_after_days` after it ended is served lower, 90 % of
+        its activity right after it ended rising linearly to the truth once final (followers are exact): late
+        data a nightly re-read must pick up."""
+        truth = self.account_day(platform, account_id, day)
+        facts = REPORTING_DAYS.get(platform)
+        if not self.revisions or facts is None or not facts.final_after_days:
+            return truth
+        ended = self.day_start(platform, day + dt.timedelta(days=1))
+        settled = (self.now - ended) / dt.timedelta(days=facts.final_after_days)
+        if settled >= 1:
+            return truth
+        share = 0.9 + 0.1 * max(0.0, settled)
+        revised = {name: round(getattr(truth, name) * share) for name in REVISED_FIELDS}
+        revised["engagements"] = sum(revised[k] for k in ("reactions", "comments", "shares", "saves", "clicks"))
+        return replace(truth, **revised)
 
     def account_days(self, platform: str, account_id: str, start: dt.date, end: dt.date) -> list[AccountDay]:
         series = self._account_series(platform, account_id)

@@ -6,15 +6,17 @@ import logging
 import pytest
 from werkzeug import Response
 
-from pipelines.config.models import HttpSettings
+from pipelines.config.models import HttpSettings, ThrottleSettings
 from pipelines.http import (
     ApiAuthError,
     ApiError,
     ApiSession,
+    ApiThrottledError,
     CursorGuard,
     MalformedResponseError,
     Redactor,
     RepeatedCursorError,
+    UsagePacer,
 )
 
 CANARY = "CANARY-http-5d1e"
@@ -27,6 +29,7 @@ def client_side_log(caplog) -> str:
 
 def session(**http):
     settings = HttpSettings(**{"max_retries": 3, "backoff_base_seconds": 0, "backoff_max_seconds": 0, **http})
+
     waits = []
     s = ApiSession(
         "testplatform", http=settings, redactor=Redactor([CANARY]), token_env_var="TEST_TOKEN", sleep=waits.append
@@ -48,7 +51,7 @@ def test_retries_a_429_honouring_retry_after_then_succeeds(httpserver):
 def test_repeated_500_fails_after_the_bound_with_a_clear_error(httpserver):
     httpserver.expect_request("/data").respond_with_json({"error": "boom"}, status=500)
     s, _ = session(max_retries=2)
-    with pytest.raises(ApiError, match=r"server error \(HTTP 500\); gave up after 3 attempt") as info:
+    with pytest.raises(ApiError, match=r"server error \(HTTP 500: boom\); gave up after 3 attempt") as info:
         s.get(httpserver.url_for("/data"))
     assert "max_retries" in str(info.value)
     assert s.stats.calls == 3
@@ -57,8 +60,81 @@ def test_repeated_500_fails_after_the_bound_with_a_clear_error(httpserver):
 def test_malformed_json_is_reported_with_its_position(httpserver):
     httpserver.expect_request("/data").respond_with_data('{"data": [1, 2', content_type="application/json")
     s, _ = session()
-    with pytest.raises(MalformedResponseError, match=r"not valid JSON .*line 1, column"):
+    with pytest.raises(MalformedResponseError, match=r"not valid JSON .*line 1, column .*twice in a row"):
         s.get(httpserver.url_for("/data"))
+    assert s.stats.calls == 2 and s.stats.retries == 1  # retried once, not more
+
+
+def test_a_truncated_body_is_retried_once_and_the_second_answer_used(httpserver):
+    httpserver.expect_ordered_request("/data").respond_with_data('{"data": [1, 2', content_type="application/json")
+    httpserver.expect_ordered_request("/data").respond_with_json({"data": [1, 2, 3]})
+    s, waits = session()
+    assert s.get(httpserver.url_for("/data")) == {"data": [1, 2, 3]}
+    assert (s.stats.calls, s.stats.retries, len(waits)) == (2, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (
+            {"status": 400, "code": "ILLEGAL_ARGUMENT", "message": "Invalid timeIntervals parameter"},
+            "ILLEGAL_ARGUMENT: Invalid timeIntervals parameter",
+        ),
+        (
+            {"title": "Not Found Error", "detail": "Could not find user with id: [1].", "type": "about:blank"},
+            "Not Found Error; Could not find user with id: [1].",
+        ),
+        (
+            {"error": {"code": 100, "type": "OAuthException", "message": "(#100) bad"}},
+            "100, OAuthException: (#100) bad",
+        ),
+        ({"errors": [{"code": 88, "message": "Rate limit exceeded"}]}, "code 88: Rate limit exceeded"),
+    ],
+)
+def test_a_rejected_request_keeps_the_platform_code_and_message(httpserver, body, words):
+    httpserver.expect_request("/data").respond_with_json(body, status=400)
+    s, _ = session()
+    with pytest.raises(ApiError) as info:
+        s.get(httpserver.url_for("/data"))
+    assert info.value.platform_message == words
+    assert words in str(info.value) and str(info.value).startswith("testplatform: HTTP 400: request rejected")
+
+
+def test_the_platform_message_is_redacted(httpserver):
+    httpserver.expect_request("/data").respond_with_json({"code": "BAD", "message": f"token {CANARY} refused"}, 400)
+    s, _ = session()
+    with pytest.raises(ApiError) as info:
+        s.get(httpserver.url_for("/data"))
+    assert CANARY not in str(info.value) and CANARY not in info.value.platform_message
+    assert "token *** refused" in info.value.platform_message
+
+
+def test_a_throttle_is_waited_out_within_its_bound_then_raised_for_deferral(httpserver):
+    for _ in range(2):
+        httpserver.expect_ordered_request("/data").respond_with_response(
+            Response("{}", status=429, headers={"Retry-After": "120"})
+        )
+    httpserver.expect_ordered_request("/data").respond_with_json({"ok": 1})
+    s, waits = session(throttle={"max_wait_seconds": 300})
+    assert s.get(httpserver.url_for("/data")) == {"ok": 1}
+    assert waits == [120.0, 120.0] and s.stats.throttled == 2
+    httpserver.clear()
+    httpserver.expect_request("/data").respond_with_response(Response("{}", status=429, headers={"Retry-After": "400"}))
+    s, waits = session(throttle={"max_wait_seconds": 300})
+    with pytest.raises(ApiThrottledError, match="max_wait_seconds=300") as info:
+        s.get(httpserver.url_for("/data"))
+    assert waits == [] and info.value.retry_after == 400.0
+
+
+def test_usage_pacer_doubles_while_usage_rises_and_resets_below_the_threshold():
+    pacer = UsagePacer(ThrottleSettings(slowdown_percent=75, pause_seconds=2, max_pause_seconds=10))
+    pauses = [pacer.pause_after(p) for p in (50, 76, 80, 80, 85, 90, 95, 70, 78)]
+    #          below, first, rising, flat, rising, rising, capped, reset, first again
+    assert pauses == [0, 2, 4, 4, 8, 10, 10, 0, 2]
+    assert pacer.highest == 95
+    # at 100 % the platform's regain estimate is waited (bounded by max_wait_seconds)
+    assert pacer.pause_after(100, regain_seconds=180) == 180
+    assert pacer.pause_after(100, regain_seconds=10_000) == ThrottleSettings().max_wait_seconds
 
 
 def test_a_401_names_the_variable_to_renew_and_never_the_token(httpserver, caplog):

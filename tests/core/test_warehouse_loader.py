@@ -247,3 +247,18 @@ def test_an_empty_scoped_load_deletes_nothing(tmp_path):
     result = load(conn, [], (D1, D1), run_id="run-2")
     assert result.deleted == 0
     assert conn.execute("select count(*) from raw.facebook__account_daily").fetchone()[0] == 1
+
+
+def test_a_follower_count_the_platform_no_longer_gives_is_kept(tmp_path):
+    """Instagram walks followers back over its last 30 days only: a re-read of an older day brings NULL there,
+    and the count read when the platform still gave it stays; everything else of the day is replaced."""
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    load(conn, account_rows([D1, D2], followers=100), (D1, D2))
+    later = account_rows([D1, D2], followers=200)
+    later[0].update(followers=None, followers_gained=None, views=777)  # D1 is now beyond the platform's reach
+    load(conn, later, (D1, D2), run_id="run-2")
+    rows = conn.execute(
+        "select metric_date, followers, followers_gained, views from raw.facebook__account_daily order by 1"
+    ).fetchall()
+    assert rows == [(D1, 100, 2, 777), (D2, 201, 2, 1000)]
+    assert conn.execute("select count(*) from duckdb_tables() where temporary").fetchone() == (0,)

@@ -61,7 +61,8 @@ def build_source(
         "base_urls": {key: sim.base_url(url) for key, url in source.api_bases.items()},
         "credentials": dict(credentials),
         "redactor": Redactor(),
-        "today": TODAY,
+        "today": sim.world.today if hasattr(sim, "world") else TODAY,
+        "now": sim.world.now if hasattr(sim, "world") else dt.datetime.combine(TODAY, dt.time(), dt.UTC),
         "log": logging.getLogger(f"socialpulse.market.{source.name}"),
     }
     fields.update(context)

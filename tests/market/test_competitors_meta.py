@@ -39,7 +39,7 @@ def test_instagram_profiles_and_posts_across_pages(simulator, make_source, asser
     assert [p["brand"] for p in profiles] == [b.name for b, _ in brands.accounts_on("instagram")]
     for brand, account in brands.accounts_on("instagram"):
         profile = next(p for p in profiles if p["brand"] == brand.name)
-        assert profile["followers"] == simulator.world.followers("instagram", account.id, simulator.world.end)
+        assert profile["followers"] == simulator.world.followers_now("instagram", account.id)
         assert profile["snapshot_date"] == END and profile["total_views"] is None
         expected = _expected_posts(simulator, "instagram", account.id)
         got = {p["post_id"]: p for p in posts if p["brand"] == brand.name}
@@ -110,3 +110,18 @@ def test_a_brand_added_to_brands_yaml_is_read_without_code_change(make_source) -
         source = make_source(sim, InstagramCompetitors, brands=brands)
         result = source.read(END, END)
     assert "Tuku Baru" in {p["brand"] for p in result["instagram__competitor_profiles"]}
+
+
+def test_a_throttled_brand_is_deferred_and_the_source_completes(simulator, make_source) -> None:
+    """One competitor's lookups are throttled for 10 minutes (longer than a request may wait): that brand is set
+    aside, the others are read, and it is read once its throttle is over; every profile arrives."""
+    brands = load_brands()
+    pairs = brands.accounts_on("instagram")
+    throttled_brand, throttled = pairs[-1]
+    simulator.faults.add("throttle", path_contains=throttled.handle.lstrip("@"), seconds=600, code=80002)
+    http = {"throttle": {"max_wait_seconds": 60, "max_deferrals": 3, "max_deferred_wait_seconds": 3600}}
+    source = make_source(simulator, InstagramCompetitors, http=http, sleep=simulator.advance)
+    result = source.read(END, END)
+    assert [p["brand"] for p in result["instagram__competitor_profiles"]] == [b.name for b, _ in pairs]
+    assert source.stats.throttled >= 1
+    assert throttled_brand.name in {p["brand"] for p in result["instagram__competitor_posts"]}

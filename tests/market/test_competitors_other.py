@@ -21,7 +21,7 @@ def _check(simulator, result, platform: str, lookback: int, local_posts) -> None
     first = END - dt.timedelta(days=lookback - 1)
     for brand, account in pairs:
         profile = next(p for p in profiles if p["brand"] == brand.name)
-        followers = simulator.world.followers(platform, account.id, simulator.world.end)
+        followers = simulator.world.followers_now(platform, account.id)
         # YouTube shows subscriberCount with 3 significant figures (rounded down)
         assert profile["followers"] is not None and abs(profile["followers"] - followers) <= followers * 0.01
         # posts of the local days (settings.timezone) of the lookback, the days a snapshot covers

@@ -42,7 +42,7 @@ def test_new_field_is_reported_once(simulator, make_source) -> None:
 
 
 def test_malformed_json_is_a_clear_error(simulator, make_source) -> None:
-    simulator.faults.add("malformed_json", path_contains="interest_over_time")
+    simulator.faults.add("malformed_json", path_contains="interest_over_time", times=2)
     source = make_source(simulator, GoogleTrends)
     with pytest.raises(MalformedResponseError) as err:
         source.read(END, END)

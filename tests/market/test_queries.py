@@ -8,12 +8,13 @@ import pytest
 
 from pipelines.config.loader import load_brands
 from pipelines.config.models import Brand
-from pipelines.market.common import hashtags, parse_time
+from pipelines.market.common import hashtags
 from pipelines.market.google_trends import stitch
 from pipelines.market.instagram import content_type, discovery_fields
 from pipelines.market.rss import describe_terms
 from pipelines.market.x import x_query
 from pipelines.market.youtube import youtube_query
+from pipelines.platforms.values import parse_time
 
 D1, D2 = dt.date(2026, 11, 1), dt.date(2026, 11, 2)
 

@@ -38,6 +38,11 @@ OWN = load_brands().own_brand
 # - YouTube's public subscriberCount is rounded to three significant figures; the walk-back starts from it.
 FOLLOWER_TOLERANCE = {"linkedin": 0.02, "instagram": 0.02, "youtube": 0.005}
 NO_UNFOLLOWS = ("linkedin", "instagram")
+# The public terms a post's snapshot reads live. YouTube's shares come from YouTube Analytics, which serves a
+# video's numbers days late (its lag in pipelines/contracts/platforms.py), so a night's share increase belongs to an
+# earlier day: YouTube's received engagement is compared on likes and comments, the Data API's live counts.
+LIVE_PUBLIC_TERMS = {"youtube": ("reactions", "comments")}
+PUBLIC_TERMS = ("reactions", "comments", "shares")
 
 
 def run_moment(day: dt.date) -> dt.datetime:
@@ -188,22 +193,22 @@ def compare_post_increases(conn, simulator: Simulator) -> dict[tuple[str, str], 
     """fct_post_metrics_daily's single-day increases against the posts' lifetime totals at the two nights (since
     publishing for a post first seen on its publish day)."""
     rows = conn.execute(
-        "select platform, post_id, metric_date, previous_snapshot_date, views, public_engagements"
+        "select platform, post_id, metric_date, previous_snapshot_date, views, reactions, comments, shares"
         " from marts.fct_post_metrics_daily where is_single_day_increase and brand = ? order by metric_date",
         [OWN.name],
     ).fetchall()
     worlds: dict[dt.date, World] = {}
     out: dict[tuple[str, str], Comparison] = defaultdict(Comparison)
-    for platform, post_id, day, previous_day, views, public in rows:
+    for platform, post_id, day, previous_day, views, *public_values in rows:
         world = worlds.setdefault(day, world_at(simulator, run_moment(day)))
         post = world.post(platform, post_id)
         assert post is not None, f"{platform} post {post_id} is not in the simulated world"
         after = post.metrics(run_moment(day))
         before = post.metrics(run_moment(previous_day)) if previous_day else dict.fromkeys(after, 0)
         received = {k: after[k] - before[k] for k in after}
-        out["public_engagements_received", platform].add(
-            public, received["reactions"] + received["comments"] + received["shares"], (post_id, day)
-        )
+        terms = LIVE_PUBLIC_TERMS.get(platform, PUBLIC_TERMS)
+        shown = sum(v or 0 for term, v in zip(PUBLIC_TERMS, public_values, strict=True) if term in terms)
+        out["public_engagements_received", platform].add(shown, sum(received[t] for t in terms), (post_id, day))
         if views is not None:
             out["views_received", platform].add(views, received["views"], (post_id, day))
     return out

@@ -12,7 +12,8 @@ conftests import the `simulator` and `clean_faults` fixtures from here, so each 
 - the base URLs map each key of the platform's `spec.api_bases` through `sim.base_url(real_url)`;
 - `credentials` default to the simulator's token for each `Credential.simulator_key` of the spec;
 - `http` is an `HttpSettings` or a dict of overrides of the fast test defaults below (small retries/backoff so
-  fault tests stay quick).
+  fault tests stay quick);
+- the client's clock (`now`) is the simulator's (`sim.world.now`), as in simulator mode.
 """
 
 from __future__ import annotations
@@ -32,13 +33,15 @@ from pipelines.platforms.base import ClientContext, PlatformClient, PlatformSpec
 SEED = 7
 TODAY = dt.date(2026, 11, 21)
 
-# Fast defaults: a failing test gives up in well under a second of backoff (Retry-After from faults excepted).
+# Fast defaults: a failing test gives up in well under a second of backoff (Retry-After from faults excepted);
+# throttling waits are short too (tests of long throttles pass a fake sleep that advances the simulator's clock).
 TEST_HTTP = {
     "timeout_seconds": 5,
     "max_retries": 2,
     "max_total_seconds": 20,
     "backoff_base_seconds": 0.01,
     "backoff_max_seconds": 0.05,
+    "throttle": {"pause_seconds": 0.01, "max_pause_seconds": 0.05, "unknown_wait_seconds": 0.01, "max_wait_seconds": 5},
 }
 
 
@@ -94,8 +97,13 @@ def make_settings(http: HttpSettings | Mapping[str, Any] | None = None, **overri
 
 
 def fast_http(http: HttpSettings | Mapping[str, Any] | None = None) -> HttpSettings:
-    """HttpSettings with the fast test defaults, `http` overriding them (a dict of fields or a full HttpSettings)."""
-    return http if isinstance(http, HttpSettings) else HttpSettings(**{**TEST_HTTP, **(http or {})})
+    """HttpSettings with the fast test defaults, `http` overriding them (a dict of fields or a full HttpSettings;
+    a `throttle` dict overrides the throttle defaults field by field)."""
+    if isinstance(http, HttpSettings):
+        return http
+    fields = {**TEST_HTTP, **(http or {})}
+    fields["throttle"] = {**TEST_HTTP["throttle"], **(http or {}).get("throttle", {})}
+    return HttpSettings(**fields)
 
 
 def make_context(
@@ -118,7 +126,8 @@ def make_context(
         "base_urls": {key: sim.base_url(url) for key, url in spec.api_bases.items()},
         "credentials": dict(credentials),
         "redactor": Redactor(),
-        "today": getattr(sim, "today", TODAY),
+        "today": sim.world.today if hasattr(sim, "world") else TODAY,
+        "now": sim.world.now if hasattr(sim, "world") else dt.datetime.combine(TODAY, dt.time(), dt.UTC),
         "log": logging.getLogger(f"socialpulse.platforms.{spec.name}"),
     }
     fields.update(overrides)

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 import math
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -17,23 +18,21 @@ from pipelines.http import (
     ApiAuthError,
     ApiError,
     ApiPermissionError,
-    ApiRateLimitError,
+    ApiThrottledError,
     MalformedResponseError,
     RepeatedCursorError,
 )
 from pipelines.platforms.base import day_windows
 from pipelines.platforms.facebook import FacebookClient, content_type_of
-from pipelines.platforms.meta_graph import (
-    end_time_day,
-    latest_value,
-    series_by_day,
-    to_count,
-    usage_percent,
-)
-from tests.platforms.helpers import errors_under_faults, make_context, posts_in_local_days, start_simulator
+from pipelines.platforms.meta_graph import end_time_day, latest_value, series_by_day, usage_percent
+from pipelines.platforms.values import to_count
+from tests.platforms.helpers import TODAY, errors_under_faults, make_context, posts_in_local_days, start_simulator
 
 ACCOUNT = load_brands().own_brand.accounts["facebook"]
 CANARY = "CANARY-facebook-7f3a9"
+PACIFIC = ZoneInfo("America/Los_Angeles")
+# The simulator's now is 2026-11-21 00:00 UTC = 2026-11-20 16:00 in Pacific time: Meta's last complete day is 11-19.
+LAST_SERVED = TODAY - dt.timedelta(days=2)
 
 
 def client(sim, **overrides) -> FacebookClient:
@@ -43,10 +42,12 @@ def client(sim, **overrides) -> FacebookClient:
 # --- pure helpers -----------------------------------------------------------------------------------------
 
 
-def test_end_time_is_the_end_of_the_day_before():
-    assert end_time_day("2026-05-02T07:00:00+0000") == dt.date(2026, 5, 1)
-    assert end_time_day("2026-05-02T08:00:00+0000") == dt.date(2026, 5, 1)  # winter (PST)
-    assert end_time_day("2026-05-02T00:00:00Z") == dt.date(2026, 5, 1)
+def test_end_time_is_the_pacific_midnight_closing_the_day():
+    assert end_time_day("2026-05-02T07:00:00+0000", PACIFIC) == dt.date(2026, 5, 1)  # summer (PDT)
+    assert end_time_day("2026-01-11T08:00:00+0000", PACIFIC) == dt.date(2026, 1, 10)  # winter (PST)
+    assert end_time_day("2026-11-02T08:00:00+0000", PACIFIC) == dt.date(2026, 11, 1)  # the 25-hour day
+    # a UTC midnight lies inside a Pacific day: that day is the one it belongs to
+    assert end_time_day("2026-05-02T00:00:00Z", PACIFIC) == dt.date(2026, 5, 1)
 
 
 def test_windows_respect_the_limit_and_cover_every_day():
@@ -73,7 +74,7 @@ def test_usage_headers_give_the_highest_percent_and_regain_time():
 
 def test_values_and_total_value_shapes():
     metric = {"values": [{"value": "12", "end_time": "2026-05-02T07:00:00+0000"}, {"value": 5, "end_time": "x"}][:1]}
-    assert series_by_day(metric) == {dt.date(2026, 5, 1): "12"}
+    assert series_by_day(metric, PACIFIC) == {dt.date(2026, 5, 1): "12"}
     assert to_count("12") == 12
     assert to_count({"like": 300, "love": 30, "wow": "10"}) == 340
     assert to_count(None) is None
@@ -113,19 +114,24 @@ def test_error_codes_are_classified(simulator):
     assert verdict(_graph_response(403, {}), {"error": {"code": 10}}).kind == "permission"
     assert verdict(_graph_response(403, {}), {"error": {"code": 200}}).kind == "permission"
     assert verdict(_graph_response(400, {}), {"error": {"code": 100}}).kind == "fatal"
-    for code in (1, 2, 4, 17, 32, 613):
+    for code in (1, 2):
         assert verdict(_graph_response(400, {}), {"error": {"code": code}}).kind == "retry"
+    for code in (4, 17, 32, 613):
+        throttled = verdict(_graph_response(400, {}), {"error": {"code": code, "message": f"(#{code}) limit"}})
+        assert (throttled.kind, throttled.retry_after) == ("throttle", None)  # no estimate: the configured wait
+        assert throttled.platform_message == f"code {code}: (#{code}) limit"
     buc = {"X-Business-Use-Case-Usage": json.dumps({"1": [{"call_count": 100, "estimated_time_to_regain_access": 3}]})}
     throttled = verdict(_graph_response(400, {}, buc), {"error": {"code": 80001}})
-    assert (throttled.kind, throttled.retry_after) == ("retry", 180)
+    assert (throttled.kind, throttled.retry_after) == ("throttle", 180)
+    assert "usage 100 %" in throttled.message and "3 min" in throttled.message
     assert verdict(_graph_response(200, {}), {"data": []}) is None
 
 
-def test_pacing_slows_down_above_75_percent_and_sleeps_at_100(simulator):
-    fb = client(simulator)
-    base = fb.settings.http.backoff_base_seconds
+def test_pacing_slows_down_above_75_percent_and_waits_the_regain_time_at_100(simulator):
+    fb = client(simulator, http={"throttle": {"pause_seconds": 1, "max_pause_seconds": 8, "max_wait_seconds": 600}})
     assert fb._pace(_graph_response(200, {}, {"X-App-Usage": '{"call_count":50}'})) == 0
-    assert fb._pace(_graph_response(200, {}, {"X-App-Usage": '{"call_count":85}'})) == pytest.approx(3 * base)
+    assert fb._pace(_graph_response(200, {}, {"X-App-Usage": '{"call_count":85}'})) == 1
+    assert fb._pace(_graph_response(200, {}, {"X-Page-Usage": '{"call_count":90}'})) == 2  # still rising: doubled
     full = {"X-Business-Use-Case-Usage": json.dumps({"1": [{"call_count": 100, "estimated_time_to_regain_access": 2}]})}
     assert fb._pace(_graph_response(200, {}, full)) == 120
 
@@ -138,7 +144,7 @@ def test_account_daily_matches_the_world_over_several_90_day_windows(simulator):
     start, end = dt.date(2026, 5, 1), dt.date(2026, 11, 20)
     before = simulator.stats.matching("{page-id}/insights")
     rows = fb.account_daily(ACCOUNT, start, end)
-    days = (end - start).days + 1
+    days = (LAST_SERVED - start).days + 1  # 11-20 has not ended in Pacific time: clamped, with a warning
     assert simulator.stats.matching("{page-id}/insights") - before == math.ceil(days / 90) == 3
     assert [r["metric_date"] for r in rows] == [start + dt.timedelta(days=i) for i in range(days)]
     for row in rows:
@@ -152,7 +158,11 @@ def test_account_daily_matches_the_world_over_several_90_day_windows(simulator):
         assert row["engagements"] == truth.engagements
         assert row["profile_visits"] == truth.profile_visits
         assert row["website_clicks"] is None  # no Page-level website clicks metric
-    assert fb.warnings == []
+    assert fb.warnings == [
+        "Page insights are days of America/Los_Angeles, served once ended, kept 730 days (at 2026-11-21 00:00 UTC "
+        "that is 2024-11-20..2026-11-19); the window 2026-05-01..2026-11-20 was clamped to 2026-05-01..2026-11-19; "
+        "a later run fills the days not served yet."
+    ]
 
 
 def test_a_deprecated_metric_answered_invalid_does_not_lose_the_others(simulator):
@@ -220,26 +230,33 @@ def test_no_online_hours_stream():
 WEEK = (dt.date(2026, 11, 10), dt.date(2026, 11, 16))
 
 
-def test_throttling_is_retried_then_succeeds(simulator):
+def test_throttling_is_waited_out_then_succeeds(simulator):
     simulator.faults.add("status", path_contains="/insights", status=429, code=4, times=2)
-    fb = client(simulator)
+    waits: list[float] = []
+    fb = client(simulator, http={"throttle": {"unknown_wait_seconds": 60, "max_wait_seconds": 300}}, sleep=waits.append)
     rows = fb.account_daily(ACCOUNT, *WEEK)
     assert len(rows) == 7
-    assert fb.stats.retries == 2
+    assert waits == [60, 60]  # code 4 gives no estimate: the configured wait, twice
+    assert (fb.stats.retries, fb.stats.throttled) == (2, 2)
 
 
 def test_business_use_case_throttling_waits_the_regain_time(simulator):
     waits: list[float] = []
     simulator.faults.add("status", path_contains="/insights", status=429, code=80001, regain_minutes=1, times=1)
-    fb = client(simulator, http={"max_total_seconds": 120}, sleep=waits.append)
+    fb = client(simulator, http={"throttle": {"max_wait_seconds": 120}}, sleep=waits.append)
     assert len(fb.account_daily(ACCOUNT, *WEEK)) == 7
     assert waits == [60]  # estimated_time_to_regain_access = 1 minute
 
 
-def test_throttling_past_the_bound_is_a_rate_limit_error(simulator):
+def test_throttling_past_the_bound_is_a_throttled_error_for_deferral(simulator):
     simulator.faults.add("status", path_contains="/insights", status=429, code=32, times=10)
-    with pytest.raises(ApiRateLimitError, match="max_retries"):
-        client(simulator).account_daily(ACCOUNT, *WEEK)
+    waits: list[float] = []
+    fb = client(simulator, http={"throttle": {"unknown_wait_seconds": 60, "max_wait_seconds": 100}}, sleep=waits.append)
+    with pytest.raises(ApiThrottledError, match="max_wait_seconds=100") as info:
+        fb.account_daily(ACCOUNT, *WEEK)
+    assert waits == [60]  # one wait fits the bound, the second would not: raised for the caller to defer
+    assert info.value.platform_message == "code 32: (#32) Page request limit reached"
+    assert info.value.retry_after == 60
 
 
 def test_repeated_server_errors_fail_after_the_bound(simulator):
@@ -251,10 +268,17 @@ def test_repeated_server_errors_fail_after_the_bound(simulator):
     assert fb.stats.retries == 2
 
 
-def test_malformed_json_is_a_clear_error(simulator):
-    simulator.faults.add("malformed_json", path_contains="/published_posts")
+def test_malformed_json_twice_is_a_clear_error(simulator):
+    simulator.faults.add("malformed_json", path_contains="/published_posts", times=2)
     with pytest.raises(MalformedResponseError, match="not valid JSON"):
         client(simulator).post_snapshots(ACCOUNT, *WEEK, WEEK[1])
+
+
+def test_one_truncated_body_is_retried(simulator):
+    simulator.faults.add("malformed_json", path_contains="/published_posts", times=1)
+    fb = client(simulator)
+    assert fb.post_snapshots(ACCOUNT, *WEEK, WEEK[1])
+    assert fb.stats.retries == 1
 
 
 def test_expired_token_names_the_variable_to_renew(simulator):
@@ -311,7 +335,11 @@ def test_a_canary_token_never_leaks(caplog):
     with start_simulator({"meta": CANARY}) as sim:
         fb = client(sim, credentials={"access_token": CANARY}, http={"max_retries": 1})
         assert fb.account_daily(ACCOUNT, *WEEK)  # the canary is the accepted token
-        faults = (("status", "/", {"status": 500, "times": 5}), ("expired_token", "/", {}), ("malformed_json", "/", {}))
+        faults = (
+            ("status", "/", {"status": 500, "times": 5}),
+            ("expired_token", "/", {}),
+            ("malformed_json", "/", {"times": 2}),
+        )
         errors = errors_under_faults(sim, faults, lambda: fb.post_snapshots(ACCOUNT, *WEEK, WEEK[1]))
         sim.faults.add("missing_field", path_contains="/published_posts", field="message")
         fb.post_snapshots(ACCOUNT, *WEEK, WEEK[1])

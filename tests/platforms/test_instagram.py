@@ -13,13 +13,15 @@ from pipelines.config.loader import load_brands
 from pipelines.contracts.streams import ACCOUNT_DAILY, FOLLOWER_ONLINE_HOURS, POST_SNAPSHOTS
 from pipelines.errors import InputDataError
 from pipelines.http import ApiAuthError, ApiError, ApiRateLimitError, MalformedResponseError, RepeatedCursorError
-from pipelines.platforms.instagram import InstagramClient, content_type_of, online_hours_utc
+from pipelines.platforms.instagram import InstagramClient, content_type_of, online_hours_utc, walk_back_followers
 from tests.platforms.helpers import TODAY, errors_under_faults, make_context, posts_in_local_days, start_simulator
 
 ACCOUNT = load_brands().own_brand.accounts["instagram"]
 CANARY = "CANARY-instagram-7f3a9"
 PACIFIC = ZoneInfo("America/Los_Angeles")
 WEEK = (dt.date(2026, 11, 10), dt.date(2026, 11, 16))
+PACIFIC_TODAY = dt.date(2026, 11, 20)  # the simulator's now, 2026-11-21 00:00 UTC, in Pacific time
+LAST_SERVED = dt.date(2026, 11, 19)  # Meta serves a Pacific day once it has ended
 
 
 def client(sim, **overrides) -> InstagramClient:
@@ -45,14 +47,27 @@ def test_content_type_from_media_type_and_product(media_type, product, expected)
 
 def test_online_hours_are_converted_from_pacific_to_utc():
     # The Pacific day 2026-05-01 (PDT, UTC-7) closes at 2026-05-02T07:00Z; its hour 0 is 07:00 UTC.
-    hours = online_hours_utc([{"end_time": "2026-05-02T07:00:00+0000", "value": {str(h): 100 + h for h in range(24)}}])
+    values = [{"end_time": "2026-05-02T07:00:00+0000", "value": {str(h): 100 + h for h in range(24)}}]
+    hours = online_hours_utc(values, PACIFIC)
     assert hours[(dt.date(2026, 5, 1), 7)] == 100
     assert hours[(dt.date(2026, 5, 1), 23)] == 116
     assert hours[(dt.date(2026, 5, 2), 6)] == 123
     assert len(hours) == 24
     # Winter (PST, UTC-8): hour 0 is 08:00 UTC.
-    winter = online_hours_utc([{"end_time": "2026-01-11T08:00:00+0000", "value": {"0": 5}}])
+    winter = online_hours_utc([{"end_time": "2026-01-11T08:00:00+0000", "value": {"0": 5}}], PACIFIC)
     assert winter == {(dt.date(2026, 1, 10), 8): 5}
+
+
+def test_walk_back_followers_by_hand():
+    gains = {dt.date(2026, 5, 1): 4, dt.date(2026, 5, 2): 10, dt.date(2026, 5, 3): 7}
+    # 1000 at the end of 05-03; 05-02 = 1000 - 7; 05-01 = 993 - 10; nothing before the first known gain's day
+    assert walk_back_followers(1000, gains, dt.date(2026, 5, 3)) == {
+        dt.date(2026, 5, 3): 1000,
+        dt.date(2026, 5, 2): 993,
+        dt.date(2026, 5, 1): 983,
+    }
+    gap = {dt.date(2026, 5, 1): 4, dt.date(2026, 5, 2): None, dt.date(2026, 5, 3): 7}
+    assert walk_back_followers(1000, gap, dt.date(2026, 5, 3)) == {dt.date(2026, 5, 3): 1000, dt.date(2026, 5, 2): 993}
 
 
 # --- streams against the simulator ------------------------------------------------------------------------
@@ -65,34 +80,51 @@ def test_account_daily_matches_the_world(simulator):
     before = simulator.stats.matching("{ig-user-id}/insights")
     rows = ig.account_daily(ACCOUNT, start, end)
     by_day = {r["metric_date"]: r for r in rows}
-    history = [start + dt.timedelta(days=i) for i in range((world.end - start).days + 1)]
-    assert sorted(by_day) == [*history, TODAY]
-    recent = TODAY - dt.timedelta(days=30)
-    for day in history:
+    # The simulator's now (2026-11-21 00:00 UTC) is 11-20 16:00 in Pacific time: Meta serves up to 11-19.
+    served = [start + dt.timedelta(days=i) for i in range((LAST_SERVED - start).days + 1)]
+    assert sorted(by_day) == served
+    recent = [d for d in served if d >= PACIFIC_TODAY - dt.timedelta(days=30)]  # follower_count: 30 days
+    assert len(recent) == 30 and recent[0] == dt.date(2026, 10, 21)
+    for day in served:
         row, truth = by_day[day], world.account_day("instagram", ACCOUNT.id, day)
         assert set(row) == set(ACCOUNT_DAILY.columns)
-        assert row["followers"] is None  # a snapshot field: today only
-        assert row["followers_gained"] == (truth.followers_gained if day >= recent else None)
+        assert row["followers_gained"] == (truth.followers_gained if day in recent else None)
         assert (row["views"], row["reach"]) == (truth.views, truth.reach)
         assert row["engagements"] == truth.engagements
         assert row["website_clicks"] == truth.website_clicks
         assert row["followers_lost"] is None and row["profile_visits"] is None
-    assert by_day[TODAY]["followers"] == world.followers("instagram", ACCOUNT.id, world.end)
-    # reach: 3 windows of <= 30 days; follower_count: 2 windows; total_value: one request per day up to today.
-    reach_calls = math.ceil(((TODAY - start).days + 1) / 30)
-    total_calls = (TODAY - start).days + 1
-    assert simulator.stats.matching("{ig-user-id}/insights") - before == reach_calls + 2 + total_calls
-    assert ig.warnings == []
+        if day not in recent:
+            assert row["followers"] is None  # the API cannot give it: never a later figure
+    # followers: the total read now is the count at the end of the last served day; each earlier day is the next
+    # day's figure minus the next day's new followers (Instagram reports no unfollows, so each day's figure is
+    # low by the unfollows of the later days).
+    total = world.followers_now("instagram", ACCOUNT.id)
+    assert by_day[LAST_SERVED]["followers"] == total == world.followers("instagram", ACCOUNT.id, LAST_SERVED)
+    expected, later_unfollows = total, 0
+    for day in reversed(recent):
+        truth = world.account_day("instagram", ACCOUNT.id, day)
+        assert by_day[day]["followers"] == expected == truth.followers - later_unfollows
+        nxt = world.account_day("instagram", ACCOUNT.id, day)
+        expected -= nxt.followers_gained
+        later_unfollows += nxt.followers_lost
+    # reach: 3 windows of <= 29 days; follower_count: 1 window; total_value: one request per served day.
+    reach_calls = math.ceil(len(served) / 29)
+    assert simulator.stats.matching("{ig-user-id}/insights") - before == reach_calls + 1 + len(served)
+    assert len(ig.warnings) == 2 and all("clamped" in w for w in ig.warnings)
 
 
-def test_the_nightly_window_ending_yesterday_gets_the_follower_total(simulator):
-    """followers_count read now is the total at the end of yesterday: the nightly run stores it on yesterday's row."""
+def test_the_nightly_window_gets_walked_back_followers_on_every_served_day(simulator):
+    """The nightly run reads the last partition days: every day Meta serves gets its follower figure, not only
+    the observed day, and a day Meta has not served yet gets no row."""
     world = simulator.world
     yesterday = TODAY - dt.timedelta(days=1)
-    rows = client(simulator).account_daily(ACCOUNT, yesterday - dt.timedelta(days=2), yesterday)
+    rows = client(simulator).account_daily(ACCOUNT, yesterday - dt.timedelta(days=3), yesterday)
     followers = {r["metric_date"]: r["followers"] for r in rows}
-    assert followers[yesterday] == world.followers("instagram", ACCOUNT.id, yesterday)
-    assert followers[yesterday - dt.timedelta(days=1)] is None  # older days cannot be observed any more
+    assert sorted(followers) == [LAST_SERVED - dt.timedelta(days=2), LAST_SERVED - dt.timedelta(days=1), LAST_SERVED]
+    assert followers[LAST_SERVED] == world.followers("instagram", ACCOUNT.id, LAST_SERVED)
+    day_before = LAST_SERVED - dt.timedelta(days=1)
+    gained = world.account_day("instagram", ACCOUNT.id, LAST_SERVED).followers_gained
+    assert followers[day_before] == followers[LAST_SERVED] - gained
 
 
 def test_media_across_pages_match_the_world_and_a_refused_metric_spares_the_rest(simulator):
@@ -128,7 +160,7 @@ def test_follower_demographics_four_breakdowns(simulator):
     ig = client(simulator)
     rows = ig.audience_demographics(ACCOUNT, dt.date(2026, 11, 20))
     world = simulator.world
-    followers = world.followers("instagram", ACCOUNT.id, world.end)
+    followers = world.followers_now("instagram", ACCOUNT.id)
     for dimension in ("age", "gender", "country", "city"):
         shares = world.demographics("instagram", ACCOUNT.id, dimension)
         expected = dict(sorted(((k, round(followers * s)) for k, s in shares.items()), key=lambda kv: -kv[1])[:45])
@@ -155,8 +187,21 @@ def test_online_hours_in_utc(simulator):
 def test_online_hours_only_for_the_last_30_days(simulator):
     ig = client(simulator)
     assert ig.follower_online_hours(ACCOUNT, dt.date(2026, 6, 1), dt.date(2026, 6, 30)) == []
+    assert any("online_followers" in w and "none of it" in w for w in ig.warnings)
     rows = ig.follower_online_hours(ACCOUNT, dt.date(2026, 10, 1), dt.date(2026, 11, 20))
-    assert min(r["metric_date"] for r in rows) >= TODAY - dt.timedelta(days=30)
+    assert min(r["metric_date"] for r in rows) >= PACIFIC_TODAY - dt.timedelta(days=30)
+
+
+def test_an_unexpected_answer_shape_is_a_warning_not_zero_silent_rows(simulator):
+    simulator.faults.add("missing_field", path_contains="follower_demographics", field="total_value", times=4)
+    simulator.faults.add("missing_field", path_contains="online_followers", field="values", times=1)
+    ig = client(simulator)
+    assert ig.audience_demographics(ACCOUNT, dt.date(2026, 11, 20)) == []
+    assert ig.follower_online_hours(ACCOUNT, dt.date(2026, 11, 10), dt.date(2026, 11, 12)) == []
+    shapes = [w for w in ig.warnings if "expected" in w]
+    assert len(shapes) == 5
+    assert shapes[0].startswith("ig follower demographics (age): expected total_value.breakdowns[].results[]")
+    assert shapes[-1].startswith("ig online followers: expected values[] of {value: {hour: count}, end_time}")
 
 
 # --- faults -------------------------------------------------------------------------------------------------
@@ -165,15 +210,18 @@ def test_online_hours_only_for_the_last_30_days(simulator):
 def test_instagram_use_case_throttling_waits_the_regain_time(simulator):
     waits: list[float] = []
     simulator.faults.add("status", path_contains="/media", status=429, code=80002, regain_minutes=2, times=1)
-    ig = client(simulator, http={"max_total_seconds": 300}, sleep=waits.append)
+    ig = client(simulator, http={"throttle": {"max_wait_seconds": 300}}, sleep=waits.append)
     assert ig.post_snapshots(ACCOUNT, *WEEK, WEEK[1])
     assert waits[0] == 120
 
 
 def test_throttling_past_the_bound_is_a_rate_limit_error(simulator):
     simulator.faults.add("status", path_contains="/insights", status=429, code=4, times=10)
-    with pytest.raises(ApiRateLimitError, match="throttled"):
-        client(simulator, http={"max_retries": 1}).audience_demographics(ACCOUNT, dt.date(2026, 11, 20))
+    ig = client(
+        simulator, http={"throttle": {"unknown_wait_seconds": 60, "max_wait_seconds": 60}}, sleep=lambda s: None
+    )
+    with pytest.raises(ApiRateLimitError, match="throttled by Meta"):
+        ig.audience_demographics(ACCOUNT, dt.date(2026, 11, 20))
 
 
 def test_repeated_server_errors_fail_after_the_bound(simulator):
@@ -183,7 +231,7 @@ def test_repeated_server_errors_fail_after_the_bound(simulator):
 
 
 def test_malformed_json_is_a_clear_error(simulator):
-    simulator.faults.add("malformed_json", path_contains="/insights")
+    simulator.faults.add("malformed_json", path_contains="/insights", times=2)
     with pytest.raises(MalformedResponseError, match="not valid JSON"):
         client(simulator).follower_online_hours(ACCOUNT, *WEEK)
 
@@ -226,7 +274,11 @@ def test_a_canary_token_never_leaks(caplog):
     with start_simulator({"meta": CANARY}) as sim:
         ig = client(sim, credentials={"access_token": CANARY}, http={"max_retries": 1})
         assert ig.post_snapshots(ACCOUNT, *WEEK, WEEK[1])
-        faults = (("status", "/", {"status": 500, "times": 5}), ("expired_token", "/", {}), ("malformed_json", "/", {}))
+        faults = (
+            ("status", "/", {"status": 500, "times": 5}),
+            ("expired_token", "/", {}),
+            ("malformed_json", "/", {"times": 2}),
+        )
         errors = errors_under_faults(sim, faults, lambda: ig.account_daily(ACCOUNT, *WEEK))
     texts = [str(e) for e in errors] + [e.url for e in errors] + ig.warnings + [caplog.text]
     assert any("access_token=***" in t for t in texts)  # the URL was logged, redacted

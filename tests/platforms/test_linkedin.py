@@ -43,7 +43,9 @@ def test_restli_query_keeps_structures_and_encodes_urns():
         q="organizationalEntity",
         organizationalEntity=limod._enc("urn:li:organization:2414001"),
         shares=limod._rest_list(["urn:li:share:1", "urn:li:share:2"]),
-        timeIntervals=limod._time_intervals(dt.date(2025, 5, 1), dt.date(2025, 5, 7)),
+        timeIntervals=limod._time_intervals(
+            dt.datetime(2025, 5, 1, tzinfo=dt.UTC), dt.datetime(2025, 5, 8, tzinfo=dt.UTC)
+        ),
     )
     assert query == (
         "q=organizationalEntity&organizationalEntity=urn%3Ali%3Aorganization%3A2414001"
@@ -62,11 +64,11 @@ def test_account_daily_is_clamped_and_reconstructs_followers(simulator):
     start = TODAY - dt.timedelta(days=10)
     rows = client.account_daily(OWN, start, YESTERDAY)
 
-    # LinkedIn's daily statistics end two days ago: the window is clamped, with a warning.
+    # LinkedIn serves day D from 00:00 UTC of D + 2: the window is clamped on LinkedIn's clock, with a warning.
     assert [r["metric_date"] for r in rows] == [start + dt.timedelta(days=i) for i in range(9)]
     assert rows[-1]["metric_date"] == LAST_REPORTED
-    assert any("end 2 days ago" in w for w in client.warnings)
-    total = world.followers("linkedin", OWN.id, world.end)
+    assert any("days of UTC, served 1 day(s) after they end" in w and "clamped to" in w for w in client.warnings)
+    total = world.followers_now("linkedin", OWN.id)
     truth = {d.date: d for d in world.account_days("linkedin", OWN.id, start, LAST_REPORTED)}
     later_gains = 0
     for row in reversed(rows):
@@ -85,8 +87,8 @@ def test_account_daily_is_clamped_and_reconstructs_followers(simulator):
 def test_account_daily_covers_twelve_months_at_most(simulator):
     client = _client(simulator)
     rows = client.account_daily(OWN, TODAY - dt.timedelta(days=390), TODAY - dt.timedelta(days=360))
-    assert rows and rows[0]["metric_date"] > TODAY - dt.timedelta(days=366)
-    assert any("last 12 months" in w for w in client.warnings)
+    assert rows and rows[0]["metric_date"] == TODAY - dt.timedelta(days=365)
+    assert any("kept 365 days" in w for w in client.warnings)
 
 
 def test_account_daily_of_days_not_reported_yet_is_empty(simulator):
@@ -181,7 +183,7 @@ def test_repeated_500_fails_after_the_bound(simulator):
 
 
 def test_malformed_json_is_a_clear_error(simulator):
-    simulator.faults.add("malformed_json", path_contains="/rest/posts")
+    simulator.faults.add("malformed_json", path_contains="/rest/posts", times=2)
     with pytest.raises(MalformedResponseError, match="not valid JSON"):
         _client(simulator).post_snapshots(OWN, TODAY - dt.timedelta(days=30), YESTERDAY, YESTERDAY)
 
@@ -276,3 +278,19 @@ def test_canary_token_never_leaks(caplog):
         client.post_snapshots(OWN, TODAY - dt.timedelta(days=30), YESTERDAY, YESTERDAY)
     for text in (str(server_error.value), str(auth_error.value), *client.warnings, caplog.text):
         assert CANARY not in text
+
+
+def test_a_rejected_window_end_is_retried_once_a_day_earlier(simulator):
+    """The client's clock a day ahead of LinkedIn's data (LinkedIn late by a day): the window's end is refused
+    with 400 ILLEGAL_ARGUMENT, the one retry ending a day earlier is served, and a warning keeps LinkedIn's words."""
+    ahead = simulator.world.now + dt.timedelta(days=1)
+    client = _client(simulator, now=ahead)
+    before = len(simulator.requests.records("api.linkedin.com"))
+    rows = client.account_daily(OWN, TODAY - dt.timedelta(days=5), TODAY)
+    assert rows and rows[-1]["metric_date"] == LAST_REPORTED  # what LinkedIn serves, not what the clock hoped
+    asked = simulator.requests.records("api.linkedin.com")[before:]
+    rejected = [r for r in asked if r.status == 400]
+    # the follower gains are refused once; the share statistics then ask only up to the end that was served
+    assert [r.path for r in rejected] == ["/rest/organizationalEntityFollowerStatistics"]
+    retry = [w for w in client.warnings if "retried once" in w]
+    assert len(retry) == 1 and "ILLEGAL_ARGUMENT: Invalid timeIntervals parameter" in retry[0]

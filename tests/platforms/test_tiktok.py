@@ -29,7 +29,9 @@ from tests.platforms.helpers import TODAY, errors_under_faults, make_context, po
 
 ACCOUNT = load_brands().own_brand.accounts["tiktok"]
 YESTERDAY = TODAY - dt.timedelta(days=1)
-WEEK = (TODAY - dt.timedelta(days=7), YESTERDAY)
+# The simulator's now is 2026-11-21 00:00 UTC: TikTok serves a UTC day a day after it ended, so up to 11-19.
+LAST_SERVED = TODAY - dt.timedelta(days=2)
+WEEK = (LAST_SERVED - dt.timedelta(days=6), LAST_SERVED)
 CANARY = "CANARY-tiktok-7f3a9"
 HOST = "business-api.tiktok.com/open_api/{version}"  # the simulator counts requests per path template
 BUSINESS_GET = f"{HOST}/business/get/"
@@ -44,10 +46,10 @@ def client(sim, **overrides) -> TikTokClient:
 
 
 def test_account_daily_in_windows_of_30_days_matches_the_world(simulator):
-    start = TODAY - dt.timedelta(days=59)  # the first day inside the ~60 days TikTok keeps
+    start = TODAY - dt.timedelta(days=60)  # the first day inside the ~60 days TikTok keeps
     before = simulator.stats[BUSINESS_GET]
     tt = client(simulator)
-    rows = tt.account_daily(ACCOUNT, start, YESTERDAY)
+    rows = tt.account_daily(ACCOUNT, start, LAST_SERVED)
     assert simulator.stats[BUSINESS_GET] == before + 2  # 59 days: 30 + 29
     assert [r["metric_date"] for r in rows] == [start + dt.timedelta(days=i) for i in range(59)]
     for row in rows:
@@ -65,9 +67,17 @@ def test_account_daily_in_windows_of_30_days_matches_the_world(simulator):
 def test_account_daily_is_clamped_to_the_retention(simulator):
     tt = client(simulator)
     rows = tt.account_daily(ACCOUNT, TODAY - dt.timedelta(days=100), TODAY - dt.timedelta(days=50))
-    assert [r["metric_date"] for r in rows][0] == TODAY - dt.timedelta(days=59)
-    assert len(rows) == 10
-    assert any("60 days" in w for w in tt.warnings)
+    assert [r["metric_date"] for r in rows][0] == TODAY - dt.timedelta(days=60)
+    assert len(rows) == 11
+    assert any("kept 60 days" in w and "clamped to 2026-09-22..2026-10-02" in w for w in tt.warnings)
+
+
+def test_days_tiktok_has_not_served_yet_are_not_asked_for(simulator):
+    tt = client(simulator)
+    before = simulator.stats[BUSINESS_GET]
+    assert tt.account_daily(ACCOUNT, YESTERDAY, YESTERDAY) == []
+    assert simulator.stats[BUSINESS_GET] == before
+    assert any("served 1 day(s) after they end" in w and "none of it" in w for w in tt.warnings)
 
 
 def test_follower_online_hours_are_utc_hours_and_share_the_daily_call(simulator):
@@ -170,7 +180,7 @@ def test_a_refused_unconfirmed_field_does_not_lose_the_others(simulator):
 
 
 def test_malformed_json_is_a_clear_error(simulator):
-    simulator.faults.add("malformed_json", path_contains="/business/video/list/")
+    simulator.faults.add("malformed_json", path_contains="/business/video/list/", times=2)
     with pytest.raises(MalformedResponseError, match="not valid JSON"):
         client(simulator).post_snapshots(ACCOUNT, *WEEK, WEEK[1])
 
@@ -239,7 +249,7 @@ def test_canary_token_never_leaks(caplog):
             ("status", "/business/", {"status": 500, "times": 5}),
             ("status", "/business/", {"status": 429, "times": 5}),
             ("expired_token", "/business/", {}),
-            ("malformed_json", "/business/", {}),
+            ("malformed_json", "/business/", {"times": 2}),
         )
         errors = errors_under_faults(sim, faults, lambda: tt.post_snapshots(ACCOUNT, *WEEK, WEEK[1]))
         sim.faults.add("missing_field", path_contains="/business/video/list/", field="shares")

@@ -134,13 +134,13 @@ def test_repeated_500_fails_after_the_bound(simulator):
 
 
 def test_malformed_json_is_a_clear_error(simulator):
-    simulator.faults.add("malformed_json", path_contains="/tweets")
+    simulator.faults.add("malformed_json", path_contains="/tweets", times=2)
     with pytest.raises(MalformedResponseError, match="not valid JSON"):
         _client(simulator).post_snapshots(OWN, TODAY - dt.timedelta(days=3), YESTERDAY, YESTERDAY)
 
 
 def test_expired_token_names_the_env_var(simulator):
-    simulator.faults.add("expired_token", path_contains="/users/")
+    simulator.faults.add("expired_token", path_contains="/users/", times=0)
     with pytest.raises(ApiAuthError, match="X_BEARER_TOKEN"):
         _client(simulator).account_daily(OWN, YESTERDAY, YESTERDAY)
 
@@ -188,9 +188,10 @@ def test_canary_token_never_leaks(caplog):
         with pytest.raises(ApiError) as server_error:
             client.post_snapshots(OWN, TODAY - dt.timedelta(days=3), YESTERDAY, YESTERDAY)
         sim.faults.clear()
-        sim.faults.add("expired_token", path_contains="/users/")
+        sim.faults.add("expired_token", path_contains="/users/", times=0)
         with pytest.raises(ApiAuthError) as auth_error:
             client.account_daily(OWN, YESTERDAY, YESTERDAY)
+        sim.faults.clear()
         sim.faults.add("extra_field", path_contains="/tweets", field="leak", value=CANARY)
         client.post_snapshots(OWN, TODAY - dt.timedelta(days=2), YESTERDAY, YESTERDAY)
     for text in (str(server_error.value), str(auth_error.value), *client.warnings, caplog.text):
@@ -224,7 +225,7 @@ def test_429_both_body_forms_wait_until_the_reset(body):
     reset = int(time.time()) + 30
     response = _response(429, body, {"x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)})
     verdict = xmod._classify(response, json.loads(body))
-    assert verdict.kind == "retry"
+    assert verdict.kind == "throttle"
     assert "Rate limit exceeded" in verdict.message or "Too Many Requests" in verdict.message
     assert 29 <= verdict.retry_after <= 32  # until the reset, plus one second
 
@@ -250,7 +251,7 @@ def test_unenrolled_app_is_a_permission_error_naming_the_enrollment():
 
 
 def test_permission_verdict_becomes_api_permission_error(simulator):
-    simulator.faults.add("status", path_contains="/users/", status=403)
+    simulator.faults.add("status", path_contains="/users/", status=403, times=0)
     with pytest.raises(ApiPermissionError):
         _client(simulator).account_daily(OWN, YESTERDAY, YESTERDAY)
 

@@ -19,13 +19,17 @@ from pipelines.http import (
     MalformedResponseError,
     RepeatedCursorError,
 )
-from pipelines.platforms.base import whole_count
+from pipelines.platforms.values import to_count
 from pipelines.platforms.youtube import YouTubeClient, _age_label, _duration_seconds
 from tests.platforms.helpers import TODAY, errors_under_faults, make_context, posts_in_local_days, start_simulator
 
 ACCOUNT = load_brands().own_brand.accounts["youtube"]
 YESTERDAY = TODAY - dt.timedelta(days=1)
-WEEK = (TODAY - dt.timedelta(days=7), YESTERDAY)
+# The simulator's now, 2026-11-21 00:00 UTC, is 11-20 16:00 in Pacific time: the last complete Pacific day is 11-19,
+# and Analytics serves a day one day after it ended, so up to 11-18.
+PACIFIC_YESTERDAY = TODAY - dt.timedelta(days=2)
+LAST_SERVED = TODAY - dt.timedelta(days=3)
+WEEK = (LAST_SERVED - dt.timedelta(days=6), LAST_SERVED)
 CANARY_KEY = "CANARY-youtube-key-7f3a9"
 CANARY_OAUTH = "CANARY-youtube-oauth-7f3a9"
 DATA = "www.googleapis.com/youtube/v3"
@@ -59,8 +63,7 @@ def test_iso_durations(text, seconds):
 
 
 def test_counts_arrive_as_strings_and_age_groups_are_relabelled():
-    assert (whole_count("15400"), whole_count(812), whole_count(None), whole_count("n/a")) == (15400, 812, None, None)
-    assert (whole_count(3.0), whole_count(3.5), whole_count(True)) == (3, None, None)
+    assert (to_count("15400"), to_count(812), to_count(None), to_count("n/a")) == (15400, 812, None, None)
     assert (_age_label("age18-24"), _age_label("age65-")) == ("18-24", "65+")
 
 
@@ -73,7 +76,7 @@ def test_account_daily_matches_the_world_and_reconstructs_followers(simulator):
     yt = client(simulator)
     rows = yt.account_daily(ACCOUNT, start, YESTERDAY)
     assert simulator.stats[REPORTS] == calls + 1  # one report covers the whole window
-    assert len(rows) == 40
+    assert len(rows) == 38 and rows[-1]["metric_date"] == LAST_SERVED
     assert all(set(r) == set(ACCOUNT_DAILY.columns) for r in rows)
     world = simulator.world
     for row in rows:
@@ -82,19 +85,24 @@ def test_account_daily_matches_the_world_and_reconstructs_followers(simulator):
         assert row["engagements"] == truth.reactions + truth.comments + truth.shares
         assert (row["followers_gained"], row["followers_lost"]) == (truth.followers_gained, truth.followers_lost)
         assert row["reach"] is None and row["profile_visits"] is None and row["website_clicks"] is None
-    # The latest day carries the (rounded) subscriberCount; earlier days follow the daily gains and losses, so
-    # every day is off from the truth by the same rounding offset.
-    exact = world.followers("youtube", ACCOUNT.id, YESTERDAY)
-    assert rows[-1]["followers"] == three_significant(exact)
-    offset = three_significant(exact) - exact
+    # The latest reported day carries the (rounded) subscriberCount read now, which is the count at the end of the
+    # last complete Pacific day; earlier days follow the daily gains and losses, so every day is off from the truth
+    # by the same offset: the rounding plus the net change of the day Analytics has not reported yet.
+    now_count = world.followers_now("youtube", ACCOUNT.id)
+    assert now_count == world.followers("youtube", ACCOUNT.id, PACIFIC_YESTERDAY)
+    assert rows[-1]["followers"] == three_significant(now_count)
+    offset = three_significant(now_count) - world.followers("youtube", ACCOUNT.id, LAST_SERVED)
     assert all(r["followers"] - world.followers("youtube", ACCOUNT.id, r["metric_date"]) == offset for r in rows)
 
 
 def test_account_daily_leaves_out_days_analytics_has_not_reported(simulator):
     yt = client(simulator)
-    rows = yt.account_daily(ACCOUNT, TODAY - dt.timedelta(days=2), TODAY)
-    assert [r["metric_date"] for r in rows] == [TODAY - dt.timedelta(days=2), YESTERDAY]
-    assert any("no data yet for 1 day" in w for w in yt.warnings)
+    rows = yt.account_daily(ACCOUNT, TODAY - dt.timedelta(days=4), TODAY)
+    assert [r["metric_date"] for r in rows] == [LAST_SERVED - dt.timedelta(days=1), LAST_SERVED]
+    assert any("served 1 day(s) after they end" in w and "clamped to 2026-11-17..2026-11-18" in w for w in yt.warnings)
+    before = simulator.stats[REPORTS]
+    assert yt.account_daily(ACCOUNT, PACIFIC_YESTERDAY, TODAY) == []  # nothing served yet: not even asked
+    assert simulator.stats[REPORTS] == before
 
 
 def test_post_snapshots_across_pages_match_the_world(simulator):
@@ -122,7 +130,9 @@ def test_post_snapshots_across_pages_match_the_world(simulator):
         assert row["content_type"] == ("short" if post.duration_seconds <= 60 else "video")
         assert row["views"] == row["video_views"] == metrics["views"]
         assert row["reactions"] == metrics["reactions"]
-        assert row["shares"] == metrics["shares"]  # from Analytics dimensions=video
+        # shares come from Analytics dimensions=video, which covers the Pacific days it serves (up to 11-18)
+        reported = post.metrics(world.day_start("youtube", LAST_SERVED + dt.timedelta(days=1)))
+        assert row["shares"] == (reported["shares"] if reported["views"] else None)
         assert row["comments"] in (metrics["comments"], None)
         disabled += row["comments"] is None
         assert row["reach"] is row["saves"] is row["clicks"] is None
@@ -200,7 +210,7 @@ def test_repeated_server_errors_fail_after_the_bound(simulator):
 
 
 def test_malformed_json_is_a_clear_error(simulator):
-    simulator.faults.add("malformed_json", path_contains="/youtube/v3/videos")
+    simulator.faults.add("malformed_json", path_contains="/youtube/v3/videos", times=2)
     with pytest.raises(MalformedResponseError, match="not valid JSON"):
         client(simulator).post_snapshots(ACCOUNT, TODAY - dt.timedelta(days=28), YESTERDAY, YESTERDAY)
 
@@ -210,6 +220,22 @@ def test_expired_oauth_token_names_the_variable_to_renew(simulator):
     with pytest.raises(ApiAuthError, match="YOUTUBE_OAUTH_TOKEN") as info:
         client(simulator).account_daily(ACCOUNT, *WEEK)
     assert "expired" in str(info.value)
+
+
+def test_a_data_api_auth_error_names_the_credential_that_was_sent(simulator):
+    """The Data API is read with the API key when there is one: its auth error speaks of the API key and names
+    YOUTUBE_API_KEY (it used to say "OAuth token" while naming the key's variable)."""
+    simulator.faults.add("expired_token", path_contains="/youtube/v3/channels")
+    with pytest.raises(ApiAuthError) as with_key:
+        client(simulator).post_snapshots(ACCOUNT, *WEEK, WEEK[1])
+    assert "the API key is invalid or expired" in str(with_key.value) and "YOUTUBE_API_KEY" in str(with_key.value)
+    assert "OAuth" not in str(with_key.value)
+    simulator.faults.add("expired_token", path_contains="/youtube/v3/channels")
+    oauth_only = {"api_key": None, "oauth_token": simulator.tokens["youtube_oauth"]}
+    with pytest.raises(ApiAuthError) as with_oauth:
+        client(simulator, credentials=oauth_only).post_snapshots(ACCOUNT, *WEEK, WEEK[1])
+    assert "the OAuth token is invalid or expired" in str(with_oauth.value)
+    assert "YOUTUBE_OAUTH_TOKEN" in str(with_oauth.value) and "YOUTUBE_API_KEY" not in str(with_oauth.value)
 
 
 def test_invalid_api_key_names_the_key_variable(simulator):
@@ -288,7 +314,7 @@ def test_canary_tokens_never_leak(caplog):
             ("status", "/youtube/v3/", {"status": 500, "times": 5}),
             ("status", "/youtube/v3/", {"status": 403}),
             ("expired_token", "/v2/reports", {}),
-            ("malformed_json", "/youtube/v3/", {}),
+            ("malformed_json", "/youtube/v3/", {"times": 2}),
         )
         errors = errors_under_faults(sim, faults, lambda: yt.post_snapshots(ACCOUNT, *window))
         sim.faults.add("missing_field", path_contains="/youtube/v3/videos", field="statistics.likeCount")

@@ -40,15 +40,20 @@ def test_version_headers(http, api, org):
     assert bad.status_code == 401 and bad.json()["status"] == 401
 
 
-def test_daily_follower_gains_within_the_available_window(http, api, org, world):
-    start, end = dt.date(2026, 10, 1), dt.date(2026, 11, 1)
-    intervals = f"(timeRange:(start:{ms(start)},end:{ms(end)}),timeGranularityType:DAY)"
+def _follower_stats(http, api, org, start_ms: int, end_ms: int):
+    intervals = f"(timeRange:(start:{start_ms},end:{end_ms}),timeGranularityType:DAY)"
     url = (
         f"{api}/organizationalEntityFollowerStatistics?q=organizationalEntity&organizationalEntity="
         f"urn%3Ali%3Aorganization%3A{org}&timeIntervals={intervals}"
     )
-    elements = http.get(url, headers=HEADERS).json()["elements"]
-    assert len(elements) == 30  # data ends two days before today
+    return http.get(url, headers=HEADERS)
+
+
+def test_daily_follower_gains_within_the_available_window(http, api, org, world):
+    # The world's now is 2026-11-01 00:00 UTC: day D is served from 00:00 UTC of D + 2, so the last is 10-30.
+    start, end = dt.date(2026, 10, 1), dt.date(2026, 10, 31)
+    elements = _follower_stats(http, api, org, ms(start), ms(end)).json()["elements"]
+    assert len(elements) == 30
     first = elements[0]
     assert first["timeRange"] == {"start": ms(start), "end": ms(start + dt.timedelta(days=1))}
     gains = first["followerGains"]
@@ -56,6 +61,18 @@ def test_daily_follower_gains_within_the_available_window(http, api, org, world)
         gains["organicFollowerGain"] + gains["paidFollowerGain"]
         == world.account_day("linkedin", org, start).followers_gained
     )
+
+
+def test_a_window_linkedin_does_not_serve_is_rejected_in_its_words(http, api, org):
+    too_late = _follower_stats(http, api, org, ms(dt.date(2026, 10, 1)), ms(dt.date(2026, 11, 1)))
+    assert too_late.status_code == 400
+    body = too_late.json()
+    assert body["code"] == "ILLEGAL_ARGUMENT" and body["message"].startswith("Invalid timeIntervals parameter")
+    assert "available up to 2026-10-31T00:00:00Z" in body["message"]
+    half_day = _follower_stats(http, api, org, ms(dt.date(2026, 10, 1)), ms(dt.date(2026, 10, 2)) + 43_200_000)
+    assert half_day.status_code == 400 and "whole days" in half_day.json()["message"]
+    fifteen_months = _follower_stats(http, api, org, ms(dt.date(2025, 7, 1)), ms(dt.date(2026, 10, 1)))
+    assert fifteen_months.status_code == 400 and "14 months" in fifteen_months.json()["message"]
 
 
 def test_lifetime_facets_and_competitor_forbidden(http, api, org):

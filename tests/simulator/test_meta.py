@@ -116,7 +116,9 @@ def test_competitor_pages(http, graph, world):
     for brand, account in world.accounts("facebook"):
         body = get(http, f"{graph}/{account.id}", fields="id,name,followers_count,fan_count,link").json()
         assert body["id"] == account.id and body["name"] == brand.name
-        assert body["followers_count"] == world.followers("facebook", account.id, world.end)
+        # read now: the count at the end of Meta's last complete (Pacific) day
+        assert body["followers_count"] == world.followers_now("facebook", account.id)
+        assert body["followers_count"] == world.followers("facebook", account.id, dt.date(2026, 10, 30))
         assert body["link"].endswith(account.handle)
     unknown = get(http, f"{graph}/999999", fields="id")
     assert unknown.status_code == 400 and unknown.json()["error"]["code"] == 100
@@ -162,7 +164,7 @@ def test_post_insights_and_reactions_by_type(http, graph, page_id, world):
 def test_instagram_profile_and_time_series(http, graph, ig_id, world):
     body = get(http, f"{graph}/{ig_id}", fields="followers_count,follows_count,media_count,username").json()
     assert body["username"] == "kopinusantara"
-    assert body["followers_count"] == world.followers("instagram", ig_id, world.end)
+    assert body["followers_count"] == world.followers_now("instagram", ig_id)
     assert body["media_count"] >= len(world.posts("instagram", ig_id))
     series = get(
         http,
@@ -189,7 +191,9 @@ def test_instagram_total_value_and_planted_drop(http, graph, ig_id, world):
     assert (end - start).days == 6 and (world.today - start).days == 60
 
     def engagements(day):
-        since = int(dt.datetime.combine(day, dt.time(0), dt.UTC).timestamp())
+        # Meta's days are Pacific days: since/until are the Pacific midnights around the day
+        since = int(world.day_start("instagram", day).timestamp())
+        until = int(world.day_start("instagram", day + dt.timedelta(days=1)).timestamp())
         body = get(
             http,
             f"{graph}/{ig_id}/insights",
@@ -197,7 +201,7 @@ def test_instagram_total_value_and_planted_drop(http, graph, ig_id, world):
             period="day",
             metric_type="total_value",
             since=since,
-            until=since + 86400,
+            until=until,
         ).json()
         values = {m["name"]: m["total_value"]["value"] for m in body["data"]}
         assert values["total_interactions"] == world.account_day("instagram", ig_id, day).engagements
@@ -285,7 +289,7 @@ def test_business_discovery_paging(http, graph, ig_id, world):
         body = get(http, f"{graph}/{ig_id}", fields=f"business_discovery.username({competitor.handle}){{{inner}}}")
         assert body.status_code == 200, body.text
         disc = body.json()["business_discovery"]
-        assert disc["followers_count"] == world.followers("instagram", competitor.id, world.end)
+        assert disc["followers_count"] == world.followers_now("instagram", competitor.id)
         seen.extend(disc["media"]["data"])
         after = disc["media"]["paging"]["cursors"].get("after")
         if not after:

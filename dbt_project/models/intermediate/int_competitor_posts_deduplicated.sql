@@ -56,6 +56,7 @@ final as (
         public_engagements,
         followers_at_publish,
         followers_at_publish_date,
+        followers_at_publish_counted_at,
         snapshot_date as latest_snapshot_date,
         -- a post published late on the last day read (UTC) falls on the next local day, which is only partly
         -- observed: daily aggregates (share of voice, trending hashtags) leave such days out

@@ -83,11 +83,13 @@ joined as (
         account_days.previous_followers,
         account_days.followers_gained,
         account_days.followers_lost,
-        -- the platform's own count of the day's change where it gives one (follows - unfollows): exact even when
-        -- the level is reconstructed or rounded (YouTube's subscriberCount); else the difference of the levels
+        -- the platform's own count of the day's change where it gives one (follows - unfollows; new followers
+        -- alone where it reports no unfollows, LinkedIn and Instagram): exact even when the level is reconstructed
+        -- or rounded (YouTube's subscriberCount, walk-backs anchored on different nights); else the difference of
+        -- the levels
         case
-            when account_days.followers_gained is not null and account_days.followers_lost is not null
-                then account_days.followers_gained - account_days.followers_lost
+            when account_days.followers_gained is not null
+                then account_days.followers_gained - coalesce(account_days.followers_lost, 0)
             else account_days.followers - account_days.previous_followers
         end as net_follower_change,
         account_days.views,

@@ -107,6 +107,7 @@ final as (
         metrics.public_engagements,
         metrics.followers_at_publish,
         metrics.followers_at_publish_date,
+        metrics.followers_at_publish_counted_at,
         metrics.followers_at_publish_missing_reason,
         {{ rate_pct('metrics.engagements', 'metrics.reach') }} as engagement_rate_by_reach,
         {{ rate_pct('metrics.engagements', 'metrics.views') }} as engagement_rate_by_views,

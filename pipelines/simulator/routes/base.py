@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import time
 
@@ -31,13 +32,27 @@ class ApiFamily:
         kind = {429: "rate_limit", 400: "bad_request", 401: "invalid_token", 403: "forbidden", 404: "not_found"}.get(
             status, "server_error"
         )
-        err = ApiError(kind, "", status=status, **{k: v for k, v in fault.opts.items() if k != "status"})
+        message = str(fault.opts.get("message") or self.default_messages.get(kind, ""))
+        options = {k: v for k, v in fault.opts.items() if k not in ("status", "message")}
+        err = ApiError(kind, message, status=status, **options)
         resp = self.render_error(req, err)
         if kind == "rate_limit" and "Retry-After" not in resp.headers and self.uses_retry_after:
             resp.headers["Retry-After"] = str(int(fault.opts.get("retry_after", 1)))
         return resp
 
+    def throttle_error(self, req: Request, seconds_left: float, code: object | None) -> Response:
+        """The platform's answer while it throttles (a `throttle` fault, a full usage window): its rate-limit
+        answer, saying how long it lasts where the platform does (Retry-After, x-rate-limit-reset)."""
+        wait = max(1, math.ceil(seconds_left))
+        extra = {"code": int(code)} if code is not None else {}
+        resp = self.render_error(req, ApiError("rate_limit", status=429, retry_after=wait, **extra))
+        if "Retry-After" not in resp.headers and self.uses_retry_after:
+            resp.headers["Retry-After"] = str(wait)
+        return resp
+
     uses_retry_after = True
+    # The message of a `status` fault without a `message` option, per generic error kind (the family's words).
+    default_messages: dict[str, str] = {}
 
     def check_token(self, req: Request, *candidates: str | None, key: str | None = None) -> None:
         """Raise invalid_token unless one of `candidates` is the accepted token for `key`."""

@@ -2,8 +2,11 @@
 
 Requires `LinkedIn-Version` (missing → 400, sunset → 426 NONEXISTENT_VERSION) and
 `X-Restli-Protocol-Version: 2.0.0`. Only the own brand's organization is administered: other organizations
-answer 403 ACCESS_DENIED. Daily follower/share statistics exist from 12 months back up to 2 days ago (days
-outside that window are simply absent, as the metric registry notes).
+answer 403 ACCESS_DENIED. Daily follower/share statistics are UTC days of the rolling last 12 months (older days
+are simply absent, as the metric registry notes), day D served from 00:00 UTC of D + 2 (REPORTING_DAYS' lag, on
+the world's `now`). A time range LinkedIn does not serve is rejected as LinkedIn does: 400 ILLEGAL_ARGUMENT
+"Invalid timeIntervals parameter ..." for an end after the last day served, a DAY range that is not whole days,
+or start and end 14 months or more apart.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pipelines.simulator.routes.base import ApiFamily, Router
 from pipelines.simulator.world import AccountDay, Post
 
 UTC = dt.UTC
+DAY_MS = 86_400_000
 FIRST_SUNSET_VERSION = 202505  # this and older versions are sunset whatever `today` is
 FACETS = {
     "followerCountsByGeoCountry": ("geo_country", "geo"),
@@ -36,10 +40,18 @@ def _day(ms: int) -> dt.date:
     return dt.datetime.fromtimestamp(ms / 1000, UTC).date()
 
 
+def _now_ms(req: Request) -> int:
+    return int(req.world.now.timestamp() * 1000)
+
+
 class LinkedInApi(ApiFamily):
     name = "linkedin"
     hosts = ("api.linkedin.com",)
     token_keys = ("linkedin",)
+    default_messages = {
+        "bad_request": "Invalid query parameters passed to request",
+        "not_found": "Resource not found",
+    }
 
     def __init__(self) -> None:
         self.router = Router()
@@ -77,7 +89,7 @@ class LinkedInApi(ApiFamily):
                 "bad_request", f"Invalid version format {version!r}; expected YYYYMM", code="INVALID_VERSION"
             )
         month = int(version[:6])
-        today = req.world.today
+        today = req.world.platform_today("linkedin")
         oldest_active = (today.year - 1) * 100 + today.month
         if month <= FIRST_SUNSET_VERSION or month < oldest_active:
             raise ApiError("sunset", f"Requested version {version} is not active")
@@ -160,6 +172,9 @@ class LinkedInApi(ApiFamily):
 
     @staticmethod
     def _intervals(req: Request) -> tuple[dt.date, dt.date, str] | None:
+        """(first day, day after the last, granularity) of a time-bound request; LinkedIn's 400 for a range it
+        does not serve."""
+        world = req.world
         raw = req.params.get("timeIntervals")
         if raw:
             raw = unquote(raw)
@@ -167,21 +182,42 @@ class LinkedInApi(ApiFamily):
             end = re.search(r"end:(\d+)", raw)
             gran = re.search(r"timeGranularityType:(\w+)", raw)
             if not start:
-                raise ApiError("bad_request", f"Invalid timeIntervals {raw!r}", code="ILLEGAL_ARGUMENT")
-            end_ms = int(end.group(1)) if end else _ms(req.world.today)
-            return _day(int(start.group(1))), _day(end_ms), gran.group(1) if gran else "DAY"
-        if req.params.get("timeIntervals.timeRange.start"):
+                raise ApiError("bad_request", f"Invalid timeIntervals parameter {raw!r}", code="ILLEGAL_ARGUMENT")
+            start_ms = int(start.group(1))
+            end_ms = int(end.group(1)) if end else _now_ms(req)
+            granularity = gran.group(1) if gran else "DAY"
+        elif req.params.get("timeIntervals.timeRange.start"):
             start_ms = int(req.params["timeIntervals.timeRange.start"])
-            end_ms = int(req.params.get("timeIntervals.timeRange.end") or _ms(req.world.today))
-            return _day(start_ms), _day(end_ms), req.params.get("timeIntervals.timeGranularityType", "DAY")
-        return None
+            end_ms = int(req.params.get("timeIntervals.timeRange.end") or _now_ms(req))
+            granularity = req.params.get("timeIntervals.timeGranularityType", "DAY")
+            raw = f"timeRange:(start:{start_ms},end:{end_ms}),timeGranularityType:{granularity}"
+        else:
+            return None
+        shown = f"Invalid timeIntervals parameter [{raw}]"
+        if end_ms <= start_ms:
+            raise ApiError("bad_request", f"{shown}. Start time must be before end time.", code="ILLEGAL_ARGUMENT")
+        if end_ms - start_ms >= 14 * 30 * DAY_MS:
+            raise ApiError(
+                "bad_request",
+                f"{shown}. Start time and end time must be less than 14 months apart.",
+                code="ILLEGAL_ARGUMENT",
+            )
+        if granularity == "DAY" and (end_ms - start_ms) % DAY_MS:
+            raise ApiError("bad_request", f"{shown}. A DAY time range must span whole days.", code="ILLEGAL_ARGUMENT")
+        served_end = _ms(world.last_served_day("linkedin") + dt.timedelta(days=1))
+        if end_ms > served_end:
+            available = dt.datetime.fromtimestamp(served_end / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            raise ApiError(
+                "bad_request",
+                f"{shown}. Statistics are available up to {available}: the end time must not be later.",
+                code="ILLEGAL_ARGUMENT",
+            )
+        return _day(start_ms), _day(end_ms), granularity
 
     @staticmethod
     def _available_days(req: Request, start: dt.date, end: dt.date) -> list[dt.date]:
-        world = req.world
-        first = max(start, world.start, world.today - dt.timedelta(days=365))
-        last = min(end - dt.timedelta(days=1), world.end, world.today - dt.timedelta(days=2))
-        return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)] if first <= last else []
+        """The days of [start, end) LinkedIn serves now (UTC days of the last 12 months, two days late)."""
+        return req.world.served_days("linkedin", start, end - dt.timedelta(days=1))
 
     @staticmethod
     def _buckets(days: list[dt.date], granularity: str) -> list[tuple[dt.date, dt.date, list[dt.date]]]:
@@ -225,7 +261,7 @@ class LinkedInApi(ApiFamily):
         if req.params.get("edgeType") not in ("COMPANY_FOLLOWED_BY_MEMBER", "CompanyFollowedByMember"):
             raise ApiError("bad_request", "edgeType must be COMPANY_FOLLOWED_BY_MEMBER", code="ILLEGAL_ARGUMENT")
         world = req.world
-        return Response(200, {"firstDegreeSize": world.followers("linkedin", org_id, world.end)})
+        return Response(200, {"firstDegreeSize": world.followers_now("linkedin", org_id)})
 
     def _follower_stats(self, req: Request) -> Response:
         org_id = self._org(req, req.params.get("organizationalEntity"), "organizationalEntityFollowerStatistics")
@@ -261,7 +297,7 @@ class LinkedInApi(ApiFamily):
         days = self._available_days(req, start, end)
         elements = []
         for a, b, ds in self._buckets(days, granularity):
-            gained = sum(world.account_day("linkedin", org_id, d).followers_gained for d in ds)
+            gained = sum(world.served_day("linkedin", org_id, d).followers_gained for d in ds)
             paid = gained // 40
             elements.append(
                 {
@@ -292,8 +328,9 @@ class LinkedInApi(ApiFamily):
             return Response(200, {"paging": self._paging(elements), "elements": elements})
         window = self._intervals(req)
         if window is None:
-            days = self._available_days(req, world.today - dt.timedelta(days=365), world.today)
-            rows = [world.account_day("linkedin", org_id, d) for d in days]
+            today = world.platform_today("linkedin")
+            days = self._available_days(req, today - dt.timedelta(days=365), today)
+            rows = [world.served_day("linkedin", org_id, d) for d in days]
             totals = self._sum_days(rows, unique=True)
             totals["shareMentionsCount"] = sum(world.mention_count(world.own_brand.name, "x", d) for d in days) // 50
             totals["commentMentionsCount"] = totals["shareMentionsCount"] // 3
@@ -302,7 +339,7 @@ class LinkedInApi(ApiFamily):
         start, end, granularity = window
         elements = []
         for a, b, ds in self._buckets(self._available_days(req, start, end), granularity):
-            rows = [world.account_day("linkedin", org_id, d) for d in ds]
+            rows = [world.served_day("linkedin", org_id, d) for d in ds]
             elements.append(
                 {
                     "organizationalEntity": urn,

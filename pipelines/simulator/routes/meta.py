@@ -4,12 +4,20 @@ Served objects: configured Pages and IG users (by id), their posts/media (by id)
 Deprecated metric names answer code 100 ("invalid insights metric"), as the real API does. Instagram
 online_followers keys are Pacific-time hours (as documented, unverified upstream); `views` is not supported
 for carousel albums (code 100 for that request) - the registry asks clients to survive exactly that.
+
+Days are Meta's reporting days (Pacific): an insights value belongs to the day its `end_time` closes (the
+Pacific midnight after it, in UTC), and `since`/`until` select the days whose `end_time` lies in (since, until]
+(a date string is that date's Pacific midnight). Only the days Meta serves at the world's `now` are answered
+(ended in Pacific time, 2 years of history; `follower_count` and `online_followers` the last 30 days). Usage
+headers report the usage meter when one is set (`Simulator.limit_usage`), and throttling answers carry them at
+100 %.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from zoneinfo import ZoneInfo
 
@@ -30,6 +38,10 @@ from pipelines.simulator.world import Post
 UTC = dt.UTC
 PACIFIC = "America/Los_Angeles"
 SUNSET_2026_06 = dt.date(2026, 6, 15)
+RECENT_DAYS = 30  # follower_count and online_followers keep the last 30 days
+# The seconds a since..until span may hold: Meta counts days of 86,400 s, a Pacific day across the autumn DST
+# change has 90,000 s.
+SPAN_SLACK = dt.timedelta(hours=1)
 
 PAGE_DAY_METRICS = {
     "page_follows": ("followers", "Followers", "Lifetime: the total number of people who follow the Page."),
@@ -341,8 +353,21 @@ class MetaApi(ApiFamily):
             status = 404
         return Response(status, {"error": error}, headers)
 
+    def throttle_error(self, req: Request, seconds_left: float, code: object | None) -> Response:
+        """Meta's throttling answer: the error code (default 80002 for Instagram objects, 80001 for Pages, as
+        the Business Use Case limits do; a fault may ask for 4, 17, 32 or 613) with the usage headers at 100 % and,
+        for the Business Use Case codes, `estimated_time_to_regain_access` in minutes."""
+        if code is None:
+            segments = [x for x in req.path.split("/") if x and not re.fullmatch(r"v\d+\.\d+", x)]
+            kind = self._object_kind(req, segments[0]) if segments else "unknown"
+            code = 80002 if kind in ("ig-user-id", "media-id") else 80001
+        regain = max(1, math.ceil(seconds_left / 60))
+        return self.render_error(req, ApiError("rate_limit", code=int(code), regain_minutes=regain))
+
     def decorate(self, req: Request, resp: Response) -> None:
-        usage = json.dumps({"call_count": 3, "total_time": 2, "total_cputime": 1})
+        percent = getattr(req, "usage_percent", None)
+        calls = round(percent) if percent is not None else 3
+        usage = json.dumps({"call_count": calls, "total_time": max(1, calls // 2), "total_cputime": max(1, calls // 3)})
         resp.headers.setdefault("X-App-Usage", usage)
         resp.headers.setdefault("x-fb-trace-id", rnd.token("trace", req.full_path, length=11))
         obj = req.path.strip("/").split("/")[1] if req.path.count("/") >= 2 else ""
@@ -356,9 +381,9 @@ class MetaApi(ApiFamily):
                         obj: [
                             {
                                 "type": "instagram",
-                                "call_count": 2,
-                                "total_cputime": 1,
-                                "total_time": 1,
+                                "call_count": calls,
+                                "total_cputime": max(1, calls // 3),
+                                "total_time": max(1, calls // 2),
                                 "estimated_time_to_regain_access": 0,
                             }
                         ]
@@ -385,15 +410,29 @@ class MetaApi(ApiFamily):
             "invalid_metric", f"(#100) The value must be a valid insights metric: {name} is not a valid insights metric"
         )
 
+    @staticmethod
+    def _instant(req: Request, raw: str, name: str) -> dt.datetime:
+        """A since/until value: unix seconds, an ISO instant, or a date (its Pacific midnight)."""
+        text = raw.strip()
+        if len(text) == 10 and text[4] == "-":
+            try:
+                return req.world.day_start("facebook", dt.date.fromisoformat(text))
+            except ValueError:
+                raise ApiError("bad_request", f"(#100) invalid value for {name}: {raw!r}") from None
+        return parse_datetime(text, name)
+
     def _window(self, req: Request, max_days: int, default_days: int = 2) -> tuple[dt.datetime, dt.datetime]:
+        world = req.world
         since_raw, until_raw = req.params.get("since"), req.params.get("until")
         until = (
-            parse_datetime(until_raw, "until") if until_raw else dt.datetime.combine(req.world.today, dt.time(0), UTC)
+            self._instant(req, until_raw, "until")
+            if until_raw
+            else world.day_start("facebook", world.platform_today("facebook"))
         )
-        since = parse_datetime(since_raw, "since") if since_raw else until - dt.timedelta(days=default_days)
+        since = self._instant(req, since_raw, "since") if since_raw else until - dt.timedelta(days=default_days)
         if until < since:
             raise ApiError("bad_request", "(#100) The since parameter must be before the until parameter")
-        if until - since > dt.timedelta(days=max_days):
+        if until - since > dt.timedelta(days=max_days) + SPAN_SLACK:
             raise ApiError(
                 "bad_request",
                 f"(#100) There cannot be more than {max_days} days ({max_days * 86400} s) between since and until",
@@ -401,17 +440,22 @@ class MetaApi(ApiFamily):
         return since, until
 
     @staticmethod
-    def _days(since: dt.datetime, until: dt.datetime) -> list[dt.date]:
-        first, last = since.date(), until.date()
-        if last == first:
-            return [first]
-        if until.time() != dt.time(0):
-            last += dt.timedelta(days=1)
-        return [first + dt.timedelta(days=i) for i in range((last - first).days)]
+    def _days(req: Request, since: dt.datetime, until: dt.datetime) -> list[dt.date]:
+        """Meta's (Pacific) days whose end_time lies in (since, until]."""
+        world = req.world
+        day = world.platform_day("facebook", since)
+        out = []
+        while world.day_start("facebook", day) < until:
+            end = world.day_start("facebook", day + dt.timedelta(days=1))
+            if since < end <= until:
+                out.append(day)
+            day += dt.timedelta(days=1)
+        return out
 
     @staticmethod
-    def _end_time(day: dt.date) -> str:
-        return f"{(day + dt.timedelta(days=1)).isoformat()}T07:00:00+0000"
+    def _end_time(req: Request, day: dt.date) -> str:
+        """The Pacific midnight that closes `day`, in UTC (Meta's end_time)."""
+        return meta_time(req.world.day_start("facebook", day + dt.timedelta(days=1)))
 
     def _token(self, req: Request) -> str:
         return req.ctx.tokens["meta"]
@@ -492,7 +536,7 @@ class MetaApi(ApiFamily):
     def _page_node(self, req: Request, page_id: str) -> Response:
         world = req.world
         brand, account = world.find_account("facebook", page_id)  # type: ignore[misc]
-        followers = world.followers("facebook", page_id, world.end)
+        followers = world.followers_now("facebook", page_id)
         values = {
             "id": page_id,
             "name": brand.name,
@@ -513,7 +557,8 @@ class MetaApi(ApiFamily):
         metrics = self._metrics(req)
         period = req.params.get("period", "day")
         since, until = self._window(req, 90)
-        days = [d for d in self._days(since, until) if world.start <= d <= world.end]
+        asked = self._days(req, since, until)
+        days = world.served_days("facebook", asked[0], asked[-1]) if asked else []
         data = []
         for name in metrics:
             alias = name
@@ -522,7 +567,10 @@ class MetaApi(ApiFamily):
             if alias in PAGE_DAY_METRICS:
                 field, title, desc = PAGE_DAY_METRICS[alias]
                 values = [
-                    {"value": getattr(world.account_day("facebook", page_id, d), field), "end_time": self._end_time(d)}
+                    {
+                        "value": getattr(world.served_day("facebook", page_id, d), field),
+                        "end_time": self._end_time(req, d),
+                    }
                     for d in days
                 ]
                 data.append(
@@ -535,7 +583,7 @@ class MetaApi(ApiFamily):
                 counts = world.demographic_counts("facebook", page_id, dimension)
                 if dimension == "country":
                     counts = {k: v for k, v in counts.items() if v >= 100}
-                end_day = min(world.end, days[-1] if days else world.end)
+                end_day = days[-1] if days else world.last_served_day("facebook")
                 data.append(
                     self._metric_obj(
                         page_id,
@@ -543,7 +591,7 @@ class MetaApi(ApiFamily):
                         "lifetime",
                         "Follows by " + dimension,
                         f"The number of follows by {dimension}.",
-                        values=[{"value": counts, "end_time": self._end_time(end_day)}],
+                        values=[{"value": counts, "end_time": self._end_time(req, end_day)}],
                     )
                 )
             else:
@@ -686,7 +734,7 @@ class MetaApi(ApiFamily):
             "id": ig_id,
             "username": account.handle,
             "name": brand.name,
-            "followers_count": world.followers("instagram", ig_id, world.end),
+            "followers_count": world.followers_now("instagram", ig_id),
             "follows_count": 100 + int(500 * rnd.unit("ig-follows", brand.name)),
             "media_count": older + len(world.posts("instagram", ig_id)),
             "biography": f"{brand.name} ☕ " + " ".join("#" + h for h in brand.hashtags),
@@ -817,8 +865,10 @@ class MetaApi(ApiFamily):
                 raise ApiError("bad_request", "(#100) online_followers must be requested on its own")
             return self._ig_online(req, ig_id)
         since, until = self._window(req, 30, default_days=1)
-        days = [d for d in self._days(since, until) if world.start <= d <= world.end]
-        series = {d: world.account_day("instagram", ig_id, d) for d in days}
+        asked = self._days(req, since, until)
+        days = world.served_days("instagram", asked[0], asked[-1]) if asked else []
+        recent = world.served_days("instagram", asked[0], asked[-1], history_days=RECENT_DAYS) if asked else []
+        series = {d: world.served_day("instagram", ig_id, d) for d in days}
         for name in metrics:
             if name in IG_DEPRECATED:
                 raise self._invalid_metric(name)
@@ -858,7 +908,8 @@ class MetaApi(ApiFamily):
                 if period != "day":
                     raise ApiError("bad_request", f"(#100) metric {name} supports only period=day in this simulator")
                 field = IG_SERIES[name]
-                values = [{"value": getattr(series[d], field), "end_time": self._end_time(d)} for d in days]
+                kept = recent if name == "follower_count" else days  # new followers: the last 30 days only
+                values = [{"value": getattr(series[d], field), "end_time": self._end_time(req, d)} for d in kept]
                 data.append(self._metric_obj(ig_id, name, period, IG_TITLES.get(name, name), "…", values=values))
         body: dict = {"data": data}
         if metric_type != "total_value":
@@ -881,7 +932,7 @@ class MetaApi(ApiFamily):
         keys = [k.strip() for k in breakdown.split(",") if k.strip()]
         if not keys or any(k not in ("age", "gender", "country", "city") for k in keys):
             raise ApiError("bad_request", "(#100) breakdown must be age, gender, country or city")
-        followers = world.followers("instagram", ig_id, world.end)
+        followers = world.followers_now("instagram", ig_id)
         shares = [world.demographics("instagram", ig_id, k) for k in keys]
         results: list[tuple[list[str], float]] = [([], 1.0)]
         for dim in shares:
@@ -915,15 +966,15 @@ class MetaApi(ApiFamily):
         world = req.world
         if req.params.get("since") or req.params.get("until"):
             since, until = self._window(req, 30)
-            days = self._days(since, until)
+            asked = self._days(req, since, until)
         else:
-            days = [world.end - dt.timedelta(days=i) for i in range(29, -1, -1)]
-        oldest = world.today - dt.timedelta(days=30)
-        days = [d for d in days if max(oldest, world.start) <= d <= world.end]
+            last = world.last_served_day("instagram")
+            asked = [last - dt.timedelta(days=i) for i in range(RECENT_DAYS - 1, -1, -1)]
+        days = world.served_days("instagram", asked[0], asked[-1], history_days=RECENT_DAYS) if asked else []
         values = []
         for d in days:
             hours = world.online_hours("instagram", ig_id, d, tz=PACIFIC)
-            values.append({"value": {str(h): v for h, v in enumerate(hours)}, "end_time": self._end_time(d)})
+            values.append({"value": {str(h): v for h, v in enumerate(hours)}, "end_time": self._end_time(req, d)})
         return Response(
             200,
             {

@@ -2,7 +2,8 @@
 (open.tiktokapis.com/v2: client-credentials token and the Research API).
 
 Business API errors come with HTTP 200 and a non-zero envelope `code` (40100 too frequent, 40105 token
-invalid/expired, 40002 bad parameter); injected 500/503 keep their HTTP status with code 50000.
+invalid/expired, 40002 bad parameter); injected 500/503 keep their HTTP status with code 50000. Daily metrics
+are UTC days of the last ~60 days, served a day after they ended (REPORTING_DAYS, on the world's `now`).
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ class TikTokBusinessApi(ApiFamily):
             "is_business_account": True,
             "profile_image": f"https://p16-sign.tiktokcdn.example.com/{account.handle}.jpeg",
             "bio_description": f"{brand.name} ☕",
-            "followers_count": world.followers("tiktok", business_id, world.end),
+            "followers_count": world.followers_now("tiktok", business_id),
         }
         for f in fields:
             if f in values:
@@ -167,11 +168,9 @@ class TikTokBusinessApi(ApiFamily):
         daily = [f for f in fields if f in BUSINESS_DAILY_FIELDS]
         if daily or "metrics" in fields:
             daily = daily or list(BUSINESS_DAILY_FIELDS)
-            lo, hi = max(start, world.start), min(end, world.end)
             metrics = []
-            day = lo
-            while day <= hi:
-                row = world.account_day("tiktok", business_id, day)
+            for day in world.served_days("tiktok", start, end):
+                row = world.served_day("tiktok", business_id, day)
                 entry: dict = {"date": day.isoformat()}
                 for f in daily:
                     if f == "audience_activity":
@@ -189,7 +188,6 @@ class TikTokBusinessApi(ApiFamily):
                             "engaged_audience": row.accounts_engaged,
                         }[f]
                 metrics.append(entry)
-                day += dt.timedelta(days=1)
             data["metrics"] = metrics
         return self._ok(req, data)
 
@@ -329,7 +327,7 @@ class TikTokOpenApi(ApiFamily):
             "display_name": brand.name,
             "bio_description": f"{brand.name} ☕",
             "is_verified": False,
-            "follower_count": world.followers("tiktok", account.id, world.end),
+            "follower_count": world.followers_now("tiktok", account.id),
             "following_count": 20 + int(200 * rnd.unit("tt-following", brand.name)),
             "likes_count": sum(p.metrics(world.now)["reactions"] for p in posts)
             + int(500_000 * rnd.unit("tt-likes", brand.name)),

@@ -4,7 +4,9 @@ Every response carries x-rate-limit-limit/remaining/reset. Counts (`granularity=
 X API v2; day buckets are UTC days, hour buckets UTC hours, `start` inclusive, `end` exclusive, the first and last
 bucket cut at start_time/end_time) paginate at 31 day buckets or 168 hour buckets, newest page first (each page
 ascending). Search/count queries are matched as OR-groups of quoted phrases, #hashtags and
-@handles with `-"excluded phrase"` (see `market.Query`).
+@handles with `-"excluded phrase"` (see `market.Query`). An `end_time` less than 10 seconds before the request
+(the world's `now`) is refused as X refuses it, and errors come in X's problem shape (a 404's `detail` names what
+was not found).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pipelines.simulator.world import Post
 UTC = dt.UTC
 LIMITS = {"users": 900, "tweets": 1500, "counts": 300, "search": 450}
 MAX_TIMELINE = 3200
+END_TIME_MIN_AGE = dt.timedelta(seconds=10)
 
 
 class XApi(ApiFamily):
@@ -37,6 +40,10 @@ class XApi(ApiFamily):
     hosts = ("api.x.com", "api.twitter.com")
     token_keys = ("x",)
     uses_retry_after = False
+    default_messages = {
+        "not_found": "Could not find the requested resource.",
+        "bad_request": "One or more parameters to your request was invalid.",
+    }
 
     def __init__(self) -> None:
         self.router = Router()
@@ -128,7 +135,7 @@ class XApi(ApiFamily):
         if "public_metrics" in fields:
             older = 2000 + int(8000 * rnd.unit("x-older", brand.name))
             out["public_metrics"] = {
-                "followers_count": world.followers("x", account.id, world.end),
+                "followers_count": world.followers_now("x", account.id),
                 "following_count": 100 + int(400 * rnd.unit("x-following", brand.name)),
                 "tweet_count": older + len(world.posts("x", account.id)),
                 "listed_count": 50 + int(500 * rnd.unit("x-listed", brand.name)),
@@ -212,6 +219,7 @@ class XApi(ApiFamily):
         world = req.world
         if world.find_account("x", id) is None:
             return Response(200, {"errors": [_not_found("id", id, f"Could not find user with id: [{id}].")]})
+        _check_end_time(req)
         limit = self._max_results(req, 5, 100, 10)
         posts = sorted(world.posts("x", id), key=lambda p: p.published_at, reverse=True)[:MAX_TIMELINE]
         if req.params.get("start_time"):
@@ -316,6 +324,7 @@ class XApi(ApiFamily):
         return Query.parse(text)
 
     def _range(self, req: Request, default_days: int, recent: bool) -> tuple[dt.datetime, dt.datetime]:
+        _check_end_time(req)
         now = req.world.now
         end = parse_datetime(req.params["end_time"], "end_time") if req.params.get("end_time") else now
         start = (
@@ -429,6 +438,21 @@ class XApi(ApiFamily):
             if offset + len(page) < len(items):
                 body["meta"]["next_token"] = req.next_cursor(token, encode_cursor(offset + len(page)))
         return Response(200, body)
+
+
+def _check_end_time(req: Request) -> None:
+    """X refuses an end_time less than 10 seconds before the request (the world's `now`)."""
+    raw = req.params.get("end_time")
+    if not raw:
+        return
+    end = parse_datetime(raw, "end_time")
+    if end > req.world.now - END_TIME_MIN_AGE:
+        raise ApiError(
+            "bad_request",
+            f"Invalid 'end_time':'{raw}'. 'end_time' must be a minimum of 10 seconds prior to the request time.",
+            param="end_time",
+            value=raw,
+        )
 
 
 def _list(value: str | None) -> list[str]:

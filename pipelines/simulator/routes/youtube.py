@@ -171,7 +171,7 @@ class YouTubeDataApi(_GoogleApi):
         older_videos = 80 + int(300 * rnd.unit("yt-older", brand.name))
         views = sum(v.metrics(world.now)["views"] for v in videos)
         views += int(older_videos * world.followers("youtube", channel_id, world.start) * 0.4)
-        subs = world.followers("youtube", channel_id, world.end)
+        subs = world.followers_now("youtube", channel_id)
         item: dict = {"kind": "youtube#channel", "etag": _etag(channel_id, world.today), "id": channel_id}
         if "snippet" in parts:
             item["snippet"] = {
@@ -424,11 +424,12 @@ class YouTubeAnalyticsApi(_GoogleApi):
                 )
         dims = _list(req.params.get("dimensions"))
         channel_id = own.id
-        lo, hi = max(start, world.start), min(end, world.end)
-        days = [lo + dt.timedelta(days=i) for i in range((hi - lo).days + 1)] if lo <= hi else []
+        # Pacific days, served once a day has passed since they ended (YouTube Analytics lags 1-3 days).
+        days = world.served_days("youtube", start, end)
+        lo, hi = (days[0], days[-1]) if days else (start, start - dt.timedelta(days=1))
         if dims == ["day"]:
             rows = [
-                [d.isoformat(), *[self._day_metric(world.account_day("youtube", channel_id, d), m) for m in metrics]]
+                [d.isoformat(), *[self._day_metric(world.served_day("youtube", channel_id, d), m) for m in metrics]]
                 for d in days
             ]
         elif dims == ["video"]:
@@ -457,14 +458,14 @@ class YouTubeAnalyticsApi(_GoogleApi):
         elif dims in (["country"], ["city"]):
             if "viewerPercentage" in metrics:
                 raise ApiError("bad_request", "The query is not supported.", reason="badRequest")
-            totals = [world.account_day("youtube", channel_id, d) for d in days]
+            totals = [world.served_day("youtube", channel_id, d) for d in days]
             shares = world.demographics("youtube", channel_id, dims[0])
             rows = []
             for key, share in shares.items():
                 label = key if dims[0] == "country" else "/m/0" + rnd.token("city", key, length=5).lower()
                 rows.append([label, *[int(share * sum(self._day_metric(t, m) for t in totals)) for m in metrics]])
         elif not dims:
-            totals = [world.account_day("youtube", channel_id, d) for d in days]
+            totals = [world.served_day("youtube", channel_id, d) for d in days]
             rows = [[sum(self._day_metric(t, m) for t in totals) for m in metrics]] if totals else []
         else:
             raise ApiError(
@@ -513,8 +514,8 @@ class YouTubeAnalyticsApi(_GoogleApi):
         world = req.world
         if lo > hi:
             return []
-        t0 = dt.datetime.combine(lo, dt.time(0), UTC)
-        t1 = min(dt.datetime.combine(hi + dt.timedelta(days=1), dt.time(0), UTC), world.now)
+        t0 = world.day_start("youtube", lo)  # Analytics days are Pacific days
+        t1 = min(world.day_start("youtube", hi + dt.timedelta(days=1)), world.now)
         wanted = None
         filters = req.params.get("filters", "")
         if filters.startswith("video=="):

@@ -1,0 +1,196 @@
+"""What each mart's materialization tells a person in the Dagster UI: its row count, the newest values of its
+headline numbers (numeric, so the asset's Plots tab draws them over time), a Markdown preview and the column
+types as the warehouse has them. The SQL lives in the report data layer (pipelines/reports/data.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import duckdb
+import polars as pl
+from dagster import MetadataValue, TableColumn, TableSchema
+
+from pipelines.reports import data
+from pipelines.reports import formatting as fmt
+from pipelines.reports.charts import platform_label
+
+WEEK_DAYS = 7
+Summary = tuple[dict[str, Any], str]  # numeric metadata, Markdown preview
+
+
+def _markdown_table(columns: list[str], rows: list[list[str]]) -> str:
+    if not rows:
+        return "no rows"
+    escape = lambda text: str(text).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _last_week(conn: duckdb.DuckDBPyConnection, table: str, column: str) -> tuple[dt.date, dt.date] | None:
+    end = data.latest_date_of(conn, table, column)
+    return (end - dt.timedelta(days=WEEK_DAYS - 1), end) if end else None
+
+
+def _number(value: float | None, digits: int = 2) -> MetadataValue:
+    return MetadataValue.float(round(float(value), digits)) if value is not None else MetadataValue.null()
+
+
+def engagement_by_platform(conn: duckdb.DuckDBPyConnection) -> Summary:
+    week = _last_week(conn, "marts.fct_account_daily", "metric_date")
+    if week is None:
+        return {}, "no rows"
+    frame = data.account_week_by_platform(conn, *week)
+    total = frame.filter(pl.col("platform") == "all").to_dicts()[0]
+    numbers = {
+        "latest_day": MetadataValue.text(str(week[1])),
+        "engagements_7d": _number(total["engagements"], 0),
+        "reach_7d": _number(total["reach"], 0),
+        "views_7d": _number(total["views"], 0),
+        "engagement_rate_by_reach_7d_pct": _number(total["engagement_rate_by_reach"]),
+        "posts_7d": _number(total["posts"], 0),
+        "followers_latest": _number(total["followers_end"], 0),
+    }
+    rows = [
+        [
+            "**all platforms**" if r["platform"] == "all" else platform_label(r["platform"]),
+            fmt.count(r["engagements"]),
+            fmt.count(r["reach"]),
+            fmt.count(r["views"]),
+            fmt.percent(r["engagement_rate_by_reach"], 2),
+            fmt.count(r["posts"]),
+            fmt.count(r["followers_end"]),
+        ]
+        for r in frame.to_dicts()
+    ]
+    preview = f"**Engagement by platform, {week[0]} .. {week[1]}**\n\n" + _markdown_table(
+        ["platform", "engagements", "reach", "views", "eng. rate by reach", "posts", "followers"], rows
+    )
+    return numbers, preview
+
+
+def top_posts_of_the_week(conn: duckdb.DuckDBPyConnection) -> Summary:
+    week = _last_week(conn, "marts.fct_posts", "published_date_local")
+    if week is None:
+        return {}, "no rows"
+    parts, numbers = [], {"latest_publish_day": MetadataValue.text(str(week[1]))}
+    for brand in data.own_brands_in_warehouse(conn):
+        posts = data.posts_ranked(conn, brand, *week, limit=5, best=True)
+        counts = data.posts_by_platform(conn, brand, *week)
+        numbers["posts_7d"] = _number(counts["posts"].sum(), 0)
+        if posts.height:
+            numbers["top_post_engagement_rate_pct"] = _number(posts["engagement_rate"][0])
+        rows = [
+            [
+                f"[{(r['caption'] or r['post_id'])[:60]}]({r['post_url']})",
+                platform_label(r["platform"]),
+                fmt.count(r["engagements"]),
+                fmt.percent(r["engagement_rate"], 2) + f" by {r['rate_basis']}",
+            ]
+            for r in posts.to_dicts()
+        ]
+        parts.append(
+            f"**Top posts of {brand}, published {week[0]} .. {week[1]}**\n\n"
+            + _markdown_table(["post", "platform", "engagements", "engagement rate"], rows)
+        )
+    return numbers, "\n\n".join(parts) or "no own brand"
+
+
+def share_of_voice_by_brand(conn: duckdb.DuckDBPyConnection) -> Summary:
+    week = data.latest_share_of_voice_week(conn)
+    if week is None:
+        return {}, "no rows"
+    frame = data.share_of_voice_period(conn, "week", week)
+    mentions = frame.filter(pl.col("basis") == "mentions")
+    numbers: dict[str, Any] = {"week_starting": MetadataValue.text(str(week))}
+    own = mentions.filter(pl.col("is_own_brand")).to_dicts()
+    if own:
+        numbers["own_share_of_voice_mentions_pct"] = _number(own[0]["share_pct"])
+        numbers["own_share_change_pct_points"] = _number(own[0]["change_pct_points"])
+        numbers["own_rank"] = MetadataValue.int(int(own[0]["rank"]))
+    rows = [
+        [
+            r["brand"] + (" (you)" if r["is_own_brand"] else ""),
+            str(r["rank"]),
+            fmt.count(r["value"]),
+            fmt.percent(r["share_pct"]),
+            fmt.points(r["change_pct_points"]),
+        ]
+        for r in mentions.sort("rank").to_dicts()
+    ]
+    preview = f"**Share of voice by brand (mentions, all platforms), week of {week}**\n\n" + _markdown_table(
+        ["brand", "rank", "mentions", "share", "vs week before"], rows
+    )
+    return numbers, preview
+
+
+def latest_kpis(conn: duckdb.DuckDBPyConnection) -> Summary:
+    frame = data.latest_kpis(conn)
+    numbers = {f"{r['kpi']}_latest": _number(r["value"]) for r in frame.to_dicts()}
+    rows = [[r["brand"], r["kpi"], str(r["metric_date"]), f"{r['value']:,.2f}"] for r in frame.to_dicts()]
+    return numbers, "**Newest value of each KPI (all platforms)**\n\n" + _markdown_table(
+        ["brand", "kpi", "day", "value"], rows
+    )
+
+
+def goals_now(conn: duckdb.DuckDBPyConnection) -> Summary:
+    parts, numbers = [], {}
+    for brand in data.own_brands_in_warehouse(conn):
+        goals = data.goal_progress(conn, brand, dt.date.max)
+        numbers["goals_on_track"] = MetadataValue.int(int(goals["is_on_track"].fill_null(False).sum()))
+        numbers["goals"] = MetadataValue.int(goals.height)
+        rows = [
+            [
+                g["goal_description"] or g["goal_id"],
+                str(g["metric_date"]),
+                fmt.percent(g["goal_pace_pct"], 0),
+                "on track" if g["is_on_track"] else "behind" if g["is_on_track"] is False else "no data",
+            ]
+            for g in goals.to_dicts()
+        ]
+        parts.append(f"**Goals of {brand}**\n\n" + _markdown_table(["goal", "as of", "pace", "status"], rows))
+    return numbers, "\n\n".join(parts)
+
+
+# mart -> its summary; a mart not listed gets its row count, newest day and column types only
+SUMMARIES: Mapping[str, Callable[[duckdb.DuckDBPyConnection], Summary]] = {
+    "fct_account_daily": engagement_by_platform,
+    "fct_brand_daily": engagement_by_platform,
+    "fct_posts": top_posts_of_the_week,
+    "fct_post_metrics_daily": top_posts_of_the_week,
+    "fct_share_of_voice": share_of_voice_by_brand,
+    "fct_kpi_daily": latest_kpis,
+    "fct_goal_progress": goals_now,
+}
+DATE_COLUMNS = ("metric_date", "period_start", "snapshot_date", "published_date_local", "window_end_date")
+
+
+def mart_metadata(
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    column_types: Mapping[str, str],
+    column_descriptions: Mapping[str, str],
+) -> dict[str, Any]:
+    """The metadata for one materialized mart (`marts.<table>`)."""
+    qualified = f"marts.{table}"
+    metadata: dict[str, Any] = {
+        "dagster/row_count": MetadataValue.int(data.row_count(conn, qualified)),
+        "dagster/column_schema": TableSchema(
+            columns=[
+                TableColumn(name, data_type, description=column_descriptions.get(name))
+                for name, data_type in column_types.items()
+            ]
+        ),
+    }
+    date_column = next((c for c in DATE_COLUMNS if c in column_types), None)
+    if date_column:
+        newest = data.latest_date_of(conn, qualified, date_column)
+        metadata["newest_day"] = MetadataValue.text(str(newest) if newest else "none")
+    summary = SUMMARIES.get(table)
+    if summary is not None:
+        numbers, preview = summary(conn)
+        metadata.update(numbers)
+        metadata["preview"] = MetadataValue.md(preview)
+    return metadata
