@@ -11,6 +11,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, Output
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
+from assets.dbt_artifacts import prune_run_artifacts
 from assets.ingest import WRITER_POOL
 from pipelines.config import load_settings
 from pipelines.config.models import Settings
@@ -233,5 +234,6 @@ def build_dbt_assets():
             yield from events  # what was built before a failure still counts
             raise
         yield from with_mart_metadata(context, events, warehouse, invocation.manifest)
+        prune_run_artifacts(invocation.target_path.parent, current=invocation.target_path)
 
     return socialpulse_dbt

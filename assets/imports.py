@@ -34,7 +34,7 @@ from pydantic import Field as ConfigField
 
 from assets.ingest import WRITER_POOL
 from pipelines.errors import ConfigError, InputDataError, WarehouseError
-from pipelines.imports import ExportParseError, parse_export_bytes
+from pipelines.imports import ExportParseError, ReadingRules, parse_export_bytes
 from pipelines.imports.ledger import LedgerEntry, ensure_ledger, find_loaded, record_load
 from pipelines.resources import WarehouseResource
 from pipelines.settings import imports_dir
@@ -100,6 +100,23 @@ def reporting_timezone() -> str:
         return "UTC"
 
 
+def reading_rules(now: dt.datetime | None = None) -> ReadingRules:
+    """settings.yaml `imports:` (number format and date order per export kind) and the days a daily export may
+    cover: from partitions_start_date to today in the reporting timezone."""
+    from zoneinfo import ZoneInfo
+
+    from pipelines.config import load_settings
+
+    settings = load_settings()
+    moment = now or dt.datetime.now(dt.UTC)
+    return ReadingRules(
+        number_formats=dict(settings.imports.number_format),
+        date_orders=dict(settings.imports.date_order),
+        first_day=settings.partitions_start_date,
+        today=moment.astimezone(ZoneInfo(settings.timezone)).date(),
+    )
+
+
 def import_file(
     conn: duckdb.DuckDBPyConnection,
     path: Path,
@@ -109,9 +126,11 @@ def import_file(
     account_ids: Mapping[str, str],
     timezone: str,
     now: dt.datetime | None = None,
+    rules: ReadingRules | None = None,
 ) -> FileOutcome:
     """Import one file (its own transaction) and move it to loaded/ or rejected/. Raises nothing for a bad
-    file (that is a rejection); a warehouse failure leaves the file where it is and is reported as `failed`."""
+    file (that is a rejection, also when reading it fails in a way nobody foresaw); a warehouse failure leaves
+    the file where it is and is reported as `failed`."""
     name = path.name
     if not path.is_file():
         return FileOutcome(name, "missing", message=f"{path} is not there any more (imported by another run?)")
@@ -135,7 +154,9 @@ def import_file(
         )
     snapshot_date = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
     try:
-        parsed = parse_export_bytes(data, name, account_ids=account_ids, timezone=timezone, snapshot_date=snapshot_date)
+        parsed = parse_export_bytes(
+            data, name, account_ids=account_ids, timezone=timezone, snapshot_date=snapshot_date, rules=rules
+        )
         entry = LedgerEntry(
             sha256=sha,
             file_name=name,
@@ -165,6 +186,17 @@ def import_file(
         return FileOutcome(name, "failed", sha256=sha, message=str(exc))
     except InputDataError as exc:
         details = {"file_name": name, "problem": str(exc), "message": str(exc)}
+        return _reject(path, root, sha, details, run_id=run_id, now=now)
+    except Exception as exc:  # noqa: BLE001 - one unreadable file must never stop the batch
+        logger.exception("unexpected error while importing %s", name)
+        problem = f"the file could not be read: {type(exc).__name__}: {exc}"
+        details = {
+            "file_name": name,
+            "problem": problem,
+            "expected": "a recognised export (pipelines/imports/README.md); if the file looks right, report this "
+            "error with the file attached",
+            "message": f"{name}: {problem}",
+        }
         return _reject(path, root, sha, details, run_id=run_id, now=now)
     moved = move_to(path, root / LOADED_DIR, sha)
     return FileOutcome(
@@ -223,6 +255,8 @@ def write_sidecars(
         lines.append(f"Expected: {details['expected']}")
     if details.get("found") is not None:
         lines.append(f"Found:    {details['found']}")
+    if details.get("encoding"):
+        lines.append(f"Read as:  {details['encoding']}")
     lines += [
         "",
         f"In short: {details['message']}",
@@ -265,10 +299,17 @@ def import_files(context: OpExecutionContext, config: ImportFilesConfig, warehou
     root = Path(config.imports_dir).resolve() if config.imports_dir else imports_dir()
     accounts = own_accounts()
     timezone = reporting_timezone()
+    rules = reading_rules()
     outcomes: list[FileOutcome] = []
     with warehouse.connect() as conn:
         for path in resolve_files(config.files, root):
-            outcome = import_file(conn, path, root, run_id=context.run_id, account_ids=accounts, timezone=timezone)
+            try:
+                outcome = import_file(
+                    conn, path, root, run_id=context.run_id, account_ids=accounts, timezone=timezone, rules=rules
+                )
+            except Exception as exc:  # noqa: BLE001 - e.g. the file cannot be moved: the others still go on
+                logger.exception("importing %s failed", path.name)
+                outcome = FileOutcome(path.name, "failed", message=f"{type(exc).__name__}: {exc}")
             outcomes.append(outcome)
             _log(context, outcome)
             if outcome.status == "loaded":

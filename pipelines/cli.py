@@ -11,9 +11,11 @@ import subprocess
 import sys
 import sysconfig
 import time
+import warnings
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pipelines.config import load_brands, load_settings
@@ -26,6 +28,10 @@ from pipelines.settings import (
     reports_dir,
     warehouse_path,
 )
+from pipelines.validation import validate_configuration
+
+if TYPE_CHECKING:
+    from pipelines.run_supervisor import ChildOutcome
 
 
 def _bin(name: str) -> str:
@@ -57,12 +63,14 @@ def simulator_for_run(seed: int) -> AbstractContextManager:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    validate_configuration()  # one clear message, before anything is launched
     start, end = default_window(
         args.days or load_settings().default_history_days, dt.date.fromisoformat(args.end) if args.end else None
     )
     started = time.monotonic()
     started_at = dt.datetime.now(dt.UTC)
     print(f"socialpulse run: mode={mode()}, partitions {start}..{end}, warehouse {warehouse_path()}", flush=True)
+    recover_dead_runs()
     with simulator_for_run(args.seed) as sim:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONWARNINGS": "ignore::DeprecationWarning"}
         if sim is not None:
@@ -83,46 +91,134 @@ def cmd_run(args: argparse.Namespace) -> int:
             json.dumps({"loggers": {"console": {"config": {"log_level": args.log_level}}}}),
         ]
         print("$ " + " ".join(command[1:]), flush=True)
-        code = subprocess.call(command, env=env, cwd=REPO_ROOT)
-    if code != 0:
-        print(
-            f"\nthe run failed (exit {code}); see the log above or `make ui` -> Runs. "
-            "Re-running `make run` is safe: every load replaces its partitions.",
-            file=sys.stderr,
-        )
-        return code
+        from pipelines.run_supervisor import RunSupervisor
+
+        outcome = RunSupervisor(command, env=env, cwd=REPO_ROOT).run()
+    if outcome.returncode != 0 or outcome.signal_received:
+        return run_failed(outcome)
     alert_lines = evaluate_alerts(raised_since=started_at)
     publish()
     print_summary(alert_lines, elapsed=time.monotonic() - started)
     return 0
 
 
+def recover_dead_runs() -> list[str]:
+    """Before a run: runs whose process died (a kill, a crash) are marked failed, their pool slots released and
+    their failure alerted, so nothing waits for them; runs still alive are reported (this run will queue)."""
+    from dagster import DagsterInstance
+
+    from pipelines.runs import active_runs, fail_dead_runs
+
+    with DagsterInstance.get() as instance:
+        failed = fail_dead_runs(instance)
+        for process in failed:
+            print(
+                f"recovered: {process.describe()}: marked failed and its pool slots released. Its loads were "
+                "transactional, so nothing partial was kept; this run re-reads its days.",
+                flush=True,
+            )
+        for process in active_runs(instance):
+            if process.alive and process.pid:
+                print(f"note: {process.describe()} is in progress; this run waits for the warehouse pool", flush=True)
+        if failed:
+            alert_failed_runs(instance, [p.run_id for p in failed])
+    return [p.run_id for p in failed]
+
+
+def run_failed(outcome: ChildOutcome) -> int:
+    """The child failed or was stopped: its run is marked failed (if its process is gone without saying so), the
+    failure is alerted as the run-failure sensor would, and the exit code says what happened."""
+    from dagster import DagsterInstance
+
+    from pipelines.runs import fail_dead_runs
+
+    mine = set(outcome.run_ids)  # only the child's own runs: another CLI's run may be starting meanwhile
+    with DagsterInstance.get() as instance:
+        fail_dead_runs(instance, only=lambda p: p.run_id in mine)
+        alert_failed_runs(instance, outcome.run_ids)
+    if outcome.signal_received:
+        name = signal.Signals(outcome.signal_received).name
+        print(f"\nthe run was stopped ({name}); its pool slots are released.", file=sys.stderr)
+        return 128 + outcome.signal_received
+    print(
+        f"\nthe run failed (exit {outcome.returncode}); see the log above or `make ui` -> Runs. "
+        "Re-running `make run` is safe: every load replaces its partitions.",
+        file=sys.stderr,
+    )
+    return outcome.returncode or 1
+
+
+def alert_failed_runs(instance, run_ids: Sequence[str]) -> None:
+    """Store and deliver a run-failure alert for each failed run, as `run_failure_alert_sensor` does under the
+    daemon (the same alert id: a run is alerted once, whichever path sees it first)."""
+    from pipelines.resources import WarehouseResource
+    from sensors.resources import AlertingResource
+    from sensors.run_failure import failure_of_run, record_run_failure
+
+    for run_id in run_ids:
+        failure = failure_of_run(instance, run_id)
+        if failure is None:
+            continue
+        try:
+            line = record_run_failure(failure, WarehouseResource(path=str(warehouse_path())), AlertingResource())
+        except SocialPulseError as exc:
+            line = f"run failure {run_id} could not be alerted: {exc}"
+        print(line, file=sys.stderr, flush=True)
+
+
 def evaluate_alerts(raised_since: dt.datetime | None = None) -> list[str]:
-    """The same evaluation the sensor runs, over every date not evaluated yet (and the alerts the run raised)."""
+    """The same evaluation the sensor runs, over every date whose inputs are new or changed since evaluated
+    (and the alerts the run raised)."""
     from sensors.wiring import evaluate_all
 
     return evaluate_all(str(warehouse_path()), raised_since=raised_since)
 
 
-def publish() -> Path:
-    import duckdb
-
+def publish(wait_seconds: float | None = None) -> Path:
+    """Refresh the BI copy from the warehouse: taken under the writer's lock, only when every mart is there."""
     from assets.publish import publish_copy
+    from pipelines.resources import WarehouseResource
 
-    with duckdb.connect(str(warehouse_path())) as conn:
-        conn.execute("checkpoint")
     target = published_warehouse_path()
-    publish_copy(warehouse_path(), target)
+    publish_copy(WarehouseResource(path=str(warehouse_path())), target, wait_seconds=wait_seconds)
     return target
 
 
-def print_summary(alert_lines: Sequence[str], elapsed: float | None = None) -> None:
-    import duckdb
+def wait_for_running_writers(timeout: float, *, poll_seconds: float = 5.0) -> float:
+    """Wait until no Dagster run of this instance is in progress (every job writes the warehouse); returns the
+    seconds left of `timeout`, or raises PublishError naming the runs still going."""
+    from dagster import DagsterInstance
 
+    from assets.publish import PublishError
+    from pipelines.runs import active_runs
+
+    deadline = time.monotonic() + timeout
+    announced = False
+    with DagsterInstance.get() as instance:
+        while True:
+            running = [p for p in active_runs(instance) if p.alive]
+            if not running:
+                return max(deadline - time.monotonic(), 0.0)
+            names = "; ".join(p.describe() for p in running)
+            if time.monotonic() >= deadline:
+                raise PublishError(
+                    f"not published: {names} is still writing the warehouse"
+                    + (f" after {timeout:.0f} s" if timeout else "")
+                    + f". The copy {published_warehouse_path()} is unchanged; the run refreshes it when it ends "
+                    "(or run `socialpulse publish --wait SECONDS` to wait longer)."
+                )
+            if not announced:
+                print(f"waiting up to {timeout:.0f} s for {names} to finish before publishing", flush=True)
+                announced = True
+            time.sleep(poll_seconds)
+
+
+def print_summary(alert_lines: Sequence[str], elapsed: float | None = None) -> None:
+    from pipelines.resources import WarehouseResource
     from pipelines.warehouse import table_row_counts
 
     path = warehouse_path()
-    with duckdb.connect(str(path), read_only=True) as conn:
+    with WarehouseResource(path=str(path)).connect(read_only=True, wait_seconds=60) as conn:
         counts = table_row_counts(conn, ["raw", "marts", "alerts"])
     print("\n=== socialpulse summary ===")
     if elapsed is not None:
@@ -157,7 +253,8 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    print(f"published {publish()}")
+    left = wait_for_running_writers(args.wait)
+    print(f"published {publish(wait_seconds=max(left, 5.0))}")
     return 0
 
 
@@ -167,6 +264,7 @@ def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
 
 def cmd_ui(args: argparse.Namespace) -> int:
     """dagster dev with the simulator; Ctrl-C stops both."""
+    validate_configuration()
     with simulator_for_run(args.seed) as sim:
         env = dict(os.environ)
         if sim is not None:
@@ -213,7 +311,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
     sub.add_parser("summary", help="rows per table, paths and how to connect").set_defaults(func=cmd_summary)
     sub.add_parser("alerts", help="evaluate KPI alert rules over dates not yet evaluated").set_defaults(func=cmd_alerts)
-    sub.add_parser("publish", help="copy the warehouse to the read-only BI copy").set_defaults(func=cmd_publish)
+    pub = sub.add_parser(
+        "publish",
+        help="copy the warehouse to the read-only BI copy (waits for a running run first)",
+        description="Refresh the read-only copy BI tools open. A run in progress is waited for (it publishes "
+        "itself when it ends); the copy is only replaced when every mart is there.",
+    )
+    pub.add_argument(
+        "--wait", type=float, default=600, help="seconds to wait for a running run (default 600; 0 = refuse at once)"
+    )
+    pub.set_defaults(func=cmd_publish)
     ui = sub.add_parser("ui", help="start the Dagster UI (and the simulator in simulator mode)")
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
@@ -227,6 +334,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Dagster's notices about beta/preview APIs we chose knowingly (definitions.py silences them the same way)
+    for notice in (r".* is currently in (beta|preview)", r".* is superseded"):
+        warnings.filterwarnings("ignore", message=notice)
     os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / ".dagster_home"))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "1")

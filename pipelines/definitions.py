@@ -30,13 +30,13 @@ from assets.platforms import build_platform_assets
 from assets.publish import published_warehouse
 from assets.reports import marketing_reports
 from pipelines.analytics.catalog import ANALYTICS_SOURCES
-from pipelines.config import load_brands, load_goals, load_settings
 from pipelines.market.catalog import MARKET_SOURCES
 from pipelines.partitions import daily_partitions
 from pipelines.platforms.base import Credential
 from pipelines.platforms.catalog import available_platforms, platform_spec
 from pipelines.resources import PlatformApiResource, ReportsResource, WarehouseResource
 from pipelines.settings import ENV_SIMULATOR_URL, base_url_overrides, mode, reports_dir, warehouse_path
+from pipelines.validation import validate_configuration
 
 OWNERS = ["team:data-engineering"]
 
@@ -116,22 +116,10 @@ def pipeline_resources(
     }
 
 
-def validate_configuration() -> None:
-    """Read every configuration file now, so a mistake stops the code location from loading with a message that
-    names the file, the key and what is expected (instead of failing a run at 3 a.m.)."""
-    from pipelines.editorial.plan import load_editorial_plan
-    from sensors.rules import load_alert_rules
-
-    load_settings()
-    load_editorial_plan(load_brands())
-    load_goals()
-    load_alert_rules()
-
-
 def _build_definitions() -> Definitions:
     from sensors.wiring import build_sensor_definitions
 
-    validate_configuration()
+    validate_configuration()  # every file and the references between them, before anything is built
     assets = all_assets()
     partitions = daily_partitions()
     nightly_job = define_asset_job(

@@ -10,16 +10,21 @@ class SocialPulseError(Exception):
 class ConfigError(SocialPulseError):
     """A configuration file is missing, malformed or has an invalid value.
 
-    The message names the file, the key, the offending value and what is expected.
+    The message names the file, the key, the offending value and what is expected (or how to fix it).
     """
 
-    def __init__(self, file: str, key: str, problem: str, *, value: object = None, expected: str = "") -> None:
+    def __init__(
+        self, file: str, key: str, problem: str, *, value: object = None, expected: str = "", fix: str = ""
+    ) -> None:
         self.file, self.key, self.problem, self.value, self.expected = file, key, problem, value, expected
+        self.fix = fix
         parts = [f"{file}: {key}: {problem}"]
         if value is not None:
             parts.append(f"(got {value!r})")
         if expected:
             parts.append(f"- expected {expected}")
+        if fix:
+            parts.append(f"- fix: {fix}")
         super().__init__(" ".join(parts))
 
 

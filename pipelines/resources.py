@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,16 +23,21 @@ from pipelines.config.models import BrandsConfig, Settings
 from pipelines.errors import ConfigError, WarehouseError
 from pipelines.http import Redactor
 from pipelines.platforms.base import ClientContext, Credential, PlatformClient
-from pipelines.settings import ENV_SIMULATOR_URL, host_key, mode, warehouse_path
+from pipelines.settings import ENV_SIMULATOR_URL, host_key, mode, published_warehouse_path, warehouse_path
 
 logger = logging.getLogger("socialpulse.resources")
 
 
 class WarehouseResource(ConfigurableResource):
-    """The DuckDB warehouse file. One writer at a time (the `duckdb_writer` pool); readers open read-only."""
+    """The DuckDB warehouse file. One writer at a time (the `duckdb_writer` pool); readers open read-only.
+
+    DuckDB lets no other process open a file while one has it open, even read-only: a BI tool pointed at the
+    writer's file blocks the nightly run. `connect` therefore waits (10 minutes by default, saying every 30 s who
+    holds the file) instead of failing the night at the first conflict; BI tools belong on the published copy.
+    """
 
     path: str
-    lock_wait_seconds: float = 30.0
+    lock_wait_seconds: float = 600.0
 
     @contextlib.contextmanager
     def connect(
@@ -41,23 +47,69 @@ class WarehouseResource(ConfigurableResource):
         holds the file. A sensor tick passes 0: it skips and comes back rather than blocking the daemon."""
         if not read_only:
             os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
-        deadline = time.monotonic() + (self.lock_wait_seconds if wait_seconds is None else wait_seconds)
+        limit = self.lock_wait_seconds if wait_seconds is None else wait_seconds
+        started = time.monotonic()
+        next_report = started + LOCK_REPORT_SECONDS
         while True:
             try:
                 conn = duckdb.connect(self.path, read_only=read_only)
                 break
             except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                    raise WarehouseError(
-                        f"cannot open the warehouse {self.path}: {exc}. Another process writes it; BI tools "
-                        "should read the published copy (make publish) instead."
-                    ) from exc
+                if "lock" not in str(exc).lower():
+                    raise WarehouseError(f"cannot open the warehouse {self.path}: {exc}") from exc
+                waited = time.monotonic() - started
+                if waited >= limit:
+                    raise WarehouseLockedError(self.path, str(exc), waited=waited) from exc
+                if time.monotonic() >= next_report:
+                    next_report += LOCK_REPORT_SECONDS
+                    logger.warning(
+                        "%s; waiting %.0f s of %.0f s",
+                        WarehouseLockedError(self.path, str(exc)).holder_line(),
+                        waited,
+                        limit,
+                    )
                 time.sleep(0.5)
         try:
             conn.execute("set TimeZone = 'UTC'")  # dates cut from timestamps never depend on the machine
             yield conn
         finally:
             conn.close()
+
+
+LOCK_REPORT_SECONDS = 30.0
+_LOCK_HOLDER = re.compile(r"held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+class WarehouseLockedError(WarehouseError):
+    """Another process holds the warehouse file. The message names it and the published copy to read instead."""
+
+    def __init__(self, path: str, detail: str, *, waited: float | None = None) -> None:
+        self.path = path
+        match = _LOCK_HOLDER.search(detail)
+        self.holder_pid = int(match["pid"]) if match else None
+        self.holder_program = match["program"] if match else None
+        self.holder_command = _command_line(self.holder_pid) if self.holder_pid else None
+        after = f" after waiting {waited:.0f} s" if waited else ""
+        super().__init__(
+            f"{self.holder_line()}{after}. Whatever writes the warehouse must wait for it; BI tools and ad-hoc "
+            f"queries should open the published copy {published_warehouse_path(Path(path))} instead "
+            f"(read-only; `socialpulse publish` refreshes it)."
+        )
+
+    def holder_line(self) -> str:
+        who = "another process"
+        if self.holder_pid:
+            who = f"process {self.holder_pid} ({self.holder_command or self.holder_program})"
+        return f"the warehouse {self.path} is locked: {who} has it open"
+
+
+def _command_line(pid: int) -> str | None:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    text = " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part)
+    return text[:160] or None
 
 
 class ReportsResource(ConfigurableResource):

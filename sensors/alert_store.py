@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import duckdb
+import polars as pl
 
+from sensors.channels.base import redact_stored
 from sensors.evaluation import Alert
 
 SCHEMA = "alerts"
@@ -57,7 +59,20 @@ DDL = (
         evaluated_at timestamptz not null
     )
     """,
+    f"""
+    create table if not exists {SCHEMA}.evaluated_inputs (
+        kpi varchar not null,
+        platform varchar not null,
+        metric_date date not null,
+        fingerprint varchar not null,
+        evaluated_at timestamptz not null,
+        primary key (kpi, platform, metric_date)
+    )
+    """,
 )
+
+# One (kpi, platform, day) of the mart: the unit whose change makes the dates it feeds be evaluated again.
+InputKey = tuple[str, str, date]
 
 # pending: not tried yet; failed: last attempt failed (retried while next_attempt_at is set);
 # delivered; skipped: the channel is not configured (its environment variable is unset).
@@ -86,6 +101,8 @@ def kpi_dates(conn: duckdb.DuckDBPyConnection) -> list[date]:
 
 
 def evaluated_dates(conn: duckdb.DuckDBPyConnection) -> set[date]:
+    if not table_exists(conn, f"{SCHEMA}.evaluated_dates"):
+        return set()
     return {row[0] for row in conn.execute(f"select kpi_date from {SCHEMA}.evaluated_dates").fetchall()}
 
 
@@ -101,17 +118,50 @@ def dates_to_evaluate(
     return [d for d in dates if d not in done and (after is None or d > after)]
 
 
+def input_fingerprints(conn: duckdb.DuckDBPyConnection, kpis: Iterable[str]) -> dict[InputKey, str]:
+    """A fingerprint of every (kpi, platform, day) of the mart for these KPIs: the values, ratio parts and samples
+    of all brands, rounded so that the last bits of a re-summed double do not count as a change."""
+    kpi_list = sorted(set(kpis))
+    if not kpi_list or not table_exists(conn, KPI_TABLE):
+        return {}
+    placeholders = ", ".join("?" for _ in kpi_list)
+    rows = conn.execute(
+        f"""
+        select kpi, platform, metric_date, md5(string_agg(
+            concat_ws('|', brand, coalesce(round(value, 6)::varchar, '-'), coalesce(round(numerator, 6)::varchar, '-'),
+                coalesce(round(denominator, 6)::varchar, '-'), coalesce(sample_size::varchar, '-')),
+            ';' order by brand
+        ))
+        from {KPI_TABLE}
+        where kpi in ({placeholders})
+        group by kpi, platform, metric_date
+        """,
+        kpi_list,
+    ).fetchall()
+    return {(kpi, platform, day): fingerprint for kpi, platform, day, fingerprint in rows}
+
+
+def evaluated_inputs(conn: duckdb.DuckDBPyConnection) -> dict[InputKey, str]:
+    """The fingerprint of each (kpi, platform, day) as it was when the dates it feeds were last evaluated."""
+    if not table_exists(conn, f"{SCHEMA}.evaluated_inputs"):
+        return {}
+    rows = conn.execute(f"select kpi, platform, metric_date, fingerprint from {SCHEMA}.evaluated_inputs").fetchall()
+    return {(kpi, platform, day): fingerprint for kpi, platform, day, fingerprint in rows}
+
+
 def insert_alerts(
     conn: duckdb.DuckDBPyConnection,
     alerts: Sequence[Alert],
     *,
     now: datetime,
     evaluated: Iterable[date] = (),
+    inputs: dict[InputKey, str] | None = None,
 ) -> list[Alert]:
-    """Insert the alerts not seen before, one pending delivery per channel, and mark `evaluated` dates done.
+    """Insert the alerts not seen before, one pending delivery per channel, mark `evaluated` dates done and
+    remember the fingerprints of the `inputs` those evaluations saw.
 
-    One transaction: either the alerts, their deliveries and the evaluated dates are all recorded, or none.
-    Returns the alerts that are new.
+    One transaction: either the alerts, their deliveries, the evaluated dates and inputs are all recorded, or
+    none. Returns the alerts that are new.
     """
     conn.execute("begin transaction")
     try:
@@ -153,6 +203,21 @@ def insert_alerts(
                 )
         for day in sorted(set(evaluated)):
             conn.execute(f"insert into {SCHEMA}.evaluated_dates values (?, ?) on conflict do nothing", [day, now])
+        if inputs:
+            frame = pl.DataFrame(
+                [(kpi, platform, day, fingerprint) for (kpi, platform, day), fingerprint in inputs.items()],
+                schema={"kpi": pl.Utf8, "platform": pl.Utf8, "metric_date": pl.Date, "fingerprint": pl.Utf8},
+                orient="row",
+            )
+            conn.register("evaluated_inputs_incoming", frame.to_arrow())
+            try:
+                conn.execute(
+                    f"insert or replace into {SCHEMA}.evaluated_inputs "
+                    "select kpi, platform, metric_date, fingerprint, ? from evaluated_inputs_incoming",
+                    [now],
+                )
+            finally:
+                conn.unregister("evaluated_inputs_incoming")
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
@@ -229,7 +294,7 @@ def mark_failed(
             next_attempt_at = ?
         where alert_id = ? and channel = ?
         """,
-        [now, error[:1000], next_attempt_at, alert_id, channel],
+        [now, redact_stored(error)[:1000], next_attempt_at, alert_id, channel],
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -214,11 +214,32 @@ def _select_series(frame: pl.DataFrame, rule: AlertRule) -> pl.DataFrame:
     return rows
 
 
-def evaluate_rules(frame: pl.DataFrame, rules: Sequence[AlertRule], dates: Iterable[date] | None = None) -> list[Alert]:
+def influence_days(rule: AlertRule) -> int:
+    """How many days after a day its value can still change what `rule` finds: the current window, the baseline
+    behind it, the days a condition must persist (with skipped days) and the repeat rhythm of a streak. A changed
+    value on day d is re-checked on d .. d + influence_days(rule)."""
+    comparison = rule.comparison
+    current = comparison.current
+    # how far back the baseline reaches: the oldest trailing window ends current + window - 1 days back
+    behind = current + comparison.window - 1 if comparison.type == "trailing_baseline" else comparison.shift
+    reach = current - 1 + behind
+    if rule.persist_days > 1:
+        reach += rule.persist_days - 1 + MAX_SKIPPED_DAYS
+    return reach + (rule.repeat_after_days or 0)
+
+
+def evaluate_rules(
+    frame: pl.DataFrame,
+    rules: Sequence[AlertRule],
+    dates: Iterable[date] | None = None,
+    *,
+    scope: Mapping[tuple[str, str], Collection[date]] | None = None,
+) -> list[Alert]:
     """Every firing of `rules` on `dates` (default: every date in `frame`), ordered by date, rule, series.
 
     `frame` holds rows of `marts.fct_kpi_daily` (at least the columns of `KPI_COLUMNS`) including the history
-    the baselines need; only the dates asked for are evaluated.
+    the baselines need; only the dates asked for are evaluated. `scope` narrows that per rule and platform:
+    {(rule name, platform): dates}; a series not in it is not evaluated.
     """
     missing = [column for column in KPI_COLUMNS if column not in frame.columns]
     if missing:
@@ -249,7 +270,8 @@ def evaluate_rules(frame: pl.DataFrame, rules: Sequence[AlertRule], dates: Itera
                 rows.select("metric_date", "value", "sample_size", *ratio_columns).iter_rows(), scale=scale
             )
             memo: dict[date, _Finding | _Skip | None] = {}
-            for day in wanted:
+            days = wanted if scope is None else sorted(set(scope.get((rule.name, str(platform)), ())) & set(wanted))
+            for day in days:
                 finding = _fires(rule, series, day, memo)
                 if finding is not None:
                     alerts.append(_alert(rule, str(brand), str(platform), day, finding))

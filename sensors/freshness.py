@@ -4,12 +4,13 @@ A load can succeed with zero rows (the API answers, but for an expired token som
 check looks at the newest date *in the table*, not at when the asset last ran. It compares it with the freshest
 of the checked tables (one platform falling behind the others) and, in production mode, with today.
 A stale table fails the check (severity WARN) and raises one alert per table and newest date through the
-same store and channels as KPI alerts.
+same store and channels as KPI alerts. Dates after tomorrow are ignored (and counted in the check's metadata):
+one future-dated row is an outlier, and taken as the freshest date it would make every other table stale.
 """
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 from dagster import (
@@ -85,15 +86,38 @@ def table_name(key: AssetKey) -> str:
     return ".".join(path[-2:]) if len(path) >= 2 else f"raw.{path[0]}"
 
 
-def newest_dates(conn: duckdb.DuckDBPyConnection, tables: Sequence[str], column: str) -> dict[str, date | None]:
+def newest_dates(
+    conn: duckdb.DuckDBPyConnection, tables: Sequence[str], column: str, *, not_after: date | None = None
+) -> dict[str, date | None]:
+    """The newest date of each table, ignoring dates after `not_after`: one row dated 2099 (a bad file, a
+    clock) must not become the freshest source and make every other table look stale."""
     out: dict[str, date | None] = {}
     for table in tables:
         if not alert_store.table_exists(conn, table):
             out[table] = None
             continue
-        row = conn.execute(f"select max({column})::date from {table}").fetchone()
+        if not_after is None:
+            row = conn.execute(f"select max({column})::date from {table}").fetchone()
+        else:
+            row = conn.execute(
+                f"select max({column})::date from {table} where {column}::date <= ?", [not_after]
+            ).fetchone()
         out[table] = row[0] if row else None
     return out
+
+
+def future_rows(conn: duckdb.DuckDBPyConnection, table: str, column: str, after: date) -> tuple[int, date | None]:
+    """How many rows of `table` are dated after `after`, and the latest such date (reported, not trusted)."""
+    if not alert_store.table_exists(conn, table):
+        return 0, None
+    row = conn.execute(
+        f"select count(*), max({column})::date from {table} where {column}::date > ?", [after]
+    ).fetchone()
+    return (int(row[0]), row[1]) if row else (0, None)
+
+
+# Dates are days of the partition timezone; "today" is taken in UTC, so a local day may be one ahead of it.
+FUTURE_SLACK_DAYS = 1
 
 
 def freshness_alert(status: Freshness, config: AlertConfig, *, today: date) -> Alert:
@@ -177,8 +201,10 @@ def build_freshness_checks(
 
                 against_today = mode() == "production"
             current = today() if today else datetime.now(UTC).date()
+            latest_possible = current + timedelta(days=FUTURE_SLACK_DAYS)
             with warehouse.connect(read_only=False) as conn:
-                newest = newest_dates(conn, tables, date_column)
+                newest = newest_dates(conn, tables, date_column, not_after=latest_possible)
+                future_count, future_latest = future_rows(conn, own_table, date_column, latest_possible)
                 statuses = assess_freshness(newest, max_lag_days=lag_limit, today=current if against_today else None)
                 status = statuses[own_table]
                 raised = 0
@@ -193,7 +219,14 @@ def build_freshness_checks(
                         )
                     except (duckdb.Error, WarehouseError) as exc:  # the check result matters more
                         context.log.warning(f"could not record the freshness alert: {exc}")
+            description = status.describe()
+            if future_count:
+                description += (
+                    f"; {future_count} row(s) dated after {latest_possible} (up to {future_latest}) ignored: "
+                    "a date in the future is a bad input, not fresh data"
+                )
             metadata = {
+                "future_rows_ignored": future_count,
                 "newest_date": status.newest.isoformat() if status.newest else "none",
                 "lag_vs_freshest_days": status.lag_vs_peers if status.lag_vs_peers is not None else -1,
                 "max_lag_days": lag_limit,
@@ -204,7 +237,7 @@ def build_freshness_checks(
             return AssetCheckResult(
                 passed=not status.stale,
                 severity=AssetCheckSeverity.WARN,
-                description=status.describe(),
+                description=description,
                 metadata=metadata,
             )
 

@@ -1,9 +1,13 @@
 """The imports sensor: notices CSV files dropped into the imports folder and asks for one import run.
 
-The cursor is a small JSON object of the files seen in the folder ({name: {sha256, size, mtime_ns}}), pruned
-to the files still there, so a file is hashed again only when it changes. The run key is the sorted sha256s
-of the new files: the same content never starts two runs (Dagster drops a run request whose key it has
-already seen), and the job's ledger refuses content it has loaded before under any name.
+The cursor is a small JSON object of the files seen in the folder ({name: {sha256, size, mtime_ns, run_key,
+attempts}}), pruned to the files still there, so a file is hashed again only when it changes. The run key is the
+sorted sha256s of the new files: the same content never starts two runs (Dagster drops a run request whose key it
+has already seen), and the job's ledger refuses content it has loaded before under any name.
+
+A file is done only when it has left the folder (moved to loaded/ or rejected/): a file still there after the
+run requested for it has finished was not processed (the run crashed, the warehouse was locked, Dagster dropped
+the request as a repeated key) and is requested again, up to `MAX_ATTEMPTS` runs in all.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dagster import (
     DefaultSensorStatus,
     JobDefinition,
     RunRequest,
+    RunsFilter,
     SensorDefinition,
     SensorEvaluationContext,
     SensorResult,
@@ -30,6 +35,8 @@ from pipelines.settings import imports_dir
 
 # A file modified less than this many seconds ago may still be being copied; it waits for the next tick.
 DEFAULT_SETTLE_SECONDS = 10.0
+MAX_ATTEMPTS = 3
+RUN_KEY_TAG = "dagster/run_key"
 
 
 def _sha256(path: Path) -> str:
@@ -73,6 +80,8 @@ def evaluate_imports(
     for path in pending_files(folder):
         stat = path.stat()
         previous = seen.get(path.name)
+        if previous and "attempts" not in previous:
+            previous = None  # a cursor from before attempts were counted: ask again (the ledger refuses repeats)
         if previous and previous.get("size") == stat.st_size and previous.get("mtime_ns") == stat.st_mtime_ns:
             files[path.name] = previous
             continue
@@ -81,9 +90,32 @@ def evaluate_imports(
             continue
         sha = _sha256(path)
         files[path.name] = {"sha256": sha, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-        if not previous or previous.get("sha256") != sha:
+        given_up = previous is not None and previous.get("run_key") is None
+        if not previous or previous.get("sha256") != sha or given_up:  # dropped again after giving up: retry
             new.append((path.name, sha))
+        else:
+            files[path.name] = {**previous, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
     return new, files, settling
+
+
+def unprocessed(files: dict[str, dict[str, Any]], finished_run_keys: set[str]) -> tuple[list[str], list[str]]:
+    """(files to request again, files given up on): those still in the folder although the run requested for
+    them has finished. Pure, so it is tested without Dagster."""
+    again, given_up = [], []
+    for name, entry in sorted(files.items()):
+        if entry.get("run_key") not in finished_run_keys:
+            continue
+        (again if entry.get("attempts", 1) < MAX_ATTEMPTS else given_up).append(name)
+    return again, given_up
+
+
+def _finished_run_keys(context: SensorEvaluationContext, keys: set[str]) -> set[str]:
+    finished = set()
+    for key in keys:
+        runs = context.instance.get_runs(filters=RunsFilter(tags={RUN_KEY_TAG: key}), limit=1)
+        if runs and runs[0].is_finished:
+            finished.add(key)
+    return finished
 
 
 def build_import_files_sensor(
@@ -108,26 +140,57 @@ def build_import_files_sensor(
     def _import_files_sensor(context: SensorEvaluationContext) -> SensorResult | SkipReason:
         root = Path(folder).resolve() if folder is not None else imports_dir()
         new, files, settling = evaluate_imports(root, context.cursor, settle_seconds=settle_seconds)
+        new_names = {name for name, _ in new}
+        waiting = {name: entry for name, entry in files.items() if name not in new_names}
+        keys = {entry["run_key"] for entry in waiting.values() if entry.get("run_key")}
+        again, given_up = unprocessed(waiting, _finished_run_keys(context, keys) if keys else set())
+        requests: list[RunRequest] = []
+        if new:
+            run_key = ",".join(sorted(sha for _, sha in new))
+            requests.append(_request([name for name, _ in new], run_key, root))
+            for name, _ in new:
+                files[name] = {**files[name], "run_key": run_key, "attempts": 1}
+        if again:
+            attempt = max(files[name].get("attempts", 1) for name in again) + 1
+            run_key = ",".join(sorted(files[name]["sha256"] for name in again)) + f"@{attempt}"
+            requests.append(_request(again, run_key, root))
+            for name in again:
+                files[name] = {**files[name], "run_key": run_key, "attempts": attempt}
+            context.log.warning(
+                f"requesting again {len(again)} file(s) still in {root} after their run ended: {', '.join(again)}"
+            )
+        for name in given_up:
+            files[name] = {**files[name], "run_key": None}  # not requested again until its content changes
+            context.log.error(
+                f"{name} was not processed by {MAX_ATTEMPTS} import runs and stays in {root}; see those runs' "
+                "logs, then drop the file again (or change it) to retry"
+            )
         cursor = json.dumps({"files": files}, sort_keys=True)
-        if not new:
+        if not requests:
+            stuck = [name for name, entry in files.items() if entry.get("run_key") is None and "attempts" in entry]
             if settling:
                 reason = f"waiting for {', '.join(settling)} to finish writing"
+            elif given_up or stuck:
+                reason = f"{', '.join(given_up or stuck)} not processed after {MAX_ATTEMPTS} runs; drop again to retry"
             elif files:
                 reason = f"no new files in {root} ({len(files)} already requested, waiting for their run)"
             else:
                 reason = f"no new .csv files in {root}"
             return SensorResult(skip_reason=SkipReason(reason), cursor=cursor)
-        names = [n for n, _ in new]
-        run_key = ",".join(sorted(sha for _, sha in new))
-        request = RunRequest(
-            run_key=run_key,
-            run_config=import_run_config(names, str(root)),
-            tags={"socialpulse/import_files": str(len(names))},
-        )
-        context.log.info(f"requesting an import of {len(names)} file(s): {', '.join(names)}")
-        return SensorResult(run_requests=[request], cursor=cursor)
+        for request in requests:
+            names = request.run_config["ops"]["import_files"]["config"]["files"]
+            context.log.info(f"requesting an import of {len(names)} file(s): {', '.join(names)}")
+        return SensorResult(run_requests=requests, cursor=cursor)
 
     return _import_files_sensor
+
+
+def _request(names: list[str], run_key: str, root: Path) -> RunRequest:
+    return RunRequest(
+        run_key=run_key,
+        run_config=import_run_config(names, str(root)),
+        tags={"socialpulse/import_files": str(len(names))},
+    )
 
 
 import_files_sensor = build_import_files_sensor()

@@ -24,7 +24,7 @@ from dagster import (
 )
 
 from pipelines.errors import WarehouseError
-from pipelines.resources import WarehouseResource
+from pipelines.resources import WarehouseLockedError, WarehouseResource
 from sensors import alert_store
 from sensors.resources import AlertingResource
 from sensors.service import KPI_ASSET_PATH, deliver_due, evaluate_and_deliver
@@ -61,6 +61,8 @@ class AlertCursor:
 
 
 def is_lock_conflict(exc: BaseException) -> bool:
+    if isinstance(exc, WarehouseLockedError):
+        return True
     text = str(exc).lower()
     return "conflicting lock" in text or ("lock" in text and isinstance(exc, WarehouseError | duckdb.IOException))
 
@@ -142,12 +144,12 @@ def run_alert_tick(
     try:
         with warehouse.connect(read_only=False, wait_seconds=0) as conn:
             alert_store.ensure_schema(conn)
+            rechecked: list[date] = []
             if is_new:
-                dates = alert_store.dates_to_evaluate(
-                    conn, after=cursor.through, settle_days=config.evaluation.settle_days
-                )
-                result = evaluate_and_deliver(conn, config, channels, dates, log=context.log, now=moment)
-                report, evaluated, raised = result.delivery, result.dates_evaluated, len(result.alerts_raised)
+                # the dates whose inputs are new or changed since they were evaluated (late data included)
+                result = evaluate_and_deliver(conn, config, channels, log=context.log, now=moment)
+                report, evaluated, raised = result.delivery, result.new_dates, len(result.alerts_raised)
+                rechecked = result.dates_rechecked
             else:
                 report = deliver_due(conn, config, channels, now=moment, log=context.log)
                 evaluated, raised = [], 0
@@ -170,7 +172,8 @@ def run_alert_tick(
     if is_new:
         parts.append(
             f"evaluated {len(evaluated)} new date(s)"
-            + (f" through {through}" if evaluated else " (every date was already evaluated)")
+            + (f" through {through}" if evaluated else "")
+            + (f", re-checked {len(rechecked)} date(s) whose inputs changed" if rechecked else "")
             + f": {raised} new alert(s)"
         )
     if report.attempted or report.skipped:

@@ -10,18 +10,26 @@ immediately with a few quick retries, as before, and not stored.
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 import duckdb
-from dagster import DefaultSensorStatus, RunFailureSensorContext, SensorDefinition, run_failure_sensor
+from dagster import (
+    DagsterEventType,
+    DagsterRunStatus,
+    DefaultSensorStatus,
+    RunFailureSensorContext,
+    SensorDefinition,
+    run_failure_sensor,
+)
 
 from pipelines.errors import WarehouseError
 from pipelines.resources import WarehouseResource
 from sensors import alert_store
 from sensors.channels import Channel, DeliveryError, Notification
+from sensors.channels.base import redact_stored
 from sensors.evaluation import Alert
 from sensors.resources import AlertingResource
 from sensors.rules import AlertConfig
@@ -56,6 +64,8 @@ def run_failure_notification(
     *, run_id: str, job_name: str, error: str, failed_steps: Sequence[tuple[str, str]], config: AlertConfig
 ) -> Notification:
     """The immediate message of the fallback path (the warehouse could not be opened)."""
+    error = redact_stored(error)
+    failed_steps = [(step, redact_stored(message)) for step, message in failed_steps]
     steps = ", ".join(step for step, _ in failed_steps) or "n/a"
     first_error = next((message for _, message in failed_steps if message), error)
     text = f"Run {run_id[:8]} of {job_name} failed. {first_error.strip().splitlines()[0] if first_error else ''}"
@@ -74,7 +84,7 @@ def run_failure_notification(
 
 def run_failure_alert(failure: RunFailure, config: AlertConfig) -> Alert:
     """The stored alert of one failed run; its id comes from the run id, so it is stored at most once."""
-    cause = failure.root_cause
+    cause = redact_stored(failure.root_cause)
     if len(cause) > MAX_ERROR_CHARS:
         cause = cause[:MAX_ERROR_CHARS] + " ..."
     return Alert(
@@ -129,9 +139,10 @@ def send_now(
     return outcome
 
 
-def _step_failures(context: RunFailureSensorContext) -> list[tuple[str, str]]:
+def step_failures(events: Iterable[Any]) -> list[tuple[str, str]]:
+    """(step key, root-cause message) of STEP_FAILURE Dagster events."""
     failures: list[tuple[str, str]] = []
-    for event in context.get_step_failure_events():
+    for event in events:
         data: Any = event.event_specific_data
         error = getattr(data, "error", None)
         while error is not None and getattr(error, "cause", None) is not None:
@@ -140,9 +151,9 @@ def _step_failures(context: RunFailureSensorContext) -> list[tuple[str, str]]:
     return failures
 
 
-def _run_date(context: RunFailureSensorContext) -> date:
+def _run_date(instance: Any, run_id: str) -> date:
     """The (UTC) date the run started, else was created; today if the instance has no record of it."""
-    record = context.instance.get_run_record_by_id(context.dagster_run.run_id)
+    record = instance.get_run_record_by_id(run_id)
     if record is not None:
         if record.start_time is not None:
             return datetime.fromtimestamp(record.start_time, UTC).date()
@@ -157,8 +168,69 @@ def describe_failure(context: RunFailureSensorContext) -> RunFailure:
         run_id=run.run_id,
         job_name=run.job_name,
         error=context.failure_event.message or "",
-        failed_steps=tuple(_step_failures(context)),
-        run_date=_run_date(context),
+        failed_steps=tuple(step_failures(context.get_step_failure_events())),
+        run_date=_run_date(context.instance, run.run_id),
+    )
+
+
+def failure_of_run(instance: Any, run_id: str) -> RunFailure | None:
+    """The same description read from the instance, for runs no sensor saw (the `socialpulse run` CLI path,
+    runs marked failed after their process died); None unless the run failed."""
+    run = instance.get_run_by_id(run_id)
+    if run is None or run.status != DagsterRunStatus.FAILURE:
+        return None
+    run_failures = instance.all_logs(run_id, of_type=DagsterEventType.RUN_FAILURE)
+    error = (run_failures[-1].dagster_event.message or "") if run_failures and run_failures[-1].dagster_event else ""
+    events = [record.dagster_event for record in instance.all_logs(run_id, of_type=DagsterEventType.STEP_FAILURE)]
+    return RunFailure(
+        run_id=run_id,
+        job_name=run.job_name,
+        error=error,
+        failed_steps=tuple(step_failures(e for e in events if e is not None)),
+        run_date=_run_date(instance, run_id),
+    )
+
+
+def record_run_failure(
+    failure: RunFailure,
+    warehouse: WarehouseResource,
+    alerting: AlertingResource,
+    *,
+    log: Any = None,
+    retry_backoff_seconds: float = 2.0,
+) -> str:
+    """Store the failed run as an alert and deliver what is due; when the warehouse cannot be opened at once,
+    send it now instead. Returns a line saying what happened."""
+    log = log or logger
+    config = alerting.load_config()
+    channels = alerting.build_channels(config, log=log)
+    stored = False
+    moment = datetime.now(UTC)
+    try:
+        with warehouse.connect(read_only=False, wait_seconds=0) as conn:
+            alert_store.ensure_schema(conn)
+            new = alert_store.insert_alerts(conn, [run_failure_alert(failure, config)], now=moment)
+            stored = True  # recorded (now or by an earlier tick): deliver_due owns it from here on
+            report = deliver_due(conn, config, channels, now=moment, log=log)
+    except (WarehouseError, duckdb.Error, OSError) as exc:
+        if stored:
+            return f"run failure {failure.run_id} is stored, but delivering failed: {exc}; later ticks retry it"
+        log.warning(f"could not store run failure {failure.run_id} in the warehouse ({exc}); sending it now instead")
+        notification = run_failure_notification(
+            run_id=failure.run_id,
+            job_name=failure.job_name,
+            error=failure.error,
+            failed_steps=failure.failed_steps,
+            config=config,
+        )
+        outcome = send_now(
+            notification, channels, config.run_failure.channels, backoff_seconds=retry_backoff_seconds, log=log
+        )
+        return f"run failure {failure.run_id} reported immediately (not stored): {outcome}"
+    state = "stored" if new else "was stored before"
+    return (
+        f"run failure {failure.run_id} {state}; deliveries: {report.delivered} delivered, {report.failed} failed "
+        f"(retried on later ticks), {report.gave_up} failed for good, {report.skipped} skipped (not configured)"
     )
 
 
@@ -185,46 +257,13 @@ def build_run_failure_sensor(
     def run_failure_alert_sensor(
         context: RunFailureSensorContext, warehouse: WarehouseResource, alerting: AlertingResource
     ) -> None:
-        config = alerting.load_config()
-        channels = alerting.build_channels(config, log=context.log)
-        failure = describe_failure(context)
-        stored = False
-        moment = datetime.now(UTC)
-        try:
-            with warehouse.connect(read_only=False, wait_seconds=0) as conn:
-                alert_store.ensure_schema(conn)
-                new = alert_store.insert_alerts(conn, [run_failure_alert(failure, config)], now=moment)
-                stored = True  # recorded (now or by an earlier tick): deliver_due owns it from here on
-                report = deliver_due(conn, config, channels, now=moment, log=context.log)
-        except (WarehouseError, duckdb.Error, OSError) as exc:
-            if stored:
-                context.log.warning(
-                    f"run failure {failure.run_id} is stored, but delivering failed: {exc}; later ticks retry it"
-                )
-                return
-            context.log.warning(
-                f"could not store run failure {failure.run_id} in the warehouse ({exc}); sending it now instead"
-            )
-            notification = run_failure_notification(
-                run_id=failure.run_id,
-                job_name=failure.job_name,
-                error=failure.error,
-                failed_steps=failure.failed_steps,
-                config=config,
-            )
-            outcome = send_now(
-                notification,
-                channels,
-                config.run_failure.channels,
-                backoff_seconds=retry_backoff_seconds,
-                log=context.log,
-            )
-            context.log.info(f"run failure {failure.run_id} reported immediately (not stored): {outcome}")
-            return
-        state = "stored" if new else "was stored before"
-        context.log.info(
-            f"run failure {failure.run_id} {state}; deliveries: {report.delivered} delivered, {report.failed} failed "
-            f"(retried on later ticks), {report.gave_up} failed for good, {report.skipped} skipped (not configured)"
+        summary = record_run_failure(
+            describe_failure(context),
+            warehouse,
+            alerting,
+            log=context.log,
+            retry_backoff_seconds=retry_backoff_seconds,
         )
+        context.log.info(summary)
 
     return run_failure_alert_sensor

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -12,8 +13,8 @@ import polars as pl
 
 from sensors import alert_store
 from sensors.channels import Channel, DeliveryError, Notification
-from sensors.evaluation import READ_COLUMNS, Alert, evaluate_rules, format_value
-from sensors.rules import KPI_LABELS, AlertConfig
+from sensors.evaluation import READ_COLUMNS, Alert, evaluate_rules, format_value, influence_days
+from sensors.rules import KPI_LABELS, AlertConfig, AlertRule
 
 logger = logging.getLogger("socialpulse.alerts")
 
@@ -42,6 +43,12 @@ class EvaluationResult:
     alerts_found: int  # firings found, including ones already raised earlier
     delivery: DeliveryReport
     rules_evaluated: int = 0
+    dates_rechecked: list[date] = field(default_factory=list)  # evaluated before; their inputs changed since
+
+    @property
+    def new_dates(self) -> list[date]:
+        rechecked = set(self.dates_rechecked)
+        return [d for d in self.dates_evaluated if d not in rechecked]
 
     @property
     def evaluated_through(self) -> date | None:
@@ -51,9 +58,14 @@ class EvaluationResult:
         """For the `make run` summary: what was evaluated and every alert raised."""
         if self.dates_evaluated:
             span = f"{min(self.dates_evaluated)} .. {max(self.dates_evaluated)}"
+            rechecked = (
+                f", {len(self.dates_rechecked)} of them re-checked because their inputs changed"
+                if self.dates_rechecked
+                else ""
+            )
             head = (
-                f"KPI alerts: {self.rules_evaluated} rules over {len(self.dates_evaluated)} dates ({span}): "
-                f"{len(self.alerts_raised)} new alert(s)"
+                f"KPI alerts: {self.rules_evaluated} rules over {len(self.dates_evaluated)} dates ({span}"
+                f"{rechecked}): {len(self.alerts_raised)} new alert(s)"
             )
         else:
             head = "KPI alerts: no new dates to evaluate"
@@ -74,6 +86,77 @@ class EvaluationResult:
                 f"{report.gave_up} failed for good, {report.skipped} skipped (channel not configured)"
             )
         return lines
+
+
+@dataclass
+class EvaluationPlan:
+    """What to evaluate: per (rule, platform) the dates whose inputs are new or changed since they were evaluated,
+    and the input fingerprints to remember once they are."""
+
+    scope: dict[tuple[str, str], set[date]]
+    inputs: dict[alert_store.InputKey, str]
+    rechecked: set[date]
+
+    @property
+    def dates(self) -> list[date]:
+        return sorted(set().union(*self.scope.values())) if self.scope else []
+
+
+def plan_evaluation(
+    conn: duckdb.DuckDBPyConnection, rules: Iterable[AlertRule], *, settle_days: int = 0
+) -> EvaluationPlan:
+    """Late data is re-evaluated: a (kpi, platform, day) whose values differ from what the last evaluation saw (a
+    platform backfilled, Meta finalizing a number 48 h later) makes every date it feeds be evaluated again, for
+    each rule reading that KPI on that platform (`influence_days`). The newest `settle_days` days of each KPI and
+    platform are left for a later evaluation while they still move. Alert ids make a re-check raise nothing twice.
+    """
+    rules = list(rules)
+    kpis = {rule.kpi for rule in rules} | {rule.sample_kpi for rule in rules if rule.sample_kpi}
+    current = alert_store.input_fingerprints(conn, kpis)
+    stored = alert_store.evaluated_inputs(conn)
+    newest: dict[tuple[str, str], date] = {}
+    for kpi, platform, day in current:
+        if day > newest.get((kpi, platform), date.min):
+            newest[(kpi, platform)] = day
+    settled = {
+        key: fingerprint
+        for key, fingerprint in current.items()
+        if key[2] <= newest[(key[0], key[1])] - timedelta(days=settle_days)
+    }
+    changed: dict[tuple[str, str], list[date]] = {}
+    series: dict[tuple[str, str], list[date]] = {}
+    for (kpi, platform, day), fingerprint in settled.items():
+        series.setdefault((kpi, platform), []).append(day)
+        if stored.get((kpi, platform, day)) != fingerprint:
+            changed.setdefault((kpi, platform), []).append(day)
+    scope: dict[tuple[str, str], set[date]] = {}
+    for rule in rules:
+        reach = influence_days(rule)
+        for kpi in {rule.kpi, rule.sample_kpi} - {None}:
+            for (changed_kpi, platform), days in changed.items():
+                if changed_kpi != kpi:
+                    continue
+                affected = _within_reach(series.get((rule.kpi, platform), []), days, reach)
+                if affected:
+                    scope.setdefault((rule.name, platform), set()).update(affected)
+    inputs = {
+        (kpi, platform, day): settled[(kpi, platform, day)] for (kpi, platform), days in changed.items() for day in days
+    }
+    evaluated_before = alert_store.evaluated_dates(conn)
+    plan = EvaluationPlan(scope=scope, inputs=inputs, rechecked=set())
+    plan.rechecked = {day for day in plan.dates if day in evaluated_before}
+    return plan
+
+
+def _within_reach(candidates: Iterable[date], changed: Iterable[date], reach: int) -> set[date]:
+    """The candidate days d with a changed day c such that c <= d <= c + reach."""
+    marks = sorted(changed)
+    out: set[date] = set()
+    for day in candidates:
+        index = bisect.bisect_right(marks, day) - 1
+        if index >= 0 and (day - marks[index]).days <= reach:
+            out.add(day)
+    return out
 
 
 def read_kpi_frame(conn: duckdb.DuckDBPyConnection, kpis: Iterable[str], *, until: date | None = None) -> pl.DataFrame:
@@ -269,8 +352,9 @@ def evaluate_and_deliver(
     log: logging.Logger | None = None,
     now: datetime | None = None,
 ) -> EvaluationResult:
-    """Evaluate every active rule on `dates` (None: every mart date not evaluated yet), store the new alerts
-    in `alerts.kpi_alerts` and deliver everything due (new alerts and retries).
+    """Evaluate every active rule on `dates` (None: every date whose inputs are new or changed since they were
+    evaluated, see `plan_evaluation`), store the new alerts in `alerts.kpi_alerts` and deliver everything due
+    (new alerts and retries).
 
     `conn` must be writable. Running it again over the same dates raises nothing new: alert ids are
     deterministic and inserted at most once.
@@ -278,19 +362,23 @@ def evaluate_and_deliver(
     log = log or logger
     moment = now or datetime.now(UTC)
     alert_store.ensure_schema(conn)
+    rules = config.active_rules
+    scope: dict[tuple[str, str], set[date]] | None = None
+    inputs: dict[alert_store.InputKey, str] = {}
+    rechecked: set[date] = set()
     if dates is None:
-        todo = alert_store.dates_to_evaluate(conn, settle_days=config.evaluation.settle_days)
+        plan = plan_evaluation(conn, rules, settle_days=config.evaluation.settle_days)
+        todo, scope, inputs, rechecked = plan.dates, plan.scope, plan.inputs, plan.rechecked
     else:
         todo = sorted(set(dates))
-    rules = config.active_rules
     alerts: list[Alert] = []
     if todo and rules and alert_store.table_exists(conn, alert_store.KPI_TABLE):
         kpis = {rule.kpi for rule in rules} | {rule.sample_kpi for rule in rules if rule.sample_kpi}
         frame = read_kpi_frame(conn, kpis, until=max(todo))
-        alerts = evaluate_rules(frame, rules, todo)
+        alerts = evaluate_rules(frame, rules, todo, scope=scope)
     elif todo and not alert_store.table_exists(conn, alert_store.KPI_TABLE):
         todo = []
-    new = alert_store.insert_alerts(conn, alerts, now=moment, evaluated=todo)
+    new = alert_store.insert_alerts(conn, alerts, now=moment, evaluated=todo, inputs=inputs)
     for alert in new:
         log.info("new KPI alert %s: %s", alert.alert_id, alert.message)
     report = deliver_due(conn, config, channels, now=moment, log=log)
@@ -300,4 +388,5 @@ def evaluate_and_deliver(
         alerts_found=len(alerts),
         delivery=report,
         rules_evaluated=len(rules),
+        dates_rechecked=sorted(rechecked),
     )

@@ -32,9 +32,10 @@ def build_sensor_definitions() -> SensorDefinitions:
     from sensors import build_alert_sensors, build_freshness_checks
     from sensors.imports import import_files_sensor
     from sensors.resources import AlertingResource
+    from sensors.stale_runs import build_stale_run_sensor
 
     return SensorDefinitions(
-        sensors=[*build_alert_sensors(), import_files_sensor],
+        sensors=[*build_alert_sensors(), import_files_sensor, build_stale_run_sensor()],
         jobs=[import_files_job],
         asset_checks=build_freshness_checks(freshness_keys(), pool=WRITER_POOL),
         resources={"alerting": AlertingResource()},

@@ -19,3 +19,43 @@ os.environ.setdefault("SOCIALPULSE_REPORTS_DIR", tempfile.mkdtemp(prefix="social
 def _no_simulator_url_from_the_shell(monkeypatch):
     """Tests start their own simulators; a URL exported in the developer's shell must not leak in."""
     monkeypatch.delenv("SOCIALPULSE_SIMULATOR_URL", raising=False)
+
+
+class WarehouseHolder:
+    """Another process holding a DuckDB file, as a BI tool or a running job does (DuckDB lets no one else in)."""
+
+    def __init__(self, path: Path, seconds: float = 120, *, read_only: bool = False) -> None:
+        import subprocess
+        import sys
+
+        script = (
+            "import duckdb, sys, time\n"
+            f"conn = duckdb.connect({str(path)!r}, read_only={read_only})\n"
+            "print('open', flush=True)\n"
+            f"time.sleep({seconds})\n"
+        )
+        self.process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout.readline().strip() == "open"
+        self.pid = self.process.pid
+
+    def release(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+    def wait(self, timeout: float = 60) -> None:
+        self.process.wait(timeout=timeout)
+
+
+@pytest.fixture
+def hold_warehouse():
+    """`hold_warehouse(path, seconds, read_only=...)` starts a holder; every holder is released after the test."""
+    holders: list[WarehouseHolder] = []
+
+    def start(path: Path, seconds: float = 120, *, read_only: bool = False) -> WarehouseHolder:
+        holder = WarehouseHolder(path, seconds, read_only=read_only)
+        holders.append(holder)
+        return holder
+
+    yield start
+    for holder in holders:
+        holder.release()

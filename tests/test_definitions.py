@@ -52,7 +52,7 @@ def test_every_asset_has_a_description_and_a_group(repository):
 def test_jobs_schedules_sensors_and_checks(repository):
     assert {"nightly_job", "import_files_job"} <= set(repository.job_names)
     assert [s.name for s in repository.schedule_defs] == ["nightly_schedule"]
-    assert {"kpi_alert_sensor", "run_failure_alert_sensor", "import_files_sensor"} <= {
+    assert {"kpi_alert_sensor", "run_failure_alert_sensor", "import_files_sensor", "stale_run_sensor"} <= {
         s.name for s in repository.sensor_defs
     }
     check_keys = set(repository.asset_graph.asset_check_keys)

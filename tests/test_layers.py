@@ -11,8 +11,11 @@ BASE = {"pipelines.contracts", "pipelines.errors", "pipelines.settings", "pipeli
 ALLOWED: dict[str, set[str]] = {
     "pipelines.definitions": {"*"},
     "pipelines.cli": {"*"},
+    "pipelines.validation": {"*"},  # every configuration file together, incl. the alert rules of sensors/
+    "pipelines.run_supervisor": {"pipelines.runs", *BASE},  # the CLI's child process
     "sensors": {
         "assets",
+        "pipelines.runs",
         "pipelines.resources",
         "pipelines.warehouse",
         "pipelines.partitions",
@@ -45,6 +48,7 @@ ALLOWED: dict[str, set[str]] = {
     "pipelines.config": {"pipelines.contracts", "pipelines.errors", "pipelines.settings"},
     "pipelines.http": {"pipelines.config", "pipelines.errors"},
     "pipelines.settings": {"pipelines.contracts", "pipelines.errors"},
+    "pipelines.runs": BASE,  # runs of the local Dagster instance (dead processes, pool slots)
     "pipelines.errors": set(),
     "pipelines.contracts": {"pipelines.errors"},
     # pure text analysis (lexicon + rules), read by dbt's Python models: the standard library and its data only

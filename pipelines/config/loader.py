@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from pipelines.config.models import BrandsConfig, GoalsConfig, Settings
+from pipelines.config.validators import brand_problems, goal_problems, raise_first, settings_problems
 from pipelines.errors import ConfigError
 from pipelines.settings import config_dir
 
@@ -67,10 +68,20 @@ def _expected_hint(error_type: str) -> str:
     }.get(error_type, "")
 
 
+# The checks of one file that one field's validation cannot see (pipelines/config/validators.py).
+_FILE_CHECKS = {
+    "BrandsConfig": brand_problems,
+    "GoalsConfig": goal_problems,
+    "Settings": settings_problems,
+}
+
+
 @lru_cache(maxsize=8)
 def _cached(path: str, mtime: float, model_name: str) -> BaseModel:
     model = {"BrandsConfig": BrandsConfig, "GoalsConfig": GoalsConfig, "Settings": Settings}[model_name]
-    return load_yaml_model(Path(path), model, required=model_name == "BrandsConfig")
+    loaded = load_yaml_model(Path(path), model, required=model_name == "BrandsConfig")
+    raise_first(path, _FILE_CHECKS[model_name](loaded))  # type: ignore[operator]
+    return loaded
 
 
 def _load(name: str, model: type[ModelT], path: Path | None) -> ModelT:

@@ -174,6 +174,39 @@ class Feed(_Strict):
     url: str = Field(pattern=r"^https?://")
 
 
+# How CSV exports write numbers (named by how they write 1234.5) and numeric dates; see pipelines/imports.
+NUMBER_FORMAT_EXAMPLES: tuple[str, ...] = ("1,234.5", "1.234,5", "1 234,5")
+DATE_ORDERS: tuple[str, ...] = ("MDY", "DMY")
+
+
+class ImportSettings(_Strict):
+    """How file imports read numbers and numeric dates, per export kind (or `default` for every kind). Without a
+    setting an export kind is read as its English export writes: numbers 1,234.5; Meta and LinkedIn dates month
+    first; a file that does not fit is rejected with the line and column, never guessed."""
+
+    number_format: dict[str, str] = Field(default_factory=dict)
+    date_order: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("number_format")
+    @classmethod
+    def _known_formats(cls, formats: dict[str, str]) -> dict[str, str]:
+        for kind, example in formats.items():
+            if example not in NUMBER_FORMAT_EXAMPLES:
+                raise ValueError(
+                    f"number format {example!r} for {kind} is not one of {', '.join(NUMBER_FORMAT_EXAMPLES)} "
+                    "(how the export writes one thousand two hundred thirty-four and a half)"
+                )
+        return formats
+
+    @field_validator("date_order")
+    @classmethod
+    def _known_orders(cls, orders: dict[str, str]) -> dict[str, str]:
+        for kind, order in orders.items():
+            if order not in DATE_ORDERS:
+                raise ValueError(f"date order {order!r} for {kind} is not MDY (11/05 = Nov 5) or DMY (11/05 = 11 May)")
+        return orders
+
+
 class Settings(_Strict):
     partitions_start_date: dt.date = dt.date(2025, 1, 1)
     timezone: str = "Asia/Jakarta"
@@ -184,6 +217,7 @@ class Settings(_Strict):
     http: HttpSettings = HttpSettings()
     trend_countries: list[str] = Field(default_factory=lambda: ["ID", "US"])
     feeds: list[Feed] = Field(default_factory=list)
+    imports: ImportSettings = ImportSettings()
 
     @field_validator("timezone")
     @classmethod

@@ -6,7 +6,7 @@ files (`raw.socialpulse__imported_files`) lives in `pipelines.imports.ledger`.
 """
 
 from pipelines.imports.errors import ExportParseError
-from pipelines.imports.parsing import ParsedExport, detect_export, parse_export, parse_export_bytes
+from pipelines.imports.parsing import ParsedExport, ReadingRules, detect_export, parse_export, parse_export_bytes
 from pipelines.imports.specs import EXPORT_SPECS, SPECS_BY_KIND, ExportSpec, Field
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "ExportSpec",
     "Field",
     "ParsedExport",
+    "ReadingRules",
     "detect_export",
     "parse_export",
     "parse_export_bytes",

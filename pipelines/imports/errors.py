@@ -26,6 +26,7 @@ class ExportParseError(InputDataError):
         expected: str = "",
         found: str | None = None,
         export_kind: str | None = None,
+        encoding: str | None = None,
     ) -> None:
         self.file_name = file_name
         self.problem = problem
@@ -35,7 +36,18 @@ class ExportParseError(InputDataError):
         self.expected = expected
         self.found = found
         self.export_kind = export_kind
+        self._encoding = encoding
         super().__init__(self.describe())
+
+    @property
+    def encoding(self) -> str | None:
+        """How the file's bytes were read as text (UTF-8, UTF-16 LE without a byte order mark...)."""
+        return self._encoding
+
+    @encoding.setter
+    def encoding(self, value: str | None) -> None:
+        self._encoding = value
+        self.args = (self.describe(),)
 
     def describe(self) -> str:
         where = [self.file_name]
@@ -49,6 +61,8 @@ class ExportParseError(InputDataError):
             text += f"; expected {self.expected}"
         if self.found is not None:
             text += f"; found {self.found}"
+        if self.encoding:
+            text += f" (file read as {self.encoding})"
         return text
 
     def as_dict(self) -> dict[str, Any]:
@@ -61,5 +75,6 @@ class ExportParseError(InputDataError):
             "problem": self.problem,
             "expected": self.expected,
             "found": self.found,
+            "encoding": self.encoding,
             "message": self.describe(),
         }

@@ -19,11 +19,17 @@ from typing import Any
 
 import polars as pl
 
+from pipelines.config.models import DATE_ORDERS
 from pipelines.imports.errors import ExportParseError
 from pipelines.imports.specs import EXPORT_SPECS, ExportSpec, Field, normalize
 from pipelines.imports.values import (
+    NUMBER_FORMATS,
     BadValue,
+    NumberFormat,
+    check_count_range,
+    date_from_parts,
     is_missing,
+    numeric_date_parts,
     parse_content_type,
     parse_count,
     parse_date,
@@ -33,6 +39,35 @@ from pipelines.imports.values import (
 # The header is looked for in the first lines: LinkedIn sheets and Meta one-metric files have a title above it.
 HEADER_SEARCH_LINES = 12
 _DELIMITERS = (",", ";", "\t")
+
+
+# No social platform existed before this day: an earlier publish time is an empty timestamp (1970-01-01).
+EARLIEST_POST = dt.date(2004, 1, 1)
+_ORDER_NAMES = {"MDY": "month first (MM/DD/YYYY)", "DMY": "day first (DD/MM/YYYY)"}
+
+
+@dataclass(frozen=True)
+class ReadingRules:
+    """How files are read beyond their header (settings.yaml `imports:`): the number format and the date order
+    per export kind (or `default`), and the days a daily export may cover (the partitions' first day to today)."""
+
+    number_formats: Mapping[str, str] = field(default_factory=dict)
+    date_orders: Mapping[str, str] = field(default_factory=dict)
+    first_day: dt.date | None = None
+    today: dt.date | None = None
+
+    def number_format(self, spec: ExportSpec) -> NumberFormat:
+        name = self.number_formats.get(spec.kind) or self.number_formats.get("default") or spec.number_format
+        return NUMBER_FORMATS[name]
+
+    def date_order(self, spec: ExportSpec) -> tuple[str | None, str]:
+        """(order, where it comes from): settings.yaml, else the export kind's documented order, else none."""
+        explicit = self.date_orders.get(spec.kind) or self.date_orders.get("default")
+        if explicit:
+            return explicit, "settings.yaml imports.date_order"
+        if spec.date_order:
+            return spec.date_order, f"the documented date order of {spec.product} exports"
+        return None, ""
 
 
 @dataclass
@@ -46,6 +81,7 @@ class ParsedExport:
     header_line: int
     columns_used: dict[str, str]
     warnings: list[str] = field(default_factory=list)
+    encoding: str = "UTF-8"
 
     @property
     def kind(self) -> str:
@@ -71,6 +107,7 @@ def parse_export(
     timezone: str = "UTC",
     snapshot_date: dt.date | None = None,
     file_name: str | None = None,
+    rules: ReadingRules | None = None,
 ) -> ParsedExport:
     """Read one export file. `account_ids` (platform → id, the own accounts of brands.yaml) fill account_id
     when the export has no id column; `snapshot_date` is the day post exports were observed (their lifetime
@@ -84,6 +121,7 @@ def parse_export(
         account_ids=account_ids,
         timezone=timezone,
         snapshot_date=snapshot_date,
+        rules=rules,
     )
 
 
@@ -94,22 +132,29 @@ def parse_export_bytes(
     account_ids: Mapping[str, str] | None = None,
     timezone: str = "UTC",
     snapshot_date: dt.date | None = None,
+    rules: ReadingRules | None = None,
 ) -> ParsedExport:
-    text, warnings = decode(data, file_name)
-    text, delimiter = _delimiter(text)
-    records = _records(text, delimiter, file_name)
-    spec, header_line, header, first_rows = _find_header(records, file_name)
-    reader = _ExportReader(
-        spec,
-        file_name,
-        header_line,
-        header,
-        account_ids=account_ids or {},
-        timezone=timezone,
-        snapshot_date=snapshot_date or dt.datetime.now(dt.UTC).date(),
-    )
-    parsed = reader.read([*first_rows, *records])
+    text, warnings, encoding = decode(data, file_name)
+    try:
+        text, delimiter = _delimiter(text)
+        records = _records(text, delimiter, file_name)
+        spec, header_line, header, first_rows = _find_header(records, file_name)
+        reader = _ExportReader(
+            spec,
+            file_name,
+            header_line,
+            header,
+            account_ids=account_ids or {},
+            timezone=timezone,
+            snapshot_date=snapshot_date or dt.datetime.now(dt.UTC).date(),
+            rules=rules or ReadingRules(),
+        )
+        parsed = reader.read([*first_rows, *records])
+    except ExportParseError as exc:
+        exc.encoding = encoding  # which bytes-to-text reading the line and column refer to
+        raise
     parsed.warnings[:0] = warnings
+    parsed.encoding = encoding
     return parsed
 
 
@@ -123,7 +168,9 @@ def detect_export(header: Sequence[str]) -> ExportSpec | None:
     return max(matches, key=lambda s: sum(normalize(n) in names for n in s.header_names()))
 
 
-def decode(data: bytes, file_name: str) -> tuple[str, list[str]]:
+def decode(data: bytes, file_name: str) -> tuple[str, list[str], str]:
+    """(text, warnings, the encoding it was read as). UTF-8 (with or without BOM), UTF-16 with BOM or without
+    one (recognised by its NUL bytes), else Windows-1252 with a warning; the encoding is named in every error."""
     if data.startswith(b"PK\x03\x04"):
         raise ExportParseError(
             file_name,
@@ -132,21 +179,68 @@ def decode(data: bytes, file_name: str) -> tuple[str, list[str]]:
             expected="a CSV file: open the workbook and save each sheet as 'CSV UTF-8'",
         )
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), []
+        name = "UTF-16 LE" if data.startswith(codecs.BOM_UTF16_LE) else "UTF-16 BE"
+        return _decode_as(data, "utf-16", name, file_name), [], name
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        codec, name = utf16
+        label = f"{name} without a byte order mark"
+        warning = f"{file_name}: read as {label} (recognised by its NUL bytes); saving as 'CSV UTF-8' avoids this"
+        return _decode_as(data, codec, label, file_name), [warning], label
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        raise ExportParseError(
+            file_name,
+            "the file holds NUL bytes: it is not a text file in UTF-8, UTF-16 or Windows-1252",
+            line=data[:offset].count(b"\n") + 1,
+            expected="a CSV file saved as 'CSV UTF-8' (or UTF-16 with a byte order mark)",
+            found=f"a NUL byte at offset {offset}",
+        )
     try:
-        return data.decode("utf-8-sig"), []
+        return data.decode("utf-8-sig"), [], "UTF-8"
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         try:
-            return data.decode("cp1252"), [f"{file_name}: not UTF-8 (line {line}); read as Windows-1252"]
+            text = data.decode("cp1252")
         except UnicodeDecodeError:
             raise ExportParseError(
                 file_name,
-                "the file is not text",
+                "the file is not text in UTF-8 or Windows-1252",
                 line=line,
                 expected="a CSV file encoded as UTF-8",
                 found=f"byte 0x{data[exc.start]:02x}",
+                encoding="UTF-8, then Windows-1252",
             ) from None
+        return text, [f"{file_name}: not UTF-8 (line {line}); read as Windows-1252"], "Windows-1252"
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text of mostly Latin characters has a NUL in every other byte: after the character (LE) or
+    before it (BE). Returns (codec, name) or None."""
+    sample = data[:4096]
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    even_nuls, odd_nuls = sample[0::2].count(0), sample[1::2].count(0)
+    if odd_nuls >= 0.3 * half and even_nuls <= 0.05 * half:
+        return "utf-16-le", "UTF-16 LE"
+    if even_nuls >= 0.3 * half and odd_nuls <= 0.05 * half:
+        return "utf-16-be", "UTF-16 BE"
+    return None
+
+
+def _decode_as(data: bytes, codec: str, name: str, file_name: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise ExportParseError(
+            file_name,
+            f"the file does not decode as {name}",
+            line=data[: exc.start].count(b"\n" if "16" not in codec else b"\n\x00") + 1,
+            expected=f"a CSV file in one encoding (this one starts as {name}); save it as 'CSV UTF-8'",
+            found=f"bytes {data[exc.start : exc.start + 2].hex()} at offset {exc.start}",
+            encoding=name,
+        ) from None
 
 
 def _delimiter(text: str) -> tuple[str, str]:
@@ -262,6 +356,7 @@ class _ExportReader:
         account_ids: Mapping[str, str],
         timezone: str,
         snapshot_date: dt.date,
+        rules: ReadingRules,
     ) -> None:
         self.spec = spec
         self.file_name = file_name
@@ -270,6 +365,9 @@ class _ExportReader:
         self.account_ids = account_ids
         self.timezone = timezone
         self.snapshot_date = snapshot_date
+        self.rules = rules
+        self.number_format = rules.number_format(spec)
+        self.date_order: str | None = None
         self.warnings: list[str] = []
         index = {}
         for position, name in enumerate(header):
@@ -303,8 +401,7 @@ class _ExportReader:
 
     def read(self, records: Any) -> ParsedExport:
         width = len(self.header)
-        rows: list[dict[str, Any]] = []
-        keys: dict[tuple[Any, ...], int] = {}
+        data: list[tuple[int, list[str]]] = []
         for line, raw in records:
             if not any(cell.strip() for cell in raw):
                 continue
@@ -320,6 +417,17 @@ class _ExportReader:
                     expected=f"{width} fields, as in the header on line {self.header_line}",
                     found=f"{len(row)} fields",
                 )
+            data.append((line, row))
+        if not data:
+            raise self.error(
+                "no data rows below the header",
+                line=self.header_line + 1,
+                expected="at least one row of data (was the export's date range empty?)",
+            )
+        self.date_order = self.resolve_date_order(data)
+        rows: list[dict[str, Any]] = []
+        keys: dict[tuple[Any, ...], int] = {}
+        for line, row in data:
             values = self.row_values(line, row)
             key = tuple(values[k] for k in self.spec.stream.key)
             if key in keys:
@@ -331,12 +439,6 @@ class _ExportReader:
                 )
             keys[key] = line
             rows.append(values)
-        if not rows:
-            raise self.error(
-                "no data rows below the header",
-                line=self.header_line + 1,
-                expected="at least one row of data (was the export's date range empty?)",
-            )
         frame = pl.DataFrame(rows, schema=self.spec.stream.columns, orient="row")
         dates = frame.get_column(self.spec.stream.partition_column)
         used = {target: self.header[i] for target, i in self.columns.items()}
@@ -351,6 +453,117 @@ class _ExportReader:
             warnings=self.warnings,
         )
 
+    # --- dates: the order of day and month is known, or proven by the file, never guessed ---------------------
+
+    def resolve_date_order(self, data: list[tuple[int, list[str]]]) -> str | None:
+        """The day/month order of the file's numeric dates (11/05/2026): the one settings.yaml or the export
+        kind states, checked against the values; else the one the values prove (a part above 12; for a daily
+        export, the only order that makes its days consecutive). Anything else is refused."""
+        samples: list[tuple[int, int, str, tuple[int, int, int]]] = []
+        for f in self.spec.fields:
+            if f.parse not in ("date", "datetime") or f.target not in self.columns:
+                continue
+            position = self.columns[f.target]
+            for line, row in data:
+                parts = numeric_date_parts(row[position])
+                if parts is not None:
+                    samples.append((line, position, row[position].strip(), parts))
+        stated, source = self.rules.date_order(self.spec)
+        if not samples:
+            return stated
+        impossible: dict[str, tuple[int, int, str]] = {}
+        for order in DATE_ORDERS:
+            bad = next((s for s in samples if date_from_parts(s[3], order) is None), None)
+            if bad is not None:
+                impossible[order] = bad[:3]
+        possible = [order for order in DATE_ORDERS if order not in impossible]
+        contradicted: dict[str, str] = {}
+        if len(possible) == 2 and not self.spec.is_posts:
+            consecutive = [order for order in possible if _consecutive(samples, order)]
+            if len(consecutive) == 1:
+                other = next(order for order in possible if order not in consecutive)
+                contradicted[other] = f"the days are consecutive only when read {_ORDER_NAMES[consecutive[0]]}"
+                possible = consecutive
+        first = samples[0]
+        if stated is not None:
+            if stated in possible:
+                return stated
+            line, position, text = impossible.get(stated) or first[:3]
+            other = next((order for order in DATE_ORDERS if order != stated), "DMY")
+            reason = contradicted.get(stated) or f"{text} cannot be read {_ORDER_NAMES[stated]}"
+            raise self.error(
+                f"the dates are not written {_ORDER_NAMES[stated]} as {source} says: {reason}",
+                line=line,
+                column=self.header[position],
+                column_number=position + 1,
+                expected=f"dates written {_ORDER_NAMES[stated]}; if your exports write them "
+                f"{_ORDER_NAMES[other]}, set `imports: {{date_order: {{{self.spec.kind}: {other}}}}}` in "
+                "settings.yaml",
+                found=repr(text),
+            )
+        if len(possible) == 1:
+            order = possible[0]
+            evidence = next(iter(contradicted.values()), None) or (
+                f"{impossible[next(o for o in DATE_ORDERS if o != order)][2]} can only be read that way"
+            )
+            self.warnings.append(f"{self.file_name}: dates read {_ORDER_NAMES[order]} ({evidence})")
+            return order
+        if not possible:
+            line, position, text = (
+                impossible["DMY"] if impossible["MDY"][0] < impossible["DMY"][0] else impossible["MDY"]
+            )
+            raise self.error(
+                "the dates mix month-first and day-first writing",
+                line=line,
+                column=self.header[position],
+                column_number=position + 1,
+                expected="every date in one order (or dates like 2026-11-05)",
+                found=repr(text),
+            )
+        line, position, text, parts = first
+        month_first, day_first = date_from_parts(parts, "MDY"), date_from_parts(parts, "DMY")
+        raise self.error(
+            f"the dates are ambiguous: {text} is {month_first} read month first and {day_first} read day first, "
+            f"and nothing in the file tells which ({self.spec.product} exports have no documented order)",
+            line=line,
+            column=self.header[position],
+            column_number=position + 1,
+            expected=f"`imports: {{date_order: {{{self.spec.kind}: MDY}}}}` (or DMY) in settings.yaml, or an "
+            "export with dates like 2026-11-05",
+            found=repr(text),
+        )
+
+    def check_day(self, f: Field, day: dt.date) -> None:
+        """Days of a daily export lie in the partitions (settings.yaml) and not after today; a post cannot be
+        published after the export was made or before social platforms existed."""
+        rules = self.rules
+        if f.target == "metric_date":
+            if rules.today is not None and day > rules.today:
+                raise BadValue(
+                    f"a day on or before today ({rules.today}, reporting timezone)",
+                    problem=f"the day {day} is in the future",
+                )
+            if rules.first_day is not None and day < rules.first_day:
+                raise BadValue(
+                    f"a day on or after partitions_start_date {rules.first_day} (settings.yaml); move "
+                    "partitions_start_date earlier to keep older days",
+                    problem=f"the day {day} is before the first partition",
+                )
+        elif f.target == "published_at":
+            latest = self.snapshot_date + dt.timedelta(days=1)
+            if day > latest:
+                raise BadValue(
+                    f"a publish time before the export was made ({self.snapshot_date})",
+                    problem=f"the publish day {day} is after the export's day",
+                )
+            if day < EARLIEST_POST:
+                raise BadValue(
+                    f"a publish time after {EARLIEST_POST} (an earlier one is an empty timestamp)",
+                    problem=f"the publish day {day} is not a real publish time",
+                )
+
+    # --- rows and cells ----------------------------------------------------------------------------------------
+
     def row_values(self, line: int, row: list[str]) -> dict[str, Any]:
         values: dict[str, Any] = dict.fromkeys(self.spec.stream.columns)
         for f in self.spec.fields:
@@ -362,6 +575,16 @@ class _ExportReader:
                 parts = [self.cell(line, row, i, f) for i in self.sums[f.target]]
                 present = [p for p in parts if p is not None]
                 values[f.target] = sum(present) if present else None
+                if values[f.target] is not None:
+                    try:
+                        check_count_range(values[f.target], minimum=f.minimum, maximum=f.maximum)
+                    except BadValue as exc:
+                        raise self.error(
+                            f"the sum {' + '.join(self.header[i] for i in self.sums[f.target])} does not fit "
+                            f"{f.target}: {exc.problem}",
+                            line=line,
+                            expected=exc.expected,
+                        ) from None
         for f in self.spec.fields:
             if f.constant is not None:
                 values[f.target] = f.constant
@@ -394,8 +617,13 @@ class _ExportReader:
         try:
             value = self.parse(text, f)
         except BadValue as exc:
+            problem = f"the value does not fit {f.target}"
+            if exc.problem:
+                problem += f": {exc.problem}"
+            if f.parse == "count":
+                problem += f" (numbers of {self.spec.kind} are read in the format {self.number_format.example})"
             raise self.error(
-                f"the value does not fit {f.target}",
+                problem,
                 line=line,
                 column=self.header[position],
                 column_number=position + 1,
@@ -415,11 +643,20 @@ class _ExportReader:
 
     def parse(self, text: str, f: Field) -> Any:
         if f.parse == "count":
-            return parse_count(text)
+            count = parse_count(text, self.number_format)
+            if count is not None:
+                check_count_range(count, minimum=f.minimum, maximum=f.maximum)
+            return count
         if f.parse == "date":
-            return parse_date(text)
+            day = parse_date(text, self.date_order)
+            if day is not None:
+                self.check_day(f, day)
+            return day
         if f.parse == "datetime":
-            return parse_datetime(text, self.timezone)
+            moment = parse_datetime(text, self.timezone, self.date_order)
+            if moment is not None:
+                self.check_day(f, moment.date())
+            return moment
         if f.parse == "content_type":
             value = parse_content_type(text)
             if value is None and not is_missing(text):
@@ -437,3 +674,11 @@ class _ExportReader:
             if not value.isdigit():
                 raise BadValue(f"a link that contains the post id (pattern {f.extract}) or the id itself")
         return value
+
+
+def _consecutive(samples: list[tuple[int, int, str, tuple[int, int, int]]], order: str) -> bool:
+    """Whether the distinct days of the samples, read in `order`, follow each other without a gap."""
+    days = sorted({date_from_parts(parts, order) for *_, parts in samples})
+    if len(days) < 2 or None in days:
+        return False
+    return all((b - a).days == 1 for a, b in zip(days, days[1:], strict=False))  # type: ignore[operator]

@@ -30,7 +30,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipelines.config.models import DATE_ORDERS
 from pipelines.contracts.streams import ACCOUNT_DAILY, POST_SNAPSHOTS, StreamSpec
+from pipelines.imports.values import ENGLISH_NUMBERS, MAX_COUNT, NUMBER_FORMATS
 
 PARSERS = ("text", "count", "date", "datetime", "content_type")
 
@@ -56,6 +58,9 @@ class Field:
     # A template for the value built from another field's value ("{post_id}").
     template: str | None = None
     constant: str | None = None
+    # The range of a count: no metric is negative, and a value beyond MAX_COUNT is a corrupted cell.
+    minimum: int | None = 0
+    maximum: int | None = MAX_COUNT
 
     def __post_init__(self) -> None:
         if self.parse not in PARSERS:
@@ -76,6 +81,16 @@ class ExportSpec:
     note: str = ""
     # A one-metric Meta export: "Date","Primary" under a title line naming the metric.
     title_metric: bool = False
+    # How the export writes numbers (a key of values.NUMBER_FORMATS) and numeric dates (MDY, DMY, or None when
+    # the platform does not document it: then the file's values must prove the order). English exports.
+    number_format: str = ENGLISH_NUMBERS.example
+    date_order: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.number_format not in NUMBER_FORMATS:
+            raise ValueError(f"export {self.kind}: unknown number format {self.number_format!r}")
+        if self.date_order is not None and self.date_order not in DATE_ORDERS:
+            raise ValueError(f"export {self.kind}: unknown date order {self.date_order!r}")
 
     @property
     def table(self) -> str:
@@ -125,6 +140,7 @@ _META_POST_COMMON = (
 
 META_FACEBOOK_POSTS = ExportSpec(
     kind="meta_facebook_posts",
+    date_order="MDY",  # the English export writes 11/05/2026 for November 5
     product="Meta Business Suite (Content export, Facebook)",
     platform="facebook",
     stream=POST_SNAPSHOTS,
@@ -141,6 +157,7 @@ META_FACEBOOK_POSTS = ExportSpec(
 
 META_INSTAGRAM_POSTS = ExportSpec(
     kind="meta_instagram_posts",
+    date_order="MDY",  # the English export writes 11/05/2026 for November 5
     product="Meta Business Suite (Content export, Instagram)",
     platform="instagram",
     stream=POST_SNAPSHOTS,
@@ -184,6 +201,7 @@ _META_IG_METRICS = tuple(n for names in _IG_NAMES.values() for n in _prefixed(_I
 
 META_FACEBOOK_DAILY = ExportSpec(
     kind="meta_facebook_daily",
+    date_order="MDY",  # the English export writes 11/05/2026 for November 5
     product="Meta Business Suite (Insights export per day, Facebook)",
     platform="facebook",
     stream=ACCOUNT_DAILY,
@@ -202,6 +220,7 @@ META_FACEBOOK_DAILY = ExportSpec(
 
 META_INSTAGRAM_DAILY = ExportSpec(
     kind="meta_instagram_daily",
+    date_order="MDY",  # the English export writes 11/05/2026 for November 5
     product="Meta Business Suite (Insights export per day, Instagram)",
     platform="instagram",
     stream=ACCOUNT_DAILY,
@@ -218,6 +237,7 @@ META_INSTAGRAM_DAILY = ExportSpec(
 
 LINKEDIN_CONTENT_DAILY = ExportSpec(
     kind="linkedin_content_daily",
+    date_order="MDY",  # the English export writes 11/05/2026 for November 5
     product="LinkedIn page analytics (Content/Updates metrics sheet)",
     platform="linkedin",
     stream=ACCOUNT_DAILY,
@@ -246,6 +266,7 @@ LINKEDIN_CONTENT_DAILY = ExportSpec(
 
 LINKEDIN_FOLLOWERS_DAILY = ExportSpec(
     kind="linkedin_followers_daily",
+    date_order="MDY",  # the English export writes 11/05/2026 for November 5
     product="LinkedIn page analytics (Followers sheet: new followers per day)",
     platform="linkedin",
     stream=ACCOUNT_DAILY,
@@ -264,6 +285,7 @@ LINKEDIN_FOLLOWERS_DAILY = ExportSpec(
 
 LINKEDIN_VISITORS_DAILY = ExportSpec(
     kind="linkedin_visitors_daily",
+    date_order="MDY",  # the English export writes 11/05/2026 for November 5
     product="LinkedIn page analytics (Visitors sheet)",
     platform="linkedin",
     stream=ACCOUNT_DAILY,
@@ -278,6 +300,7 @@ LINKEDIN_VISITORS_DAILY = ExportSpec(
 
 LINKEDIN_POSTS = ExportSpec(
     kind="linkedin_posts",
+    date_order="MDY",  # the English export writes 11/05/2026 for November 5
     product="LinkedIn page analytics (All posts sheet)",
     platform="linkedin",
     stream=POST_SNAPSHOTS,

@@ -11,7 +11,8 @@ import logging
 import os
 from collections.abc import Mapping
 
-from sensors.channels.base import Channel, DeliveryError, Notification
+from pipelines.http.redaction import RedactingFilter, Redactor
+from sensors.channels.base import Channel, DeliveryError, Notification, environment_secrets
 from sensors.channels.email import EmailChannel
 from sensors.channels.log import LogChannel
 from sensors.channels.slack import SlackChannel
@@ -41,6 +42,7 @@ def build_channels(
 ) -> dict[str, Channel]:
     """One channel object per entry under `channels:`; secrets are read from `environ` (default os.environ)."""
     env = os.environ if environ is None else environ
+    _mask_in_http_logs(environment_secrets(env))
     channels: dict[str, Channel] = {}
     for name, spec in config.channels.items():
         if isinstance(spec, LogChannelConfig):
@@ -52,3 +54,15 @@ def build_channels(
         elif isinstance(spec, EmailChannelConfig):
             channels[name] = EmailChannel.from_config(name, spec, env)
     return channels
+
+
+class _ChannelSecretsFilter(RedactingFilter):
+    """urllib3 logs each request line (webhook path and query included) at DEBUG: mask the channels' secrets."""
+
+
+def _mask_in_http_logs(secrets: list[str]) -> None:
+    for name in ("urllib3", "urllib3.connectionpool", "requests"):
+        logger = logging.getLogger(name)
+        for old in [f for f in logger.filters if isinstance(f, _ChannelSecretsFilter)]:
+            logger.removeFilter(old)
+        logger.addFilter(_ChannelSecretsFilter(Redactor(secrets)))

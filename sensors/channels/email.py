@@ -7,7 +7,7 @@ import ssl
 from collections.abc import Mapping
 from email.message import EmailMessage
 
-from sensors.channels.base import DeliveryError, Notification
+from sensors.channels.base import DeliveryError, Notification, channel_redactor, credential_secrets
 from sensors.rules import EmailChannelConfig
 
 
@@ -33,6 +33,8 @@ class EmailChannel:
         self._username, self._password = username, password
         self.ca_file, self.timeout = ca_file, timeout
         self._missing = missing or []
+        # a server may echo the credentials (as typed or base64) in its reply
+        self._redact = channel_redactor(credential_secrets(username, password))
 
     @classmethod
     def from_config(cls, name: str, spec: EmailChannelConfig, env: Mapping[str, str]) -> EmailChannel:
@@ -107,5 +109,5 @@ class EmailChannel:
                     smtp.login(self._username, self._password)
                 smtp.send_message(self.message(notification))
         except (smtplib.SMTPException, OSError) as exc:
-            # SMTP errors carry the server's reply, never our password
-            raise DeliveryError(f"{type(exc).__name__} from {self.host}:{self.port}: {exc}") from None
+            # SMTP errors carry the server's reply, which may echo what we sent
+            raise DeliveryError(self._redact(f"{type(exc).__name__} from {self.host}:{self.port}: {exc}")) from None

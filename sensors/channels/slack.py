@@ -7,7 +7,14 @@ from typing import Any
 
 import requests
 
-from sensors.channels.base import SEVERITY_EMOJI, DeliveryError, Notification, safe_target
+from sensors.channels.base import (
+    SEVERITY_EMOJI,
+    DeliveryError,
+    Notification,
+    channel_redactor,
+    safe_target,
+    url_secrets,
+)
 from sensors.rules import SlackChannelConfig
 
 
@@ -17,6 +24,7 @@ class SlackChannel:
         self._url = webhook_url
         self._env_name = env_name
         self.timeout = timeout
+        self._redact = channel_redactor(url_secrets(webhook_url))  # the webhook path is the secret
 
     @classmethod
     def from_config(cls, name: str, spec: SlackChannelConfig, env: Mapping[str, str]) -> SlackChannel:
@@ -66,4 +74,5 @@ class SlackChannel:
         except requests.RequestException as exc:
             raise DeliveryError(f"{type(exc).__name__}: cannot reach {safe_target(self._url)}") from None
         if response.status_code >= 300:
-            raise DeliveryError(f"HTTP {response.status_code} from {safe_target(self._url)}: {response.text[:200]}")
+            body = self._redact(response.text)[:200]
+            raise DeliveryError(f"HTTP {response.status_code} from {safe_target(self._url)}: {body}")

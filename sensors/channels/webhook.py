@@ -7,7 +7,7 @@ from typing import Any
 
 import requests
 
-from sensors.channels.base import DeliveryError, Notification, safe_target
+from sensors.channels.base import DeliveryError, Notification, channel_redactor, safe_target, url_secrets
 from sensors.rules import WebhookChannelConfig
 
 
@@ -20,6 +20,8 @@ class WebhookChannel:
         self._token = token
         self._env_name = env_name
         self.timeout = timeout
+        # a receiver may echo the request (path and query token, Authorization header) in its error body
+        self._redact = channel_redactor([*url_secrets(url), token])
 
     @classmethod
     def from_config(cls, name: str, spec: WebhookChannelConfig, env: Mapping[str, str]) -> WebhookChannel:
@@ -62,4 +64,5 @@ class WebhookChannel:
         except requests.RequestException as exc:
             raise DeliveryError(f"{type(exc).__name__}: cannot reach {safe_target(self._url)}") from None
         if response.status_code >= 300:
-            raise DeliveryError(f"HTTP {response.status_code} from {safe_target(self._url)}: {response.text[:200]}")
+            body = self._redact(response.text)[:200]
+            raise DeliveryError(f"HTTP {response.status_code} from {safe_target(self._url)}: {body}")

@@ -103,3 +103,60 @@ def test_default_sensor_reads_the_imports_dir_setting(imports_folder: Path, monk
     ]
     assert import_files_sensor.job_name == "import_files_job"
     assert not isinstance(data, SkipReason)
+
+
+def test_a_file_still_there_after_its_run_is_requested_again_then_given_up(
+    imports_folder: Path, tmp_path: Path, hold_warehouse
+) -> None:
+    """The sensor marks only what was processed: a run that ended with the file still in the folder (here the
+    warehouse was locked, so the op could not start) makes the next tick request it again, up to 3 runs."""
+    from import_helpers import warehouse_resource
+
+    from assets.imports import import_files_job
+    from pipelines.resources import WarehouseResource
+    from sensors.imports import MAX_ATTEMPTS
+
+    warehouse = tmp_path / "wh.duckdb"
+    drop(imports_folder, "tiktok_overview.csv")
+    sensor = build_import_files_sensor(folder=imports_folder)
+    holder = hold_warehouse(warehouse)
+    keys = []
+    try:
+        with DagsterInstance.ephemeral() as instance:
+            cursor = None
+            for _attempt in range(MAX_ATTEMPTS):
+                data = tick(sensor, instance, cursor)
+                (request,) = data.run_requests
+                keys.append(request.run_key)
+                run = import_files_job.execute_in_process(
+                    run_config=request.run_config,
+                    resources={"warehouse": WarehouseResource(path=str(warehouse), lock_wait_seconds=0)},
+                    instance=instance,
+                    tags={"dagster/run_key": request.run_key},
+                    raise_on_error=False,
+                )
+                assert not run.success and (imports_folder / "tiktok_overview.csv").exists()
+                cursor = data.cursor
+            given_up = tick(sensor, instance, cursor)
+            assert given_up.run_requests == []
+            assert "tiktok_overview.csv not processed after 3 runs" in given_up.skip_message
+            holder.release()
+
+            # dropped again: requested anew, and this time loaded
+            drop(imports_folder, "tiktok_overview.csv")
+            os.utime(imports_folder / "tiktok_overview.csv", (1_790_000_000, 1_790_000_000))
+            again = tick(sensor, instance, given_up.cursor)
+            (request,) = again.run_requests
+            run = import_files_job.execute_in_process(
+                run_config=request.run_config,
+                resources={"warehouse": warehouse_resource(warehouse)},
+                instance=instance,
+                tags={"dagster/run_key": request.run_key},
+            )
+            assert run.output_for_node("import_files") == {"tiktok_overview.csv": "loaded"}
+            idle = tick(sensor, instance, again.cursor)
+            assert idle.run_requests == [] and json.loads(idle.cursor) == {"files": {}}
+    finally:
+        holder.release()
+    sha = file_sha256((FIXTURES / "tiktok_overview.csv").read_bytes())
+    assert keys == [sha, f"{sha}@2", f"{sha}@3"]  # a new key each time: Dagster drops a repeated one

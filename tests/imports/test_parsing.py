@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from import_helpers import CORRUPTED, FIXTURES, OWN, SNAPSHOT_DAY, VALID
 
-from pipelines.imports import EXPORT_SPECS, ExportParseError, detect_export, parse_export, parse_export_bytes
+from pipelines.imports import (
+    EXPORT_SPECS,
+    ExportParseError,
+    ReadingRules,
+    detect_export,
+    parse_export,
+    parse_export_bytes,
+)
 
 UTC = dt.UTC
 
@@ -221,7 +228,11 @@ def test_excel_workbook_and_broken_quotes() -> None:
 
 def test_semicolons_thousands_and_us_dates() -> None:
     data = "\ufeffDate;Video Views;Profile Views\n11/05/2026;1.234;--\n".replace("1.234", '"1,234"')
-    parsed = parse_export_bytes(data.encode(), "overview.csv", account_ids=OWN)
+    # TikTok documents no date order and one day proves none: ambiguous unless settings.yaml states it
+    with pytest.raises(ExportParseError, match="ambiguous: 11/05/2026 is 2026-11-05 read month first"):
+        parse_export_bytes(data.encode(), "overview.csv", account_ids=OWN)
+    rules = ReadingRules(date_orders={"tiktok_overview_daily": "MDY"})
+    parsed = parse_export_bytes(data.encode(), "overview.csv", account_ids=OWN, rules=rules)
     assert parsed.window == (dt.date(2026, 11, 5), dt.date(2026, 11, 5))
     assert parsed.frame.row(0, named=True)["views"] == 1234
     assert parsed.frame.row(0, named=True)["profile_visits"] is None

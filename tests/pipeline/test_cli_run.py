@@ -2,7 +2,6 @@
 the simulator, dbt, the alert evaluation and the summary, in a temporary warehouse and Dagster home."""
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,19 +25,8 @@ def test_help_lists_the_commands():
         assert command in completed.stdout
 
 
-def test_run_loads_a_range_in_one_run_and_prints_the_summary(tmp_path):
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copy(REPO / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    warehouse = tmp_path / "warehouse" / "socialpulse.duckdb"
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(home),
-        "SOCIALPULSE_WAREHOUSE": str(warehouse),
-        "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS": "1",
-    }
-    env.pop("SOCIALPULSE_SIMULATOR_URL", None)
-    completed = socialpulse("run", "--days", "3", "--end", "2026-11-20", env=env)
+def test_run_loads_a_range_in_one_run_and_prints_the_summary(clean_cli_run):
+    completed, home, tmp_path = clean_cli_run.completed, clean_cli_run.home, clean_cli_run.warehouse.parents[1]
     assert completed.returncode == 0, completed.stderr[-3000:]
     out = completed.stdout
     assert "partitions 2026-11-18..2026-11-20" in out

@@ -269,3 +269,44 @@ def test_freshness_check_fails_and_alerts_once_for_a_stale_platform(tmp_path, wr
     assert kpi_date == dt.date(2026, 11, 15) and value == 5
     assert "expired token" in message
     assert deliveries == [("log", "delivered")]
+
+
+def test_one_future_dated_row_never_makes_the_others_stale(tmp_path, write_rules):
+    """The hostile probe: a file import dated 2099 made every other platform "26,694 days behind"."""
+    path = tmp_path / "warehouse.duckdb"
+    platforms = ("facebook", "instagram", "x")
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("create schema raw")
+        for platform in platforms:
+            conn.execute(f"create table raw.{platform}__account_daily (metric_date date, _partition_date date)")
+            conn.execute(
+                f"insert into raw.{platform}__account_daily select d::date, d::date "
+                "from range(date '2026-11-01', date '2026-11-21', interval 1 day) t(d)"
+            )
+        conn.execute(
+            "insert into raw.x__account_daily values ('2099-01-01', '2099-01-01'), ('2099-02-01', '2099-02-01')"
+        )
+    keys = [AssetKey(["raw", f"{platform}__account_daily"]) for platform in platforms]
+    stubs = [asset(key=key)(lambda: None) for key in keys]
+    checks = build_freshness_checks(keys, compare_to_today=False, today=lambda: dt.date(2026, 11, 21))
+    resources = {
+        "warehouse": WarehouseResource(path=str(path), lock_wait_seconds=0),
+        "alerting": AlertingResource(rules_path=str(write_rules())),
+    }
+    result = materialize([*stubs, *checks], resources=resources)
+    evaluations = {e.asset_key.path[-1]: e for e in result.get_asset_check_evaluations()}
+    assert all(e.passed for e in evaluations.values()), {k: e.description for k, e in evaluations.items()}
+    assert {k: e.metadata["lag_vs_freshest_days"].value for k, e in evaluations.items()} == {
+        "facebook__account_daily": 0,
+        "instagram__account_daily": 0,
+        "x__account_daily": 0,
+    }
+    x = evaluations["x__account_daily"]
+    assert x.metadata["future_rows_ignored"].value == 2
+    assert "2 row(s) dated after 2026-11-22 (up to 2099-02-01) ignored" in x.description
+    assert x.metadata["newest_date"].value == "2026-11-20"
+    with duckdb.connect(str(path)) as conn:
+        has_alerts = conn.execute(
+            "select count(*) from information_schema.tables where table_schema = 'alerts' and table_name = 'kpi_alerts'"
+        ).fetchone()[0]
+        assert not has_alerts or conn.execute("select count(*) from alerts.kpi_alerts").fetchone() == (0,)

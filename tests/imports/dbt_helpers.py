@@ -1,0 +1,51 @@
+"""dbt over an imports test's warehouse: the configuration snapshots as the pipeline writes them, every contract
+table (so each dbt source resolves), then a real `dbt run` of the marts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from assets.configuration import brands_frame, goals_frame
+from pipelines.config import load_brands, load_goals, load_settings
+from pipelines.configuration_tables import BRANDS, GOALS
+from pipelines.warehouse import contract_tables, ensure_tables, replace_table
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def build_marts(warehouse: Path, work_dir: Path, sql: str) -> list[tuple]:
+    brands = load_brands()
+    with duckdb.connect(str(warehouse)) as conn:
+        ensure_tables(conn, contract_tables())
+        replace_table(conn, BRANDS.name, brands_frame(brands), source="config:brands.yaml", run_id="test")
+        goals = goals_frame(load_goals(), brands.own_brand.name)
+        replace_table(conn, GOALS.name, goals, source="config:goals.yaml", run_id="test")
+    settings = load_settings()
+    dbt_vars = {"timezone": settings.timezone, "account_lookback_days": settings.account_lookback_days}
+    command = [
+        str(Path(sys.executable).with_name("dbt")),
+        "run",
+        "--select",
+        "+fct_account_daily",
+        "--vars",
+        json.dumps(dbt_vars),
+        "--project-dir",
+        str(REPO / "dbt_project"),
+        "--profiles-dir",
+        str(REPO / "dbt_project"),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+    ]
+    env = {**os.environ, "SOCIALPULSE_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stdout[-6000:]
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        return conn.execute(sql).fetchall()
