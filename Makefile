@@ -16,7 +16,7 @@ export SOCIALPULSE_WAREHOUSE ?= $(CURDIR)/warehouse/socialpulse.duckdb
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o \( -name '*.sql' -o -name '*.py' -o -name '*.yml' -o -name '*.md' \) -print 2>/dev/null)
 
-.PHONY: help install run test ui simulator alerts publish bench lint format clean manifest browser docs
+.PHONY: help install run test ui simulator alerts publish bench sentiment-evaluation lint format clean manifest browser docs
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -69,6 +69,9 @@ publish: $(STAMP) ## Publish the read-only copy BI tools open
 
 bench: $(STAMP) ## Benchmarks (ratios against a baseline measured in the same run)
 	$(BIN)/python -m bench
+
+sentiment-evaluation: $(STAMP) ## Sentiment precision and recall per class and language (docs/sentiment.md)
+	$(BIN)/python -m bench sentiment
 
 lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

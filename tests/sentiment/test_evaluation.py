@@ -1,6 +1,8 @@
 """The sentiment evaluation (python -m bench sentiment): precision and recall per class and language on the
 labelled samples, held to the floors bench/sentiment.py states."""
 
+from pathlib import Path
+
 from bench import sentiment
 from bench.sentiment import HOLDOUT, SAMPLE, ClassScore, class_scores, evaluate, load_sample
 
@@ -49,3 +51,12 @@ def test_sarcasm_is_reported_separately():
 def test_the_report_prints_the_table():
     text = sentiment.report(SAMPLE)
     assert "language=id" in text and "language=en" in text and "recall" in text and "accuracy" in text
+
+
+def test_the_tables_in_the_docs_are_what_the_command_prints():
+    """docs/sentiment.md quotes `python -m bench sentiment`; a lexicon change must update it."""
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "sentiment.md").read_text(encoding="utf-8")
+    for path in (SAMPLE, HOLDOUT):
+        assert sentiment.report(path) in docs, (
+            f"docs/sentiment.md is stale for {path.name}: run make sentiment-evaluation"
+        )
