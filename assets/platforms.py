@@ -40,6 +40,10 @@ class PlatformIngestion(ClientIngestion):
                 snapshot_day,
                 lambda a: self.client.post_snapshots(a, post_window.start, post_window.end, observed),
             ),
+            "post_comments": (
+                snapshot_day,
+                lambda a: self.client.post_comments(a, post_window.start, post_window.end, observed),
+            ),
             "audience_demographics": (snapshot_day, lambda a: self.client.audience_demographics(a, observed)),
             "follower_online_hours": (window, lambda a: self.client.follower_online_hours(a, *_bounds(window))),
         }

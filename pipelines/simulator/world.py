@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 from pipelines.config.models import Account, Brand, BrandsConfig, Settings
 from pipelines.contracts.platforms import REPORTING_DAYS
 from pipelines.simulator import randomness as rnd
+from pipelines.simulator.conversations import Comment, served_comments, thread_comments
 from pipelines.simulator.profiles import CONTENT_ENGAGEMENT, CONTENT_VIEWS, PROFILES, PlatformProfile
 
 UTC = dt.UTC
@@ -601,6 +602,25 @@ class World:
                     index[p.post_id] = p
             self._post_index[platform] = index
         return index.get(post_id)
+
+    def all_comments(self, platform: str, post_id: str) -> list[Comment]:
+        """Every comment the own post `post_id` ever gets, deleted ones included (the truth tests compare with);
+        [] for competitors' posts and platforms without simulated comments (conversations.py)."""
+        post = self.post(platform, post_id)
+        account = self.own_brand.accounts.get(platform)
+        if post is None or account is None or post.account_id != account.id:
+            return []
+        key = ("comments", platform, post_id)
+        if key not in self._cache:
+            author = f"@{account.handle}" if platform == "youtube" else account.handle
+            if platform == "facebook":
+                author = self.own_brand.name
+            self._cache[key] = thread_comments(self.seed, post, account.id, author)
+        return self._cache[key]  # type: ignore[return-value]
+
+    def comments(self, platform: str, post_id: str) -> list[Comment]:
+        """The comments of a post the API shows now (created by `now`, not deleted by then)."""
+        return served_comments(self.all_comments(platform, post_id), self.now)
 
     def viral_posts(self, platform: str | None = None) -> list[Post]:
         out = []
