@@ -53,6 +53,8 @@ ALLOWED: dict[str, set[str]] = {
     "pipelines.contracts": {"pipelines.errors"},
     # pure text analysis (lexicon + rules), read by dbt's Python models: the standard library and its data only
     "pipelines.sentiment": {"pipelines.errors"},
+    # comment heuristics (questions, needs a reply), read by dbt's Python models: the sentiment scorer below it
+    "pipelines.conversations": {"pipelines.sentiment", "pipelines.errors"},
     # the editorial plan: its validation (a configuration file) and the pure matching rules
     "pipelines.editorial": BASE,
     "pipelines.simulator": {"pipelines.config", "pipelines.contracts", "pipelines.errors"},

@@ -15,7 +15,11 @@
     `model` (optional, default fct_brand_daily) is the mart a KPI is read from: negative_mention_spike, the share of
     the day's analysed mentions that are negative, comes from fct_mention_sentiment (news feeds only in `all`,
     as for the mentions KPI); editorial_plan_adherence, the share of the planned posts due in the last
-    var editorial_window_days days that a post fulfilled, from int_editorial_adherence_daily. -#}
+    var editorial_window_days days that a post fulfilled, from int_editorial_adherence_daily; the responsiveness
+    KPIs from int_responsiveness_daily, per day the comments were written: comments_answered_share (the comments
+    needing a reply that the brand answered), median_reply_minutes (of those answered; 'stock': a period takes the
+    last day's value, alert windows the mean of the days), unanswered_questions (questions still unanswered
+    24 h after they were written, as of the latest read). -#}
 {% macro kpi_definitions() -%}
     {{ return([
         {'kpi': 'engagement_rate_by_reach', 'kind': 'ratio', 'value': 'engagement_rate_by_reach',
@@ -61,6 +65,16 @@
         {'kpi': 'editorial_plan_adherence', 'kind': 'ratio', 'value': 'adherence_pct',
          'numerator': 'fulfilled_posts', 'denominator': 'due_posts', 'sample_size': 'due_posts',
          'view': 'not_applicable', 'basis': 'partition_day', 'model': 'int_editorial_adherence_daily'},
+        {'kpi': 'comments_answered_share', 'kind': 'ratio', 'value': 'answered_share_pct',
+         'numerator': 'comments_answered', 'denominator': 'comments_needing_reply',
+         'sample_size': 'comments_needing_reply', 'view': 'not_applicable', 'basis': 'partition_day',
+         'model': 'int_responsiveness_daily'},
+        {'kpi': 'median_reply_minutes', 'kind': 'stock', 'value': 'median_reply_minutes',
+         'sample_size': 'comments_answered', 'view': 'not_applicable', 'basis': 'partition_day',
+         'model': 'int_responsiveness_daily'},
+        {'kpi': 'unanswered_questions', 'kind': 'flow', 'value': 'unanswered_questions_over_24h',
+         'sample_size': 'questions', 'view': 'not_applicable', 'basis': 'partition_day',
+         'model': 'int_responsiveness_daily'},
     ]) }}
 {%- endmacro %}
 

@@ -31,6 +31,62 @@ def _snapshot(post_id: str, published_at: str, snapshot_date: str, **metrics: in
     }
 
 
+def _comment(
+    comment_id: str,
+    created_at: str,
+    text: str,
+    *,
+    parent: str | None = None,
+    brand: bool = False,
+    snapshot_date: str = "2026-03-04",
+    author: str = "rina_ayu",
+) -> dict[str, Any]:
+    return {
+        "account_id": IG_OWN,
+        "post_id": "p2",
+        "comment_id": comment_id,
+        "parent_comment_id": parent,
+        "author_id": IG_OWN if brand else f"user_{author}",
+        "author_name": "kopinusantara" if brand else author,
+        "is_brand_author": brand,
+        "created_at": created_at,
+        "comment_text": text,
+        "observed_at": "2026-03-05 00:00:00+00" if snapshot_date == "2026-03-04" else "2026-03-04 00:00:00+00",
+        "snapshot_date": snapshot_date,
+    }  # fmt: skip
+
+
+def comment_rows() -> list[dict[str, Any]]:
+    """Comments on the own Instagram post p2, read on 2026-03-03 and again on 2026-03-04 (observed 03-05 00:00
+    UTC). Reply times by hand in tests/dbt/test_dbt_comments.py."""
+    latest = [
+        _comment("c1", "2026-03-02 10:00:00+00", "Buka jam berapa kak?"),
+        _comment("r1a", "2026-03-02 10:05:00+00", "Aku juga mau tau", parent="c1", author="dimas_p"),
+        _comment("r1b", "2026-03-02 10:45:00+00", "Jam 7 pagi kak", parent="c1", brand=True),
+        _comment("c2", "2026-03-02 12:00:00+00", "Masih ada promonya gak?"),
+        _comment("r2a", "2026-03-02 12:30:00+00", "Masih kak, sampai Minggu", parent="c2", brand=True),
+        _comment("r2b", "2026-03-02 13:00:00+00", "Kalau yang besar berapa?", parent="c2"),
+        _comment("r2c", "2026-03-02 15:00:00+00", "Rp 35.000 kak", parent="c2", brand=True),
+        _comment("c3", "2026-03-02 20:00:00+00", "Pesanan saya salah terus, kecewa banget", author="budi"),
+        _comment("r3a", "2026-03-02 19:58:30+00", "Mohon maaf kak, kami cek ya", parent="c3", brand=True),
+        _comment("c4", "2026-03-03 08:00:00+00", "Is this available in Depok?", author="sarah_k"),
+        _comment("c5", "2026-03-04 12:00:00+00", "How much is it?", author="kevin_w"),
+        _comment("c6", "2026-03-02 09:00:00+00", "Enak banget 😍", author="nadia"),
+        _comment("c7", "2026-03-03 09:00:00+00", "Kapan buka cabang Bandung?", author="joko"),
+    ]
+    earlier = [
+        {**row, "snapshot_date": "2026-03-03", "observed_at": "2026-03-04 00:00:00+00"}
+        for row in latest
+        if row["comment_id"] not in ("c5",)
+    ] + [
+        _comment(
+            "r7a", "2026-03-03 09:20:00+00", "Bulan depan kak", parent="c7", brand=True, snapshot_date="2026-03-03"
+        ),
+        _comment("cdel", "2026-03-03 07:00:00+00", "Promo pulsa murah klik link", snapshot_date="2026-03-03"),
+    ]
+    return earlier + latest
+
+
 def sample_raw_rows() -> dict[str, list[dict[str, Any]]]:
     brands = (
         [
@@ -388,6 +444,7 @@ def sample_raw_rows() -> dict[str, list[dict[str, Any]]]:
         "x__post_snapshots": x_post_snapshots,
         "instagram__audience_demographics": instagram_audience_demographics,
         "instagram__follower_online_hours": instagram_follower_online_hours,
+        "instagram__post_comments": comment_rows(),
         "instagram__competitor_profiles": instagram_competitor_profiles,
         "instagram__competitor_posts": instagram_competitor_posts,
         "x__competitor_posts": x_competitor_posts,

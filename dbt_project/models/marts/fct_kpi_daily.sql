@@ -27,6 +27,13 @@ editorial_adherence as (
 
 ),
 
+responsiveness as (
+
+    select * from {{ ref('int_responsiveness_daily') }}
+    where {{ incremental_window('metric_date', var('post_lookback_days')) }}
+
+),
+
 goal_progress as (
 
     select * from {{ ref('fct_goal_progress') }}
@@ -48,6 +55,9 @@ kpis as (
 
     union all
     {{ unpivot_kpis('editorial_adherence', 'int_editorial_adherence_daily') }}
+
+    union all
+    {{ unpivot_kpis('responsiveness', 'int_responsiveness_daily') }}
 
 ),
 
