@@ -8,7 +8,9 @@ import requests
 from dagster import DagsterInstance, materialize
 
 from pipelines.analytics.utm import normalize_campaign, platform_of_source
+from pipelines.config import load_settings
 from pipelines.definitions import all_assets, pipeline_resources
+from pipelines.partitions import DateWindow
 from pipelines.resources import PlatformApiResource
 from pipelines.settings import PLATFORMS
 from pipelines.simulator import Simulator
@@ -177,6 +179,47 @@ def test_the_planted_crisis_raises_exactly_one_alert(built_warehouse, simulator)
     assert [(a.rule_name, a.brand, a.platform) for a in spikes] == [("negative_mention_spike", brand, "all")]
     assert first <= spikes[0].kpi_date <= last + dt.timedelta(days=1)  # UTC crisis days, local partition days
     assert spikes[0].severity == "critical" and spikes[0].change_pct >= 100
+
+
+def test_comments_equal_what_the_simulator_served(built_warehouse, simulator):
+    """Every comment and reply the simulated Facebook, Instagram and YouTube show on the own posts of the post
+    window is in fct_comments once, deleted ones are not, and each top-level comment is answered exactly when the
+    brand replied in its thread."""
+    world = simulator.world
+    zone = world.tz
+    first = DateWindow(START, END).widened(load_settings().post_lookback_days).start  # the posts re-read
+    with duckdb.connect(str(built_warehouse), read_only=True) as conn:
+        rows = conn.execute(
+            "select platform, comment_id, parent_comment_id, is_brand_author, is_answered, has_clock_skew"
+            " from marts.fct_comments"
+        ).fetchall()
+        (weekly,) = conn.execute(
+            "select sum(comments) from marts.fct_responsiveness where platform <> 'all'"
+        ).fetchone()
+    marts = {(platform, cid): rest for platform, cid, *rest in rows}
+    served, deleted = {}, set()
+    for platform in ("facebook", "instagram", "youtube"):
+        account = world.own_brand.accounts[platform]
+        for post in world.posts(platform, account.id, first - dt.timedelta(days=1), END + dt.timedelta(days=1)):
+            if not first <= post.published_at.astimezone(zone).date() <= END:
+                continue
+            shown = world.comments(platform, post.post_id)
+            for comment in shown:
+                served[platform, comment.comment_id] = comment
+            ever = world.all_comments(platform, post.post_id)
+            deleted |= {(platform, c.comment_id) for c in ever} - {(platform, c.comment_id) for c in shown}
+    assert set(marts) == set(served) and len(served) > 300
+    assert deleted and not deleted & set(marts)
+    for key, comment in served.items():
+        parent, is_brand, is_answered, _ = marts[key]
+        assert (parent, is_brand) == (comment.parent_id, comment.is_brand), key
+        if comment.parent_id is None:
+            brand_replied = any(
+                c.parent_id == comment.comment_id and c.is_brand for (p, _), c in served.items() if p == key[0]
+            )
+            assert is_answered == brand_replied, key
+    assert any(skew for *_, skew in marts.values())  # the simulated clock skew reached the mart
+    assert weekly == sum(not c.is_brand for c in served.values())
 
 
 def test_social_traffic_equals_what_the_simulated_site_recorded(built_warehouse, simulator):
