@@ -369,6 +369,30 @@ def latest_kpis(conn: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
 
 
+def comments_awaiting_reply(conn: duckdb.DuckDBPyConnection, limit: int = 10) -> pl.DataFrame:
+    """The audience comments that need the brand's reply and have none, oldest first: the community manager's
+    list (fct_comments: needs_reply and not is_answered)."""
+    return _frame(
+        conn,
+        f"""
+        select brand, platform, created_at, age_hours, is_question, sentiment, comment_text, post_url
+        from marts.fct_comments
+        where needs_reply and not is_answered
+        order by created_at
+        limit {int(limit)}
+        """,
+    )
+
+
+def comments_awaiting_reply_count(conn: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """(comments awaiting a reply, of them questions unanswered after 24 h)."""
+    (waiting, overdue) = conn.execute(
+        "select count(*) filter (where needs_reply and not is_answered), "
+        "count(*) filter (where is_unanswered_question_over_24h) from marts.fct_comments"
+    ).fetchone()
+    return int(waiting or 0), int(overdue or 0)
+
+
 def latest_share_of_voice_week(conn: duckdb.DuckDBPyConnection) -> dt.date | None:
     (value,) = conn.execute(
         "select max(period_start) from marts.fct_share_of_voice where period_grain = 'week' and basis = 'mentions'"

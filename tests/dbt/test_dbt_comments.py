@@ -59,3 +59,20 @@ def test_responsiveness_week_and_kpis(query):
     assert kpis["unanswered_questions", "2026-03-03"]["value"] == 2.0
     assert kpis["unanswered_questions", "2026-03-04"]["value"] == 0.0
     assert ("median_reply_minutes", "2026-03-04") not in kpis  # nothing answered that day
+
+
+def test_the_list_to_work_through_in_the_asset_preview(built_warehouse):
+    import duckdb
+
+    from assets.mart_metadata import comments_to_answer
+
+    with duckdb.connect(str(built_warehouse), read_only=True) as conn:
+        numbers, preview = comments_to_answer(conn)
+    # c4 and c7 (unanswered questions, overdue) and c5 (12 h old) await a reply, oldest first
+    assert (numbers["comments_awaiting_reply"].value, numbers["questions_unanswered_over_24h"].value) == (3, 2)
+    lines = [line for line in preview.splitlines() if line.startswith("| Kopi")]
+    assert [line.split(" | ")[5] for line in lines] == [
+        "Is this available in Depok?",
+        "Kapan buka cabang Bandung?",
+        "How much is it?",
+    ]
