@@ -325,11 +325,15 @@ class PlatformClient(ABC):
         created_at: dt.datetime,
         text: str | None,
         snapshot_date: dt.date,
+        is_brand: bool | None = None,
     ) -> Row:
         """One row of streams.POST_COMMENTS. The author is the brand when the platform names the own account (its
-        id, or its handle where only a name is given); unknown (NULL) when the platform names no author."""
+        id, or its handle where only a name is given; `is_brand` when the client decides, e.g. from a URN);
+        unknown (NULL) when the platform names no author."""
         handles = {account.handle.lower().lstrip("@"), str(account.id).lower()}
-        if author_id is not None:
+        if is_brand is not None:
+            pass
+        elif author_id is not None:
             is_brand: bool | None = str(author_id) == str(account.id)
         elif author_name is not None:
             is_brand = author_name.lower().lstrip("@") in handles

@@ -1,5 +1,5 @@
 """Comments on the own brand's posts and the brand's replies: deterministic threads the simulated Facebook,
-Instagram and YouTube serve in their documented shapes (routes/meta.py, routes/youtube.py).
+Instagram and YouTube serve in their documented shapes (routes/meta.py, routes/youtube.py, routes/linkedin.py).
 
 Each own post gets a few top-level comments from the audience (questions, praise, complaints, remarks, Indonesian
 and English) over the hours after it is published; the brand answers most questions and complaints (minutes to
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pipelines.simulator.world import Post
 
 # platforms whose comments the simulator serves, and the mean top-level comments of an own post there
-COMMENT_PLATFORMS = {"facebook": 3.0, "instagram": 4.0, "youtube": 2.5}
+COMMENT_PLATFORMS = {"facebook": 3.0, "instagram": 4.0, "youtube": 2.5, "linkedin": 2.0}
 MAX_TOP_LEVEL = 10
 
 QUESTIONS = (
@@ -107,6 +107,8 @@ def _audience(seed: int, post: Post, r, *parts: object) -> tuple[str, str]:
     name = r.choice(USERS)
     if post.platform == "youtube":
         return "UC" + rnd.token(seed, "viewer", name, length=22), f"@{name}"
+    if post.platform == "linkedin":
+        return f"urn:li:person:{rnd.token(seed, 'member', name, length=10)}", name
     return rnd.digits(seed, "user", post.platform, name, length=17), name
 
 

@@ -198,7 +198,7 @@ def test_comments_equal_what_the_simulator_served(built_warehouse, simulator):
         ).fetchone()
     marts = {(platform, cid): rest for platform, cid, *rest in rows}
     served, deleted = {}, set()
-    for platform in ("facebook", "instagram", "youtube"):
+    for platform in ("facebook", "instagram", "linkedin", "youtube"):
         account = world.own_brand.accounts[platform]
         for post in world.posts(platform, account.id, first - dt.timedelta(days=1), END + dt.timedelta(days=1)):
             if not first <= post.published_at.astimezone(zone).date() <= END:

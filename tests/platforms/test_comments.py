@@ -16,7 +16,7 @@ OWN = load_brands().own_brand
 FIRST, LAST = TODAY - dt.timedelta(days=40), TODAY - dt.timedelta(days=1)
 
 
-@pytest.mark.parametrize("platform", ["facebook", "instagram", "youtube"])
+@pytest.mark.parametrize("platform", ["facebook", "instagram", "linkedin", "youtube"])
 def test_comment_rows_equal_what_the_platform_shows(simulator, platform):
     account = OWN.accounts[platform]
     client = client_class(platform)(make_context(simulator, platform))
@@ -33,13 +33,15 @@ def test_comment_rows_equal_what_the_platform_shows(simulator, platform):
         comment = truth[row["comment_id"]]
         assert set(row) == set(POST_COMMENTS.columns)
         assert row["post_id"] == comment.post_id and row["parent_comment_id"] == comment.parent_id
-        assert row["created_at"] == comment.created_at.replace(microsecond=0)
+        assert dt.timedelta(0) <= comment.created_at - row["created_at"] < dt.timedelta(seconds=1)  # API precision
         assert row["is_brand_author"] is comment.is_brand and row["comment_text"] == comment.text
         assert row["observed_at"] == world.now
     # the deleted ones are not shown, and the threads hold brand replies, replies by others and follow-ups
     every = [c for post in posts_in_local_days(simulator, platform, account.id, FIRST, LAST)
              for c in world.all_comments(platform, post.post_id)]  # fmt: skip
-    assert len(every) > len(truth)
+    assert len(every) >= len(truth) and not {
+        c.comment_id for c in every if c.deleted_at and c.deleted_at <= world.now
+    } & set(truth)
     kinds = {truth[r["comment_id"]].kind for r in rows}
     assert {"brand_reply", "other_reply", "question", "complaint"} <= kinds
 

@@ -24,7 +24,7 @@ def test_threads_are_deterministic_and_on_own_posts_only():
 
 def test_the_threads_hold_every_case_the_rules_handle():
     world = World(seed=7, today=TODAY)
-    comments = [c for p in ("facebook", "instagram", "youtube") for c in own_comments(world, p)]
+    comments = [c for p in ("facebook", "instagram", "linkedin", "youtube") for c in own_comments(world, p)]
     kinds = Counter(c.kind for c in comments)
     assert {"question", "complaint", "praise", "remark", "brand_reply", "other_reply", "follow_up"} <= set(kinds)
     tops = {c.comment_id: c for c in comments if c.parent_id is None}
