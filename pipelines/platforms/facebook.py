@@ -134,23 +134,7 @@ class FacebookClient(MetaGraphClient):
     def post_snapshots(
         self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
     ) -> list[Row]:
-        since, until = self.local_day_bounds(published_from, published_to)
-        params = {
-            "fields": ",".join(POST_FIELDS),
-            "limit": PAGE_SIZE,
-            "since": int(since.timestamp()),
-            "until": int(until.timestamp()),
-        }
-        posts = self.posts_in_days(
-            f"{account.id}/published_posts",
-            params,
-            listing="published_posts",
-            item_name="published post",
-            time_field="created_time",
-            known_fields=POST_KEYS,
-            published_from=published_from,
-            published_to=published_to,
-        )
+        posts = self._published_posts(account, published_from, published_to, POST_FIELDS)
         metric_names = {
             api: column
             for api, column in current_metrics("facebook", "post", self.context.today).items()
@@ -204,18 +188,14 @@ class FacebookClient(MetaGraphClient):
             "snapshot_date": snapshot_date,
         }
 
-    # -- post_comments ---------------------------------------------------------------------------------
-
-    def post_comments(
-        self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
-    ) -> list[Row]:
-        """Comments of the posts published in the window: `/{post-id}/comments?filter=stream` lists replies with
-        their `parent` (a reply to a reply names the reply: its thread is the top-level comment it leads to).
-        `from` is given only for a Page token: without it the author is unknown (NULL) and a warning says so."""
+    def _published_posts(
+        self, account: Account, published_from: dt.date, published_to: dt.date, fields: tuple[str, ...]
+    ) -> list[dict[str, Any]]:
+        """The Page's published posts of the local days [published_from, published_to] with `fields`."""
         since, until = self.local_day_bounds(published_from, published_to)
-        posts = self.posts_in_days(
+        return self.posts_in_days(
             f"{account.id}/published_posts",
-            {"fields": "id,created_time", "limit": PAGE_SIZE, "since": int(since.timestamp()),
+            {"fields": ",".join(fields), "limit": PAGE_SIZE, "since": int(since.timestamp()),
              "until": int(until.timestamp())},
             listing="published_posts",
             item_name="published post",
@@ -224,6 +204,16 @@ class FacebookClient(MetaGraphClient):
             published_from=published_from,
             published_to=published_to,
         )  # fmt: skip
+
+    # -- post_comments ---------------------------------------------------------------------------------
+
+    def post_comments(
+        self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
+    ) -> list[Row]:
+        """Comments of the posts published in the window: `/{post-id}/comments?filter=stream` lists replies with
+        their `parent` (a reply to a reply names the reply: its thread is the top-level comment it leads to).
+        `from` is given only for a Page token: without it the author is unknown (NULL) and a warning says so."""
+        posts = self._published_posts(account, published_from, published_to, ("id", "created_time"))
         rows: list[Row] = []
         missing: Counter[str] = Counter()
         for post in posts:

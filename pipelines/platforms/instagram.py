@@ -215,17 +215,7 @@ class InstagramClient(MetaGraphClient):
     def post_snapshots(
         self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
     ) -> list[Row]:
-        params = {"fields": ",".join(MEDIA_FIELDS), "limit": PAGE_SIZE}
-        media = self.posts_in_days(
-            f"{account.id}/media",
-            params,
-            listing="media",
-            item_name="media item",
-            time_field="timestamp",
-            known_fields=MEDIA_FIELDS,
-            published_from=published_from,
-            published_to=published_to,
-        )
+        media = self._media(account, published_from, published_to, MEDIA_FIELDS)
         metric_names = {
             api: column
             for api, column in current_metrics("instagram", "media", self.context.today).items()
@@ -280,15 +270,13 @@ class InstagramClient(MetaGraphClient):
 
     # -- audience_demographics -------------------------------------------------------------------------
 
-    def post_comments(
-        self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
-    ) -> list[Row]:
-        """Comments of the media published in the window: `/{ig-media-id}/comments` lists top-level comments,
-        each with its `replies` (one level: Instagram keeps a reply to a reply in the same thread). The author is
-        `from` {id, username}; older answers without `from` give `username` only, compared with the handle."""
-        media = self.posts_in_days(
+    def _media(
+        self, account: Account, published_from: dt.date, published_to: dt.date, fields: tuple[str, ...]
+    ) -> list[dict[str, Any]]:
+        """The account's media of the local days [published_from, published_to] with `fields`."""
+        return self.posts_in_days(
             f"{account.id}/media",
-            {"fields": "id,timestamp", "limit": PAGE_SIZE},
+            {"fields": ",".join(fields), "limit": PAGE_SIZE},
             listing="media",
             item_name="media item",
             time_field="timestamp",
@@ -296,6 +284,14 @@ class InstagramClient(MetaGraphClient):
             published_from=published_from,
             published_to=published_to,
         )
+
+    def post_comments(
+        self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
+    ) -> list[Row]:
+        """Comments of the media published in the window: `/{ig-media-id}/comments` lists top-level comments,
+        each with its `replies` (one level: Instagram keeps a reply to a reply in the same thread). The author is
+        `from` {id, username}; older answers without `from` give `username` only, compared with the handle."""
+        media = self._media(account, published_from, published_to, ("id", "timestamp"))
         rows: list[Row] = []
         params = {"fields": ",".join(COMMENT_FIELDS), "limit": 50}
         for item in media:

@@ -305,9 +305,7 @@ class LinkedInClient(PlatformClient):
         if published_to < published_from:
             return []
         org = _org_urn(account)
-        since, until = self.local_day_bounds(published_from, published_to)
-        from_ms, to_ms = _instant_ms(since), _instant_ms(until)
-        posts = [p for p in self._list_posts(org, from_ms) if from_ms <= p["published_ms"] < to_ms]
+        posts = self._posts_in_days(org, published_from, published_to)
         stats = self._post_statistics(org, [p["urn"] for p in posts])
 
         metric_map = current_metrics("linkedin", "post", snapshot_date)  # API metric -> canonical column
@@ -348,9 +346,7 @@ class LinkedInClient(PlatformClient):
         if published_to < published_from:
             return []
         org = _org_urn(account)
-        since, until = self.local_day_bounds(published_from, published_to)
-        from_ms, to_ms = _instant_ms(since), _instant_ms(until)
-        posts = [p for p in self._list_posts(org, from_ms) if from_ms <= p["published_ms"] < to_ms]
+        posts = self._posts_in_days(org, published_from, published_to)
         rows: list[Row] = []
         for post in posts:
             for comment in self._comment_elements(post["urn"]):
@@ -397,6 +393,12 @@ class LinkedInClient(PlatformClient):
             snapshot_date=snapshot_date,
             is_brand=None if actor is None else str(actor) == org,
         )
+
+    def _posts_in_days(self, org: str, published_from: dt.date, published_to: dt.date) -> list[dict[str, Any]]:
+        """The page's posts published on the local days [published_from, published_to]."""
+        since, until = self.local_day_bounds(published_from, published_to)
+        from_ms, to_ms = _instant_ms(since), _instant_ms(until)
+        return [p for p in self._list_posts(org, from_ms) if from_ms <= p["published_ms"] < to_ms]
 
     def _list_posts(self, org: str, from_ms: int) -> list[dict[str, Any]]:
         """All posts of the author, newest modification first; stops once a whole page predates the window."""
