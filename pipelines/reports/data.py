@@ -369,18 +369,55 @@ def latest_kpis(conn: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
 
 
-def comments_awaiting_reply(conn: duckdb.DuckDBPyConnection, limit: int = 10) -> pl.DataFrame:
+def comments_awaiting_reply(
+    conn: duckdb.DuckDBPyConnection,
+    limit: int = 10,
+    brand: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> pl.DataFrame:
     """The audience comments that need the brand's reply and have none, oldest first: the community manager's
-    list (fct_comments: needs_reply and not is_answered)."""
+    list (fct_comments: needs_reply and not is_answered), of one brand or all, written in [since, until]."""
     return _frame(
         conn,
         f"""
         select brand, platform, created_at, age_hours, is_question, sentiment, comment_text, post_url
         from marts.fct_comments
-        where needs_reply and not is_answered
+        where needs_reply and not is_answered and (? is null or brand = ?)
+            and created_date between coalesce(?, date '1970-01-01') and coalesce(?, date '9999-12-31')
         order by created_at
         limit {int(limit)}
         """,
+        [brand, brand, since, until],
+    )
+
+
+def responsiveness_by_platform(
+    conn: duckdb.DuckDBPyConnection, brand: str, start: dt.date, end: dt.date
+) -> pl.DataFrame:
+    """Per platform (and 'all'), the comments written in [start, end]: comments, needing a reply, answered share,
+    median and 90th-percentile reply minutes, questions unanswered after 24 h (fct_comments)."""
+    return _frame(
+        conn,
+        """
+        with comments as (
+            select * from marts.fct_comments
+            where brand = ? and created_date between ? and ? and not coalesce(is_brand_author, false)
+        )
+        select
+            coalesce(platform, 'all') as platform,
+            count(*) as comments,
+            count(*) filter (where needs_reply) as comments_needing_reply,
+            100.0 * count(*) filter (where needs_reply and is_answered)
+                / nullif(count(*) filter (where needs_reply), 0) as answered_share_pct,
+            median(reply_minutes) filter (where needs_reply and is_answered) as median_reply_minutes,
+            quantile_cont(reply_minutes, 0.9) filter (where needs_reply and is_answered) as p90_reply_minutes,
+            count(*) filter (where is_unanswered_question_over_24h) as unanswered_questions_over_24h
+        from comments
+        group by rollup (platform)
+        order by platform = 'all', platform
+        """,
+        [brand, start, end],
     )
 
 
