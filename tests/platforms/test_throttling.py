@@ -86,6 +86,7 @@ def test_deferral_logs_and_gives_up_within_its_bounds(sim, caplog):
         "facebook__account_daily",
         "facebook__post_snapshots",
         "facebook__audience_demographics",
+        "facebook__post_comments",
     }
     reason = ingestion.failures["facebook__account_daily"]
     assert "stayed throttled after 2 deferral(s)" in reason and "http.throttle.max_deferrals=2" in reason
