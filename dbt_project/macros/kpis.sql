@@ -19,7 +19,8 @@
     KPIs from int_responsiveness_daily, per day the comments were written: comments_answered_share (the comments
     needing a reply that the brand answered), median_reply_minutes (of those answered; 'stock': a period takes the
     last day's value, alert windows the mean of the days), unanswered_questions (questions still unanswered
-    24 h after they were written, as of the latest read). -#}
+    24 h after they were written, as of the latest read); a day's rows appear once its comments are settled
+    (every one at least 24 h old when last read: is_settled). -#}
 {% macro kpi_definitions() -%}
     {{ return([
         {'kpi': 'engagement_rate_by_reach', 'kind': 'ratio', 'value': 'engagement_rate_by_reach',
@@ -68,13 +69,13 @@
         {'kpi': 'comments_answered_share', 'kind': 'ratio', 'value': 'answered_share_pct',
          'numerator': 'comments_answered', 'denominator': 'comments_needing_reply',
          'sample_size': 'comments_needing_reply', 'view': 'not_applicable', 'basis': 'partition_day',
-         'model': 'int_responsiveness_daily'},
+         'model': 'int_responsiveness_daily', 'condition': 'is_settled'},
         {'kpi': 'median_reply_minutes', 'kind': 'stock', 'value': 'median_reply_minutes',
          'sample_size': 'comments_answered', 'view': 'not_applicable', 'basis': 'partition_day',
-         'model': 'int_responsiveness_daily'},
+         'model': 'int_responsiveness_daily', 'condition': 'is_settled'},
         {'kpi': 'unanswered_questions', 'kind': 'flow', 'value': 'unanswered_questions_over_24h',
          'sample_size': 'questions', 'view': 'not_applicable', 'basis': 'partition_day',
-         'model': 'int_responsiveness_daily'},
+         'model': 'int_responsiveness_daily', 'condition': 'is_settled'},
     ]) }}
 {%- endmacro %}
 
