@@ -74,13 +74,13 @@ def test_a_linkedin_400_keeps_linkedins_words_and_the_other_streams_load(tmp_pat
     error = failure_text(result)
     assert "raw.linkedin__account_daily" in error
     assert "ILLEGAL_ARGUMENT: Invalid timeIntervals parameter" in error  # LinkedIn's own code and message
-    assert "1 of 3 table(s) could not be read" in error
+    assert "1 of 4 table(s) could not be read" in error
     assert CANARY not in error
-    loaded = counts(path, "linkedin", ("account_daily", "post_snapshots", "audience_demographics"))
+    loaded = counts(path, "linkedin", ("account_daily", "post_snapshots", "audience_demographics", "post_comments"))
     assert loaded["account_daily"] == 0
-    assert loaded["post_snapshots"] > 0 and loaded["audience_demographics"] > 0
+    assert loaded["post_snapshots"] > 0 and loaded["audience_demographics"] > 0 and loaded["post_comments"] > 0
     materialized = {m.asset_key.path[-1] for m in result.asset_materializations_for_node("ingest_linkedin")}
-    assert materialized == {"linkedin__post_snapshots", "linkedin__audience_demographics"}
+    assert materialized == {"linkedin__post_snapshots", "linkedin__audience_demographics", "linkedin__post_comments"}
 
 
 def test_an_x_404_keeps_xs_words_and_the_posts_load(tmp_path, simulator):
