@@ -33,10 +33,11 @@ from dagster import (
 from pydantic import Field as ConfigField
 
 from assets.ingest import WRITER_POOL
-from pipelines.errors import ConfigError, InputDataError, WarehouseError
+from pipelines.config.models import BrandsConfig, Settings
+from pipelines.errors import InputDataError, WarehouseError
 from pipelines.imports import ExportParseError, ReadingRules, parse_export_bytes
 from pipelines.imports.ledger import LedgerEntry, ensure_ledger, find_loaded, record_load
-from pipelines.resources import WarehouseResource
+from pipelines.resources import ConfigurationResource, WarehouseResource
 from pipelines.settings import imports_dir
 from pipelines.warehouse import load_partitions
 
@@ -77,37 +78,49 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def own_accounts() -> dict[str, str]:
-    """platform → own account id from brands.yaml: exports rarely carry the account id."""
-    from pipelines.config import load_brands
+@dataclass(frozen=True)
+class FileAccounts:
+    """Whose file it is: platform -> account id filled into rows without one, and what to do when a row has none
+    and no account can be assumed."""
 
+    account_ids: Mapping[str, str]
+    hint: str = ""
+    client: str | None = None
+
+
+def client_of_file(path: Path, root: Path, brands: BrandsConfig) -> FileAccounts:
+    """Exports rarely carry the account id, so the client brand a file belongs to comes from where it was
+    dropped: `imports/<client slug>/` (e.g. imports/kopi-nusantara/) is that client's; a file directly in
+    `imports/` is the only client's - with several clients its rows must carry an account id (or it is moved
+    to the client's folder)."""
+    clients = brands.own_brands
+    slugs = ", ".join(brand.slug for brand in clients)
     try:
-        brand = load_brands().own_brand
-    except ConfigError as exc:
-        logger.warning("brands.yaml cannot be read (%s); files without an account id column will be rejected", exc)
-        return {}
-    return {platform: account.id for platform, account in brand.accounts.items()}
+        parts = path.resolve().relative_to(root.resolve()).parts
+    except ValueError:
+        parts = (path.name,)
+    if len(parts) > 1:
+        folder = parts[0]
+        client = next((brand for brand in clients if brand.slug == folder), None)
+        if client is None:
+            return FileAccounts(
+                {}, f"a file in {root / folder}/: that folder is not a client brand's (folders: {slugs})"
+            )
+        return FileAccounts({p: a.id for p, a in client.accounts.items()}, client=client.name)
+    if len(clients) == 1:
+        return FileAccounts({p: a.id for p, a in clients[0].accounts.items()}, client=clients[0].name)
+    return FileAccounts(
+        {},
+        f"an account id column, or the file dropped in its client's folder {root}/<client>/ (one of: {slugs}): "
+        f"brands.yaml has {len(clients)} client brands",
+    )
 
 
-def reporting_timezone() -> str:
-    """Exports write local times; they are read in the reporting timezone of settings.yaml."""
-    from pipelines.config import load_settings
-
-    try:
-        return load_settings().timezone
-    except ConfigError as exc:
-        logger.warning("settings.yaml cannot be read (%s); export times read as UTC", exc)
-        return "UTC"
-
-
-def reading_rules(now: dt.datetime | None = None) -> ReadingRules:
+def reading_rules(settings: Settings, now: dt.datetime | None = None) -> ReadingRules:
     """settings.yaml `imports:` (number format and date order per export kind) and the days a daily export may
     cover: from partitions_start_date to today in the reporting timezone."""
     from zoneinfo import ZoneInfo
 
-    from pipelines.config import load_settings
-
-    settings = load_settings()
     moment = now or dt.datetime.now(dt.UTC)
     return ReadingRules(
         number_formats=dict(settings.imports.number_format),
@@ -127,6 +140,7 @@ def import_file(
     timezone: str,
     now: dt.datetime | None = None,
     rules: ReadingRules | None = None,
+    account_hint: str = "",
 ) -> FileOutcome:
     """Import one file (its own transaction) and move it to loaded/ or rejected/. Raises nothing for a bad
     file (that is a rejection, also when reading it fails in a way nobody foresaw); a warehouse failure leaves
@@ -155,7 +169,13 @@ def import_file(
     snapshot_date = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
     try:
         parsed = parse_export_bytes(
-            data, name, account_ids=account_ids, timezone=timezone, snapshot_date=snapshot_date, rules=rules
+            data,
+            name,
+            account_ids=account_ids,
+            timezone=timezone,
+            snapshot_date=snapshot_date,
+            rules=rules,
+            account_hint=account_hint,
         )
         entry = LedgerEntry(
             sha256=sha,
@@ -295,17 +315,30 @@ def _summary_table(outcomes: list[FileOutcome]) -> str:
     pool=WRITER_POOL,
     out=Out(dict, description="Per-file outcomes: {file name: status}"),
 )
-def import_files(context: OpExecutionContext, config: ImportFilesConfig, warehouse: WarehouseResource) -> Output[dict]:
+def import_files(
+    context: OpExecutionContext,
+    config: ImportFilesConfig,
+    warehouse: WarehouseResource,
+    configuration: ConfigurationResource,
+) -> Output[dict]:
     root = Path(config.imports_dir).resolve() if config.imports_dir else imports_dir()
-    accounts = own_accounts()
-    timezone = reporting_timezone()
-    rules = reading_rules()
+    settings, brands = configuration.settings(), configuration.brands()  # exports are read in its timezone
+    timezone = settings.timezone
+    rules = reading_rules(settings)
     outcomes: list[FileOutcome] = []
     with warehouse.connect() as conn:
         for path in resolve_files(config.files, root):
             try:
+                owner = client_of_file(path, root, brands)
                 outcome = import_file(
-                    conn, path, root, run_id=context.run_id, account_ids=accounts, timezone=timezone, rules=rules
+                    conn,
+                    path,
+                    path.parent if owner.client and path.parent != root else root,  # loaded/ beside the file
+                    run_id=context.run_id,
+                    account_ids=owner.account_ids,
+                    timezone=timezone,
+                    rules=rules,
+                    account_hint=owner.hint,
                 )
             except Exception as exc:  # noqa: BLE001 - e.g. the file cannot be moved: the others still go on
                 logger.exception("importing %s failed", path.name)

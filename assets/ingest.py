@@ -21,11 +21,8 @@ from pipelines.resources import PlatformApiResource, WarehouseResource
 from pipelines.warehouse import ensure_tables, load_partitions
 
 WRITER_POOL = "duckdb_writer"
+PARTIAL_RUN_TAG = "socialpulse/outcome"
 Row = dict[str, Any]
-
-
-class IngestError(SocialPulseError):
-    """An unexpected failure inside a source, re-raised with secrets removed from its message."""
 
 
 @dataclass
@@ -36,31 +33,60 @@ class Batch:
     window: DateWindow
 
 
+@dataclass(frozen=True)
+class Failure:
+    """One table of one source that could not be read this run, for one account (or for the whole source when
+    `account_id` is None). Its previous rows are kept; the next run reads it again."""
+
+    table: str
+    reason: str  # the platform's words, secrets removed
+    account_id: str | None = None
+    brand: str | None = None
+
+    def describe(self) -> str:
+        who = f" for {self.brand} ({self.account_id})" if self.account_id else ""
+        return f"raw.{self.table}{who}: {self.reason}"
+
+
 class ClientIngestion:
-    """Base of the adapters that feed a platform client or market source (both PlatformClients) to the factory:
-    warnings, call statistics, redaction context and closing come from the wrapped client. `failures` maps a
-    table whose stream could not be read to the reason (the other tables are still loaded)."""
+    """Base of the adapters that feed platform clients or market sources (both PlatformClients) to the factory:
+    warnings, call statistics and closing come from the wrapped clients (one per credential set: an agency's
+    accounts each may have their own token). `failures` lists what could not be read; everything else is
+    loaded."""
 
-    def __init__(self, client: Any) -> None:
-        self.client = client
-        self.context = client.context
-        self.failures: dict[str, str] = {}
+    def __init__(self, *clients: Any) -> None:
+        self.clients = list(clients)
+        self.context = clients[0].context
+        self.failures: list[Failure] = []
 
-    def describe_error(self, error: Exception) -> str:
+    @property
+    def client(self) -> Any:
+        return self.clients[0]
+
+    def describe_error(self, error: Exception, client: Any | None = None) -> str:
         """A failure in words, secrets removed (client errors are redacted already; a bug's message may not be)."""
         text = str(error) if isinstance(error, SocialPulseError) else f"{type(error).__name__}: {error}"
-        return self.context.redactor(text)
+        return (client or self.client).context.redactor(text)
+
+    def redact(self, text: str) -> str:
+        for client in self.clients:
+            text = client.context.redactor(text)
+        return text
 
     @property
     def warnings(self) -> list[str]:
-        return self.client.warnings
+        return [w for client in self.clients for w in client.warnings]
 
     @property
     def stats(self) -> CallStats:
-        return self.client.stats
+        total = CallStats()
+        for client in self.clients:
+            total.add(client.stats)
+        return total
 
     def close(self) -> None:
-        self.client.close()
+        for client in self.clients:
+            client.close()
 
 
 class IngestSource(Protocol):
@@ -68,12 +94,14 @@ class IngestSource(Protocol):
 
     context: ClientContext
     warnings: list[str]
-    failures: Mapping[str, str]
+    failures: list[Failure]
 
     @property
     def stats(self) -> CallStats: ...
 
     def read_window(self, window: DateWindow, tables: set[str]) -> dict[str, Batch]: ...
+
+    def redact(self, text: str) -> str: ...
 
     def close(self) -> None: ...
 
@@ -147,23 +175,30 @@ def build_ingest_asset(description: SourceDescription):
                 yield MaterializeResult(asset_key=AssetKey(["raw", table]), metadata={"skipped": True})
             return
         context.log.info(f"{description.name}: reading {window} ({window.days} day(s)) for {len(tables)} table(s)")
-        redactor = source.context.redactor
         try:
             batches = source.read_window(window, set(tables))
-        except SocialPulseError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a client bug: keep the message, never a secret
-            raise IngestError(f"{description.name}: {type(exc).__name__}: {redactor(exc)}") from None
+        except Exception as exc:  # noqa: BLE001 - one failing source never stops the others: record it, go on
+            reason = str(exc) if isinstance(exc, SocialPulseError) else f"{type(exc).__name__}: {exc}"
+            source.failures.extend(Failure(table, source.redact(reason)) for table in tables)
+            batches = {}
         finally:
             source.close()
         stats = source.stats.as_metadata()
+        failures = {table: [f for f in source.failures if f.table == table] for table in tables}
+        loaded: dict[str, list[str | None]] = {}
         with warehouse.connect() as conn:
-            for table, batch in batches.items():
-                spec = tables[table]
+            for table, spec in tables.items():
+                batch = batches.get(table)
+                metadata = {**stats, **failure_metadata(failures[table], loaded=batch is not None)}
+                if batch is None:
+                    context.log.error(f"raw.{table}: not loaded: {'; '.join(f.reason for f in failures[table])}")
+                    yield MaterializeResult(asset_key=AssetKey(["raw", table]), metadata={"rows_loaded": 0, **metadata})
+                    continue
+                loaded[table] = sorted({row.get("account_id") for row in batch.rows}, key=str)
                 span = returned_span(batch.rows, spec, batch.window)
                 if span is None:
                     context.log.info(f"raw.{table}: the source returned no rows for {batch.window}; kept as is")
-                    yield MaterializeResult(asset_key=AssetKey(["raw", table]), metadata={"rows_loaded": 0, **stats})
+                    yield MaterializeResult(asset_key=AssetKey(["raw", table]), metadata={"rows_loaded": 0, **metadata})
                     continue
                 result = load_partitions(
                     conn,
@@ -180,21 +215,55 @@ def build_ingest_asset(description: SourceDescription):
                     asset_key=AssetKey(["raw", table]),
                     metadata={
                         **result.as_metadata(),
-                        **stats,
+                        **metadata,
                         "dates_covered": str(span),
                         "sample": MetadataValue.md(sample_rows_markdown(batch.rows, spec)),
-                        "warnings": MetadataValue.md("\n".join(f"- {redactor(w)}" for w in warnings) or "none"),
+                        "warnings": MetadataValue.md("\n".join(f"- {source.redact(w)}" for w in warnings) or "none"),
                     },
                 )
+            record_failures(conn, description, source.failures, loaded, run_id=context.run_id)
         if source.failures:
-            failed = "; ".join(f"raw.{table}: {reason}" for table, reason in source.failures.items())
-            raise IngestError(
-                f"{description.name}: {len(source.failures)} of {len(tables)} table(s) could not be read and were not "
-                f"loaded (the others were): {redactor(failed)}. Their previous rows are kept; the next run reads them "
-                "again."
-            )
+            mark_run_partial(context, description.name, source.failures)
 
     return _ingest
+
+
+def failure_metadata(failures: list[Failure], *, loaded: bool) -> dict[str, Any]:
+    """What a table's materialization says: loaded, partial (some accounts could not be read) or failed (nothing
+    could; its previous rows are kept), with the failures in the platforms' words."""
+    if not failures:
+        return {"outcome": "loaded"}
+    return {
+        "outcome": "partial" if loaded else "failed",
+        "failures": MetadataValue.md("\n".join(f"- {f.describe()}" for f in failures)),
+        "failed_accounts": len({f.account_id for f in failures if f.account_id}),
+    }
+
+
+def record_failures(
+    conn,
+    description: SourceDescription,
+    failures: list[Failure],
+    loaded: Mapping[str, list[str | None]],
+    *,
+    run_id: str,
+) -> None:
+    """Write this run's failures to ops.ingest_failures (since when each has failed) and close the earlier ones
+    of what loaded this time (pipelines/ingest_failures.py)."""
+    from pipelines.ingest_failures import record
+
+    record(conn, description.name, failures, loaded, run_id=run_id)
+
+
+def mark_run_partial(context: AssetExecutionContext, source: str, failures: list[Failure]) -> None:
+    """Tag the run `socialpulse/outcome: partial` (it succeeds so the marts build from what is there; the tag,
+    ops.ingest_failures and the freshness checks say what is missing)."""
+    context.instance.add_run_tags(context.run_id, {PARTIAL_RUN_TAG: "partial"})
+    context.log.error(
+        f"{source}: {len(failures)} part(s) could not be read and were not loaded (the rest was): "
+        + "; ".join(f.describe() for f in failures)
+        + ". Their previous rows are kept; the next run reads them again."
+    )
 
 
 def sample_rows_markdown(rows: list[Row], spec: StreamSpec, limit: int = 3, max_columns: int = 8) -> str:

@@ -1,6 +1,10 @@
 """What each mart's materialization tells a person in the Dagster UI: its row count, the newest values of its
 headline numbers (numeric, so the asset's Plots tab draws them over time), a Markdown preview and the column
-types as the warehouse has them. The SQL lives in the report data layer (pipelines/reports/data.py)."""
+types as the warehouse has them. The SQL lives in the report data layer (pipelines/reports/data.py).
+
+With several client brands (an agency), previews show each client on its own (its accounts, its competitive set,
+its goals); numbers about one client carry its slug (`kopi-nusantara/own_share_of_voice_mentions_pct`), totals
+over every client's accounts keep the plain names a single-brand deployment has."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import duckdb
 import polars as pl
 from dagster import MetadataValue, TableColumn, TableSchema
 
+from pipelines.config.models import slug
 from pipelines.reports import data
 from pipelines.reports import formatting as fmt
 from pipelines.reports.charts import platform_label
@@ -38,6 +43,30 @@ def _number(value: float | None, digits: int = 2) -> MetadataValue:
     return MetadataValue.float(round(float(value), digits)) if value is not None else MetadataValue.null()
 
 
+def _key(client: str, name: str, clients: list[str]) -> str:
+    """A number about one client: its plain name in a single-brand deployment, prefixed by the client's slug
+    with several."""
+    return name if len(clients) <= 1 else f"{slug(client)}/{name}"
+
+
+def _platform_rows(frame: pl.DataFrame) -> list[list[str]]:
+    return [
+        [
+            "**all platforms**" if r["platform"] == "all" else platform_label(r["platform"]),
+            fmt.count(r["engagements"]),
+            fmt.count(r["reach"]),
+            fmt.count(r["views"]),
+            fmt.percent(r["engagement_rate_by_reach"], 2),
+            fmt.count(r["posts"]),
+            fmt.count(r["followers_end"]),
+        ]
+        for r in frame.to_dicts()
+    ]
+
+
+PLATFORM_COLUMNS = ["platform", "engagements", "reach", "views", "eng. rate by reach", "posts", "followers"]
+
+
 def engagement_by_platform(conn: duckdb.DuckDBPyConnection) -> Summary:
     week = _last_week(conn, "marts.fct_account_daily", "metric_date")
     if week is None:
@@ -53,22 +82,38 @@ def engagement_by_platform(conn: duckdb.DuckDBPyConnection) -> Summary:
         "posts_7d": _number(total["posts"], 0),
         "followers_latest": _number(total["followers_end"], 0),
     }
-    rows = [
-        [
-            "**all platforms**" if r["platform"] == "all" else platform_label(r["platform"]),
-            fmt.count(r["engagements"]),
-            fmt.count(r["reach"]),
-            fmt.count(r["views"]),
-            fmt.percent(r["engagement_rate_by_reach"], 2),
-            fmt.count(r["posts"]),
-            fmt.count(r["followers_end"]),
-        ]
-        for r in frame.to_dicts()
+    clients = data.own_brands_in_warehouse(conn)
+    if len(clients) <= 1:
+        preview = f"**Engagement by platform, {week[0]} .. {week[1]}**\n\n" + _markdown_table(
+            PLATFORM_COLUMNS, _platform_rows(frame)
+        )
+        return numbers, preview + "".join(_not_read(conn, client) for client in clients)
+    parts = [f"**Engagement by platform, {week[0]} .. {week[1]}: every client's accounts**"]
+    parts.append(_markdown_table(PLATFORM_COLUMNS, _platform_rows(frame)))
+    for client in clients:
+        own = data.account_week_by_platform(conn, *week, client=client)
+        own_total = own.filter(pl.col("platform") == "all").to_dicts()[0]
+        numbers[_key(client, "engagements_7d", clients)] = _number(own_total["engagements"], 0)
+        numbers[_key(client, "engagement_rate_by_reach_7d_pct", clients)] = _number(
+            own_total["engagement_rate_by_reach"]
+        )
+        parts.append(
+            f"**{client}**\n\n" + _markdown_table(PLATFORM_COLUMNS, _platform_rows(own)) + _not_read(conn, client)
+        )
+    return numbers, "\n\n".join(parts)
+
+
+def _not_read(conn: duckdb.DuckDBPyConnection, client: str) -> str:
+    """What of the client's accounts could not be read and still is not (its numbers above leave it out)."""
+    failures = data.open_ingest_failures(conn, client).filter(pl.col("scope") == "client")
+    if not failures.height:
+        return ""
+    lines = [
+        f"- ⚠ {platform_label(r['table_name'].split('__')[0])} `{r['table_name']}` not read since "
+        f"{r['first_failed_at']:%Y-%m-%d %H:%M} UTC ({r['failed_runs']} run(s)): {r['reason'][:120]}"
+        for r in failures.to_dicts()
     ]
-    preview = f"**Engagement by platform, {week[0]} .. {week[1]}**\n\n" + _markdown_table(
-        ["platform", "engagements", "reach", "views", "eng. rate by reach", "posts", "followers"], rows
-    )
-    return numbers, preview
+    return "\n\n**Not read** (the numbers above leave it out; see the client's report):\n\n" + "\n".join(lines)
 
 
 def top_posts_of_the_week(conn: duckdb.DuckDBPyConnection) -> Summary:
@@ -76,12 +121,15 @@ def top_posts_of_the_week(conn: duckdb.DuckDBPyConnection) -> Summary:
     if week is None:
         return {}, "no rows"
     parts, numbers = [], {"latest_publish_day": MetadataValue.text(str(week[1]))}
-    for brand in data.own_brands_in_warehouse(conn):
+    clients = data.own_brands_in_warehouse(conn)
+    total_posts = 0
+    for brand in clients:
         posts = data.posts_ranked(conn, brand, *week, limit=5, best=True)
         counts = data.posts_by_platform(conn, brand, *week)
-        numbers["posts_7d"] = _number(counts["posts"].sum(), 0)
+        total_posts += int(counts["posts"].sum())
+        numbers[_key(brand, "posts_7d", clients)] = _number(counts["posts"].sum(), 0)
         if posts.height:
-            numbers["top_post_engagement_rate_pct"] = _number(posts["engagement_rate"][0])
+            numbers[_key(brand, "top_post_engagement_rate_pct", clients)] = _number(posts["engagement_rate"][0])
         rows = [
             [
                 f"[{(r['caption'] or r['post_id'])[:60]}]({r['post_url']})",
@@ -95,6 +143,8 @@ def top_posts_of_the_week(conn: duckdb.DuckDBPyConnection) -> Summary:
             f"**Top posts of {brand}, published {week[0]} .. {week[1]}**\n\n"
             + _markdown_table(["post", "platform", "engagements", "engagement rate"], rows)
         )
+    if len(clients) > 1:
+        numbers["posts_7d"] = _number(total_posts, 0)  # every client's
     return numbers, "\n\n".join(parts) or "no own brand"
 
 
@@ -102,33 +152,39 @@ def share_of_voice_by_brand(conn: duckdb.DuckDBPyConnection) -> Summary:
     week = data.latest_share_of_voice_week(conn)
     if week is None:
         return {}, "no rows"
-    frame = data.share_of_voice_period(conn, "week", week)
-    mentions = frame.filter(pl.col("basis") == "mentions")
     numbers: dict[str, Any] = {"week_starting": MetadataValue.text(str(week))}
-    own = mentions.filter(pl.col("is_own_brand")).to_dicts()
-    if own:
-        numbers["own_share_of_voice_mentions_pct"] = _number(own[0]["share_pct"])
-        numbers["own_share_change_pct_points"] = _number(own[0]["change_pct_points"])
-        numbers["own_rank"] = MetadataValue.int(int(own[0]["rank"]))
-    rows = [
-        [
-            r["brand"] + (" (you)" if r["is_own_brand"] else ""),
-            str(r["rank"]),
-            fmt.count(r["value"]),
-            fmt.percent(r["share_pct"]),
-            fmt.points(r["change_pct_points"]),
+    clients = data.own_brands_in_warehouse(conn)
+    parts = []
+    for client in clients:  # each within its own competitive set
+        frame = data.share_of_voice_period(conn, client, "week", week)
+        mentions = frame.filter(pl.col("basis") == "mentions")
+        own = mentions.filter(pl.col("is_own_brand")).to_dicts()
+        if own:
+            numbers[_key(client, "own_share_of_voice_mentions_pct", clients)] = _number(own[0]["share_pct"])
+            numbers[_key(client, "own_share_change_pct_points", clients)] = _number(own[0]["change_pct_points"])
+            numbers[_key(client, "own_rank", clients)] = MetadataValue.int(int(own[0]["rank"]))
+        rows = [
+            [
+                r["brand"] + (" (you)" if r["is_own_brand"] else ""),
+                str(r["rank"]),
+                fmt.count(r["value"]),
+                fmt.percent(r["share_pct"]),
+                fmt.points(r["change_pct_points"]),
+            ]
+            for r in mentions.sort("rank").to_dicts()
         ]
-        for r in mentions.sort("rank").to_dicts()
-    ]
-    preview = f"**Share of voice by brand (mentions, all platforms), week of {week}**\n\n" + _markdown_table(
-        ["brand", "rank", "mentions", "share", "vs week before"], rows
-    )
-    return numbers, preview
+        title = "Share of voice by brand" if len(clients) <= 1 else f"Share of voice in {client}'s competitive set"
+        parts.append(
+            f"**{title} (mentions, all platforms), week of {week}**\n\n"
+            + _markdown_table(["brand", "rank", "mentions", "share", "vs week before"], rows)
+        )
+    return numbers, "\n\n".join(parts) or "no own brand"
 
 
 def latest_kpis(conn: duckdb.DuckDBPyConnection) -> Summary:
     frame = data.latest_kpis(conn)
-    numbers = {f"{r['kpi']}_latest": _number(r["value"]) for r in frame.to_dicts()}
+    clients = sorted(set(frame["brand"].to_list()))
+    numbers = {_key(r["brand"], f"{r['kpi']}_latest", clients): _number(r["value"]) for r in frame.to_dicts()}
     rows = [[r["brand"], r["kpi"], str(r["metric_date"]), f"{r['value']:,.2f}"] for r in frame.to_dicts()]
     return numbers, "**Newest value of each KPI (all platforms)**\n\n" + _markdown_table(
         ["brand", "kpi", "day", "value"], rows
@@ -137,10 +193,13 @@ def latest_kpis(conn: duckdb.DuckDBPyConnection) -> Summary:
 
 def goals_now(conn: duckdb.DuckDBPyConnection) -> Summary:
     parts, numbers = [], {}
+    on_track = total = 0
     for brand in data.own_brands_in_warehouse(conn):
         goals = data.goal_progress(conn, brand, dt.date.max)
-        numbers["goals_on_track"] = MetadataValue.int(int(goals["is_on_track"].fill_null(False).sum()))
-        numbers["goals"] = MetadataValue.int(goals.height)
+        on_track += int(goals["is_on_track"].fill_null(False).sum())
+        total += goals.height
+        numbers["goals_on_track"] = MetadataValue.int(on_track)  # every client's
+        numbers["goals"] = MetadataValue.int(total)
         rows = [
             [
                 g["goal_description"] or g["goal_id"],

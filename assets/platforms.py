@@ -2,8 +2,8 @@
 
 import logging
 
-from assets.ingest import Batch, ClientIngestion, SourceDescription, build_ingest_asset
-from pipelines.config.models import Account, Settings
+from assets.ingest import Batch, ClientIngestion, Failure, SourceDescription, build_ingest_asset
+from pipelines.config.models import Account, Brand, Settings
 from pipelines.contracts.streams import OWN_STREAMS
 from pipelines.partitions import DateWindow, observation_day
 from pipelines.platforms.base import PlatformClient
@@ -14,19 +14,20 @@ logger = logging.getLogger("socialpulse.assets")
 
 
 class PlatformIngestion(ClientIngestion):
-    """Reads every selected stream of one platform for the own brand's accounts over a run window.
+    """Reads every selected stream of one platform for the client brands' accounts over a run window.
 
     Account metrics re-read `account_lookback_days` (late finalization); posts published in the last
     `post_lookback_days` are re-read so their lifetime metrics stay current; snapshot streams are stamped with
-    the observation day (`observation_day`: yesterday for the nightly run and any backfill). Each (stream,
-    account) is read on its own (`PlatformClient.run_deferring`): a throttled one is deferred and retried after the
-    others, and a stream that fails for any account is left out of the batches and recorded in `failures` (the
-    factory loads the other streams, then fails the run naming it).
+    the observation day (`observation_day`: yesterday for the nightly run and any backfill). Accounts come in
+    groups that share a client (one per credential set: an agency's accounts each may have their own token). Each
+    (stream, account) is read on its own (`PlatformClient.run_deferring`): a throttled one is deferred and retried
+    after the others, and one that fails is recorded in `failures` while the other accounts' rows of the stream
+    are loaded (a stream replaces only the accounts it brings: its replace scope).
     """
 
-    def __init__(self, client: PlatformClient, accounts: list[Account], settings: Settings) -> None:
-        super().__init__(client)
-        self.accounts, self.settings = accounts, settings
+    def __init__(self, groups: list[tuple[PlatformClient, list[tuple[Brand, Account]]]], settings: Settings) -> None:
+        super().__init__(*(client for client, _ in groups))
+        self.groups, self.settings = groups, settings
 
     def read_window(self, window: DateWindow, tables: set[str]) -> dict[str, Batch]:
         platform = self.client.spec.name
@@ -34,37 +35,67 @@ class PlatformIngestion(ClientIngestion):
         post_window = window.widened(self.settings.post_lookback_days)
         observed = observation_day(window, self.client.context.today)
         snapshot_day = DateWindow(observed, observed)
-        readers = {
-            "account_daily": (account_window, lambda a: self.client.account_daily(a, *_bounds(account_window))),
-            "post_snapshots": (
-                snapshot_day,
-                lambda a: self.client.post_snapshots(a, post_window.start, post_window.end, observed),
-            ),
-            "post_comments": (
-                snapshot_day,
-                lambda a: self.client.post_comments(a, post_window.start, post_window.end, observed),
-            ),
-            "audience_demographics": (snapshot_day, lambda a: self.client.audience_demographics(a, observed)),
-            "follower_online_hours": (window, lambda a: self.client.follower_online_hours(a, *_bounds(window))),
+        windows = {
+            "account_daily": account_window,
+            "post_snapshots": snapshot_day,
+            "post_comments": snapshot_day,
+            "audience_demographics": snapshot_day,
+            "follower_online_hours": window,
         }
+
+        def read(client: PlatformClient, stream: str, account: Account) -> list:
+            if stream == "account_daily":
+                return client.account_daily(account, *_bounds(account_window))
+            if stream == "post_snapshots":
+                return client.post_snapshots(account, post_window.start, post_window.end, observed)
+            if stream == "post_comments":
+                return client.post_comments(account, post_window.start, post_window.end, observed)
+            if stream == "audience_demographics":
+                return client.audience_demographics(account, observed)
+            return client.follower_online_hours(account, *_bounds(window))
+
         streams = [s for s in self.client.spec.streams if f"{platform}__{s}" in tables]
-        outcome = self.client.run_deferring(
-            [(stream, account) for stream in streams for account in self.accounts],
-            lambda item: readers[item[0]][1](item[1]),
-            describe=lambda item: f"{item[0]} of {item[1].handle}",
-        )
+        rows: dict[str, list] = {stream: [] for stream in streams}
+        for client, pairs in self.groups:
+            by_id = {account.id: (brand, account) for brand, account in pairs}  # items must be hashable
+            outcome = client.run_deferring(
+                [(stream, account_id) for stream in streams for account_id in by_id],
+                lambda item, client=client, by_id=by_id: read(client, item[0], by_id[item[1]][1]),
+                describe=lambda item, by_id=by_id: (
+                    f"{item[0]} of {by_id[item[1]][0].name} ({by_id[item[1]][1].handle})"
+                ),
+            )
+            for key, result in outcome.results.items():
+                rows[key[0]].extend(result)
+            for (stream, account_id), error in outcome.errors.items():
+                brand, account = by_id[account_id]
+                failure = Failure(f"{platform}__{stream}", self.describe_error(error, client), account.id, brand.name)
+                self.failures.append(failure)
+                client.log.error(f"{platform}: {failure.describe()}")
+        accounts = sum(len(pairs) for _, pairs in self.groups)
         batches: dict[str, Batch] = {}
         for stream in streams:
             table = f"{platform}__{stream}"
-            errors = [outcome.errors[(stream, a)] for a in self.accounts if (stream, a) in outcome.errors]
-            if errors:
-                self.failures[table] = "; ".join(self.describe_error(e) for e in errors)
-                self.client.log.error(f"{platform}: {stream} failed and is not loaded: {self.failures[table]}")
-                continue
-            rows = [row for account in self.accounts for row in outcome.results[(stream, account)]]
-            self.client.log.info(f"{platform}: {stream}: {len(rows)} row(s) from {len(self.accounts)} account(s)")
-            batches[table] = Batch(rows=rows, window=readers[stream][0])
+            failed = sum(1 for f in self.failures if f.table == table)
+            if failed == accounts and accounts:
+                continue  # nothing of it could be read: the factory reports the table failed
+            client_log = self.client.log
+            client_log.info(f"{platform}: {stream}: {len(rows[stream])} row(s) from {accounts - failed} account(s)")
+            batches[table] = Batch(rows=rows[stream], window=windows[stream])
         return batches
+
+
+def account_groups(
+    api: PlatformApiResource, platform: str, pairs: list[tuple[Brand, Account]]
+) -> list[tuple[dict, list[tuple[Brand, Account]]]]:
+    """The client accounts grouped by the secrets they use (accounts sharing a token share a client)."""
+    spec = client_class(platform).spec
+    groups: dict[tuple, tuple[dict, list[tuple[Brand, Account]]]] = {}
+    for brand, account in pairs:
+        secrets = api.secrets_for(spec.credentials, account)
+        key = tuple(sorted(secrets.items(), key=lambda item: item[0]))
+        groups.setdefault(key, (secrets, []))[1].append((brand, account))
+    return list(groups.values())
 
 
 def _bounds(window: DateWindow):
@@ -76,19 +107,29 @@ def platform_source(platform: str) -> SourceDescription:
     spec = cls.spec
 
     def open_source(api: PlatformApiResource, log: logging.Logger) -> PlatformIngestion | None:
-        missing = api.missing_credentials(spec.credentials)
-        if missing:
-            log.warning(f"{platform}: no token in {', '.join(missing)}; platform skipped (production mode)")
+        pairs = api.brands().accounts_on(platform, own_only=True)
+        if not pairs:
+            log.warning(f"{platform}: no client brand has a {platform} account in brands.yaml; nothing to read")
+            return PlatformIngestion([(api.platform_client(platform, log=log), [])], api.settings())
+        usable = []
+        for brand, account in pairs:
+            missing = api.missing_credentials(spec.credentials, account)
+            if missing:
+                log.warning(f"{platform}: {brand.name} ({account.handle}) skipped: set {', '.join(missing)}")
+            else:
+                usable.append((brand, account))
+        if not usable:
             return None
-        accounts = [account for _, account in api.brands().accounts_on(platform, own_only=True)]
-        if not accounts:
-            log.warning(f"{platform}: the own brand has no {platform} account in brands.yaml; nothing to read")
-        return PlatformIngestion(api.platform_client(platform, log=log), accounts, api.settings())
+        groups = [
+            (api.platform_client(platform, account=group[0][1], log=log), group)
+            for _, group in account_groups(api, platform, usable)
+        ]
+        return PlatformIngestion(groups, api.settings())
 
     return SourceDescription(
         name=platform,
         group=platform,
-        title=f"{spec.title} insights of the own brand",
+        title=f"{spec.title} insights of the client brands",
         tables={f"{platform}__{stream}": OWN_STREAMS[stream] for stream in spec.streams},
         source_label=f"api:{platform}",
         open=open_source,

@@ -1,4 +1,5 @@
-"""`reports/marketing_reports`: each own brand's weekly and monthly report (HTML and PDF) in `reports/`.
+"""`reports/marketing_reports`: each client brand's weekly and monthly report (HTML and PDF) in
+`reports/<client slug>/`, and `reports/index.html` listing every client.
 
 Partition-aware without being partitioned (like the dbt assets): a run renders the weeks and months that end
 inside its partition window, at most the newest `max_weeks` and `max_months` of them; a run without partitions
@@ -10,13 +11,13 @@ from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, 
 
 from assets.dbt import window_from_run_tags
 from assets.ingest import WRITER_POOL
-from pipelines.config import load_brands, load_settings
+from pipelines.config.models import slug
 from pipelines.partitions import SINGLE_RUN_BACKFILL
 from pipelines.reports import data
 from pipelines.reports.content import own_brand_names
 from pipelines.reports.periods import periods_ending_within
-from pipelines.reports.render import RenderedReport, brand_slug, write_reports
-from pipelines.resources import ReportsResource, WarehouseResource
+from pipelines.reports.render import RenderedReport, index_path, write_reports
+from pipelines.resources import ConfigurationResource, ReportsResource, WarehouseResource
 
 REPORTS_ASSET_KEY = AssetKey(["reports", "marketing_reports"])
 MARTS_READ = (
@@ -55,12 +56,41 @@ def preview_markdown(rendered: list[RenderedReport]) -> str:
             "| KPI | value | vs previous period | goal |",
             "|---|---|---|---|",
         ]
-        lines += [f"| {k.label} | {k.value} | {k.change} | {k.goal} |" for k in report.kpis]
+        lines += [f"| {k.label} | {k.value}{' ⚠' if k.gap else ''} | {k.change} | {k.goal} |" for k in report.kpis]
+        lines.append("")
+        if report.gaps.any:
+            lines.append(f"**Data gaps** ({len(report.gaps.lines)}; numbers marked ⚠ leave them out):")
+            lines += [f"- {_escape(line)}" for line in report.gaps.lines]
+        else:
+            lines.append("**Data gaps**: none, every account was read on every day of the period.")
         lines.append("")
         lines.append(f"{report.alerts_count} alert(s) in the period; coverage notes: {len(report.coverage)}")
         lines += [f"- *{note.level}*: {note.text}" for note in report.coverage[:6]]
         parts.append("\n".join(lines))
     return "\n\n---\n\n".join(parts)
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
+
+
+def client_metadata(rendered: list[RenderedReport], clients: list[str]) -> dict:
+    """Per client: how many reports this run rendered, its newest report and how many gaps it states (numeric, so
+    the Plots tab shows a client's gaps night after night)."""
+    metadata: dict = {
+        "clients": MetadataValue.int(len(clients)),
+        "client_list": MetadataValue.md("\n".join(f"- {client} → `{slug(client)}/`" for client in clients)),
+    }
+    for client in clients:
+        own = [r for r in rendered if r.report.brand == client]
+        if not own:
+            continue
+        newest = max(own, key=lambda r: (r.report.period.end, r.report.period.days))
+        client_slug = slug(client)
+        metadata[f"{client_slug}_latest_report"] = MetadataValue.path(str(newest.html_path))
+        metadata[f"{client_slug}_data_gaps"] = MetadataValue.int(len(newest.report.gaps.lines))
+        metadata[f"{client_slug}_open_ingest_failures"] = MetadataValue.int(len(newest.report.gaps.failures))
+    return metadata
 
 
 @asset(
@@ -70,18 +100,25 @@ def preview_markdown(rendered: list[RenderedReport]) -> str:
     backfill_policy=SINGLE_RUN_BACKFILL,
     pool=WRITER_POOL,  # it opens the warehouse file: one process at a time
     kinds={"html", "pdf"},
-    description="Weekly and monthly reports for marketers, one per own brand: headline KPIs against the previous "
-    "period and the goals, trends per platform, top and bottom posts, share of voice, competitors, best time to "
+    description="Weekly and monthly reports for marketers, one per client brand (own: true in brands.yaml), each "
+    "with the client's own accounts and its competitive set only: headline KPIs against the previous period and "
+    "the goals, the data gaps (what could not be read, since when and why; days without data; the numbers they "
+    "touch are marked), trends per platform, top and bottom posts, share of voice, competitors, best time to "
     "post, formats and hashtags, goal pace, the period's alerts and what the data does not cover. Self-contained "
-    "HTML (open it in any browser, forward it) and PDF in reports/<brand>/. A run renders the weeks and months "
-    "that end inside its days (at most the newest week and two months); Materialize without a partition renders "
-    "the newest complete ones.",
+    "HTML (open it in any browser, forward it) and PDF in reports/<client>/, every client listed in "
+    "reports/index.html. A run renders the weeks and months that end inside its days (at most the newest week "
+    "and two months); Materialize without a partition renders the newest complete ones.",
 )
 def marketing_reports(
-    context: AssetExecutionContext, config: ReportsConfig, warehouse: WarehouseResource, reports: ReportsResource
+    context: AssetExecutionContext,
+    config: ReportsConfig,
+    warehouse: WarehouseResource,
+    reports: ReportsResource,
+    configuration: ConfigurationResource,
 ) -> MaterializeResult:
-    settings = load_settings()
-    brands = load_brands()
+    settings = configuration.settings()
+    brands = configuration.brands()
+    clients = own_brand_names(brands)
     window = window_from_run_tags(context.run.tags)
     with warehouse.connect(read_only=True) as conn:
         latest = data.latest_data_date(conn)
@@ -95,7 +132,7 @@ def marketing_reports(
         context.log.info(f"rendering {len(periods)} period(s) ending in {first}..{last}: {[p.slug for p in periods]}")
         rendered = write_reports(
             conn,
-            own_brand_names(brands),
+            clients,
             periods,
             reports.folder,
             brands_config=brands,
@@ -105,10 +142,12 @@ def marketing_reports(
     metadata: dict = {
         "reports_rendered": MetadataValue.int(len(rendered)),
         "folder": MetadataValue.path(str(reports.folder)),
+        "index": MetadataValue.path(str(index_path(reports.folder))),
         "preview": MetadataValue.md(preview_markdown(rendered)),
+        **client_metadata(rendered, clients),
     }
     for item in rendered:
-        name = f"{brand_slug(item.report.brand)}_{item.report.period.adjective}_{item.report.period.slug}"
+        name = f"{slug(item.report.brand)}_{item.report.period.adjective}_{item.report.period.slug}"
         metadata[f"{name}_html"] = MetadataValue.path(str(item.html_path))
         if item.pdf_path:
             metadata[f"{name}_pdf"] = MetadataValue.path(str(item.pdf_path))

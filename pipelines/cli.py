@@ -98,7 +98,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return run_failed(outcome)
     alert_lines = evaluate_alerts(raised_since=started_at)
     publish()
-    print_summary(alert_lines, elapsed=time.monotonic() - started)
+    gaps = print_summary(alert_lines, elapsed=time.monotonic() - started)
+    if gaps and args.fail_on_partial:
+        return EXIT_PARTIAL
     return 0
 
 
@@ -213,17 +215,43 @@ def wait_for_running_writers(timeout: float, *, poll_seconds: float = 5.0) -> fl
             time.sleep(poll_seconds)
 
 
-def print_summary(alert_lines: Sequence[str], elapsed: float | None = None) -> None:
+EXIT_PARTIAL = 3  # `run --fail-on-partial`: the run finished but some account, stream or source could not be read
+
+
+def gap_lines(failures: Sequence[dict]) -> list[str]:
+    """What could not be read and still is not (ops.ingest_failures, open rows), for a person."""
+    if not failures:
+        return []
+    lines = [
+        f"PARTIAL: {len(failures)} part(s) could not be read; everything else was loaded and the marts were "
+        "rebuilt from what is there (their previous rows are kept, the next run reads them again):"
+    ]
+    for failure in failures:
+        who = f"{failure['brand']} ({failure['account_id']})" if failure["account_id"] else "the whole source"
+        since = failure["first_failed_at"].strftime("%Y-%m-%d %H:%M UTC")
+        reason = " ".join(str(failure["reason"]).split())
+        lines.append(
+            f"  raw.{failure['table_name']} for {who}: failing since {since} ({failure['failed_runs']} run(s)): "
+            f"{reason[:300]}"
+        )
+    lines.append("  all open failures: select * from ops.ingest_failures where resolved_at is null")
+    return lines
+
+
+def print_summary(alert_lines: Sequence[str], elapsed: float | None = None) -> list[str]:
+    """Rows per table, the run's alerts, what could not be read, and where to look. Returns the gap lines."""
+    from pipelines.ingest_failures import open_failures
     from pipelines.resources import WarehouseResource
     from pipelines.warehouse import table_row_counts
 
     path = warehouse_path()
     with WarehouseResource(path=str(path)).connect(read_only=True, wait_seconds=60) as conn:
-        counts = table_row_counts(conn, ["raw", "marts", "alerts"])
+        counts = table_row_counts(conn, ["raw", "marts", "alerts", "ops"])
+        gaps = gap_lines(open_failures(conn))
     print("\n=== socialpulse summary ===")
     if elapsed is not None:
         print(f"finished in {elapsed:.0f}s")
-    for schema in ("raw", "marts", "alerts"):
+    for schema in ("raw", "marts", "alerts", "ops"):
         rows = [(t, n) for s, t, n in counts if s == schema]
         if not rows:
             continue
@@ -239,6 +267,11 @@ def print_summary(alert_lines: Sequence[str], elapsed: float | None = None) -> N
     print(f"reports:    {reports_dir()}  (weekly and monthly HTML + PDF per own brand)")
     print("UI:         make ui   -> http://127.0.0.1:3000")
     print(f'query:      {_bin("duckdb")} -readonly {published} -c "from marts.fct_account_daily limit 5"')
+    if gaps:
+        print()
+        for line in gaps:
+            print(line)
+    return gaps
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -308,6 +341,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--select", default="*", help="Dagster asset selection (default: everything)")
     run.add_argument("--seed", type=int, default=7, help="simulator seed (simulator mode)")
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING"], help="console log level")
+    run.add_argument(
+        "--fail-on-partial",
+        action="store_true",
+        help=f"exit {EXIT_PARTIAL} when some account, stream or source could not be read (default: exit 0, "
+        "the summary lists what is missing)",
+    )
     run.set_defaults(func=cmd_run)
     sub.add_parser("summary", help="rows per table, paths and how to connect").set_defaults(func=cmd_summary)
     sub.add_parser("alerts", help="evaluate KPI alert rules over dates not yet evaluated").set_defaults(func=cmd_alerts)

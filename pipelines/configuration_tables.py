@@ -29,6 +29,7 @@ GOALS = StreamSpec(
         "metric": pl.Utf8,
         "platform": pl.Utf8,
         "brand": pl.Utf8,
+        "client_brand": pl.Utf8,
         "target_value": pl.Float64,
         "baseline_value": pl.Float64,
         "direction": pl.Utf8,
@@ -62,4 +63,18 @@ EDITORIAL_PLAN = StreamSpec(
     is_snapshot=True,
 )
 
-CONFIGURATION_TABLES = (BRANDS, GOALS, EDITORIAL_PLAN)
+COMPETITIVE_SETS = StreamSpec(
+    name="socialpulse__competitive_sets",
+    columns={
+        "client_brand": pl.Utf8,
+        "brand": pl.Utf8,
+        "is_client": pl.Boolean,
+    },
+    partition_column="_partition_date",
+    key=("client_brand", "brand"),
+    description="brands.yaml's client brands and the brands each is measured against (itself included): share of "
+    "voice and benchmarks are computed within these sets.",
+    is_snapshot=True,
+)
+
+CONFIGURATION_TABLES = (BRANDS, GOALS, COMPETITIVE_SETS, EDITORIAL_PLAN)

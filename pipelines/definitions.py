@@ -14,7 +14,6 @@ from dagster import (
     BetaWarning,
     DefaultScheduleStatus,
     Definitions,
-    EnvVar,
     PreviewWarning,
     SupersessionWarning,
     build_schedule_from_partitioned_job,
@@ -29,13 +28,10 @@ from assets.dbt import build_dbt_assets, build_dbt_source_specs, dbt_project
 from assets.platforms import build_platform_assets
 from assets.publish import published_warehouse
 from assets.reports import marketing_reports
-from pipelines.analytics.catalog import ANALYTICS_SOURCES
-from pipelines.market.catalog import MARKET_SOURCES
 from pipelines.partitions import daily_partitions
-from pipelines.platforms.base import Credential
-from pipelines.platforms.catalog import available_platforms, platform_spec
-from pipelines.resources import PlatformApiResource, ReportsResource, WarehouseResource
+from pipelines.resources import ConfigurationResource, PlatformApiResource, ReportsResource, WarehouseResource
 from pipelines.settings import ENV_SIMULATOR_URL, base_url_overrides, mode, reports_dir, warehouse_path
+from pipelines.simulation import simulated_platform_api
 from pipelines.validation import validate_configuration
 
 OWNERS = ["team:data-engineering"]
@@ -53,24 +49,18 @@ def dbt_executable() -> str:
     return shutil.which("dbt") or "dbt"
 
 
-def _all_credentials() -> list[Credential]:
-    creds: dict[str, Credential] = {}
-    for platform in available_platforms():
-        for credential in platform_spec(platform).credentials:
-            creds[credential.env_var] = credential
-    for source in (*MARKET_SOURCES, *ANALYTICS_SOURCES):
-        for credential in source.credentials:
-            creds[credential.env_var] = credential
-    return list(creds.values())
-
-
-def platform_api_resource() -> PlatformApiResource:
-    """Tokens as EnvVar (resolved at run time, never stored in the run config shown by the UI)."""
-    secrets = {c.env_var.lower(): EnvVar(c.env_var) for c in _all_credentials() if os.environ.get(c.env_var)}
-    simulator_url = os.environ.get(ENV_SIMULATOR_URL)
-    return PlatformApiResource(
-        mode=mode(), simulator_url=simulator_url, base_url_overrides=base_url_overrides(), **secrets
-    )
+def platform_api_resource(configuration: ConfigurationResource | None = None) -> PlatformApiResource:
+    """The platform API access of this process's mode. Tokens are read from the environment (or the secret files
+    brands.yaml names) when a client is built in the run, never stored in the run configuration the UI shows; in
+    simulator mode the simulator's tokens fill in unset variables (pipelines/simulation.py)."""
+    common = {
+        "simulator_url": os.environ.get(ENV_SIMULATOR_URL),
+        "base_url_overrides": base_url_overrides(),
+        "config_dir": (configuration or ConfigurationResource()).config_dir,
+    }
+    if mode() == "simulator":
+        return simulated_platform_api(**common)
+    return PlatformApiResource(mode="production", **common)
 
 
 def all_assets() -> list:
@@ -104,14 +94,17 @@ def _with_owners(assets: list) -> list:
 def pipeline_resources(
     warehouse_file: str, platform_api: PlatformApiResource, reports_folder: str | None = None
 ) -> dict:
-    """The resources every ingest, dbt, alerts, publishing and reports asset needs."""
+    """The resources every ingest, dbt, alerts, publishing and reports asset, sensor and check needs. The
+    configuration resource is the platform API's, and the alerting resource reads the same folder (rules,
+    channels, clients), so one folder serves everything."""
     from sensors.resources import AlertingResource
 
     return {
         "warehouse": WarehouseResource(path=warehouse_file),
+        "configuration": platform_api.configuration,
         "platform_api": platform_api,
         "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable()),
-        "alerting": AlertingResource(),
+        "alerting": AlertingResource(config_dir=platform_api.config_dir),
         "reports": ReportsResource(output_dir=reports_folder or str(reports_dir())),
     }
 
@@ -146,7 +139,7 @@ def _build_definitions() -> Definitions:
         jobs=[nightly_job, *sensor_defs.jobs],
         schedules=[nightly_schedule],
         sensors=sensor_defs.sensors,
-        resources={**pipeline_resources(str(warehouse_path()), platform_api_resource()), **sensor_defs.resources},
+        resources={**sensor_defs.resources, **pipeline_resources(str(warehouse_path()), platform_api_resource())},
         executor=in_process_executor,
     )
 

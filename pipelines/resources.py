@@ -18,12 +18,21 @@ import requests
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
-from pipelines.config import load_brands, load_settings
-from pipelines.config.models import BrandsConfig, Settings
+from pipelines.config import load_brands, load_goals, load_settings
+from pipelines.config.models import Account, BrandsConfig, GoalsConfig, Settings
+from pipelines.credentials import Secrets, account_secrets, missing, source_label
 from pipelines.errors import ConfigError, WarehouseError
 from pipelines.http import Redactor
 from pipelines.platforms.base import ClientContext, Credential, PlatformClient
-from pipelines.settings import ENV_SIMULATOR_URL, host_key, mode, published_warehouse_path, warehouse_path
+from pipelines.settings import (
+    ENV_ALERT_RULES,
+    ENV_SIMULATOR_URL,
+    config_dir,
+    host_key,
+    mode,
+    published_warehouse_path,
+    warehouse_path,
+)
 
 logger = logging.getLogger("socialpulse.resources")
 
@@ -122,82 +131,90 @@ class ReportsResource(ConfigurableResource):
         return Path(self.output_dir)
 
 
-class PlatformApiResource(ConfigurableResource):
-    """Access to the platforms' APIs: tokens (from environment variables), base URLs, and the simulator.
+class ConfigurationResource(ConfigurableResource):
+    """The one reader of the configuration folder (settings, brands and client brands, goals, alert rules): every
+    asset, sensor and the dbt vars get their configuration from here, so a test pointing it at another folder gets
+    the same values everywhere. `config_dir` default: SOCIALPULSE_CONFIG_DIR, else pipelines/config."""
 
-    mode `simulator` (default): every API is served by the simulator at `simulator_url`, or by an embedded one
-    started for the run when no URL is given. Unset tokens default to the simulator's tokens.
-    mode `production`: the real APIs; a platform with no token is skipped with a log line.
+    config_dir: str | None = None
+
+    def folder(self) -> Path:
+        return Path(self.config_dir).resolve() if self.config_dir else config_dir()
+
+    def path(self, name: str) -> Path:
+        return self.folder() / name
+
+    def settings(self) -> Settings:
+        return load_settings(self.path("settings.yaml"))
+
+    def brands(self) -> BrandsConfig:
+        return load_brands(self.path("brands.yaml"))
+
+    def goals(self) -> GoalsConfig:
+        return load_goals(self.path("goals.yaml"))
+
+    def alert_rules_path(self) -> Path:
+        """kpi_alerts.yaml (alert rules and channels, read by sensors/ through AlertingResource): the folder's, or
+        SOCIALPULSE_ALERT_RULES when set (an explicit override for a rules file kept elsewhere)."""
+        override = os.environ.get(ENV_ALERT_RULES)
+        return Path(override).resolve() if override else self.path("kpi_alerts.yaml")
+
+
+class PlatformApiResource(ConfigurableResource):
+    """Access to the platforms' APIs: base URLs, the clock, and each account's tokens.
+
+    Tokens never pass through this resource's configuration: `account_secrets` (pipelines/credentials.py) reads
+    them from the environment or the mounted secret files named in brands.yaml when a client is built, in the run.
+    `default_secrets` (variable name -> value) fill in unset variables: empty in production (a platform without a
+    token is skipped with a log line); in simulator mode the entry point (pipelines/simulation.py) puts the
+    simulator's tokens there and points the base URLs at it.
     """
 
     mode: str = "simulator"
     simulator_url: str | None = None
-    simulator_seed: int = 7
     # Host of a real API -> another base URL speaking the same API (a proxy, a recorded fake, a staging server),
     # keyed like {"GRAPH_FACEBOOK_COM": "http://127.0.0.1:8080/graph.facebook.com"}. Set by the entry point from
     # the environment variables SOCIALPULSE_BASE_URL_<HOST, dots and dashes as underscores>.
     base_url_overrides: dict[str, str] = {}
+    # The configuration folder (None: SOCIALPULSE_CONFIG_DIR or pipelines/config), read through
+    # ConfigurationResource like every other asset's; pipeline_resources hands the same folder to both.
     config_dir: str | None = None
     # The clock the clients read (ISO-8601 instant). Default: the real clock. Set for an as-of run, and by the
     # tests that run the pipeline night after night against the simulator's moving clock.
     now: str | None = None
-    # Secrets: pass dagster.EnvVar("...") for each; never literal values in code or YAML.
-    facebook_page_access_token: str | None = None
-    instagram_access_token: str | None = None
-    x_bearer_token: str | None = None
-    x_user_access_token: str | None = None
-    linkedin_access_token: str | None = None
-    youtube_api_key: str | None = None
-    youtube_oauth_token: str | None = None
-    tiktok_business_access_token: str | None = None
-    tiktok_research_access_token: str | None = None
-    google_analytics_access_token: str | None = None
+    default_secrets: dict[str, str] = {}
 
-    _simulator: object | None = PrivateAttr(default=None)
     _sim_url: str | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         self._sim_url = self.simulator_url
-        if self.mode == "simulator" and not self._sim_url:
-            from pipelines.simulator import Simulator
-
-            self._simulator = Simulator(seed=self.simulator_seed, brands=self.brands())
-            self._simulator.start()
-            self._sim_url = self._simulator.url
-            logger.info("started the embedded platform simulator at %s", self._sim_url)
-
-    def teardown_after_execution(self, context: InitResourceContext) -> None:
-        if self._simulator is not None:
-            self._simulator.stop()
-            self._simulator = None
 
     # --- configuration ---------------------------------------------------------------------------------
 
-    def config_path(self, name: str) -> Path | None:
-        """The path of a configuration file when this resource points at its own folder (tests), else None."""
-        return Path(self.config_dir) / name if self.config_dir else None
+    @property
+    def configuration(self) -> ConfigurationResource:
+        return ConfigurationResource(config_dir=self.config_dir)
 
     def settings(self) -> Settings:
-        return load_settings(self.config_path("settings.yaml"))
+        return self.configuration.settings()
 
     def brands(self) -> BrandsConfig:
-        return load_brands(self.config_path("brands.yaml"))
+        return self.configuration.brands()
+
+    # --- secrets ---------------------------------------------------------------------------------------
+
+    def secrets_for(self, credentials: tuple[Credential, ...], account: Account | None = None) -> Secrets:
+        """The secrets of `credentials` for one account (its own sources first, then the shared variables)."""
+        return account_secrets(
+            credentials, account, defaults=self.default_secrets, config_dir=self.configuration.folder()
+        )
+
+    def missing_credentials(self, credentials: tuple[Credential, ...], account: Account | None = None) -> list[str]:
+        """What to set for the required credentials without a secret (sources named, never values)."""
+        secrets = self.secrets_for(credentials, account)
+        return [source_label(c, account) for c in missing(credentials, secrets)]
 
     # --- building clients ------------------------------------------------------------------------------
-
-    def secret(self, credential: Credential) -> str | None:
-        field = credential.env_var.lower()
-        value = getattr(self, field, None)
-        if value:
-            return value
-        if self.mode == "simulator":
-            from pipelines.simulator import Simulator
-
-            return Simulator.DEFAULT_TOKENS.get(credential.simulator_key)
-        return None
-
-    def missing_credentials(self, credentials: tuple[Credential, ...]) -> list[str]:
-        return [c.env_var for c in credentials if c.required and not self.secret(c)]
 
     def rewrite(self, url: str) -> str:
         """Where a real URL is served: an override for its host, else the simulator in simulator mode
@@ -219,11 +236,11 @@ class PlatformApiResource(ConfigurableResource):
         api_bases: dict[str, str],
         credentials: tuple[Credential, ...],
         *,
+        account: Account | None = None,
         log: logging.Logger | None = None,
         today: dt.date | None = None,
     ) -> ClientContext:
-        redactor = Redactor()
-        secrets = {c.name: self.secret(c) for c in credentials}
+        """What a client needs, with the secrets of `account` (the shared ones without an account)."""
         settings = self.settings()
         now = self.clock()
         # "today" is the partition calendar's today (Asia/Jakarta by default), not the machine's UTC date.
@@ -231,8 +248,8 @@ class PlatformApiResource(ConfigurableResource):
         return ClientContext(
             settings=settings,
             base_urls={key: self.rewrite(url) for key, url in api_bases.items()},
-            credentials=secrets,
-            redactor=redactor,
+            credentials=self.secrets_for(credentials, account),
+            redactor=Redactor(),
             today=today or local_today,
             now=now,
             log=log or logging.getLogger("socialpulse.platforms"),
@@ -257,8 +274,6 @@ class PlatformApiResource(ConfigurableResource):
     def _simulator_clock(self) -> dt.datetime | None:
         if self.mode != "simulator":
             return None
-        if self._simulator is not None:
-            return self._simulator.world.now  # type: ignore[attr-defined]
         url = self._sim_url or self.simulator_url or os.environ.get(ENV_SIMULATOR_URL)
         if not url:
             return None
@@ -270,11 +285,15 @@ class PlatformApiResource(ConfigurableResource):
             logger.warning("the simulator at %s gave no clock (%s); the clients read the real clock", url, exc)
             return None
 
-    def platform_client(self, platform: str, *, log: logging.Logger | None = None) -> PlatformClient:
+    def platform_client(
+        self, platform: str, *, account: Account | None = None, log: logging.Logger | None = None
+    ) -> PlatformClient:
+        """A client of `platform` with the secrets of `account` (the shared ones without an account)."""
         from pipelines.platforms.catalog import client_class
 
         cls = client_class(platform)
-        return cls(self.client_context(dict(cls.spec.api_bases), cls.spec.credentials, log=log))
+        context = self.client_context(dict(cls.spec.api_bases), cls.spec.credentials, account=account, log=log)
+        return cls(context)
 
 
 def default_mode() -> str:

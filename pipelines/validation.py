@@ -11,18 +11,8 @@ from __future__ import annotations
 import difflib
 
 from pipelines.config import load_brands, load_goals, load_settings
-from pipelines.config.validators import ConfigProblem, brand_reference_problems, goal_brand_problems, raise_first
+from pipelines.config.validators import ConfigProblem, goal_brand_problems, raise_first
 from pipelines.settings import config_dir
-
-
-def alert_rule_brand_references(config) -> list[tuple[str, str]]:
-    """(key, brand name) of every brand an alert rule names explicitly (`brands: [..]`)."""
-    references: list[tuple[str, str]] = []
-    for index, rule in enumerate(config.rules):
-        if isinstance(rule.brands, list):
-            for position, brand in enumerate(rule.brands):
-                references.append((f"rules[{index}] ({rule.name}).brands[{position}]", brand))
-    return references
 
 
 def import_setting_problems(settings) -> list[ConfigProblem]:
@@ -46,17 +36,31 @@ def import_setting_problems(settings) -> list[ConfigProblem]:
     return problems
 
 
+def credential_problems(brands, *, production: bool) -> list[ConfigProblem]:
+    """Token references of brands.yaml: a credential name the platform does not have; in production also a
+    variable that is not set or a secret file that is not there (in simulator mode the simulator's tokens stand
+    in for unset ones)."""
+    from pipelines.credentials import token_reference_problems
+    from pipelines.platforms.catalog import available_platforms, platform_spec
+
+    credentials = {platform: tuple(platform_spec(platform).credentials) for platform in available_platforms()}
+    return token_reference_problems(brands, credentials, config_dir=config_dir(), require_set=production)
+
+
 def validate_configuration() -> None:
-    """Read settings, brands, goals, editorial plan and alert rules, cross-check them; raise the first ConfigError."""
+    """Read settings, brands, goals, editorial plan and alert rules and cross-check them; raises the first
+    ConfigError."""
     from pipelines.editorial.plan import load_editorial_plan
-    from sensors.rules import default_rules_path, load_alert_rules
+    from pipelines.settings import mode
+    from sensors.clients import load_alert_config
+    from sensors.rules import default_rules_path
 
     settings = load_settings()
     raise_first(str(config_dir() / "settings.yaml"), import_setting_problems(settings))
     brands = load_brands()
+    raise_first(str(config_dir() / "brands.yaml"), credential_problems(brands, production=mode() == "production"))
     goals = load_goals()
     raise_first(str(config_dir() / "goals.yaml"), goal_brand_problems(goals, brands))
     load_editorial_plan(brands)  # validated at load: errors name the file, line, column and value
-    rules_path = default_rules_path()
-    rules = load_alert_rules(rules_path)
-    raise_first(str(rules_path), brand_reference_problems(alert_rule_brand_references(rules), brands))
+    # kpi_alerts.yaml on its own and against brands.yaml (rule brands and clients, client alert channels)
+    load_alert_config(default_rules_path(), brands, brands_file=config_dir() / "brands.yaml")

@@ -2,7 +2,8 @@
 
 Wire into `Definitions`: `build_alert_sensors()` (sensors), `build_freshness_checks(raw_keys)` (asset checks),
 resources `warehouse` (WarehouseResource) and `alerting` (AlertingResource). The `make run` CLI calls
-`evaluate_and_deliver(conn, load_alert_rules(), build_channels(config))` with the same code the sensor runs.
+`evaluate_and_deliver(conn, AlertingResource().load_config(), build_channels(config))` with the same code the sensor
+runs.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ __all__ = [
 def evaluate_history(conn: Any, *, rules_path: str | None = None, log: Any = None) -> EvaluationResult:
     """For `make run`: evaluate every mart date not evaluated yet with the sensor's code, channels from
     kpi_alerts.yaml (log and the table by default); `result.summary_lines()` lists the alerts raised."""
-    config = load_alert_rules(rules_path or default_rules_path())
+    from sensors.resources import AlertingResource
+
+    config = AlertingResource(rules_path=rules_path).load_config()
     return evaluate_and_deliver(conn, config, build_channels(config, log=log), log=log)
 
 

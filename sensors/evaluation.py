@@ -1,8 +1,10 @@
 """Pure evaluation of KPI alert rules over rows of `marts.fct_kpi_daily`.
 
 No I/O here: the sensor, the `make run` CLI and the tests all hand a polars frame, the rules and the dates to
-evaluate to `evaluate_rules`, and get back the alerts. An alert's id is a hash of rule, brand, platform and
-date, so the same firing always has the same id and the alert store can refuse it a second time.
+evaluate to `evaluate_rules`, and get back the alerts. Evaluation is per client: a series is one brand on one
+platform in one client's view (`client_brand`), so a competitor in two clients' competitive sets is watched, and
+alerted, once per client. An alert's id is a hash of rule, (client,) brand, platform and date, so the same
+firing always has the same id and the alert store can refuse it a second time.
 """
 
 from __future__ import annotations
@@ -16,17 +18,33 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from sensors.clients import route
 from sensors.rules import KPI_LABELS, PERCENT_KPIS, AlertRule
 
 MAD_TO_SIGMA = 1.4826  # makes the median absolute deviation comparable to a standard deviation
-KPI_COLUMNS = ("kpi", "brand", "is_own_brand", "platform", "metric_date", "value", "sample_size")
+KPI_COLUMNS = ("kpi", "client_brand", "brand", "is_own_brand", "platform", "metric_date", "value", "sample_size")
 READ_COLUMNS = (*KPI_COLUMNS, "numerator", "denominator")
+SERIES = ("client_brand", "brand", "platform")  # one series of a KPI: a brand on a platform in a client's view
 
 
-def alert_id(rule_name: str, brand: str, platform: str, kpi_date: date) -> str:
-    """Deterministic id of one firing: the same rule, brand, platform and day always give the same id."""
-    key = f"{rule_name}|{brand}|{platform}|{kpi_date.isoformat()}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+def alert_id(rule_name: str, brand: str, platform: str, kpi_date: date, client_brand: str | None = None) -> str:
+    """Deterministic id of one firing: the same rule, client, brand, platform and day always give the same id.
+
+    An own brand's alert (client_brand = brand) and a pipeline alert (no client) hash rule|brand|platform|date,
+    the key of the single-brand releases, so alerts stored before the upgrade are not raised again; a brand in
+    a client's set hashes rule|client|brand|platform|date: a competitor shared by two clients is two alerts.
+    """
+    parts = [rule_name, brand, platform, kpi_date.isoformat()]
+    if client_brand is not None and client_brand != brand:
+        parts.insert(1, client_brand)
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:24]
+
+
+def subject(brand: str, client_brand: str | None) -> str:
+    """How messages name a series: the brand, with the client whose view it is when that is another brand."""
+    if client_brand and client_brand != brand:
+        return f"{brand} (in {client_brand}'s set)"
+    return brand
 
 
 @dataclass(frozen=True)
@@ -45,6 +63,7 @@ class Alert:
     message: str
     channels: tuple[str, ...] = field(default=())
     sample_size: int | None = None
+    client_brand: str | None = None  # the client whose view fired; None for pipeline alerts (runs, freshness)
 
 
 class _Skip:
@@ -65,7 +84,7 @@ class _Finding:
 
 
 class _Series:
-    """One KPI for one brand on one platform, indexed by day.
+    """One KPI for one brand on one platform (in one client's view), indexed by day.
 
     Rows are (day, value, sample_size, numerator, denominator). For a ratio (denominator given on every day
     of a window) a multi-day mean is sum(numerator) / sum(denominator) x `scale`, as the mart prescribes,
@@ -200,7 +219,11 @@ def _fires(rule: AlertRule, series: _Series, day: date, memo: dict[date, _Findin
 
 
 def _select_series(frame: pl.DataFrame, rule: AlertRule) -> pl.DataFrame:
+    """The rows the rule watches. `brands` selects within each client's view (own: the client itself,
+    competitors: its competitive set), `clients` which views."""
     rows = frame.filter(pl.col("kpi") == rule.kpi)
+    if rule.clients is not None:
+        rows = rows.filter(pl.col("client_brand").is_in(rule.clients))
     if rule.brands == "own":
         rows = rows.filter(pl.col("is_own_brand"))
     elif rule.brands == "competitors":
@@ -233,13 +256,15 @@ def evaluate_rules(
     rules: Sequence[AlertRule],
     dates: Iterable[date] | None = None,
     *,
-    scope: Mapping[tuple[str, str], Collection[date]] | None = None,
+    scope: Mapping[tuple[str, str, str], Collection[date]] | None = None,
+    client_channels: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Alert]:
     """Every firing of `rules` on `dates` (default: every date in `frame`), ordered by date, rule, series.
 
     `frame` holds rows of `marts.fct_kpi_daily` (at least the columns of `KPI_COLUMNS`) including the history
-    the baselines need; only the dates asked for are evaluated. `scope` narrows that per rule and platform:
-    {(rule name, platform): dates}; a series not in it is not evaluated.
+    the baselines need; only the dates asked for are evaluated. `scope` narrows that per rule, client and
+    platform: {(rule name, client brand, platform): dates}; a series not in it is not evaluated. An alert goes
+    to its rule's channels plus its client's `client_channels` (see sensors.clients.route).
     """
     missing = [column for column in KPI_COLUMNS if column not in frame.columns]
     if missing:
@@ -253,14 +278,14 @@ def evaluate_rules(
     for rule in rules:
         if not rule.enabled:
             continue
-        selected = _select_series(frame, rule).sort("brand", "platform", "metric_date")
-        for (brand, platform), rows in selected.group_by(["brand", "platform"], maintain_order=True):
+        selected = _select_series(frame, rule).sort(*SERIES, "metric_date")
+        for (client, brand, platform), rows in selected.group_by(list(SERIES), maintain_order=True):
             if rule.sample_kpi is not None and samples is not None:
                 rows = rows.join(
                     samples.filter(pl.col("kpi") == rule.sample_kpi).select(
-                        "brand", "platform", "metric_date", pl.col("value").alias("_sample_from_kpi")
+                        *SERIES, "metric_date", pl.col("value").alias("_sample_from_kpi")
                     ),
-                    on=["brand", "platform", "metric_date"],
+                    on=[*SERIES, "metric_date"],
                     how="left",
                 ).with_columns(
                     pl.coalesce("sample_size", pl.col("_sample_from_kpi").round().cast(pl.Int64)).alias("sample_size")
@@ -270,12 +295,14 @@ def evaluate_rules(
                 rows.select("metric_date", "value", "sample_size", *ratio_columns).iter_rows(), scale=scale
             )
             memo: dict[date, _Finding | _Skip | None] = {}
-            days = wanted if scope is None else sorted(set(scope.get((rule.name, str(platform)), ())) & set(wanted))
+            key = (rule.name, str(client), str(platform))
+            days = wanted if scope is None else sorted(set(scope.get(key, ())) & set(wanted))
+            channels = route(rule.channels, (client_channels or {}).get(str(client), ()))
             for day in days:
                 finding = _fires(rule, series, day, memo)
                 if finding is not None:
-                    alerts.append(_alert(rule, str(brand), str(platform), day, finding))
-    alerts.sort(key=lambda a: (a.kpi_date, a.rule_name, a.brand, a.platform))
+                    alerts.append(_alert(rule, str(client), str(brand), str(platform), day, finding, channels))
+    alerts.sort(key=lambda a: (a.kpi_date, a.rule_name, a.client_brand or "", a.brand, a.platform))
     return alerts
 
 
@@ -302,14 +329,17 @@ def describe_baseline(rule: AlertRule) -> str:
     return "no baseline"
 
 
-def _alert(rule: AlertRule, brand: str, platform: str, day: date, finding: _Finding) -> Alert:
+def _alert(
+    rule: AlertRule, client: str, brand: str, platform: str, day: date, finding: _Finding, channels: tuple[str, ...]
+) -> Alert:
     label = KPI_LABELS.get(rule.kpi, rule.kpi)
     where = "all platforms" if platform == "all" else platform
     value_text = format_value(rule.kpi, finding.value)
+    who = subject(brand, client)
     if finding.baseline is not None and finding.change_pct is not None:
         verb = "fell" if finding.change_pct < 0 else "rose"
         message = (
-            f"{label} for {brand} on {where} {verb} {abs(finding.change_pct):.1f}% on {day.isoformat()}: "
+            f"{label} for {who} on {where} {verb} {abs(finding.change_pct):.1f}% on {day.isoformat()}: "
             f"{value_text} vs {format_value(rule.kpi, finding.baseline)} ({describe_baseline(rule)})"
         )
         if finding.deviations is not None:
@@ -317,14 +347,14 @@ def _alert(rule: AlertRule, brand: str, platform: str, day: date, finding: _Find
             message += f", {abs(finding.deviations):.1f} robust deviations {side}"
     else:
         message = (
-            f"{label} for {brand} on {where} is {value_text} on {day.isoformat()}, "
+            f"{label} for {who} on {where} is {value_text} on {day.isoformat()}, "
             f"below the floor of {format_value(rule.kpi, rule.threshold.absolute_floor)}"
         )
     if finding.sample is not None:
         message += f" (sample {finding.sample})"
     message += f". Rule {rule.name}, severity {rule.severity}."
     return Alert(
-        alert_id=alert_id(rule.name, brand, platform, day),
+        alert_id=alert_id(rule.name, brand, platform, day, client),
         rule_name=rule.name,
         kpi=rule.kpi,
         brand=brand,
@@ -336,6 +366,7 @@ def _alert(rule: AlertRule, brand: str, platform: str, day: date, finding: _Find
         robust_deviations=finding.deviations,
         severity=rule.severity,
         message=message,
-        channels=tuple(rule.channels),
+        channels=channels,
         sample_size=finding.sample,
+        client_brand=client,
     )

@@ -6,6 +6,8 @@ of the checked tables (one platform falling behind the others) and, in productio
 A stale table fails the check (severity WARN) and raises one alert per table and newest date through the
 same store and channels as KPI alerts. Dates after tomorrow are ignored (and counted in the check's metadata):
 one future-dated row is an outlier, and taken as the freshest date it would make every other table stale.
+Within a table each account is compared with the table's freshest one too: an agency's table holds every
+client's accounts, and one client's expired token leaves its account behind while the table looks fresh.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -33,11 +35,13 @@ from sensors.service import FRESHNESS_KPI, deliver_due
 
 @dataclass(frozen=True)
 class Freshness:
-    table: str
+    table: str  # the table, or "<table> for <brand> (account <id>)" for one account of it
     newest: date | None
     lag_vs_peers: int | None
     lag_vs_today: int | None
     max_lag_days: int
+    brand: str | None = None
+    account_id: str | None = None
 
     @property
     def stale(self) -> bool:
@@ -78,6 +82,58 @@ def assess_freshness(
             max_lag_days=max_lag_days,
         )
     return result
+
+
+def account_freshness(
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    column: str,
+    *,
+    max_lag_days: int,
+    not_after: date,
+    today: date | None = None,
+) -> list[Freshness]:
+    """Each account of a table against the table's freshest account: one account whose token expired falls
+    behind while the others stay fresh (an agency's table holds every client's accounts), so the table's newest
+    date alone would hide it. Brands come from the configuration snapshot (raw.socialpulse__brands)."""
+    if not alert_store.table_exists(conn, table):
+        return []
+    schema, name = table.split(".", 1)
+    has_account = conn.execute(
+        "select count(*) from information_schema.columns where table_schema = ? and table_name = ? "
+        "and column_name = 'account_id'",
+        [schema, name],
+    ).fetchone()[0]
+    if not has_account:
+        return []
+    newest = dict(
+        conn.execute(
+            f"select account_id, max({column})::date from {table} where {column}::date <= ? group by 1",
+            [not_after],
+        ).fetchall()
+    )
+    brands: dict[str, str] = {}
+    if alert_store.table_exists(conn, "raw.socialpulse__brands"):
+        platform = name.split("__")[0]
+        brands = dict(
+            conn.execute(
+                "select account_id, brand from raw.socialpulse__brands where platform = ? and account_id is not null",
+                [platform],
+            ).fetchall()
+        )
+    statuses = assess_freshness(newest, max_lag_days=max_lag_days, today=today)
+    return [
+        Freshness(
+            table=f"{table} for {brands.get(account, 'an unknown brand')} (account {account})",
+            newest=status.newest,
+            lag_vs_peers=status.lag_vs_peers,
+            lag_vs_today=status.lag_vs_today,
+            max_lag_days=max_lag_days,
+            brand=brands.get(account),
+            account_id=account,
+        )
+        for account, status in sorted(statuses.items())
+    ]
 
 
 def table_name(key: AssetKey) -> str:
@@ -121,14 +177,14 @@ FUTURE_SLACK_DAYS = 1
 
 
 def freshness_alert(status: Freshness, config: AlertConfig, *, today: date) -> Alert:
-    platform = status.table.split(".")[-1].split("__")[0]
+    platform = status.table.split(" ", 1)[0].split(".")[-1].split("__")[0]
     kpi_date = status.newest or today
     rule = f"{FRESHNESS_KPI}:{status.table}"
     return Alert(
         alert_id=alert_id(rule, "-", platform, kpi_date),
         rule_name=rule,
         kpi=FRESHNESS_KPI,
-        brand="-",
+        brand=status.brand or "-",
         platform=platform,
         kpi_date=kpi_date,
         value=float(status.lag) if status.lag is not None else None,  # never loaded: no lag to show
@@ -193,7 +249,7 @@ def build_freshness_checks(
         def _check(
             context: AssetCheckExecutionContext, warehouse: WarehouseResource, alerting: AlertingResource
         ) -> AssetCheckResult:
-            config = alerting.load_config()
+            config = alerting.pipeline_config()
             lag_limit = max_lag_days or config.freshness.max_lag_days
             against_today = compare_to_today
             if against_today is None:
@@ -207,12 +263,21 @@ def build_freshness_checks(
                 future_count, future_latest = future_rows(conn, own_table, date_column, latest_possible)
                 statuses = assess_freshness(newest, max_lag_days=lag_limit, today=current if against_today else None)
                 status = statuses[own_table]
+                accounts = account_freshness(
+                    conn,
+                    own_table,
+                    date_column,
+                    max_lag_days=lag_limit,
+                    not_after=latest_possible,
+                    today=current if against_today else None,
+                )
+                stale_accounts = [a for a in accounts if a.stale and not status.stale]
                 raised = 0
-                if status.stale:
+                if status.stale or stale_accounts:
                     try:
                         raised = record_and_notify(
                             conn,
-                            [status],
+                            [status] if status.stale else stale_accounts,
                             config,
                             alerting.build_channels(config, log=context.log),
                             today=current,
@@ -220,6 +285,8 @@ def build_freshness_checks(
                     except (duckdb.Error, WarehouseError) as exc:  # the check result matters more
                         context.log.warning(f"could not record the freshness alert: {exc}")
             description = status.describe()
+            if stale_accounts:
+                description += "; stale account(s): " + "; ".join(a.describe() for a in stale_accounts)
             if future_count:
                 description += (
                     f"; {future_count} row(s) dated after {latest_possible} (up to {future_latest}) ignored: "
@@ -231,11 +298,13 @@ def build_freshness_checks(
                 "lag_vs_freshest_days": status.lag_vs_peers if status.lag_vs_peers is not None else -1,
                 "max_lag_days": lag_limit,
                 "alerts_raised": raised,
+                "accounts": len(accounts),
+                "stale_accounts": len(stale_accounts),
             }
             if status.lag_vs_today is not None:
                 metadata["lag_vs_today_days"] = status.lag_vs_today
             return AssetCheckResult(
-                passed=not status.stale,
+                passed=not status.stale and not stale_accounts,
                 severity=AssetCheckSeverity.WARN,
                 description=description,
                 metadata=metadata,

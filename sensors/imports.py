@@ -30,7 +30,7 @@ from dagster import (
     sensor,
 )
 
-from assets.imports import import_files_job, import_run_config
+from assets.imports import LOADED_DIR, REJECTED_DIR, import_files_job, import_run_config
 from pipelines.settings import imports_dir
 
 # A file modified less than this many seconds ago may still be being copied; it waits for the next tick.
@@ -47,13 +47,25 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _csv_files(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv" and not p.name.startswith(".")]
+
+
 def pending_files(folder: Path) -> list[Path]:
-    """The `.csv` files directly in the folder (loaded/ and rejected/ are sub-folders, so never listed)."""
+    """The `.csv` files directly in the folder and in its client folders (`imports/<client slug>/`: an
+    agency drops each client's exports in its own); never those in loaded/ and rejected/."""
     if not folder.is_dir():
         return []
-    return sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv" and not p.name.startswith(".")
-    )
+    found = _csv_files(folder)
+    for sub in folder.iterdir():
+        if sub.is_dir() and sub.name not in (LOADED_DIR, REJECTED_DIR) and not sub.name.startswith("."):
+            found += _csv_files(sub)
+    return sorted(found)
+
+
+def file_key(path: Path, folder: Path) -> str:
+    """A file's name in the cursor and the run config: its path under the imports folder."""
+    return path.relative_to(folder).as_posix()
 
 
 def parse_cursor(cursor: str | None) -> dict[str, dict[str, Any]]:
@@ -78,23 +90,24 @@ def evaluate_imports(
     settling: list[str] = []
     files: dict[str, dict[str, Any]] = {}
     for path in pending_files(folder):
+        name = file_key(path, folder)
         stat = path.stat()
-        previous = seen.get(path.name)
+        previous = seen.get(name)
         if previous and "attempts" not in previous:
             previous = None  # a cursor from before attempts were counted: ask again (the ledger refuses repeats)
         if previous and previous.get("size") == stat.st_size and previous.get("mtime_ns") == stat.st_mtime_ns:
-            files[path.name] = previous
+            files[name] = previous
             continue
         if now - stat.st_mtime < settle_seconds:
-            settling.append(path.name)
+            settling.append(name)
             continue
         sha = _sha256(path)
-        files[path.name] = {"sha256": sha, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        files[name] = {"sha256": sha, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
         given_up = previous is not None and previous.get("run_key") is None
         if not previous or previous.get("sha256") != sha or given_up:  # dropped again after giving up: retry
-            new.append((path.name, sha))
+            new.append((name, sha))
         else:
-            files[path.name] = {**previous, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+            files[name] = {**previous, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
     return new, files, settling
 
 

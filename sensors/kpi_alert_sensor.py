@@ -89,7 +89,7 @@ def _stored_deliveries_due(warehouse: WarehouseResource, alerting: AlertingResou
         with warehouse.connect(read_only=True, wait_seconds=0) as conn:
             if not alert_store.table_exists(conn, f"{alert_store.SCHEMA}.deliveries"):
                 return False
-            due = _next_retry(conn, alerting.load_config().delivery.max_attempts)
+            due = _next_retry(conn, alerting.pipeline_config().delivery.max_attempts)
     except (WarehouseError, duckdb.Error):
         return False
     return due is not None and datetime.fromisoformat(due) <= moment

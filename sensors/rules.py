@@ -13,34 +13,32 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from pipelines.contracts.kpis import KPI_LABELS, KPIS, PERCENT_KPIS
 from pipelines.contracts.platforms import PLATFORMS as CONTRACT_PLATFORMS
 from pipelines.errors import ConfigError
+from pipelines.settings import ENV_ALERT_RULES
 
-__all__ = ["KPIS", "KPI_LABELS", "PERCENT_KPIS"]  # re-exported: the KPI catalogue is pipelines.contracts.kpis
+# re-exported: the KPI catalogue is pipelines.contracts.kpis, the variable's name pipelines.settings
+__all__ = ["ENV_ALERT_RULES", "KPIS", "KPI_LABELS", "PERCENT_KPIS"]
 
 PLATFORMS: tuple[str, ...] = (*CONTRACT_PLATFORMS, "all")
 SEVERITIES: tuple[str, ...] = ("info", "warning", "critical")
 CHANNEL_TYPES: tuple[str, ...] = ("log", "slack", "webhook", "email")
 
-ENV_ALERT_RULES = "SOCIALPULSE_ALERT_RULES"
 ENV_DAGSTER_UI_URL = "SOCIALPULSE_DAGSTER_UI_URL"
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 _RULE_NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
 
 def default_rules_path() -> Path:
-    """Where `kpi_alerts.yaml` lives: `$SOCIALPULSE_ALERT_RULES`, else the project's config dir."""
-    if os.environ.get(ENV_ALERT_RULES):
-        return Path(os.environ[ENV_ALERT_RULES]).resolve()
-    try:
-        from pipelines.settings import config_dir
-    except ImportError:  # settings not importable: fall back to the package folder
-        return (Path(__file__).resolve().parents[1] / "pipelines" / "config" / "kpi_alerts.yaml").resolve()
-    return config_dir() / "kpi_alerts.yaml"
+    """Where `kpi_alerts.yaml` lives: `$SOCIALPULSE_ALERT_RULES`, else the configuration folder's (the default
+    ConfigurationResource's `alert_rules_path`; AlertingResource asks its own configuration)."""
+    from pipelines.resources import ConfigurationResource
+
+    return ConfigurationResource().alert_rules_path()
 
 
 def _unknown(kind: str, value: str, allowed: tuple[str, ...] | list[str]) -> PydanticCustomError:
@@ -146,6 +144,7 @@ class AlertRule(_Model):
     description: str = ""
     kpi: str
     brands: Literal["own", "competitors", "any"] | list[str] = "own"
+    clients: list[str] | None = None  # client brands whose views the rule watches; None: every client
     platforms: Literal["each", "any"] | list[str] = "each"
     direction: Literal["drop", "rise"] = "drop"
     comparison: Comparison
@@ -195,6 +194,17 @@ class AlertRule(_Model):
         if isinstance(value, list) and not value:
             raise PydanticCustomError(
                 "empty", "the list is empty", {"expected": "own, competitors, any or brand names"}
+            )
+        return value
+
+    @field_validator("clients")
+    @classmethod
+    def _clients(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and not value:
+            raise PydanticCustomError(
+                "empty",
+                "the list is empty",
+                {"expected": "client brand names (own: true in brands.yaml), or no clients key for every client"},
             )
         return value
 
@@ -299,6 +309,9 @@ class AlertConfig(_Model):
     freshness: FreshnessPolicy = FreshnessPolicy()
     run_failure: RunFailurePolicy = RunFailurePolicy()
     rules: list[AlertRule] = Field(default_factory=list)
+    # client brand -> its alert_channels of brands.yaml (set by sensors.clients.load_alert_config, never by this
+    # file: a client's recipients are configured with the client)
+    _client_channels: dict[str, tuple[str, ...]] = PrivateAttr(default_factory=dict)
 
     @field_validator("channels", mode="before")
     @classmethod
@@ -313,11 +326,22 @@ class AlertConfig(_Model):
         return [rule for rule in self.rules if rule.enabled]
 
     @property
+    def client_channels(self) -> dict[str, tuple[str, ...]]:
+        """Client brand -> the channels its alerts go to besides the rule's (brands.yaml `alert_channels`)."""
+        return dict(self._client_channels)
+
+    def with_client_channels(self, channels: dict[str, tuple[str, ...]]) -> AlertConfig:
+        """A copy of this configuration routing each client's alerts also to `channels[client]`."""
+        copy = self.model_copy()
+        copy._client_channels = {client: tuple(names) for client, names in channels.items()}
+        return copy
+
+    @property
     def ui_url(self) -> str:
         return (os.environ.get(ENV_DAGSTER_UI_URL) or self.dagster_ui_url).rstrip("/")
 
 
-_RULE_DEFAULT_KEYS = frozenset({"severity", "channels", "min_sample", "brands", "platforms", "enabled"})
+_RULE_DEFAULT_KEYS = frozenset({"severity", "channels", "min_sample", "brands", "clients", "platforms", "enabled"})
 
 
 def load_alert_rules(path: str | Path | None = None) -> AlertConfig:

@@ -202,7 +202,7 @@ def record_run_failure(
     """Store the failed run as an alert and deliver what is due; when the warehouse cannot be opened at once,
     send it now instead. Returns a line saying what happened."""
     log = log or logger
-    config = alerting.load_config()
+    config = alerting.pipeline_config()
     channels = alerting.build_channels(config, log=log)
     stored = False
     moment = datetime.now(UTC)

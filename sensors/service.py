@@ -13,7 +13,7 @@ import polars as pl
 
 from sensors import alert_store
 from sensors.channels import Channel, DeliveryError, Notification
-from sensors.evaluation import READ_COLUMNS, Alert, evaluate_rules, format_value, influence_days
+from sensors.evaluation import READ_COLUMNS, Alert, evaluate_rules, format_value, influence_days, subject
 from sensors.rules import KPI_LABELS, AlertConfig, AlertRule
 
 logger = logging.getLogger("socialpulse.alerts")
@@ -76,7 +76,8 @@ class EvaluationResult:
             change = f"{alert.change_pct:+.1f}%" if alert.change_pct is not None else "below floor"
             baseline = format_value(alert.kpi, alert.baseline) if alert.baseline is not None else "-"
             lines.append(
-                f"  {alert.kpi_date}  {alert.severity:<8} {alert.rule_name:<24} {alert.brand} / {alert.platform}: "
+                f"  {alert.kpi_date}  {alert.severity:<8} {alert.rule_name:<24} "
+                f"{subject(alert.brand, alert.client_brand)} / {alert.platform}: "
                 f"{format_value(alert.kpi, alert.value)} vs {baseline} ({change})"
             )
         report = self.delivery
@@ -90,10 +91,10 @@ class EvaluationResult:
 
 @dataclass
 class EvaluationPlan:
-    """What to evaluate: per (rule, platform) the dates whose inputs are new or changed since they were evaluated,
-    and the input fingerprints to remember once they are."""
+    """What to evaluate: per (rule, client brand, platform) the dates whose inputs are new or changed since they
+    were evaluated, and the input fingerprints to remember once they are."""
 
-    scope: dict[tuple[str, str], set[date]]
+    scope: dict[tuple[str, str, str], set[date]]
     inputs: dict[alert_store.InputKey, str]
     rechecked: set[date]
 
@@ -105,43 +106,42 @@ class EvaluationPlan:
 def plan_evaluation(
     conn: duckdb.DuckDBPyConnection, rules: Iterable[AlertRule], *, settle_days: int = 0
 ) -> EvaluationPlan:
-    """Late data is re-evaluated: a (kpi, platform, day) whose values differ from what the last evaluation saw (a
-    platform backfilled, Meta finalizing a number 48 h later) makes every date it feeds be evaluated again, for
-    each rule reading that KPI on that platform (`influence_days`). The newest `settle_days` days of each KPI and
-    platform are left for a later evaluation while they still move. Alert ids make a re-check raise nothing twice.
+    """Late data is re-evaluated: a (client, kpi, platform, day) whose values differ from what the last evaluation
+    saw (a platform backfilled, Meta finalizing a number 48 h later) makes every date it feeds be evaluated again,
+    in that client's view, for each rule reading that KPI on that platform (`influence_days`). The newest
+    `settle_days` days of each client's KPI and platform are left for a later evaluation while they still move.
+    Alert ids make a re-check raise nothing twice.
     """
     rules = list(rules)
     kpis = {rule.kpi for rule in rules} | {rule.sample_kpi for rule in rules if rule.sample_kpi}
     current = alert_store.input_fingerprints(conn, kpis)
     stored = alert_store.evaluated_inputs(conn)
-    newest: dict[tuple[str, str], date] = {}
-    for kpi, platform, day in current:
-        if day > newest.get((kpi, platform), date.min):
-            newest[(kpi, platform)] = day
+    newest: dict[tuple[str, str, str], date] = {}
+    for client, kpi, platform, day in current:
+        if day > newest.get((client, kpi, platform), date.min):
+            newest[(client, kpi, platform)] = day
     settled = {
         key: fingerprint
         for key, fingerprint in current.items()
-        if key[2] <= newest[(key[0], key[1])] - timedelta(days=settle_days)
+        if key[3] <= newest[key[:3]] - timedelta(days=settle_days)
     }
-    changed: dict[tuple[str, str], list[date]] = {}
-    series: dict[tuple[str, str], list[date]] = {}
-    for (kpi, platform, day), fingerprint in settled.items():
-        series.setdefault((kpi, platform), []).append(day)
-        if stored.get((kpi, platform, day)) != fingerprint:
-            changed.setdefault((kpi, platform), []).append(day)
-    scope: dict[tuple[str, str], set[date]] = {}
+    changed: dict[tuple[str, str, str], list[date]] = {}
+    series: dict[tuple[str, str, str], list[date]] = {}
+    for key, fingerprint in settled.items():
+        series.setdefault(key[:3], []).append(key[3])
+        if stored.get(key) != fingerprint:
+            changed.setdefault(key[:3], []).append(key[3])
+    scope: dict[tuple[str, str, str], set[date]] = {}
     for rule in rules:
         reach = influence_days(rule)
         for kpi in {rule.kpi, rule.sample_kpi} - {None}:
-            for (changed_kpi, platform), days in changed.items():
+            for (client, changed_kpi, platform), days in changed.items():
                 if changed_kpi != kpi:
                     continue
-                affected = _within_reach(series.get((rule.kpi, platform), []), days, reach)
+                affected = _within_reach(series.get((client, rule.kpi, platform), []), days, reach)
                 if affected:
-                    scope.setdefault((rule.name, platform), set()).update(affected)
-    inputs = {
-        (kpi, platform, day): settled[(kpi, platform, day)] for (kpi, platform), days in changed.items() for day in days
-    }
+                    scope.setdefault((rule.name, client, platform), set()).update(affected)
+    inputs = {(*series_key, day): settled[(*series_key, day)] for series_key, days in changed.items() for day in days}
     evaluated_before = alert_store.evaluated_dates(conn)
     plan = EvaluationPlan(scope=scope, inputs=inputs, rechecked=set())
     plan.rechecked = {day for day in plan.dates if day in evaluated_before}
@@ -256,7 +256,8 @@ def alert_notification(row: alert_store.DueDelivery | Alert, config: AlertConfig
         movement = f"{'down' if row.change_pct < 0 else 'up'} {abs(row.change_pct):.1f}%"
     else:
         movement = "below its floor"
-    title = f"{label} {movement}: {row.brand} on {where}, {row.kpi_date.isoformat()}"
+    who = subject(row.brand, row.client_brand)
+    title = f"{label} {movement}: {who} on {where}, {row.kpi_date.isoformat()}"
     fields = {
         "Value": format_value(row.kpi, row.value),
         "Baseline": format_value(row.kpi, row.baseline),
@@ -266,6 +267,8 @@ def alert_notification(row: alert_store.DueDelivery | Alert, config: AlertConfig
         fields["Robust deviations"] = f"{row.robust_deviations:+.1f}"
     if row.sample_size is not None:
         fields["Sample"] = str(row.sample_size)
+    if row.client_brand and row.client_brand != row.brand:
+        fields["Client"] = row.client_brand
     fields.update({"Rule": row.rule_name, "Severity": row.severity, "Date": row.kpi_date.isoformat()})
     return Notification(
         key=row.alert_id,
@@ -280,6 +283,7 @@ def alert_notification(row: alert_store.DueDelivery | Alert, config: AlertConfig
             "alert_id": row.alert_id,
             "rule_name": row.rule_name,
             "kpi": row.kpi,
+            "client_brand": row.client_brand,
             "brand": row.brand,
             "platform": row.platform,
             "kpi_date": row.kpi_date.isoformat(),
@@ -354,7 +358,7 @@ def evaluate_and_deliver(
 ) -> EvaluationResult:
     """Evaluate every active rule on `dates` (None: every date whose inputs are new or changed since they were
     evaluated, see `plan_evaluation`), store the new alerts in `alerts.kpi_alerts` and deliver everything due
-    (new alerts and retries).
+    (new alerts and retries). Each client's alerts also go to its channels (`config.client_channels`).
 
     `conn` must be writable. Running it again over the same dates raises nothing new: alert ids are
     deterministic and inserted at most once.
@@ -362,6 +366,7 @@ def evaluate_and_deliver(
     log = log or logger
     moment = now or datetime.now(UTC)
     alert_store.ensure_schema(conn)
+    alert_store.require_client_views(conn)
     rules = config.active_rules
     scope: dict[tuple[str, str], set[date]] | None = None
     inputs: dict[alert_store.InputKey, str] = {}
@@ -375,7 +380,7 @@ def evaluate_and_deliver(
     if todo and rules and alert_store.table_exists(conn, alert_store.KPI_TABLE):
         kpis = {rule.kpi for rule in rules} | {rule.sample_kpi for rule in rules if rule.sample_kpi}
         frame = read_kpi_frame(conn, kpis, until=max(todo))
-        alerts = evaluate_rules(frame, rules, todo, scope=scope)
+        alerts = evaluate_rules(frame, rules, todo, scope=scope, client_channels=config.client_channels)
     elif todo and not alert_store.table_exists(conn, alert_store.KPI_TABLE):
         todo = []
     new = alert_store.insert_alerts(conn, alerts, now=moment, evaluated=todo, inputs=inputs)

@@ -31,27 +31,29 @@ def build_sensor_definitions() -> SensorDefinitions:
     from assets.imports import import_files_job
     from sensors import build_alert_sensors, build_freshness_checks
     from sensors.imports import import_files_sensor
-    from sensors.resources import AlertingResource
     from sensors.stale_runs import build_stale_run_sensor
 
+    # their resources (warehouse, alerting) are the pipeline's: pipelines.definitions.pipeline_resources
     return SensorDefinitions(
         sensors=[*build_alert_sensors(), import_files_sensor, build_stale_run_sensor()],
         jobs=[import_files_job],
         asset_checks=build_freshness_checks(freshness_keys(), pool=WRITER_POOL),
-        resources={"alerting": AlertingResource()},
     )
 
 
-def evaluate_all(warehouse_file: str, raised_since: datetime | None = None) -> list[str]:
+def evaluate_all(
+    warehouse_file: str, raised_since: datetime | None = None, *, config_dir: str | None = None
+) -> list[str]:
     """Evaluate every rule over every date not evaluated yet and deliver; the summary lines for the CLI, with
-    the alerts the run's alerts/kpi_alerts asset raised since `raised_since` (it evaluates inside the run)."""
+    the alerts the run's alerts/kpi_alerts asset raised since `raised_since` (it evaluates inside the run).
+    `config_dir`: the configuration folder (None: SOCIALPULSE_CONFIG_DIR, else pipelines/config)."""
     import logging
 
     from pipelines.resources import WarehouseResource
     from sensors.resources import AlertingResource
     from sensors.service import evaluate_and_deliver
 
-    alerting = AlertingResource()
+    alerting = AlertingResource(config_dir=config_dir)
     config = alerting.load_config()
     log = logging.getLogger("socialpulse.alerts")
     channels = alerting.build_channels(config, log=log)
@@ -65,12 +67,14 @@ def evaluate_all(warehouse_file: str, raised_since: datetime | None = None) -> l
 
 
 def _raised_in_run(conn, since: datetime) -> list[str]:
+    from sensors.evaluation import subject
+
     rows = conn.execute(
-        "select kpi_date, severity, rule_name, brand, platform, message from alerts.kpi_alerts "
-        "where first_seen_at >= ? order by kpi_date, rule_name, platform",
+        "select kpi_date, severity, rule_name, brand, client_brand, platform, message from alerts.kpi_alerts "
+        "where first_seen_at >= ? order by kpi_date, rule_name, client_brand, brand, platform",
         [since],
     ).fetchall()
     return [
-        f"  {day}  {severity:<8} {rule:<24} {brand} / {platform}: {message}"
-        for day, severity, rule, brand, platform, message in rows
+        f"  {day}  {severity:<8} {rule:<24} {subject(brand, client)} / {platform}: {message}"
+        for day, severity, rule, brand, client, platform, message in rows
     ]

@@ -59,3 +59,20 @@ def hold_warehouse():
     yield start
     for holder in holders:
         holder.release()
+
+
+def edit_yaml_file(folder: Path, name: str, change) -> Path:
+    """Load `folder/name`, let `change(data)` edit it in place, write it back; returns the file's path."""
+    import yaml
+
+    path = folder / name
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    return path
+
+
+@pytest.fixture
+def edit_yaml():
+    """`edit_yaml(folder, "brands.yaml", lambda data: ...)`: a configuration file of a copied folder, edited."""
+    return edit_yaml_file

@@ -84,9 +84,9 @@
     {{ return(kpi_definitions() | map(attribute='kpi') | list + ['goal_pace']) }}
 {%- endmacro %}
 
-{#- The long form of a mart (by default fct_brand_daily) for the KPIs read from it: one row per KPI x brand x
-    platform x day with a non-NULL value (kpi, kind, engagement_view, day_basis, brand, is_own_brand, platform,
-    metric_date, value, numerator, denominator, sample_size). -#}
+{#- The long form of a mart (by default fct_brand_daily) for the KPIs read from it: one row per KPI x client
+    brand x brand x platform x day with a non-NULL value (kpi, kind, engagement_view, day_basis, client_brand,
+    brand, is_own_brand, platform, metric_date, value, numerator, denominator, sample_size). -#}
 {% macro unpivot_kpis(relation, model='fct_brand_daily') -%}
     {%- for definition in kpi_definitions() if definition.get('model', 'fct_brand_daily') == model %}
     select
@@ -98,6 +98,7 @@
         {%- else -%}
         'partition_day'
         {%- endif %} as day_basis,
+        client_brand,
         brand,
         is_own_brand,
         platform,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,21 +16,64 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_ENV_NAME = r"^[A-Z_][A-Z0-9_]*$"
+
+
+class TokenSource(_Strict):
+    """Where one secret of an account is read at run time: an environment variable or a mounted secret file (the
+    way Docker and Kubernetes provide secrets). Never the secret itself: a file in the repository holds names."""
+
+    env: str | None = Field(default=None, pattern=_ENV_NAME)
+    file: str | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TokenSource:
+        if (self.env is None) == (self.file is None):
+            raise ValueError("give the token's source as env: VARIABLE_NAME or file: /path/to/secret, one of them")
+        return self
+
+    @property
+    def label(self) -> str:
+        """How errors name the source (never its content)."""
+        return f"environment variable {self.env}" if self.env else f"secret file {self.file}"
+
+
 class Account(_Strict):
-    """One brand's account on one platform."""
+    """One brand's account on one platform, and where its own tokens come from (by the platform's credential
+    names, e.g. access_token, oauth_token); without `tokens` the platform's shared variables are used."""
 
     id: str = Field(min_length=1)
     handle: str = Field(min_length=1)
+    tokens: dict[str, TokenSource] = Field(default_factory=dict)
 
     @field_validator("id", "handle", mode="before")
     @classmethod
     def _to_str(cls, value: object) -> object:
         return str(value) if isinstance(value, int) else value
 
+    @field_validator("tokens", mode="before")
+    @classmethod
+    def _env_name_shorthand(cls, tokens: object) -> object:
+        """`access_token: KOPI_FACEBOOK_TOKEN` is short for `access_token: {env: KOPI_FACEBOOK_TOKEN}`."""
+        if isinstance(tokens, dict):
+            return {name: {"env": ref} if isinstance(ref, str) else ref for name, ref in tokens.items()}
+        return tokens
+
+
+def slug(name: str) -> str:
+    """A name as a folder or file name: lower case, runs of anything but letters and digits as one '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "brand"
+
 
 class Brand(_Strict):
+    """A brand of brands.yaml. `own: true` makes it a client brand (any number: an agency lists each client); a
+    client brand names its competitive set in `competitors` (required when there are several clients; with one,
+    every other brand is its competitor) and may route its alerts to its own `alert_channels`."""
+
     name: str = Field(min_length=1)
     own: bool = False
+    competitors: list[str] | None = None
+    alert_channels: list[str] | None = None
     keywords: list[str] = Field(default_factory=list)
     hashtags: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
@@ -54,15 +98,22 @@ class Brand(_Strict):
     def is_own_brand(self) -> bool:
         return self.own
 
+    @property
+    def slug(self) -> str:
+        """The brand's folder name (reports/<slug>/, imports/<slug>/): `Kopi Nusantara` -> `kopi-nusantara`."""
+        return slug(self.name)
+
 
 class BrandsConfig(_Strict):
+    """Every brand of brands.yaml: the client brands (own) and the competitors they are measured against. The
+    cross-checks between brands (names, accounts, competitive sets) are in pipelines/config/validators.py."""
+
     brands: list[Brand] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _one_own_brand(self) -> BrandsConfig:
-        own = [b.name for b in self.brands if b.own]
-        if len(own) != 1:
-            raise ValueError(f"exactly one brand must have own: true (found {len(own)}: {own})")
+    def _at_least_one_own_brand(self) -> BrandsConfig:
+        if not any(b.own for b in self.brands):
+            raise ValueError("no brand has own: true; mark your brand (an agency: each client brand) with own: true")
         names = [b.name for b in self.brands]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
@@ -70,15 +121,51 @@ class BrandsConfig(_Strict):
         return self
 
     @property
+    def own_brands(self) -> list[Brand]:
+        """The client brands, in the file's order."""
+        return [b for b in self.brands if b.own]
+
+    @property
     def own_brand(self) -> Brand:
-        return next(b for b in self.brands if b.own)
+        """The client brand of a deployment with one (most code works per client: `own_brands`)."""
+        own = self.own_brands
+        if len(own) != 1:
+            raise ValueError(
+                f"brands.yaml has {len(own)} client brands ({', '.join(b.name for b in own)}): "
+                "this needs one; iterate over own_brands"
+            )
+        return own[0]
+
+    @property
+    def is_multi_client(self) -> bool:
+        return len(self.own_brands) > 1
 
     @property
     def competitors(self) -> list[Brand]:
         return [b for b in self.brands if not b.own]
 
+    def brand(self, name: str) -> Brand:
+        for b in self.brands:
+            if b.name == name:
+                return b
+        raise KeyError(name)
+
+    def competitors_of(self, client: Brand) -> list[Brand]:
+        """A client's competitors: its `competitors` list, or every other non-client brand when it has none."""
+        if client.competitors is None:
+            return self.competitors
+        return [self.brand(name) for name in client.competitors if any(b.name == name for b in self.brands)]
+
+    def competitive_set(self, client: Brand) -> list[Brand]:
+        """The brands a client is measured against, the client first."""
+        return [client, *self.competitors_of(client)]
+
+    def competitive_sets(self) -> dict[str, list[Brand]]:
+        """Client brand name -> its competitive set (the client first)."""
+        return {client.name: self.competitive_set(client) for client in self.own_brands}
+
     def accounts_on(self, platform: str, *, own_only: bool = False) -> list[tuple[Brand, Account]]:
-        """(brand, account) pairs on one platform, own brand first."""
+        """(brand, account) pairs on one platform, client brands first."""
         pairs = [(b, b.accounts[platform]) for b in self.brands if platform in b.accounts]
         pairs.sort(key=lambda pair: not pair[0].own)
         return [p for p in pairs if p[0].own] if own_only else pairs
@@ -103,6 +190,9 @@ class Goal(_Strict):
     metric: str
     platform: str = "all"
     brand: str | None = None
+    # the client brand the goal belongs to (an agency's report and alerts are per client); default: the goal's
+    # brand when it is a client brand, else the only client brand
+    client: str | None = None
     target: float
     baseline: float | None = None
     # increase: higher is better (followers, engagement, share of voice); decrease: lower is better (e.g. a

@@ -65,8 +65,9 @@ def _comparable(name: str) -> str:
 
 
 def brand_problems(brands: BrandsConfig) -> list[ConfigProblem]:
-    """Blank names, names that differ only by case, one account (id or handle) under two brands, handles and
-    ids a platform would not accept."""
+    """Blank names, names that differ only by case, one account (id or handle) under two brands (two clients
+    cannot share an account: its numbers would count for both), handles and ids a platform would not accept, and
+    the competitive sets (`competitive_set_problems`)."""
     problems: list[ConfigProblem] = []
     seen_names: dict[str, int] = {}
     seen_ids: dict[tuple[str, str], int] = {}
@@ -141,6 +142,97 @@ def brand_problems(brands: BrandsConfig) -> list[ConfigProblem]:
                         "each account belongs to one brand: correct the handle or remove the duplicate",
                     )
                 )
+    return problems + competitive_set_problems(brands)
+
+
+def competitive_set_problems(brands: BrandsConfig) -> list[ConfigProblem]:
+    """The client brands' competitive sets. With one client brand `competitors` may be left out (every other brand
+    is its competitor: the files of a single-brand deployment keep working). With several, each client lists its
+    competitors, every listed name is a competitor of brands.yaml, and every competitor is listed under some
+    client (otherwise its data would be read and never shown)."""
+    problems: list[ConfigProblem] = []
+    own = {brand.name for brand in brands.brands if brand.own}
+    competitor_names = [brand.name for brand in brands.brands if not brand.own]
+    listed: set[str] = set()
+    for index, brand in enumerate(brands.brands):
+        key = brand_key(index, brand.name)
+        if not brand.own:
+            if brand.competitors is not None:
+                problems.append(
+                    ConfigProblem(
+                        f"{key}.competitors",
+                        "only a client brand (own: true) has a competitive set",
+                        brand.competitors,
+                        "list this brand under its client's competitors instead, or mark it own: true",
+                    )
+                )
+            if brand.alert_channels is not None:
+                problems.append(
+                    ConfigProblem(
+                        f"{key}.alert_channels",
+                        "only a client brand (own: true) has alert channels",
+                        brand.alert_channels,
+                        "move alert_channels to the client brand whose alerts should go there",
+                    )
+                )
+            continue
+        if brand.competitors is None:
+            if len(own) > 1:
+                problems.append(
+                    ConfigProblem(
+                        f"{key}.competitors",
+                        f"missing: brands.yaml has {len(own)} client brands, so each names its competitive set",
+                        None,
+                        "add competitors: [<competitor names>] (e.g. competitors: ["
+                        + ", ".join(repr(n) for n in competitor_names[:2])
+                        + "]), or competitors: [] for none",
+                    )
+                )
+            else:
+                listed.update(competitor_names)
+            continue
+        seen: set[str] = set()
+        for position, name in enumerate(brand.competitors):
+            where = f"{key}.competitors[{position}]"
+            if name in seen:
+                problems.append(ConfigProblem(where, "listed twice", name, "list each competitor once"))
+                continue
+            seen.add(name)
+            if name in own:
+                problems.append(
+                    ConfigProblem(
+                        where,
+                        "is a client brand (own: true), not a competitor",
+                        name,
+                        "a competitor is a brand with own: false; add it as one (another entry) if this client "
+                        "should be benchmarked against it",
+                    )
+                )
+            elif name not in competitor_names:
+                close = [n for n in competitor_names if _comparable(n) == _comparable(name)]
+                close = close or difflib.get_close_matches(name, competitor_names, n=1)
+                problems.append(
+                    ConfigProblem(
+                        where,
+                        "unknown competitor: no brand of brands.yaml has this name",
+                        name,
+                        (f"did you mean {close[0]!r}? " if close else "")
+                        + "add the competitor as a brand with own: false, or use a name exactly as written there",
+                    )
+                )
+            else:
+                listed.add(name)
+    if len(own) > 1:
+        for index, brand in enumerate(brands.brands):
+            if not brand.own and brand.name not in listed:
+                problems.append(
+                    ConfigProblem(
+                        brand_key(index, brand.name),
+                        "a competitor listed under no client brand: it would be read every night and shown nowhere",
+                        brand.name,
+                        "add it to the competitors of the client(s) it competes with, or remove it",
+                    )
+                )
     return problems
 
 
@@ -163,9 +255,51 @@ def goal_problems(goals: GoalsConfig) -> list[ConfigProblem]:
 
 
 def goal_brand_problems(goals: GoalsConfig, brands: BrandsConfig) -> list[ConfigProblem]:
-    """A goal naming a brand brands.yaml does not have (no brand = the own brand)."""
+    """A goal naming a brand brands.yaml does not have (no brand = its client brand), a `client` that is not a
+    client brand, a goal whose client cannot be told (several clients, none named), and a goal on a competitor
+    outside its client's competitive set."""
     references = [(f"goals[{i}] ({goal.id}).brand", goal.brand) for i, goal in enumerate(goals.goals) if goal.brand]
-    return brand_reference_problems(references, brands)
+    references += [(f"goals[{i}] ({goal.id}).client", goal.client) for i, goal in enumerate(goals.goals) if goal.client]
+    problems = brand_reference_problems(references, brands)
+    if problems:
+        return problems
+    clients = [brand.name for brand in brands.brands if brand.own]
+    for index, goal in enumerate(goals.goals):
+        key = f"goals[{index}] ({goal.id})"
+        if goal.client and goal.client not in clients:
+            problems.append(
+                ConfigProblem(
+                    f"{key}.client",
+                    "not a client brand (own: true)",
+                    goal.client,
+                    "the client the goal belongs to: one of " + ", ".join(clients),
+                )
+            )
+            continue
+        client = goal.client or (goal.brand if goal.brand in clients else None)
+        if client is None and len(clients) > 1:
+            problems.append(
+                ConfigProblem(
+                    f"{key}.client",
+                    f"missing: brands.yaml has {len(clients)} client brands and this goal names none",
+                    None,
+                    "add client: <client brand> (one of " + ", ".join(clients) + ")",
+                )
+            )
+            continue
+        client = client or clients[0]
+        if goal.brand and goal.brand != client:
+            in_set = {b.name for b in brands.competitive_set(brands.brand(client))}
+            if goal.brand not in in_set:
+                problems.append(
+                    ConfigProblem(
+                        f"{key}.brand",
+                        f"not in the competitive set of {client}",
+                        goal.brand,
+                        f"add it to {client}'s competitors in brands.yaml, or set the goal's client",
+                    )
+                )
+    return problems
 
 
 def brand_reference_problems(references: Iterable[tuple[str, str]], brands: BrandsConfig) -> list[ConfigProblem]:

@@ -133,6 +133,7 @@ def parse_export_bytes(
     timezone: str = "UTC",
     snapshot_date: dt.date | None = None,
     rules: ReadingRules | None = None,
+    account_hint: str = "",
 ) -> ParsedExport:
     text, warnings, encoding = decode(data, file_name)
     try:
@@ -148,6 +149,7 @@ def parse_export_bytes(
             timezone=timezone,
             snapshot_date=snapshot_date or dt.datetime.now(dt.UTC).date(),
             rules=rules or ReadingRules(),
+            account_hint=account_hint,
         )
         parsed = reader.read([*first_rows, *records])
     except ExportParseError as exc:
@@ -357,8 +359,10 @@ class _ExportReader:
         timezone: str,
         snapshot_date: dt.date,
         rules: ReadingRules,
+        account_hint: str = "",
     ) -> None:
         self.spec = spec
+        self.account_hint = account_hint
         self.file_name = file_name
         self.header_line = header_line
         self.header = header
@@ -606,7 +610,8 @@ class _ExportReader:
             "no account id for this row",
             line=line,
             column=names[0] if names else None,
-            expected=(
+            expected=self.account_hint
+            or (
                 f"{_column_expectation(names) + ' with a value, or ' if names else ''}an own-brand "
                 f"{self.spec.platform} account in brands.yaml"
             ),

@@ -48,6 +48,9 @@ class MarketSource(PlatformClient):
     tables: ClassVar[tuple[StreamSpec, ...]]
     api_bases: ClassVar[Mapping[str, str]] = {}
     credentials: ClassVar[tuple[Credential, ...]] = ()
+    # A source that reads through a client's own account on this platform (Instagram's business discovery is
+    # asked through the client's IG user, with its token) runs once per client brand; None: one run for all.
+    reads_through_own_account: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

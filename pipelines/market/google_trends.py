@@ -98,7 +98,7 @@ class GoogleTrends(MarketSource):
         """(brand, keyword) pairs, the own brand's first keyword first (it is the anchor)."""
         pairs: list[tuple[str, str]] = []
         seen: set[str] = set()
-        ordered = [self.brands.own_brand, *self.brands.competitors]
+        ordered = [*self.brands.own_brands, *self.brands.competitors]  # the first client's keyword anchors
         for brand in ordered:
             for keyword in brand.keywords:
                 if keyword.casefold() not in seen:

@@ -60,6 +60,7 @@ class InstagramCompetitors(MarketSource):
     )
 
     page_size: ClassVar[int] = PAGE_SIZE
+    reads_through_own_account: ClassVar[str | None] = "instagram"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -42,7 +42,7 @@ class Chart:
     alt: str
     points: int
     marks: list[str] = field(default_factory=list)  # what is highlighted (alert days), for readers and tests
-    series: dict[str, list[tuple[dt.date, float]]] = field(default_factory=dict)  # drawn lines, by platform
+    series: dict[str, list[tuple[dt.date, float]]] = field(default_factory=dict)  # drawn lines, by platform (or brand)
 
     @property
     def content_id(self) -> str:
@@ -71,10 +71,13 @@ def _png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def _date_axis(ax, days: int) -> None:
+def _date_axis(ax, first: dt.date, last: dt.date) -> None:
+    days = (last - first).days + 1
     locator = mdates.DayLocator(interval=1 if days <= 10 else 7 if days <= 70 else 14)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    if days == 1:  # one day: matplotlib would widen the axis to years (thousands of day ticks)
+        ax.set_xlim(first - dt.timedelta(days=1), last + dt.timedelta(days=1))
 
 
 def daily_lines(
@@ -95,7 +98,7 @@ def daily_lines(
     rows = max(1, (len(platforms) + columns - 1) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(9.0, 1.75 * rows + 0.5), dpi=DPI, squeeze=False, sharex=True)
     points, marks, series = 0, [], {}
-    span = (data["metric_date"].max() - data["metric_date"].min()).days + 1 if data.height else 7
+    first, last = (data["metric_date"].min(), data["metric_date"].max()) if data.height else (None, None)
     for index, ax in enumerate(axes.flat):
         if index >= len(platforms):
             ax.axis("off")
@@ -118,7 +121,7 @@ def daily_lines(
         ax.set_title(platform_label(platform), fontsize=9, loc="left")
         ax.set_ylim(bottom=0, top=max(values) * 1.15 if values and max(values) > 0 else 1)
         ax.tick_params(labelsize=7)
-        _date_axis(ax, span)
+        _date_axis(ax, first, last)
     fig.supylabel(unit, fontsize=8)
     alt = f"{title}: {points} daily values for {len(platforms)} platform(s)"
     if marks:
@@ -130,9 +133,10 @@ def brand_share_lines(key: str, title: str, frame: pl.DataFrame, own_brand: str)
     """Share of voice per brand over periods; the own brand drawn thick."""
     fig, ax = _figure()
     brands = sorted(frame["brand"].unique().to_list(), key=lambda b: (b != own_brand, b)) if frame.height else []
-    points = 0
+    points, series = 0, {}
     for index, brand in enumerate(brands):
         rows = frame.filter(pl.col("brand") == brand).sort("period_start")
+        series[brand] = list(zip(rows["period_start"].to_list(), rows["share_pct"].to_list(), strict=True))
         own = brand == own_brand
         ax.plot(
             rows["period_start"].to_list(),
@@ -147,12 +151,11 @@ def brand_share_lines(key: str, title: str, frame: pl.DataFrame, own_brand: str)
     ax.set_ylabel("share of voice, %")
     ax.set_ylim(bottom=0)
     if points:
-        span = (frame["period_start"].max() - frame["period_start"].min()).days + 1
-        _date_axis(ax, span)
+        _date_axis(ax, frame["period_start"].min(), frame["period_start"].max())
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
     else:
         ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center", color="#888")
-    return Chart(key, title, _png(fig), f"{title}: {points} values for {len(brands)} brands", points)
+    return Chart(key, title, _png(fig), f"{title}: {points} values for {len(brands)} brands", points, series=series)
 
 
 def grouped_bars(

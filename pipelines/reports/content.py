@@ -1,21 +1,23 @@
-"""One report's content, in the order a marketer reads it: headline KPIs, trends, posts, share of voice,
-competitors, best time to post, formats and hashtags, goals, alerts, data coverage. Built from the data layer;
+"""One client's report content, in the order a marketer reads it: headline KPIs, data gaps, trends, posts,
+share of voice, competitors, best time to post, formats and hashtags, goals, alerts, data coverage. Built from
+the data layer, every query scoped to the client (its own accounts, its competitive set, its goals and alerts);
 the HTML, PDF and e-mail renderers only lay it out."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import polars as pl
 
-from pipelines.config.models import BrandsConfig
+from pipelines.config.models import Account, BrandsConfig
 from pipelines.reports import charts, data
 from pipelines.reports import formatting as fmt
 from pipelines.reports.charts import Chart, platform_label
-from pipelines.reports.coverage import CoverageNote, coverage_notes
+from pipelines.reports.coverage import CoverageNote, account_days, coverage_notes, day_ranges
+from pipelines.reports.gaps import MARK, Gaps, grouped, ingest_gaps, not_read_by_platform, report_gaps, since_text
 from pipelines.reports.periods import Period
 
 TOP_POSTS = 5
@@ -46,6 +48,7 @@ class Kpi:
     change_tone: str | None
     previous: str
     goal: str  # against the goal, or "no goal set"
+    gap: str | None = None  # what the number leaves out (gaps.py), shown next to it
 
 
 @dataclass
@@ -56,6 +59,7 @@ class Section:
     charts: list[Chart] = field(default_factory=list)
     tables: list[tuple[str, Table]] = field(default_factory=list)  # (caption, table)
     empty: str | None = None  # shown instead when there is nothing to show
+    gap: str | None = None  # what its numbers leave out (gaps.py), shown above them
 
 
 @dataclass
@@ -68,6 +72,7 @@ class Report:
     sections: list[Section]
     coverage: list[CoverageNote]
     alerts_count: int
+    gaps: Gaps = field(default_factory=Gaps)
 
     @property
     def title(self) -> str:
@@ -109,7 +114,17 @@ def _goal_text(goals: pl.DataFrame, metric: str, fmt_value: Callable[[float | No
     return "; ".join(parts)
 
 
-def headline_kpis(current: pl.DataFrame, previous: pl.DataFrame, sov: pl.DataFrame, goals: pl.DataFrame) -> list[Kpi]:
+def headline_kpis(
+    current: pl.DataFrame, previous: pl.DataFrame, sov: pl.DataFrame, goals: pl.DataFrame, gaps: Gaps | None = None
+) -> list[Kpi]:
+    kpis = _headline_kpis(current, previous, sov, goals)
+    if gaps is None:
+        return kpis
+    totals, mentions = gaps.card_mark(), gaps.area_mark("mentions")
+    return [replace(k, gap=mentions if k.key == "share_of_voice" else totals) for k in kpis]
+
+
+def _headline_kpis(current: pl.DataFrame, previous: pl.DataFrame, sov: pl.DataFrame, goals: pl.DataFrame) -> list[Kpi]:
     now, before = _row_for(current, "platform", "all"), _row_for(previous, "platform", "all")
     kpis: list[Kpi] = []
 
@@ -187,11 +202,18 @@ def headline_kpis(current: pl.DataFrame, previous: pl.DataFrame, sov: pl.DataFra
     return kpis
 
 
-def _platform_table(current: pl.DataFrame, previous: pl.DataFrame) -> Table:
+def _platform_table(
+    current: pl.DataFrame, previous: pl.DataFrame, expected: list[str] | None = None, gaps: Gaps | None = None
+) -> Table:
+    """One row per platform with data, then one per expected platform without (dashes, never zeros); the last
+    column says what a row's numbers leave out."""
+    gaps = gaps or Gaps()
     rows = []
-    for row in current.filter(pl.col("platform") != "all").sort("engagements", descending=True).to_dicts():
+    shown = current.filter(pl.col("platform") != "all").sort("engagements", descending=True, nulls_last=True)
+    for row in shown.to_dicts():
         before = _row_for(previous, "platform", row["platform"])
         change = fmt.relative_change(row["engagements"], before.get("engagements"))
+        mark = gaps.platform_mark(row["platform"])
         rows.append(
             [
                 Cell(platform_label(row["platform"])),
@@ -203,8 +225,13 @@ def _platform_table(current: pl.DataFrame, previous: pl.DataFrame) -> Table:
                 Cell(fmt.count(row["posts"])),
                 Cell(fmt.count(row["followers_end"])),
                 Cell(fmt.signed_count(row["net_follower_change"])),
+                Cell(mark or "complete", tone="bad" if mark else None),
             ]
         )
+    for platform in expected or []:
+        if platform not in shown["platform"].to_list():
+            mark = gaps.platform_mark(platform) or f"{MARK} no data"
+            rows.append([Cell(platform_label(platform)), *[Cell(fmt.MISSING)] * 8, Cell(mark, tone="bad")])
     columns = [
         "Platform",
         "Engagements",
@@ -215,6 +242,7 @@ def _platform_table(current: pl.DataFrame, previous: pl.DataFrame) -> Table:
         "Posts",
         "Followers",
         "Net followers",
+        "Data",
     ]
     return Table(columns, rows, numeric=set(range(1, 9)))
 
@@ -389,6 +417,40 @@ def _awaiting_table(frame: pl.DataFrame) -> Table:
     return Table(["Platform", "Written", "Kind", "Comment (opens the post)"], rows)
 
 
+def _gap_tables(gaps: Gaps, handles: dict[str, str], timezone: str) -> list[tuple[str, Table]]:
+    from pipelines.reports.coverage import account_label
+
+    tables = []
+    if gaps.failures:
+        rows = [
+            [
+                Cell(group.where),
+                Cell("; ".join(group.data)),
+                Cell(group.account),
+                Cell(since_text(group, timezone), tone="bad"),
+                Cell(group.reason),
+            ]
+            for group in grouped(gaps.failures)
+        ]
+        tables.append(
+            (
+                "Not read: open ingest failures",
+                Table(["Source", "Data", "Account", "Failing since (runs)", "The platform's words"], rows),
+            )
+        )
+    if gaps.days_without_data:
+        rows = [
+            [
+                Cell(account_label(account.platform, handles)),
+                Cell(f"{account.days} of {account.period_days}"),
+                Cell(day_ranges(account.missing), tone="bad"),
+            ]
+            for account in gaps.days_without_data
+        ]
+        tables.append(("Days without account figures", Table(["Account", "Days with data", "No data on"], rows, {1})))
+    return tables
+
+
 def build_report(
     conn: duckdb.DuckDBPyConnection,
     brand: str,
@@ -398,19 +460,59 @@ def build_report(
     timezone: str,
     now: dt.datetime | None = None,
 ) -> Report:
-    """Everything one report shows, read through the data layer."""
+    """Everything one client brand's report shows, read through the data layer: its own accounts, its
+    competitive set, its goals, its alerts and its gaps (never another client's)."""
+    client = brand
     previous = period.previous()
     trend_start = previous.start
-    current_totals = data.brand_totals(conn, brand, period.start, period.end)
-    previous_totals = data.brand_totals(conn, brand, previous.start, previous.end)
-    sov = data.share_of_voice_period(conn, period.grain, period.start)
-    goals = data.goal_progress(conn, brand, period.end)
-    alerts = data.alerts_between(conn, period.start, period.end, brand)
-    daily = data.brand_daily(conn, brand, trend_start, period.end)
-    trend_alerts = data.alerts_between(conn, trend_start, period.end, brand)
+    accounts = client_accounts(brands, client)
+    handles = {platform: account.handle for platform, account in accounts.items()}
+    expected = list(accounts)
+    set_brands = [b.name for b in brands.competitive_set(brands.brand(client))] if _configured(brands, client) else []
+    latest = data.latest_data_date(conn)
+
+    current_totals = data.brand_totals(conn, client, period.start, period.end)
+    previous_totals = data.brand_totals(conn, client, previous.start, previous.end)
+    sov = data.share_of_voice_period(conn, client, period.grain, period.start)
+    goals = data.goal_progress(conn, client, period.end)
+    alerts = data.alerts_between(conn, period.start, period.end, client)
+    daily = data.brand_daily(conn, client, trend_start, period.end)
+    trend_alerts = data.alerts_between(conn, trend_start, period.end, client)
+    coverage_now = data.account_coverage(conn, client, period.start, period.end)
+    bench = data.competitor_benchmark(conn, client, period.start, period.end)
+
+    failures = ingest_gaps(
+        data.open_ingest_failures(
+            conn,
+            client,
+            account_ids=[a.id for a in accounts.values()],
+            competitors=[b for b in set_brands if b != client],
+        ),
+        handles=handles,
+        account_platforms={account.id: platform for platform, account in accounts.items()},
+    )
+    absent = [b for b in set_brands if bench.height and b not in bench["brand"].to_list()]
+    gaps = report_gaps(
+        failures,
+        account_days(period, expected, coverage_now, latest),
+        timezone=timezone,
+        handles=handles,
+        absent_competitors=absent,
+    )
 
     def marks(kpis: tuple[str, ...]) -> list[tuple[dt.date, str]]:
         return [(a["kpi_date"], a["platform"]) for a in trend_alerts.filter(pl.col("kpi").is_in(kpis)).to_dicts()]
+
+    gap_section = Section(
+        "gaps",
+        "Data gaps",
+        f"What could not be read for {client} and the days its accounts have no figures for. Numbers marked "
+        f"{MARK} add up what was read: they leave these out (a missing platform is a dash, never a zero).",
+        tables=_gap_tables(gaps, handles, timezone),
+        empty=None
+        if gaps.any
+        else f"None: every account of {client} was read on every day of the period and no source is failing.",
+    )
 
     shade = (period.start, period.end)
     trends = Section(
@@ -437,11 +539,12 @@ def build_report(
                 shade=shade,
             ),
         ],
-        tables=[(f"{period.label} per platform", _platform_table(current_totals, previous_totals))],
+        tables=[(f"{period.label} per platform", _platform_table(current_totals, previous_totals, expected, gaps))],
+        gap=gaps.totals_mark(),
     )
 
-    best_posts = data.posts_ranked(conn, brand, period.start, period.end, TOP_POSTS, best=True)
-    worst_posts = data.posts_ranked(conn, brand, period.start, period.end, TOP_POSTS, best=False)
+    best_posts = data.posts_ranked(conn, client, period.start, period.end, TOP_POSTS, best=True)
+    worst_posts = data.posts_ranked(conn, client, period.start, period.end, TOP_POSTS, best=False)
     posts = Section(
         "posts",
         "Top and bottom posts",
@@ -449,27 +552,29 @@ def build_report(
         "no reach). Links open the post.",
         tables=[("Top posts", _posts_table(best_posts)), ("Bottom posts", _posts_table(worst_posts))],
         empty=None if best_posts.height else "No posts with engagement figures were published in this period.",
+        gap=gaps.area_mark("posts"),
     )
 
     sov_grain, sov_start = ("day", previous.start) if period.grain == "week" else ("week", previous.start)
-    sov_series = data.share_of_voice_series(conn, sov_grain, sov_start, period.end)
+    sov_series = data.share_of_voice_series(conn, client, sov_grain, sov_start, period.end)
     share = Section(
         "share_of_voice",
         "Share of voice by brand",
-        f"Your share of the brand mentions of the competitive set, per {sov_grain}, on all platforms.",
+        f"Your share of the brand mentions of your competitive set ({', '.join(set_brands) or client}), per "
+        f"{sov_grain}, on all platforms.",
         charts=[
-            charts.brand_share_lines("share_of_voice", f"Share of voice (mentions) per {sov_grain}", sov_series, brand)
+            charts.brand_share_lines("share_of_voice", f"Share of voice (mentions) per {sov_grain}", sov_series, client)
         ],
         tables=[(f"{period.label}", _sov_table(sov))] if sov.height else [],
         empty=None if sov.height else "No mentions were measured for this period.",
+        gap=gaps.area_mark("mentions"),
     )
 
-    bench = data.competitor_benchmark(conn, period.start, period.end)
     competitors = Section(
         "competitors",
         "Competitor benchmark",
-        "Public numbers of every brand (the same for you and your competitors) over the weeks that start in the "
-        "period.",
+        "Public numbers of every brand of your competitive set (the same for you and your competitors) over the "
+        "weeks that start in the period.",
         charts=[
             charts.grouped_bars(
                 "benchmark",
@@ -479,14 +584,15 @@ def build_report(
                 "brand",
                 "public_engagements_per_post",
                 "public engagements per post",
-                brand,
+                client,
             )
         ],
         tables=[("All platforms", _benchmark_table(bench))] if bench.height else [],
         empty=None if bench.height else "No competitor data for the weeks of this period.",
+        gap=gaps.area_mark("competitors"),
     )
 
-    slots = data.best_time_slots(conn)
+    slots = data.best_time_slots(conn, client)
     best_time = Section(
         "best_time",
         "Best time to post",
@@ -494,11 +600,12 @@ def build_report(
         "slots have too few posts to judge.",
         charts=[charts.best_time_heat_map("best_time", "Best time to post (lift vs platform median)", slots)],
         empty=None if slots.height else "No posts to learn from yet.",
+        gap=gaps.area_mark("posts"),
     )
 
     month = Period.containing("month", period.end)
-    content = data.content_performance(conn, month.start)
-    tags = data.hashtag_performance(conn, month.start)
+    content = data.content_performance(conn, client, month.start)
+    tags = data.hashtag_performance(conn, client, month.start)
     scope = month.label if period.grain == "month" else f"{month.label} (formats and hashtags are measured per month)"
     formats = Section(
         "content",
@@ -520,6 +627,7 @@ def build_report(
         ],
         tables=[("Formats", _content_table(content))] + ([("Hashtags", _hashtag_table(tags))] if tags.height else []),
         empty=None if content.height else "No posts in this month.",
+        gap=gaps.area_mark("posts"),
     )
 
     goal_section = Section(
@@ -529,13 +637,14 @@ def build_report(
         "baseline to the target (pace 100 % = on the line).",
         charts=[charts.goal_bars("goals", "Goal pace", goals)] if goals.height else [],
         tables=[("Goals", _goal_table(goals))] if goals.height else [],
-        empty=None if goals.height else "No goals are set for this brand (goals.yaml).",
+        empty=None if goals.height else f"No goals are set for {client} (goals.yaml).",
+        gap=gaps.totals_mark() if goals.height else None,
     )
 
-    responsiveness = data.responsiveness_by_platform(conn, brand, period.start, period.end)
+    responsiveness = data.responsiveness_by_platform(conn, client, period.start, period.end)
     # the comments of the last 28 days up to the period's end still waiting (older posts are no longer read)
     awaiting = data.comments_awaiting_reply(
-        conn, TOP_POSTS * 2, brand, since=period.end - dt.timedelta(days=27), until=period.end
+        conn, TOP_POSTS * 2, client, since=period.end - dt.timedelta(days=27), until=period.end
     )
     has_comments = responsiveness.height > 0 and responsiveness["comments"].sum() > 0
     conversation = Section(
@@ -559,23 +668,38 @@ def build_report(
 
     notes = coverage_notes(
         period,
-        expected_platforms=brands_platforms(brands, brand),
-        accounts=data.account_coverage(conn, brand, period.start, period.end),
-        previous_accounts=data.account_coverage(conn, brand, previous.start, previous.end),
-        posts=data.posts_by_platform(conn, brand, period.start, period.end),
-        latest_data=data.latest_data_date(conn),
+        expected_platforms=expected,
+        accounts=coverage_now,
+        previous_accounts=data.account_coverage(conn, client, previous.start, previous.end),
+        posts=data.posts_by_platform(conn, client, period.start, period.end),
+        latest_data=latest,
         alerts_through=data.alerts_evaluated_through(conn),
         content_rows=content,
         best_time=slots,
         share_of_voice_rows=sov.height,
         empty_sections=[s.title for s in (competitors, posts, formats) if s.empty],
+        handles=handles,
+        not_read=not_read_by_platform(failures, timezone),
     )
-    kpis = headline_kpis(current_totals, previous_totals, sov, goals)
-    sections = [trends, posts, share, competitors, best_time, formats, goal_section, conversation, alert_section]
+    # a goal on a competitor (a share to take from it) is the client's, but not a target for the client's own KPIs
+    own_goals = goals.filter(pl.col("brand") == client) if goals.height else goals
+    kpis = headline_kpis(current_totals, previous_totals, sov, own_goals, gaps)
+    sections = [
+        gap_section,
+        trends,
+        posts,
+        share,
+        competitors,
+        best_time,
+        formats,
+        goal_section,
+        conversation,
+        alert_section,
+    ]
     for section in sections:  # a chart with nothing to draw is left out; the section says why
         section.charts = [chart for chart in section.charts if chart.points]
     return Report(
-        brand=brand,
+        brand=client,
         period=period,
         timezone=timezone,
         generated_at=now or dt.datetime.now(dt.UTC),
@@ -583,17 +707,22 @@ def build_report(
         sections=sections,
         coverage=notes,
         alerts_count=alerts.height,
+        gaps=gaps,
     )
 
 
-def brands_platforms(brands: BrandsConfig, brand: str) -> list[str]:
-    """The platforms the brand has accounts on in brands.yaml (what a report expects data for)."""
+def _configured(brands: BrandsConfig, name: str) -> bool:
+    return any(b.name == name for b in brands.brands)
+
+
+def client_accounts(brands: BrandsConfig, client: str) -> dict[str, Account]:
+    """The client's own accounts per platform in brands.yaml (what its report expects data for)."""
     for candidate in brands.brands:
-        if candidate.name == brand:
-            return list(candidate.accounts)
-    return []
+        if candidate.name == client:
+            return dict(candidate.accounts)
+    return {}
 
 
 def own_brand_names(brands: BrandsConfig) -> list[str]:
-    """Every own brand of the configuration (one today; workspaces with several clients are planned)."""
-    return [b.name for b in brands.brands if b.own]
+    """Every client brand of the configuration (own: true), in brands.yaml order: one report each."""
+    return [b.name for b in brands.own_brands]

@@ -13,7 +13,7 @@ from pipelines.reports.content import Report
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("pipelines.reports", "templates"),
         autoescape=True,
@@ -31,4 +31,4 @@ def render_html(report: Report, *, for_email: bool = False) -> str:
     def image_src(chart: Chart) -> str:
         return f"cid:{chart.content_id}" if for_email else data_uri(chart)
 
-    return _environment().get_template("report.html.j2").render(report=report, image_src=image_src)
+    return environment().get_template("report.html.j2").render(report=report, image_src=image_src)

@@ -13,6 +13,7 @@ from fpdf.fonts import FontFace
 from pipelines.reports.content import Cell, Report, Table
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+GAP_COLOR = (154, 103, 0)  # the marks of numbers that leave a gap out (gaps.py)
 LEVEL_COLORS = {"missing": (207, 34, 46), "partial": (125, 78, 0), "thin": (9, 105, 218), "info": (87, 96, 106)}
 
 
@@ -86,10 +87,15 @@ def render_pdf(report: Report) -> bytes:
         [Cell(k.label), Cell(k.value), Cell(k.change), Cell(k.previous), Cell(k.goal)] for k in report.kpis
     ]
     _table(pdf, kpi_table)
+    totals_gap = next((k.gap for k in report.kpis if k.gap), None)
+    if totals_gap:
+        _small(pdf, totals_gap, GAP_COLOR)
     for section in report.sections:
         _heading(pdf, section.title)
         if section.intro:
             _small(pdf, section.intro)
+        if section.gap:
+            _small(pdf, section.gap, GAP_COLOR)
         if section.empty:
             _small(pdf, section.empty)
         for chart in section.charts:

@@ -144,13 +144,36 @@ class RequestLog:
             return [r for r in self._records if host is None or r.host == host]
 
 
+class AcceptedTokens(str):
+    """The token a family accepts (its default, the str value) plus the per-account tokens an agency's accounts
+    may each have: a request token compares equal to it when it is any of them (`==`, `!=`, `in [...]`), so the
+    routes' checks stay `token != ctx.tokens[key]`. `account_of(token)` names the account a token is for."""
+
+    def __new__(cls, default: str, per_account: dict[str, str] | None = None) -> AcceptedTokens:
+        value = super().__new__(cls, default)
+        value.per_account = dict(per_account or {})  # token -> account id
+        return value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str) and (str.__eq__(self, other) or other in self.per_account)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return str.__hash__(self)
+
+    def account_of(self, token: str | None) -> str | None:
+        return self.per_account.get(token or "")
+
+
 @dataclass
 class Context:
     """What a route needs besides the request: the world, the accepted tokens, faults, the base URL and the
     simulator's running clock."""
 
     world: World
-    tokens: dict[str, str]
+    tokens: dict[str, AcceptedTokens]
     faults: FaultRegistry
     base_url: str
     clock: SimClock | None = None
@@ -186,6 +209,10 @@ class Request:
 
     def header(self, name: str, default: str | None = None) -> str | None:
         return self.headers.get(name.lower(), default)
+
+    def carries(self, token: str) -> bool:
+        """The token is sent with this request: a query parameter, the bearer or any header value."""
+        return token in self.params.values() or token == self.bearer() or token in self.headers.values()
 
     def bearer(self) -> str | None:
         auth = self.header("authorization") or ""

@@ -6,6 +6,9 @@ repeating cursors, schema drift (a field missing from or added to every item) an
 headers at 100 % (code 80001/80002: `estimated_time_to_regain_access` in X-Business-Use-Case-Usage), the other
 platforms their rate-limit answer. The clock advances with real time and with `Simulator.advance` (a test's fake
 sleep), so a three-minute throttle passes in no real time.
+
+Every kind takes the option `token`: the fault then hits only requests carrying that token (in a parameter, the
+Authorization bearer or any header), the way one account's expired token fails everything it is used for.
 """
 
 from __future__ import annotations
@@ -48,7 +51,12 @@ class Fault:
     used: int = 0
 
     def matches(self, request: Request) -> bool:
-        return self.path_contains is None or self.path_contains in request.full_path
+        """The path holds `path_contains` (when given) and the request carries the fault's `token` option (when
+        given: e.g. one agency account's token expired, whatever endpoint it calls)."""
+        if self.path_contains is not None and self.path_contains not in request.full_path:
+            return False
+        token = self.opts.get("token")
+        return token is None or request.carries(str(token))
 
     @property
     def exhausted(self) -> bool:

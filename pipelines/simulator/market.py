@@ -439,14 +439,14 @@ class Market:
 
     # ------------------------------------------------------------------ trending searches
     def trending(self, geo: str, day: dt.date | None = None) -> list[TrendItem]:
-        """About 20 trending searches for `geo` on `day` (default: today); the own brand is always one of them."""
+        """About 20 trending searches for `geo` on `day` (default: today); every client brand is one of them."""
         day = day or self.world.today
         r = rnd.rng(self.seed, "trending", geo.upper(), day)
         pool = list(TREND_TOPICS.get(geo.upper(), TREND_TOPICS["US"]))
         topics = r.sample(pool, k=min(19, len(pool)))
-        own = self.world.own_brand
-        own_title = (own.keywords[0] if own.keywords else own.name).lower()
-        topics.insert(r.randrange(2, 12), own_title)
+        for own in self.world.brands.own_brands:  # every client brand trends once
+            own_title = (own.keywords[0] if own.keywords else own.name).lower()
+            topics.insert(r.randrange(2, 12), own_title)
         traffic_levels = (
             2_000_000,
             1_000_000,

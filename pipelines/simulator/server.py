@@ -13,7 +13,17 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pipelines.config.models import BrandsConfig, Settings
-from pipelines.simulator.core import ApiError, Context, Request, RequestLog, RequestRecord, Response, SimClock, Stats
+from pipelines.simulator.core import (
+    AcceptedTokens,
+    ApiError,
+    Context,
+    Request,
+    RequestLog,
+    RequestRecord,
+    Response,
+    SimClock,
+    Stats,
+)
 from pipelines.simulator.faults import FaultRegistry
 from pipelines.simulator.routes import ApiFamily, families
 from pipelines.simulator.throttle import UsageMeter
@@ -59,6 +69,7 @@ class Simulator:
         settings: Settings | None = None,
         days: int = 400,
         tokens: dict[str, str] | None = None,
+        account_tokens: dict[str, dict[str, str]] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         now: dt.datetime | None = None,
@@ -78,7 +89,17 @@ class Simulator:
         unknown = sorted(set(tokens or {}) - set(self.DEFAULT_TOKENS))
         if unknown:
             raise ValueError(f"unknown token key(s) {unknown}; expected {sorted(self.DEFAULT_TOKENS)}")
-        self.tokens = {**self.DEFAULT_TOKENS, **(tokens or {})}
+        unknown = sorted(set(account_tokens or {}) - set(self.DEFAULT_TOKENS))
+        if unknown:
+            raise ValueError(
+                f"unknown token key(s) {unknown} in account_tokens; expected {sorted(self.DEFAULT_TOKENS)}"
+            )
+        # Each family accepts its default token (a shared one, like a system user's) and, for an agency whose
+        # accounts each have their own, a token per account: {"meta": {"<token>": "<page or IG user id>"}}.
+        self.tokens = {
+            key: AcceptedTokens(value, (account_tokens or {}).get(key))
+            for key, value in {**self.DEFAULT_TOKENS, **(tokens or {})}.items()
+        }
         self.faults = FaultRegistry()
         self.stats = Stats()
         self.requests = RequestLog()

@@ -207,7 +207,20 @@ class World:
     # ------------------------------------------------------------------ brands and accounts
     @property
     def own_brand(self) -> Brand:
-        return self.brands.own_brand
+        """The first client brand: the one the planted drop and the default tokens' `me` belong to."""
+        return self.brands.own_brands[0]
+
+    def own_accounts(self, platform: str) -> list[tuple[Brand, Account]]:
+        """Every client brand's account on `platform` (an agency's clients each have theirs)."""
+        return self.brands.accounts_on(platform, own_only=True)
+
+    def own_account(self, platform: str, account_id: str | None = None) -> Account | None:
+        """The client account `account_id` on `platform` (None if it is not a client's), or without an id the
+        first client's account (what a shared default token's `me` is)."""
+        for _, account in self.own_accounts(platform):
+            if account_id is None or account.id == account_id:
+                return account
+        return None
 
     def brand(self, name: str) -> Brand:
         for b in self.brands.brands:

@@ -32,9 +32,15 @@ def test_unknown_platform_names_file_key_and_choices(tmp_path):
     assert "facebook" in message
 
 
-def test_two_own_brands_are_rejected(tmp_path):
+def test_several_own_brands_are_client_brands(tmp_path):
     path = write(tmp_path, "brands:\n  - {name: A, own: true}\n  - {name: B, own: true}\n")
-    with pytest.raises(ConfigError, match="exactly one brand must have own: true"):
+    brands = load_yaml_model(path, BrandsConfig)
+    assert [b.name for b in brands.own_brands] == ["A", "B"] and brands.is_multi_client
+
+
+def test_no_own_brand_is_rejected(tmp_path):
+    path = write(tmp_path, "brands:\n  - {name: A}\n")
+    with pytest.raises(ConfigError, match="no brand has own: true"):
         load_yaml_model(path, BrandsConfig)
 
 

@@ -11,10 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from pipelines.errors import ConfigError
 from pipelines.validation import validate_configuration
+
+from .config_edits import edit, refused
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "pipelines" / "config"
@@ -28,25 +29,6 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOCIALPULSE_CONFIG_DIR", str(folder))
     monkeypatch.delenv("SOCIALPULSE_ALERT_RULES", raising=False)
     return folder
-
-
-def edit(folder: Path, name: str, change) -> Path:
-    path = folder / name
-    data = yaml.safe_load(path.read_text())
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    return path
-
-
-def refused(*fragments: str) -> str:
-    with pytest.raises(ConfigError) as info:
-        validate_configuration()
-    message = str(info.value)
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in {message!r}"
-    assert "\n" not in message  # one line a person reads
-    assert info.value.fix, "every refusal says how to fix it"
-    return message
 
 
 def test_the_shipped_configuration_passes_every_cross_check(config_dir: Path) -> None:

@@ -20,3 +20,23 @@ def test_generated_dbt_macro_is_current():
     assert GENERATED_MACROS.read_text(encoding="utf-8") == render_platform_facts(), (
         "dbt_project/macros/generated/platform_facts.sql is stale: run `python -m pipelines.contracts.dbt_facts`"
     )
+
+
+def test_generated_raw_sources_are_current():
+    from pipelines.dbt_sources import GENERATED, render_raw_sources
+
+    assert GENERATED.read_text(encoding="utf-8") == render_raw_sources(), (
+        "dbt_project/models/staging/_raw__sources.yml is stale: run `python -m pipelines.dbt_sources`"
+    )
+
+
+def test_a_contract_column_without_documentation_is_refused():
+    import pytest
+
+    from pipelines.dbt_sources import UndocumentedColumnError, render_raw_sources
+    from pipelines.warehouse import contract_tables
+
+    docs = {"lineage": {}, "tables": {"{platform}__account_daily": {"description": "d", "columns": {}}}}
+    tables = {name: spec for name, spec in contract_tables().items() if name.endswith("__account_daily")}
+    with pytest.raises(UndocumentedColumnError, match="facebook__account_daily.account_id"):
+        render_raw_sources(tables, docs)

@@ -104,3 +104,29 @@ def test_days_loaded_by_a_run_come_from_its_raw_rows(tmp_path):
     assert days_loaded_by_run(conn, "r1", ["x__account_daily", "x__post_snapshots"]) == DateWindow(
         dt.date(2026, 11, 18), dt.date(2026, 11, 18)
     )
+
+
+def test_incremental_models_whose_table_lacks_a_documented_column_are_found(tmp_path):
+    import json
+
+    import duckdb
+
+    from assets.dbt import incremental_models_with_new_columns
+
+    manifest = tmp_path / "manifest.json"
+    node = {"resource_type": "model", "config": {"materialized": "incremental"}, "schema": "marts"}
+    manifest.write_text(
+        json.dumps(
+            {
+                "nodes": {
+                    "model.x.fct_old": {**node, "name": "fct_old", "alias": "fct_old", "columns": {"a": {}, "b": {}}},
+                    "model.x.fct_same": {**node, "name": "fct_same", "alias": "fct_same", "columns": {"a": {}}},
+                    "model.x.fct_new": {**node, "name": "fct_new", "alias": "fct_new", "columns": {"a": {}}},
+                }
+            }
+        )
+    )
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    conn.execute("create schema marts; create table marts.fct_old (a int); create table marts.fct_same (a int)")
+    # fct_old lacks b (a newer version added it); fct_new does not exist yet (dbt creates it as usual)
+    assert incremental_models_with_new_columns(conn, manifest) == ["fct_old"]

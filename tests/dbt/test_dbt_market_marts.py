@@ -104,7 +104,7 @@ def test_kpi_daily_contract(query):
         )
     ]
     assert columns == [
-        "kpi", "engagement_view", "day_basis", "brand", "is_own_brand", "platform", "metric_date",
+        "kpi", "engagement_view", "day_basis", "client_brand", "brand", "is_own_brand", "platform", "metric_date",
         "value", "numerator", "denominator", "sample_size",
     ]  # fmt: skip
     kpis = {r["kpi"] for r in query("select distinct kpi from marts.fct_kpi_daily")}

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import duckdb
 
-from assets.configuration import brands_frame, goals_frame
+from assets.configuration import configuration_frames
 from pipelines.config import load_brands, load_goals, load_settings
-from pipelines.configuration_tables import BRANDS, GOALS
 from pipelines.warehouse import contract_tables, ensure_tables, replace_table
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,9 +22,8 @@ def build_marts(warehouse: Path, work_dir: Path, sql: str) -> list[tuple]:
     brands = load_brands()
     with duckdb.connect(str(warehouse)) as conn:
         ensure_tables(conn, contract_tables())
-        replace_table(conn, BRANDS.name, brands_frame(brands), source="config:brands.yaml", run_id="test")
-        goals = goals_frame(load_goals(), brands.own_brand.name)
-        replace_table(conn, GOALS.name, goals, source="config:goals.yaml", run_id="test")
+        for table, frame in configuration_frames(brands, load_goals()).items():
+            replace_table(conn, table, frame, source="config", run_id="test")
     settings = load_settings()
     dbt_vars = {"timezone": settings.timezone, "account_lookback_days": settings.account_lookback_days}
     command = [

@@ -78,3 +78,11 @@ def warehouse_resource(path: Path):
 
         return UtcAfterConnectWarehouse(path=str(path))
     return WarehouseResource(path=str(path))
+
+
+def import_resources(path: Path) -> dict:
+    """The resources of import_files_job: the warehouse on `path` and the configuration folder (the shipped one,
+    or SOCIALPULSE_CONFIG_DIR)."""
+    from pipelines.resources import ConfigurationResource
+
+    return {"warehouse": warehouse_resource(path), "configuration": ConfigurationResource()}

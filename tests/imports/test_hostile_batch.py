@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from import_helpers import FIXED_MTIME, OWN, VALID, drop, warehouse_resource
+from import_helpers import FIXED_MTIME, OWN, VALID, drop, import_resources
 
 import assets.imports as imports_module
 from assets.imports import import_files_job, import_run_config
@@ -108,7 +108,7 @@ def hostile_folder(imports_folder: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     monkeypatch.setattr(imports_module, "parse_export_bytes", parse_with_a_bug)
     # today and the partitions as the import op derives them from settings.yaml, at a fixed day
     rules = ReadingRules(first_day=dt.date(2025, 1, 1), today=TODAY)
-    monkeypatch.setattr(imports_module, "reading_rules", lambda now=None: rules)
+    monkeypatch.setattr(imports_module, "reading_rules", lambda settings, now=None: rules)
     return imports_folder
 
 
@@ -124,7 +124,7 @@ def test_a_hostile_batch_rejects_every_bad_file_and_loads_every_good_one(hostile
     files = list(dict.fromkeys(files))
     result = import_files_job.execute_in_process(
         run_config=import_run_config(files, str(hostile_folder)),
-        resources={"warehouse": warehouse_resource(warehouse)},
+        resources=import_resources(warehouse),
         raise_on_error=False,
     )
     assert result.success

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import duckdb
-from import_helpers import CORRUPTED, FIXTURES, OWN, VALID, drop, warehouse_resource
+from import_helpers import CORRUPTED, FIXTURES, OWN, VALID, drop, import_resources
 
 from assets.imports import import_files_job, import_run_config
 from pipelines.imports import parse_export
@@ -17,7 +17,7 @@ from pipelines.imports.ledger import LEDGER_TABLE
 def run_import(folder: Path, warehouse: Path, files: list[str]):
     return import_files_job.execute_in_process(
         run_config=import_run_config(files, str(folder)),
-        resources={"warehouse": warehouse_resource(warehouse)},
+        resources=import_resources(warehouse),
         raise_on_error=False,
     )
 
@@ -176,7 +176,7 @@ def test_sensor_to_job_end_to_end_and_a_second_drop(imports_folder: Path, tmp_pa
         first = sensor.evaluate_tick(build_sensor_context(instance=instance, cursor=None))
         (request,) = first.run_requests
         result = import_files_job.execute_in_process(
-            run_config=request.run_config, resources={"warehouse": warehouse_resource(warehouse)}, instance=instance
+            run_config=request.run_config, resources=import_resources(warehouse), instance=instance
         )
         assert result.output_for_node("import_files") == {"youtube_by_content.csv": "loaded"}
 
@@ -191,7 +191,7 @@ def test_sensor_to_job_end_to_end_and_a_second_drop(imports_folder: Path, tmp_pa
         (again,) = second.run_requests
         assert again.run_key == request.run_key
         rerun = import_files_job.execute_in_process(
-            run_config=again.run_config, resources={"warehouse": warehouse_resource(warehouse)}, instance=instance
+            run_config=again.run_config, resources=import_resources(warehouse), instance=instance
         )
         assert rerun.output_for_node("import_files") == {"Table data.csv": "duplicate"}
     assert query(warehouse, "select count(*) from raw.youtube__post_snapshots") == [(2,)]

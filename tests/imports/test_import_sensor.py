@@ -110,7 +110,7 @@ def test_a_file_still_there_after_its_run_is_requested_again_then_given_up(
 ) -> None:
     """The sensor marks only what was processed: a run that ended with the file still in the folder (here the
     warehouse was locked, so the op could not start) makes the next tick request it again, up to 3 runs."""
-    from import_helpers import warehouse_resource
+    from import_helpers import import_resources
 
     from assets.imports import import_files_job
     from pipelines.resources import WarehouseResource
@@ -130,7 +130,10 @@ def test_a_file_still_there_after_its_run_is_requested_again_then_given_up(
                 keys.append(request.run_key)
                 run = import_files_job.execute_in_process(
                     run_config=request.run_config,
-                    resources={"warehouse": WarehouseResource(path=str(warehouse), lock_wait_seconds=0)},
+                    resources={
+                        **import_resources(warehouse),
+                        "warehouse": WarehouseResource(path=str(warehouse), lock_wait_seconds=0),
+                    },
                     instance=instance,
                     tags={"dagster/run_key": request.run_key},
                     raise_on_error=False,
@@ -149,7 +152,7 @@ def test_a_file_still_there_after_its_run_is_requested_again_then_given_up(
             (request,) = again.run_requests
             run = import_files_job.execute_in_process(
                 run_config=request.run_config,
-                resources={"warehouse": warehouse_resource(warehouse)},
+                resources=import_resources(warehouse),
                 instance=instance,
                 tags={"dagster/run_key": request.run_key},
             )

@@ -22,7 +22,7 @@ from dagster import DagsterInstance, materialize
 from pipelines.config import load_brands, load_settings
 from pipelines.contracts.platforms import PLATFORMS, REPORTING_DAYS
 from pipelines.definitions import all_assets, pipeline_resources
-from pipelines.resources import PlatformApiResource
+from pipelines.simulation import simulated_platform_api
 from pipelines.simulator import Simulator
 from pipelines.simulator.world import World
 
@@ -67,7 +67,7 @@ class NightlyPipeline:
 
     def run(self, start: dt.date, end: dt.date, at: dt.datetime):
         self.simulator.set_clock(at)
-        api = PlatformApiResource(mode="simulator", simulator_url=self.simulator.url, now=at.isoformat())
+        api = simulated_platform_api(simulator_url=self.simulator.url, now=at.isoformat())
         result = materialize(
             all_assets(),
             resources=pipeline_resources(str(self.warehouse), api),

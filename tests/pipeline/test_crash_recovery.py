@@ -16,10 +16,9 @@ from dagster import DagsterInstance, DagsterRunStatus
 from dagster._core.instance.ref import InstanceRef
 
 from .cli_helpers import WINDOW, cli_environment, socialpulse, start_run_and_wait_for_ingest
+from .warehouse_compare import warehouse_content
 
 pytestmark = pytest.mark.slow
-# Columns that differ between any two runs by design: when and by which run a row was loaded.
-RUN_COLUMNS = {"_loaded_at", "_run_id", "loaded_at", "first_seen_at", "evaluated_at", "last_attempt_at"}
 
 
 def open_instance(home: Path) -> DagsterInstance:
@@ -34,41 +33,6 @@ def run_processes(instance: DagsterInstance) -> list[int]:
 
 def claimed_slots(instance: DagsterInstance) -> list[str]:
     return [s.run_id for s in instance.event_log_storage.get_concurrency_info("duckdb_writer").claimed_slots]
-
-
-def _comparable(value):
-    """Doubles to 9 decimals: the same sums over rows stored in another physical order differ in the last bits."""
-    return round(value, 9) if isinstance(value, float) else value
-
-
-def warehouse_content(path: Path) -> dict[str, list[tuple]]:
-    """Every raw and mart table's rows (without the load-time columns), sorted; alerts by id and rule."""
-    content: dict[str, list[tuple]] = {}
-    with duckdb.connect(str(path), read_only=True) as conn:
-        tables = conn.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_schema in ('raw', 'marts') and table_type = 'BASE TABLE' order by 1, 2"
-        ).fetchall()
-        for schema, table in tables:
-            columns = [
-                name
-                for (name,) in conn.execute(
-                    "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
-                    "order by ordinal_position",
-                    [schema, table],
-                ).fetchall()
-                if name not in RUN_COLUMNS
-            ]
-            select = ", ".join(f'"{c}"' for c in columns)
-            rows = [
-                tuple(_comparable(v) for v in row)
-                for row in conn.execute(f'select {select} from {schema}."{table}"').fetchall()
-            ]
-            content[f"{schema}.{table}"] = sorted(rows, key=repr)
-        content["alerts.kpi_alerts"] = sorted(
-            conn.execute("select alert_id, rule_name from alerts.kpi_alerts where kpi <> 'run_failure'").fetchall()
-        )
-    return content
 
 
 def test_a_run_killed_mid_ingest_is_recovered_by_the_next_run(tmp_path: Path, clean_cli_run) -> None:

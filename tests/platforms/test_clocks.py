@@ -84,8 +84,8 @@ def nightly(sim, platform: str, now: dt.datetime) -> tuple[PlatformIngestion, di
     cls = client_class(platform)
     context = make_context(sim, cls, now=now, today=dt.date(2026, 11, 21))
     client = cls(context)
-    accounts = [a for _, a in load_brands().accounts_on(platform, own_only=True)]
-    ingestion = PlatformIngestion(client, accounts, context.settings)
+    pairs = load_brands().accounts_on(platform, own_only=True)
+    ingestion = PlatformIngestion([(client, pairs)], context.settings)
     tables = {f"{platform}__{stream}" for stream in cls.spec.streams}
     return ingestion, ingestion.read_window(DateWindow(NIGHT, NIGHT), tables)
 

@@ -41,8 +41,8 @@ def sim():
 def nightly(sim, cls, throttle: dict) -> tuple[PlatformIngestion, dict]:
     context = make_context(sim, cls, http={"throttle": {**PRODUCTION_THROTTLE, **throttle}}, sleep=sim.advance)
     client = cls(context)
-    accounts = [a for _, a in load_brands().accounts_on(cls.spec.name, own_only=True)]
-    ingestion = PlatformIngestion(client, accounts, context.settings)
+    pairs = load_brands().accounts_on(cls.spec.name, own_only=True)
+    ingestion = PlatformIngestion([(client, pairs)], context.settings)
     tables = {f"{cls.spec.name}__{stream}" for stream in cls.spec.streams}
     return ingestion, ingestion.read_window(DateWindow(NIGHT, NIGHT), tables)
 
@@ -82,13 +82,14 @@ def test_deferral_logs_and_gives_up_within_its_bounds(sim, caplog):
         {"unknown_wait_seconds": 100, "max_wait_seconds": 30, "max_deferrals": 2, "max_deferred_wait_seconds": 900},
     )
     assert batches == {}
-    assert set(ingestion.failures) == {
+    assert {failure.table for failure in ingestion.failures} == {
         "facebook__account_daily",
         "facebook__post_snapshots",
         "facebook__audience_demographics",
         "facebook__post_comments",
     }
-    reason = ingestion.failures["facebook__account_daily"]
+    assert {failure.account_id for failure in ingestion.failures} == {FB.id}
+    (reason,) = [failure.reason for failure in ingestion.failures if failure.table == "facebook__account_daily"]
     assert "stayed throttled after 2 deferral(s)" in reason and "http.throttle.max_deferrals=2" in reason
     assert "code 4: (#4) Application request limit reached" in reason  # Meta's own words
     assert any("deferred" in r.getMessage() for r in caplog.records)

@@ -11,7 +11,7 @@ import pytest
 from dagster import DagsterInstance, materialize
 
 from pipelines.definitions import all_assets, pipeline_resources
-from pipelines.resources import PlatformApiResource
+from pipelines.simulation import simulated_platform_api
 from pipelines.simulator import Simulator
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,7 +43,7 @@ def built_pipeline(tmp_path_factory) -> BuiltPipeline:
     shutil.copy(REPO / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
     warehouse, reports = root / "warehouse" / "socialpulse.duckdb", root / "reports"
     with Simulator(seed=7, today=TODAY) as sim:
-        api = PlatformApiResource(mode="simulator", simulator_url=sim.url)
+        api = simulated_platform_api(simulator_url=sim.url)
         with DagsterInstance.from_config(str(home)) as instance:
             result = materialize(
                 all_assets(),

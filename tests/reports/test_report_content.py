@@ -13,7 +13,7 @@ from pipelines.config import load_brands, load_settings
 from pipelines.definitions import all_assets, pipeline_resources
 from pipelines.reports.content import build_report
 from pipelines.reports.periods import Period
-from pipelines.resources import PlatformApiResource
+from pipelines.simulation import simulated_platform_api
 from pipelines.simulator import Simulator
 from tests.reports.conftest import DROP_END, DROP_START, TODAY, range_tags
 
@@ -132,7 +132,7 @@ def test_a_month_with_a_missing_platform_says_so_in_its_coverage_notes(tmp_path)
     warehouse, reports = tmp_path / "w.duckdb", tmp_path / "reports"
     selection = AssetSelection.all() - AssetSelection.groups("tiktok")
     with Simulator(seed=7, today=TODAY) as sim:
-        api = PlatformApiResource(mode="simulator", simulator_url=sim.url)
+        api = simulated_platform_api(simulator_url=sim.url)
         result = materialize(
             all_assets(),
             selection=selection,

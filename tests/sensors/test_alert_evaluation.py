@@ -16,11 +16,13 @@ from sensors.rules import load_alert_rules, parse_alert_rules
 D0 = dt.date(2026, 3, 1)
 
 
-def frame(values, *, kpi="engagement_rate_by_reach", platform="instagram", brand="Acme", own=True, samples=None):
+def frame(
+    values, *, kpi="engagement_rate_by_reach", platform="instagram", brand="Acme", own=True, samples=None, client="Acme"
+):
     rows = []
     for i, value in enumerate(values):
         sample = samples[i] if samples else 10
-        rows.append((kpi, brand, own, platform, D0 + dt.timedelta(days=i), value, value, None, sample))
+        rows.append((kpi, client, brand, own, platform, D0 + dt.timedelta(days=i), value, value, None, sample))
     return pl.DataFrame(rows, schema=COLUMNS, orient="row")
 
 
@@ -195,7 +197,7 @@ def test_multi_day_rates_are_ratios_of_sums_not_averages_of_rates():
     # share of voice: week 1 every day 10 of 100 mentions (10%); week 2 day A 1 of 10, six days 30 of 600
     def rows(values):
         return [
-            ("share_of_voice_mentions", "Acme", True, "all", D0 + dt.timedelta(days=i), n / d * 100, n, d, d)
+            ("share_of_voice_mentions", "Acme", "Acme", True, "all", D0 + dt.timedelta(days=i), n / d * 100, n, d, d)
             for i, (n, d) in enumerate(values)
         ]
 

@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 import pytest
 from dagster import AssetKey, AssetMaterialization, DagsterInstance, build_sensor_context
-from kpi_test_data import START, make_kpi_rows, write_mart
+from kpi_test_data import OWN, START, make_kpi_rows, write_mart
 
 from pipelines.resources import WarehouseResource
 from sensors.evaluation import evaluate_rules, influence_days
@@ -142,9 +142,9 @@ def test_the_settle_window_holds_back_each_platforms_newest_days(tmp_path, quiet
     )
     with duckdb.connect(str(path)) as conn:
         plan = plan_evaluation(conn, config.active_rules, settle_days=1)
-    assert max(plan.scope[("er", "instagram")]) == last - dt.timedelta(days=1)
-    assert max(plan.scope[("er", "tiktok")]) == last - dt.timedelta(days=3)
-    assert ("engagement_rate_by_reach", "tiktok", last - dt.timedelta(days=2)) not in plan.inputs
+    assert max(plan.scope[("er", OWN, "instagram")]) == last - dt.timedelta(days=1)
+    assert max(plan.scope[("er", OWN, "tiktok")]) == last - dt.timedelta(days=3)
+    assert (OWN, "engagement_rate_by_reach", "tiktok", last - dt.timedelta(days=2)) not in plan.inputs
 
 
 @pytest.mark.parametrize(

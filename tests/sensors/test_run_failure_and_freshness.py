@@ -310,3 +310,46 @@ def test_one_future_dated_row_never_makes_the_others_stale(tmp_path, write_rules
             "select count(*) from information_schema.tables where table_schema = 'alerts' and table_name = 'kpi_alerts'"
         ).fetchone()[0]
         assert not has_alerts or conn.execute("select count(*) from alerts.kpi_alerts").fetchone() == (0,)
+
+
+def test_one_account_behind_its_table_fails_the_check_naming_brand_and_account(tmp_path, write_rules):
+    """An agency's Instagram table: two clients' accounts loaded through 2026-11-20, the third's token expired
+    on the 16th. The table's newest day is fresh, the account is 4 days behind (allowed: 2)."""
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("create schema raw")
+        conn.execute(
+            "create table raw.instagram__account_daily (account_id varchar, metric_date date, _partition_date date)"
+        )
+        conn.execute(
+            "create table raw.socialpulse__brands (brand varchar, is_own_brand boolean, platform varchar, "
+            "account_handle varchar, account_id varchar)"
+        )
+        conn.execute(
+            "insert into raw.socialpulse__brands values ('Kopi', true, 'instagram', 'kopi', 'a1'), "
+            "('Teh', true, 'instagram', 'teh', 'a2'), ('Roti', true, 'instagram', 'roti', 'a3')"
+        )
+        for account, last in (("a1", "2026-11-20"), ("a2", "2026-11-16"), ("a3", "2026-11-20")):
+            conn.execute(
+                "insert into raw.instagram__account_daily select ?, d::date, d::date "
+                "from range(date '2026-11-01', ?::date + 1, interval 1 day) t(d)",
+                [account, last],
+            )
+    key = AssetKey(["raw", "instagram__account_daily"])
+    checks = build_freshness_checks([key], max_lag_days=2, compare_to_today=False, today=lambda: dt.date(2026, 11, 21))
+    resources = {
+        "warehouse": WarehouseResource(path=str(path), lock_wait_seconds=0),
+        "alerting": AlertingResource(rules_path=str(write_rules())),
+    }
+    result = materialize([asset(key=key)(lambda: None), *checks], resources=resources)
+    (evaluation,) = result.get_asset_check_evaluations()
+    assert not evaluation.passed
+    assert evaluation.metadata["accounts"].value == 3 and evaluation.metadata["stale_accounts"].value == 1
+    assert "raw.instagram__account_daily for Teh (account a2) is 2026-11-16, 4 day(s) behind" in evaluation.description
+    with duckdb.connect(str(path)) as conn:
+        alerts = conn.execute("select brand, platform, kpi_date, value from alerts.kpi_alerts").fetchall()
+    assert alerts == [("Teh", "instagram", dt.date(2026, 11, 16), 4.0)]
+    # the next check raises nothing new for the same account and newest date
+    again = materialize([asset(key=key)(lambda: None), *checks], resources=resources)
+    (evaluation,) = again.get_asset_check_evaluations()
+    assert evaluation.metadata["alerts_raised"].value == 0

@@ -1,4 +1,4 @@
--- goals.yaml as rows with defaults resolved: no brand means the own brand, no platform means 'all'.
+-- goals.yaml as rows with defaults resolved: no brand means the goal's client brand, no platform means 'all'.
 
 with
 
@@ -29,7 +29,8 @@ final as (
         goals.goal_description,
         goals.metric,
         coalesce(lower(goals.platform), 'all') as platform,
-        coalesce(goals.brand, own_brand.brand) as brand,
+        coalesce(goals.brand, goals.client_brand, own_brand.brand) as brand,
+        coalesce(goals.client_brand, goals.brand, own_brand.brand) as client_brand,
         goals.target_value,
         goals.baseline_value,
         coalesce(goals.direction, 'increase') as direction,

@@ -1,4 +1,5 @@
--- One row per brand of the competitive set (brands.yaml), plus any brand seen only in market data.
+-- One row per brand of brands.yaml (the client brands and their competitors), plus any brand seen only in market
+-- data, with the client brands whose competitive set it is in.
 
 with
 
@@ -11,6 +12,22 @@ brand_accounts as (
 competitor_profiles as (
 
     select * from {{ ref('int_competitor_profiles_unioned') }}
+
+),
+
+competitive_sets as (
+
+    select * from {{ ref('int_competitive_sets_resolved') }}
+
+),
+
+memberships as (
+
+    select
+        brand,
+        list_sort(list(client_brand)) as client_brands
+    from competitive_sets
+    group by brand
 
 ),
 
@@ -53,10 +70,13 @@ final as (
         coalesce(configured.keywords, []) as keywords,
         coalesce(configured.hashtags, []) as hashtags,
         coalesce(configured.platforms, []) as platforms,
-        coalesce(configured.configured_accounts_count, 0) as configured_accounts_count
+        coalesce(configured.configured_accounts_count, 0) as configured_accounts_count,
+        coalesce(memberships.client_brands, []) as client_brands
     from spine
     left join configured
         on spine.brand = configured.brand
+    left join memberships
+        on spine.brand = memberships.brand
 
 )
 

@@ -122,6 +122,7 @@ final as (
     select
         platform,
         account_id,
+        brand as client_brand,
         brand,
         true as is_own_brand,
         metric_date,

@@ -45,6 +45,7 @@ final as (
     select
         shares.platform,
         shares.account_id,
+        own_accounts.brand as client_brand,
         own_accounts.brand,
         true as is_own_brand,
         shares.metric_date,

@@ -1,6 +1,6 @@
--- When own posts do best: per platform, local weekday and hour, the median public engagement rate (reactions,
--- comments and shares, which every post has whatever its age; by reach, else by views) of the posts published
--- in the trailing var('best_time_weeks') weeks, against the platform's median.
+-- When own posts do best: per client brand, platform, local weekday and hour, the median public engagement rate
+-- (reactions, comments and shares, which every post has whatever its age; by reach, else by views) of the posts
+-- published in the trailing var('best_time_weeks') weeks, against the brand's median on the platform.
 
 with
 
@@ -13,6 +13,18 @@ posts as (
 online_hours as (
 
     select * from {{ ref('int_follower_online_hours_unioned') }}
+
+),
+
+brand_accounts as (
+
+    select * from {{ ref('int_brand_accounts_normalized') }}
+
+),
+
+own_accounts as (
+
+    {{ own_account_brands('brand_accounts') }}
 
 ),
 
@@ -37,6 +49,7 @@ analysis_window as (
 post_rates as (
 
     select
+        posts.client_brand,
         posts.platform,
         posts.published_weekday_local as weekday,
         posts.published_hour_local as hour_of_day,
@@ -54,16 +67,20 @@ post_rates as (
 platform_medians as (
 
     select
+        client_brand,
         platform,
         median(engagement_rate) as platform_median_engagement_rate
     from post_rates
-    group by platform
+    group by
+        client_brand,
+        platform
 
 ),
 
 slots as (
 
     select
+        client_brand,
         platform,
         weekday,
         hour_of_day,
@@ -76,16 +93,18 @@ slots as (
         end as engagement_rate_basis
     from post_rates
     group by
+        client_brand,
         platform,
         weekday,
         hour_of_day
 
 ),
 
--- followers online, from UTC hours to local weekday and hour, as a share of the platform's online hours
+-- followers online, from UTC hours to local weekday and hour, as a share of the account's online hours
 online_local as (
 
     select
+        own_accounts.brand as client_brand,
         online_hours.platform,
         {{ to_local_timestamp(from_zone_timestamp(
             'cast(online_hours.metric_date as timestamp) + online_hours.hour_of_day_utc * interval 1 hour',
@@ -95,28 +114,33 @@ online_local as (
     from online_hours
     inner join analysis_window
         on online_hours.metric_date between analysis_window.start_date - 1 and analysis_window.end_date + 1
+    left join own_accounts
+        on online_hours.platform = own_accounts.platform
+        and online_hours.account_id = own_accounts.account_id
 
 ),
 
 online_slots as (
 
     select
+        client_brand,
         platform,
         cast({{ iso_weekday('online_at_local') }} as integer) as weekday,
         cast(extract(hour from online_at_local) as integer) as hour_of_day,
         sum(online_followers) as online_followers
     from online_local
-    group by 1, 2, 3
+    group by 1, 2, 3, 4
 
 ),
 
 online_shares as (
 
     select
+        client_brand,
         platform,
         weekday,
         hour_of_day,
-        {{ rate_pct('online_followers', 'sum(online_followers) over (partition by platform)') }}
+        {{ rate_pct('online_followers', 'sum(online_followers) over (partition by client_brand, platform)') }}
             as follower_online_share_pct
     from online_slots
 
@@ -124,15 +148,16 @@ online_shares as (
 
 spine as (
 
-    select platform, weekday, hour_of_day from slots
+    select client_brand, platform, weekday, hour_of_day from slots
     union
-    select platform, weekday, hour_of_day from online_shares
+    select client_brand, platform, weekday, hour_of_day from online_shares
 
 ),
 
 joined as (
 
     select
+        spine.client_brand,
         spine.platform,
         spine.weekday,
         spine.hour_of_day,
@@ -149,13 +174,16 @@ joined as (
         online_shares.follower_online_share_pct
     from spine
     left join slots
-        on spine.platform = slots.platform
+        on spine.client_brand is not distinct from slots.client_brand
+        and spine.platform = slots.platform
         and spine.weekday = slots.weekday
         and spine.hour_of_day = slots.hour_of_day
     left join platform_medians
-        on spine.platform = platform_medians.platform
+        on spine.client_brand is not distinct from platform_medians.client_brand
+        and spine.platform = platform_medians.platform
     left join online_shares
-        on spine.platform = online_shares.platform
+        on spine.client_brand is not distinct from online_shares.client_brand
+        and spine.platform = online_shares.platform
         and spine.weekday = online_shares.weekday
         and spine.hour_of_day = online_shares.hour_of_day
 
@@ -164,6 +192,7 @@ joined as (
 final as (
 
     select
+        joined.client_brand,
         joined.platform,
         joined.weekday,
         {{ weekday_name('joined.weekday') }} as weekday_name,
@@ -179,7 +208,10 @@ final as (
         case
             when joined.is_sufficient_sample and joined.median_engagement_rate is not null
                 then rank() over (
-                    partition by joined.platform, joined.is_sufficient_sample and joined.median_engagement_rate is not null
+                    partition by
+                        joined.client_brand,
+                        joined.platform,
+                        joined.is_sufficient_sample and joined.median_engagement_rate is not null
                     order by joined.median_engagement_rate desc
                 )
         end as slot_rank,

@@ -1,8 +1,9 @@
 {{ incremental_fact_config('metric_date', 'post_lookback_days') }}
 
--- One row per brand, platform (and 'all') and day: the own accounts' account figures summed per brand (on each
--- platform's reporting day), the engagement the own posts received that day (partition day), and for every
--- brand of the set its mentions and daily share of voice (partition day). The wide source of fct_kpi_daily.
+-- One row per client brand, brand of its competitive set, platform (and 'all') and day: the client's own
+-- accounts' account figures (on each platform's reporting day), the engagement its posts received that day
+-- (partition day), and for every brand of the client's set its mentions and daily share of voice within that set
+-- (partition day). The wide source of fct_kpi_daily.
 -- 'all' rows count the platforms that reported; their follower change adds up the platforms that reported on
 -- both days, so it does not jump when a platform starts or stops.
 
@@ -47,6 +48,7 @@ expected_platforms as (
 own_accounts as (
 
     select
+        brand as client_brand,
         brand,
         coalesce(platform, 'all') as platform,
         metric_date,
@@ -83,6 +85,7 @@ own_accounts as (
 received as (
 
     select
+        brand as client_brand,
         brand,
         coalesce(platform, 'all') as platform,
         metric_date,
@@ -103,6 +106,7 @@ received as (
 daily_share_of_voice as (
 
     select
+        client_brand,
         brand,
         platform,
         period_start as metric_date,
@@ -118,6 +122,7 @@ daily_share_of_voice as (
     where period_grain = 'day'
         and {{ incremental_window('period_start', var('post_lookback_days')) }}
     group by
+        client_brand,
         brand,
         platform,
         period_start
@@ -126,17 +131,18 @@ daily_share_of_voice as (
 
 spine as (
 
-    select brand, platform, metric_date from own_accounts
+    select client_brand, brand, platform, metric_date from own_accounts
     union
-    select brand, platform, metric_date from received
+    select client_brand, brand, platform, metric_date from received
     union
-    select brand, platform, metric_date from daily_share_of_voice
+    select client_brand, brand, platform, metric_date from daily_share_of_voice
 
 ),
 
 final as (
 
     select
+        spine.client_brand,
         spine.brand,
         coalesce(
             daily_share_of_voice.is_own_brand, own_accounts.brand is not null or received.brand is not null
@@ -184,15 +190,18 @@ final as (
         daily_share_of_voice.posts_in_set
     from spine
     left join own_accounts
-        on spine.brand = own_accounts.brand
+        on spine.client_brand = own_accounts.client_brand
+        and spine.brand = own_accounts.brand
         and spine.platform = own_accounts.platform
         and spine.metric_date = own_accounts.metric_date
     left join received
-        on spine.brand = received.brand
+        on spine.client_brand = received.client_brand
+        and spine.brand = received.brand
         and spine.platform = received.platform
         and spine.metric_date = received.metric_date
     left join daily_share_of_voice
-        on spine.brand = daily_share_of_voice.brand
+        on spine.client_brand = daily_share_of_voice.client_brand
+        and spine.brand = daily_share_of_voice.brand
         and spine.platform = daily_share_of_voice.platform
         and spine.metric_date = daily_share_of_voice.metric_date
     left join expected_platforms

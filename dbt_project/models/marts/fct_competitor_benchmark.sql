@@ -1,4 +1,5 @@
--- Weekly benchmark of every brand in the competitive set on public numbers (the same basis for all brands),
+-- Weekly benchmark of every brand in each client brand's competitive set on public numbers (the same basis for
+-- all brands), within that client's set (a competitor shared by two clients appears once in each),
 -- with each number's difference to the competitors' average and to the whole landscape's average.
 
 {%- set compared = ['posts', 'public_engagements_per_post', 'engagement_rate_by_followers', 'follower_growth_rate'] %}
@@ -20,6 +21,12 @@ posts as (
 brands as (
 
     select * from {{ ref('dim_brands') }}
+
+),
+
+competitive_sets as (
+
+    select * from {{ ref('int_competitive_sets_resolved') }}
 
 ),
 
@@ -168,14 +175,28 @@ weekly as (
 
 ),
 
+-- each brand's week in every client's competitive set it belongs to (a shared competitor is in several)
+in_sets as (
+
+    select
+        competitive_sets.client_brand,
+        competitive_sets.is_client,
+        weekly.*
+    from weekly
+    inner join competitive_sets
+        on weekly.brand = competitive_sets.brand
+
+),
+
 final as (
 
     select
         'week' as period_grain,
         weekly.period_start,
+        weekly.client_brand,
         weekly.platform,
         weekly.brand,
-        weekly.is_own_brand,
+        weekly.is_client as is_own_brand,
         'published_posts' as engagement_view,
         'partition_day' as day_basis,
         weekly.posts as sample_size,
@@ -190,15 +211,15 @@ final as (
         engagement_rate_by_followers,
         top_hashtags,
         {%- for metric in compared %}
-        {{ metric }} - avg({{ metric }}) filter (where not is_own_brand) over platform_week
+        {{ metric }} - avg({{ metric }}) filter (where not weekly.is_client) over platform_week
             as {{ metric }}_vs_competitor_average,
         {{ metric }} - avg({{ metric }}) over platform_week
             as {{ metric }}_vs_landscape_average{% if not loop.last %},{% endif %}
         {%- endfor %}
-    from weekly
+    from in_sets as weekly
     left join coverage
         on weekly.platform = coverage.platform
-    window platform_week as (partition by weekly.platform, weekly.period_start)
+    window platform_week as (partition by weekly.client_brand, weekly.platform, weekly.period_start)
 
 )
 

@@ -15,17 +15,21 @@ posts as (
 coverage as (
 
     select
+        client_brand,
         platform,
         min(published_date_local) as covered_from,
         max(latest_snapshot_date) as covered_to
     from posts
-    group by platform
+    group by
+        client_brand,
+        platform
 
 ),
 
 monthly as (
 
     select
+        client_brand,
         platform,
         content_type,
         cast({{ dbt.date_trunc('month', 'published_date_local') }} as date) as period_start,
@@ -45,7 +49,7 @@ monthly as (
         median(public_engagement_rate_by_views) as median_public_engagement_rate_by_views,
         median(engagement_rate_by_followers) as median_engagement_rate_by_followers
     from posts
-    group by 1, 2, 3
+    group by 1, 2, 3, 4
 
 ),
 
@@ -54,6 +58,7 @@ final as (
     select
         'month' as period_grain,
         monthly.period_start,
+        monthly.client_brand,
         monthly.platform,
         coalesce(monthly.content_type, 'unknown') as content_type,
         'published_posts' as engagement_view,
@@ -78,7 +83,8 @@ final as (
         {{ rate_from_parts('engagement_rate_by_views', 'monthly.') }} as engagement_rate_by_views
     from monthly
     left join coverage
-        on monthly.platform = coverage.platform
+        on monthly.client_brand is not distinct from coverage.client_brand
+        and monthly.platform = coverage.platform
 
 )
 

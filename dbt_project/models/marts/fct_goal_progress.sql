@@ -65,6 +65,7 @@ stock_before_start as (
     from goals
     inner join kpis
         on goals.metric = kpis.kpi
+        and goals.client_brand = kpis.client_brand
         and goals.brand = kpis.brand
         and goals.platform = kpis.platform
         and kpis.metric_date <= goals.start_date
@@ -89,6 +90,7 @@ daily as (
     from goal_days
     left join kpis
         on goal_days.metric = kpis.kpi
+        and goal_days.client_brand = kpis.client_brand
         and goal_days.brand = kpis.brand
         and goal_days.platform = kpis.platform
         and goal_days.metric_date = kpis.metric_date
@@ -192,6 +194,7 @@ final as (
         metric_date,
         goal_description,
         metric,
+        client_brand,
         brand,
         platform,
         direction,

@@ -20,17 +20,21 @@ posts as (
 coverage as (
 
     select
+        client_brand,
         platform,
         min(published_date_local) as covered_from,
         max(latest_snapshot_date) as covered_to
     from posts
-    group by platform
+    group by
+        client_brand,
+        platform
 
 ),
 
 post_terms as (
 
     select
+        client_brand,
         platform,
         post_id,
         cast({{ dbt.date_trunc('month', 'published_date_local') }} as date) as period_start,
@@ -46,6 +50,7 @@ post_terms as (
 month_totals as (
 
     select
+        client_brand,
         platform,
         period_start,
         count(*) as posts,
@@ -53,13 +58,14 @@ month_totals as (
         {{ rate_parts(numerator, denominator, name) }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from post_terms
-    group by 1, 2
+    group by 1, 2, 3
 
 ),
 
 hashtag_posts as (
 
     select
+        client_brand,
         platform,
         period_start,
         unnest(hashtags) as hashtag,
@@ -74,6 +80,7 @@ hashtag_posts as (
 hashtag_totals as (
 
     select
+        client_brand,
         platform,
         period_start,
         hashtag,
@@ -84,7 +91,7 @@ hashtag_totals as (
         {{ rate_parts(numerator, denominator, name) }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from hashtag_posts
-    group by 1, 2, 3
+    group by 1, 2, 3, 4
 
 ),
 
@@ -102,7 +109,8 @@ compared as (
         {%- endfor %}
     from hashtag_totals
     inner join month_totals
-        on hashtag_totals.platform = month_totals.platform
+        on hashtag_totals.client_brand is not distinct from month_totals.client_brand
+        and hashtag_totals.platform = month_totals.platform
         and hashtag_totals.period_start = month_totals.period_start
 
 ),
@@ -112,6 +120,7 @@ final as (
     select
         'month' as period_grain,
         compared.period_start,
+        compared.client_brand,
         compared.platform,
         compared.hashtag,
         'published_posts' as engagement_view,
@@ -133,7 +142,8 @@ final as (
         {%- endfor %}
     from compared
     left join coverage
-        on compared.platform = coverage.platform
+        on compared.client_brand is not distinct from coverage.client_brand
+        and compared.platform = coverage.platform
     where compared.hashtag is not null and compared.hashtag <> ''
 
 )

@@ -68,6 +68,7 @@ goal_pace as (
         'goal_pace' as kpi,
         'not_applicable' as engagement_view,
         goal_progress.day_basis,
+        goal_progress.client_brand,
         goal_progress.brand,
         coalesce(brands.is_own_brand, false) as is_own_brand,
         goal_progress.platform,
@@ -76,14 +77,14 @@ goal_pace as (
         goal_progress.actual_value as numerator,
         goal_progress.expected_value as denominator,
         count(*) over (
-            partition by goal_progress.brand, goal_progress.platform, goal_progress.metric_date
+            partition by goal_progress.client_brand, goal_progress.brand, goal_progress.platform, goal_progress.metric_date
         ) as sample_size
     from goal_progress
     left join brands
         on goal_progress.brand = brands.brand
     where goal_progress.goal_pace_pct is not null
     qualify row_number() over (
-        partition by goal_progress.brand, goal_progress.platform, goal_progress.metric_date
+        partition by goal_progress.client_brand, goal_progress.brand, goal_progress.platform, goal_progress.metric_date
         order by goal_progress.goal_pace_pct, goal_progress.goal_id
     ) = 1
 
@@ -95,6 +96,7 @@ final as (
         kpi,
         engagement_view,
         day_basis,
+        client_brand,
         brand,
         is_own_brand,
         platform,
@@ -111,6 +113,7 @@ final as (
         kpi,
         engagement_view,
         day_basis,
+        client_brand,
         brand,
         is_own_brand,
         platform,

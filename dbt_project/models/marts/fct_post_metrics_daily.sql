@@ -96,6 +96,7 @@ final as (
     select
         increases.platform,
         increases.account_id,
+        own_accounts.brand as client_brand,
         own_accounts.brand,
         true as is_own_brand,
         increases.post_id,

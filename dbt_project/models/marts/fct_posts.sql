@@ -82,6 +82,7 @@ final as (
     select
         metrics.platform,
         metrics.account_id,
+        own_accounts.brand as client_brand,
         own_accounts.brand,
         true as is_own_brand,
         metrics.post_id,

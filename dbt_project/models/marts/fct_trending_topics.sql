@@ -1,7 +1,8 @@
 {{ incremental_fact_config('metric_date', 'post_lookback_days') }}
 
--- What is trending each day (Google Trends, hashtags on the competitive set's posts), whether it touches a
--- brand (its keywords or hashtags), and how much the own posts and brand mentions talked about it that day.
+-- What is trending each day (Google Trends, hashtags on the competitive set's posts), per client brand: whether
+-- it touches a brand of the client's competitive set (its keywords or hashtags), and how much the client's posts
+-- and the set's mentions talked about it that day.
 
 with
 
@@ -26,6 +27,18 @@ posts as (
 mentions as (
 
     select * from {{ ref('int_mentions_unioned') }}
+
+),
+
+competitive_sets as (
+
+    select * from {{ ref('int_competitive_sets_resolved') }}
+
+),
+
+clients as (
+
+    select distinct client_brand from competitive_sets
 
 ),
 
@@ -56,11 +69,12 @@ brand_terms as (
 brand_matches as (
 
     select
+        competitive_sets.client_brand,
         window_topics.metric_date,
         window_topics.topic_source,
         window_topics.topic,
         list_sort(list(brand_terms.brand)) as matched_brands,
-        bool_or(brand_terms.is_own_brand) as is_own_brand_match
+        bool_or(competitive_sets.is_client) as is_own_brand_match
     from window_topics
     inner join brand_terms
         on len(list_filter(
@@ -68,13 +82,16 @@ brand_matches as (
             lambda keyword: {{ contains_phrase('window_topics.topic', 'keyword') }}
         )) > 0
         or list_contains(brand_terms.hashtags, window_topics.topic_compact)
-    group by 1, 2, 3
+    inner join competitive_sets
+        on brand_terms.brand = competitive_sets.brand
+    group by 1, 2, 3, 4
 
 ),
 
 own_posts as (
 
     select
+        posts.client_brand,
         window_topics.metric_date,
         window_topics.topic_source,
         window_topics.topic,
@@ -86,13 +103,14 @@ own_posts as (
             list_contains(posts.hashtags, window_topics.topic_compact)
             or {{ contains_phrase('posts.caption', 'window_topics.topic') }}
         )
-    group by 1, 2, 3
+    group by 1, 2, 3, 4
 
 ),
 
 topic_mentions as (
 
     select
+        competitive_sets.client_brand,
         window_topics.metric_date,
         window_topics.topic_source,
         window_topics.topic,
@@ -101,13 +119,16 @@ topic_mentions as (
     inner join mentions
         on mentions.metric_date = window_topics.metric_date
         and {{ contains_phrase('mentions.mention_text', 'window_topics.topic') }}
-    group by 1, 2, 3
+    inner join competitive_sets
+        on mentions.brand = competitive_sets.brand
+    group by 1, 2, 3, 4
 
 ),
 
 final as (
 
     select
+        clients.client_brand,
         window_topics.metric_date,
         window_topics.topic_source,
         window_topics.topic,
@@ -121,16 +142,20 @@ final as (
         coalesce(own_posts.own_posts, 0) as own_posts,
         coalesce(topic_mentions.mentions, 0) as mentions
     from window_topics
+    cross join clients
     left join brand_matches
-        on window_topics.metric_date = brand_matches.metric_date
+        on clients.client_brand = brand_matches.client_brand
+        and window_topics.metric_date = brand_matches.metric_date
         and window_topics.topic_source = brand_matches.topic_source
         and window_topics.topic = brand_matches.topic
     left join own_posts
-        on window_topics.metric_date = own_posts.metric_date
+        on clients.client_brand = own_posts.client_brand
+        and window_topics.metric_date = own_posts.metric_date
         and window_topics.topic_source = own_posts.topic_source
         and window_topics.topic = own_posts.topic
     left join topic_mentions
-        on window_topics.metric_date = topic_mentions.metric_date
+        on clients.client_brand = topic_mentions.client_brand
+        and window_topics.metric_date = topic_mentions.metric_date
         and window_topics.topic_source = topic_mentions.topic_source
         and window_topics.topic = topic_mentions.topic
 

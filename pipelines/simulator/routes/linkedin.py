@@ -165,8 +165,7 @@ class LinkedInApi(ApiFamily):
         if not found:
             raise ApiError("bad_request", f"Invalid URN {urn!r}; expected urn:li:organization:<id>", code="INVALID_URN")
         org_id = found.group(1)
-        own = req.world.own_brand.accounts.get("linkedin")
-        if own is None or own.id != org_id:
+        if req.world.own_account("linkedin", org_id) is None:
             version = req.header("linkedin-version") or ""
             raise ApiError("forbidden", f"Not enough permissions to access: {resource}.GET.{version}01")
         return org_id
@@ -333,7 +332,8 @@ class LinkedInApi(ApiFamily):
             days = self._available_days(req, today - dt.timedelta(days=365), today)
             rows = [world.served_day("linkedin", org_id, d) for d in days]
             totals = self._sum_days(rows, unique=True)
-            totals["shareMentionsCount"] = sum(world.mention_count(world.own_brand.name, "x", d) for d in days) // 50
+            brand = world.find_account("linkedin", org_id)[0].name  # type: ignore[index]
+            totals["shareMentionsCount"] = sum(world.mention_count(brand, "x", d) for d in days) // 50
             totals["commentMentionsCount"] = totals["shareMentionsCount"] // 3
             element = {"organizationalEntity": urn, "totalShareStatistics": totals}
             return Response(200, {"paging": self._paging([element]), "elements": [element]})

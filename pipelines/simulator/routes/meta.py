@@ -460,7 +460,8 @@ class MetaApi(ApiFamily):
         return meta_time(req.world.day_start("facebook", day + dt.timedelta(days=1)))
 
     def _token(self, req: Request) -> str:
-        return req.ctx.tokens["meta"]
+        """The token the request came with (Graph's paging links carry it on), else the default."""
+        return req.params.get("access_token") or req.bearer() or str(req.ctx.tokens["meta"])
 
     def _insights_paging(self, req: Request, path: str, since: dt.datetime, until: dt.datetime) -> dict:
         span = until - since
@@ -510,28 +511,41 @@ class MetaApi(ApiFamily):
     # ------------------------------------------------------------------ /me
     def _me(self, req: Request, edge: str | None) -> Response:
         world = req.world
-        own = world.own_brand
-        page = own.accounts.get("facebook")
-        ig = own.accounts.get("instagram")
+        # a Page's (or IG account's) own token is that account; the shared default manages every client's Page
+        token_account = req.ctx.tokens["meta"].account_of(self._token(req))
+        brands = [
+            brand
+            for brand in world.brands.own_brands
+            if token_account is None
+            or token_account in {a.id for p, a in brand.accounts.items() if p in ("facebook", "instagram")}
+        ]
         if edge == "accounts":
-            item = {
-                "id": page.id if page else "",
-                "name": own.name,
-                "access_token": self._token(req),
-                "category": "Coffee Shop",
-                "tasks": ["ANALYZE", "ADVERTISE", "CREATE_CONTENT", "MODERATE"],
-            }
-            if ig:
-                item["instagram_business_account"] = {"id": ig.id}
+            items = []
+            for brand in brands:
+                page, ig = brand.accounts.get("facebook"), brand.accounts.get("instagram")
+                if page is None:
+                    continue
+                item = {
+                    "id": page.id,
+                    "name": brand.name,
+                    "access_token": self._token(req),
+                    "category": "Coffee Shop",
+                    "tasks": ["ANALYZE", "ADVERTISE", "CREATE_CONTENT", "MODERATE"],
+                }
+                if ig:
+                    item["instagram_business_account"] = {"id": ig.id}
+                items.append(item)
             return Response(
                 200,
                 {
-                    "data": [item] if page else [],
-                    "paging": {"cursors": {"before": encode_cursor(0), "after": encode_cursor(1)}},
+                    "data": items,
+                    "paging": {"cursors": {"before": encode_cursor(0), "after": encode_cursor(len(items))}},
                 },
             )
         if edge is not None:
             raise ApiError("bad_request", f"(#100) Tried accessing nonexisting field ({edge}) on node type (Page)")
+        own = brands[0] if brands else world.own_brand
+        page = own.accounts.get("facebook")
         return Response(200, {"id": page.id if page else "0", "name": own.name})
 
     # ------------------------------------------------------------------ Facebook Pages

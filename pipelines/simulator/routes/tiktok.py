@@ -114,10 +114,9 @@ class TikTokBusinessApi(ApiFamily):
     @staticmethod
     def _business(req: Request) -> str:
         business_id = req.params.get("business_id", "")
-        own = req.world.own_brand.accounts.get("tiktok")
         if not business_id:
             raise ApiError("bad_request", "business_id: Missing data for required field.")
-        if own is None or own.id != business_id:
+        if req.world.own_account("tiktok", business_id) is None:
             raise ApiError("forbidden", f"No permission to access business_id {business_id}.")
         return business_id
 

@@ -153,7 +153,8 @@ class XApi(ApiFamily):
         return out
 
     def _me(self, req: Request) -> Response:
-        own = req.world.own_brand.accounts.get("x")
+        # a user token is that user; the shared default is the first client's account
+        own = req.world.own_account("x", req.ctx.tokens["x"].account_of(req.bearer()))
         if own is None:
             raise ApiError("forbidden", "the own brand has no X account")
         return Response(200, {"data": self._user_obj(req, own.id)})
@@ -232,8 +233,7 @@ class XApi(ApiFamily):
         offset = decode_cursor(token, "pagination_token") if token else 0
         page = posts[offset : offset + limit]
         fields = _list(req.params.get("tweet.fields"))
-        own = world.own_brand.accounts.get("x")
-        is_own = own is not None and own.id == id
+        is_own = world.own_account("x", id) is not None
         body: dict = {"meta": {"result_count": len(page)}}
         if page:
             body["data"] = [self._tweet(p, fields, world.now, is_own) for p in page]

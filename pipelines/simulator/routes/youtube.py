@@ -212,7 +212,8 @@ class YouTubeDataApi(_GoogleApi):
         elif req.params.get("mine") == "true":
             if req.bearer() is None:
                 raise ApiError("missing_token", "Login Required.")
-            own = world.own_brand.accounts.get("youtube")
+            # an OAuth token is that channel's; the shared default is the first client's channel
+            own = world.own_account("youtube", req.ctx.tokens["youtube_oauth"].account_of(req.bearer()))
             ids = [own.id] if own else []
         items = [self._channel(req, i, parts) for i in ids]
         body = {
@@ -524,11 +525,15 @@ class YouTubeAnalyticsApi(_GoogleApi):
     def _reports(self, req: Request) -> Response:
         world = req.world
         ids = req.params.get("ids", "")
-        own = world.own_brand.accounts.get("youtube")
         if not ids.startswith("channel=="):
             raise ApiError("bad_request", "Required parameter: ids", reason="required")
         channel = ids.split("==", 1)[1]
-        if own is None or channel not in ("MINE", own.id):
+        if channel == "MINE":
+            token_channel = req.ctx.tokens["youtube_oauth"].account_of(req.bearer())
+            own = world.own_account("youtube", token_channel)
+        else:
+            own = world.own_account("youtube", channel)
+        if own is None:
             raise ApiError("forbidden", "Forbidden", reason="forbidden")
         start = parse_date(req.params.get("startDate"), "startDate")
         end = parse_date(req.params.get("endDate"), "endDate")

@@ -14,6 +14,7 @@ renamed as (
         cast(metric as varchar) as metric,
         cast(platform as varchar) as platform,
         cast(brand as varchar) as brand,
+        cast(client_brand as varchar) as client_brand,
         cast(target_value as double) as target_value,
         cast(baseline_value as double) as baseline_value,
         cast(direction as varchar) as direction,
