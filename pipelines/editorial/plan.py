@@ -1,7 +1,7 @@
-"""`editorial_plan.csv`: the planned posts of the own brand(s), one a line, validated when the code location loads.
+"""`editorial_plan.csv`: the planned posts of each client brand (own: true), one a line, validated at load.
 
 Columns (header required; order free; empty cells allowed where optional):
-  brand           an own brand of brands.yaml (empty = the own brand)
+  brand           a client brand (own: true) of brands.yaml; empty = the only one (required with several)
   platform        facebook, instagram, x, linkedin, youtube, tiktok
   content_type    image, video, carousel, reel, short, text, link
   theme           what the post is about (free text: menu, promo, behind the scenes...)
@@ -149,14 +149,23 @@ def parse_plan(text: str, brands: BrandsConfig, *, source: str = FILE_NAME) -> E
             continue
         if None in row:
             raise ConfigError(source, f"line {number}", "more cells than header columns", expected="one cell a column")
-        brand = cells.get("brand") or brands.own_brand.name
+        brand = cells.get("brand") or (None if brands.is_multi_client else brands.own_brand.name)
+        if brand is None:
+            raise ConfigError(
+                source,
+                f"line {number}, column brand",
+                f"empty, but brands.yaml has {len(own)} client brands: a planned post belongs to one of them",
+                fix="name the client brand the post is planned for: one of " + ", ".join(sorted(own)),
+            )
         if brand not in own:
             raise ConfigError(
                 source,
                 f"line {number}, column brand",
-                "not an own brand of brands.yaml",
+                "not a client brand (own: true) of brands.yaml",
                 value=brand,
-                expected="empty (the own brand) or one of " + ", ".join(sorted(own)),
+                fix=("write " if brands.is_multi_client else "leave it empty (the client brand) or write ")
+                + "one of "
+                + ", ".join(sorted(own)),
             )
         values = {k: v for k, v in cells.items() if v != "" and k != "brand"}
         for key in ("platform", "content_type", "weekday"):

@@ -487,8 +487,9 @@ def comments_awaiting_reply(
 def responsiveness_by_platform(
     conn: duckdb.DuckDBPyConnection, client: str, start: dt.date, end: dt.date
 ) -> pl.DataFrame:
-    """Per platform (and 'all'), the comments written on a client brand's own posts in [start, end]: comments, needing a reply, answered share,
-    median and 90th-percentile reply minutes, questions unanswered after 24 h (fct_comments)."""
+    """Per platform (and 'all'), the comments written on a client brand's own posts in [start, end]: comments,
+    needing a reply, answered share, median and 90th-percentile reply minutes, questions unanswered after 24 h
+    (fct_comments)."""
     return _frame(
         conn,
         """

@@ -1,6 +1,7 @@
 """editorial_plan.csv: the shipped plan is valid; a bad line names file, line, column, value and the fix."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +10,8 @@ from pipelines.editorial.plan import default_plan_path, load_editorial_plan, par
 from pipelines.errors import ConfigError
 
 HEADER = "platform,content_type,theme,campaign,date,weekday,from,until,tolerance_days\n"
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def parse(body: str, header: str = HEADER):
@@ -63,12 +66,24 @@ def test_a_bad_line_names_line_column_value_and_fix(body, where, problem, value)
 
 
 def test_a_brand_must_be_an_own_brand_and_the_header_must_be_known():
-    with pytest.raises(ConfigError, match="line 2, column brand: not an own brand.*Java Roast Co"):
+    with pytest.raises(ConfigError, match="line 2, column brand: not a client brand.*Java Roast Co"):
         parse("Java Roast Co,instagram,reel,menu,,2026-03-10,,,,\n", header="brand," + HEADER)
     with pytest.raises(ConfigError, match=r"line 1 \(header\): unknown column\(s\) \['channel'\]"):
         parse("", header="channel,platform,content_type,theme\n")
     with pytest.raises(ConfigError, match=r"missing column\(s\) \['theme'\]"):
         parse("", header="platform,content_type\n")
+
+
+def test_with_several_clients_each_line_names_a_known_client():
+    agency = load_brands(REPO / "examples" / "agency" / "brands.yaml")
+    plan = load_editorial_plan(agency, REPO / "examples" / "agency" / "editorial_plan.csv")
+    assert {p.brand for p in plan.posts} == {"Kopi Nusantara", "Teh Tarik Co", "Roti Senja Bakery"}
+    with pytest.raises(ConfigError, match="line 2, column brand: empty, but brands.yaml has 3 client brands") as info:
+        parse_plan(HEADER + "instagram,reel,menu,,2026-03-10,,,,\n", agency)
+    assert "Roti Senja Bakery" in str(info.value)  # the fix lists the clients
+    with pytest.raises(ConfigError, match="line 2, column brand: not a client brand") as info:
+        parse_plan("brand," + HEADER + "Kenangan Brew,instagram,reel,menu,,2026-03-10,,,,\n", agency)
+    assert "Kenangan Brew" in str(info.value) and "Teh Tarik Co" in str(info.value)
 
 
 def test_no_file_is_an_empty_plan(tmp_path):

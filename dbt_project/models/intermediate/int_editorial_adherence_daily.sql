@@ -1,7 +1,8 @@
 -- Publishing against the plan, day by day, for the KPI editorial_plan_adherence: per brand, platform (and `all`)
 -- and day, the planned posts whose deadline (planned day + tolerance) fell in the var editorial_window_days days
 -- ending that day, and how many of them a post fulfilled. Only days the platform was read up to: a row's numbers
--- are final when it appears (its slots are all past their deadline).
+-- are final when it appears (its slots are all past their deadline). The plan is a client brand's own:
+-- client_brand = brand.
 
 with
 
@@ -89,6 +90,7 @@ combined as (
 final as (
 
     select
+        brand as client_brand,
         brand,
         true as is_own_brand,
         platform,

@@ -1,5 +1,6 @@
 -- Responsiveness per brand x platform x day the comments were written (partition day), and over all platforms
 -- ('all'): the KPIs comments_answered_share, median_reply_minutes and unanswered_questions of fct_kpi_daily.
+-- Comments are on a client brand's own posts: client_brand = brand.
 
 with
 
@@ -13,6 +14,7 @@ comments as (
 per_platform as (
 
     select
+        brand as client_brand,
         brand,
         true as is_own_brand,
         platform,
@@ -29,6 +31,7 @@ per_platform as (
 all_platforms as (
 
     select
+        brand as client_brand,
         brand,
         true as is_own_brand,
         'all' as platform,

@@ -1,5 +1,5 @@
 -- One row per comment or reply on the own posts, as the latest read showed it, with what it asks and the brand's
--- first reply (int_comments_answered explains the rules).
+-- first reply (int_comments_answered explains the rules). The posts are a client brand's own: client_brand = brand.
 
 with
 
@@ -19,6 +19,8 @@ final as (
 
     select
         comments.comment_id,
+        -- comments are read on the client brands' own posts only: the client is the brand
+        comments.brand as client_brand,
         comments.brand,
         comments.platform,
         comments.account_id,

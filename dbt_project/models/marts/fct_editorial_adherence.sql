@@ -1,6 +1,7 @@
 -- The editorial plan against what was published, per own brand, platform (and `all`) and week (Monday start):
 -- planned posts and their outcome (on time, late, missing, still upcoming), posts published, and posts published
--- outside the plan. Matching rules: pipelines/editorial/matching.py (int_editorial_plan_matched).
+-- outside the plan. Matching rules: pipelines/editorial/matching.py (int_editorial_plan_matched). The plan is a
+-- client brand's own (editorial_plan.csv's brand): client_brand = brand.
 
 with
 
@@ -134,6 +135,7 @@ combined as (
 final as (
 
     select
+        brand as client_brand,
         brand,
         platform,
         week_start,

@@ -3,6 +3,8 @@
 -- How people feel about every brand: the sentiment of its mentions per source and day (and `all` sources), net
 -- sentiment, and share of voice plain and weighted by sentiment. Mentions are the items the sources returned
 -- with their text (int_mentions_scored), so counts here are the analysed mentions, not the search counts.
+-- Per client brand: a brand appears once for every client whose competitive set holds it, and share of voice is
+-- computed within that client's set.
 
 with
 
@@ -14,9 +16,9 @@ mentions as (
 
 ),
 
-brands as (
+competitive_sets as (
 
-    select * from {{ ref('dim_brands') }}
+    select * from {{ ref('int_competitive_sets_resolved') }}
 
 ),
 
@@ -75,21 +77,35 @@ weighted as (
 
 ),
 
+per_client as (
+
+    select
+        competitive_sets.client_brand,
+        competitive_sets.is_client,
+        weighted.*
+    from weighted
+    inner join competitive_sets
+        on weighted.brand = competitive_sets.brand
+
+),
+
 with_set as (
 
     select
         *,
-        sum(mentions_analysed) over (partition by platform, metric_date) as set_mentions_analysed,
-        sum(sentiment_weighted_mentions) over (partition by platform, metric_date) as set_sentiment_weighted_mentions
-    from weighted
+        sum(mentions_analysed) over client_set as set_mentions_analysed,
+        sum(sentiment_weighted_mentions) over client_set as set_sentiment_weighted_mentions
+    from per_client
+    window client_set as (partition by client_brand, platform, metric_date)
 
 ),
 
 final as (
 
     select
+        with_set.client_brand,
         with_set.brand,
-        coalesce(brands.is_own_brand, false) as is_own_brand,
+        with_set.is_client as is_own_brand,
         with_set.platform,
         with_set.metric_date,
         'partition_day' as day_basis,
@@ -111,8 +127,6 @@ final as (
         cast(with_set.mentions_analysed as bigint) as sample_size,
         with_set.mentions_analysed >= {{ var('min_sample_mentions') }} as is_sufficient_sample
     from with_set
-    left join brands
-        on with_set.brand = brands.brand
 
 )
 

@@ -1,5 +1,6 @@
 -- Every mention the sources returned, with its sentiment: the list a community manager reads (the negative ones
--- of a crisis first). One row per source, brand and mention.
+-- of a crisis first). One row per client brand, source, brand and mention: a competitor's mentions appear once for
+-- every client whose competitive set holds it.
 
 with
 
@@ -9,18 +10,19 @@ mentions as (
 
 ),
 
-brands as (
+competitive_sets as (
 
-    select * from {{ ref('dim_brands') }}
+    select * from {{ ref('int_competitive_sets_resolved') }}
 
 ),
 
 final as (
 
     select
+        competitive_sets.client_brand,
         mentions.mention_source,
         mentions.brand,
-        coalesce(brands.is_own_brand, false) as is_own_brand,
+        competitive_sets.is_client as is_own_brand,
         mentions.mention_id,
         mentions.mentioned_at,
         mentions.metric_date,
@@ -34,8 +36,8 @@ final as (
         mentions.sentiment_score,
         mentions.sentiment_terms
     from mentions
-    left join brands
-        on mentions.brand = brands.brand
+    inner join competitive_sets
+        on mentions.brand = competitive_sets.brand
 
 )
 

@@ -1,6 +1,7 @@
 -- What each own post's link brought the website: one row per link in an own post's caption, its UTM campaign and,
 -- where GA4's sessions of that platform and campaign can be given to this post alone, its sessions, key events,
--- revenue, conversion rate and click-through from the post's clicks to sessions (lifetime).
+-- revenue, conversion rate and click-through from the post's clicks to sessions (lifetime). Own posts are a
+-- client brand's: client_brand = brand.
 
 with
 
@@ -87,6 +88,7 @@ final as (
     select
         post_id,
         link_position,
+        brand as client_brand,
         brand,
         platform,
         published_date,

@@ -1,5 +1,5 @@
 -- How quickly and how often the brand answers its audience: per brand x platform (and 'all') x week (Monday to
--- Sunday, partition days) of the comments written.
+-- Sunday, partition days) of the comments written. Comments are on a client brand's own posts: client_brand = brand.
 
 with
 
@@ -13,6 +13,7 @@ comments as (
 weekly as (
 
     select
+        brand as client_brand,
         brand,
         platform,
         cast({{ dbt.date_trunc('week', 'created_date') }} as date) as week_start_date,
@@ -26,6 +27,7 @@ weekly as (
     union all
 
     select
+        brand as client_brand,
         brand,
         'all' as platform,
         cast({{ dbt.date_trunc('week', 'created_date') }} as date) as week_start_date,

@@ -2,7 +2,7 @@
 
 -- What social brings the website: GA4 sessions, engaged sessions, key events and revenue of the own brand's site
 -- per social platform, campaign and day (and `all` campaigns of the platform), with the posts whose links carry
--- the campaign.
+-- the campaign. The website (ga4_property_id) is a client brand's own: client_brand = brand.
 
 with
 
@@ -104,6 +104,7 @@ combined as (
 final as (
 
     select
+        brand as client_brand,
         brand,
         platform,
         campaign,
