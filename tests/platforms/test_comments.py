@@ -17,6 +17,18 @@ OWN = load_brands().own_brand
 FIRST, LAST = TODAY - dt.timedelta(days=40), TODAY - dt.timedelta(days=1)
 
 
+def assert_rows_are_the_shown_comments(rows, truth, now):
+    """Each shown comment once, none invented, with its post, thread, time, author type and text."""
+    assert sorted(r["comment_id"] for r in rows) == sorted(truth)
+    for row in rows:
+        comment = truth[row["comment_id"]]
+        assert set(row) == set(POST_COMMENTS.columns)
+        assert row["post_id"] == comment.post_id and row["parent_comment_id"] == comment.parent_id
+        assert dt.timedelta(0) <= comment.created_at - row["created_at"] < dt.timedelta(seconds=1)  # API precision
+        assert row["is_brand_author"] is comment.is_brand and row["comment_text"] == comment.text
+        assert row["observed_at"] == now
+
+
 @pytest.mark.parametrize("platform", ["facebook", "instagram", "linkedin", "youtube"])
 def test_comment_rows_equal_what_the_platform_shows(simulator, platform):
     account = OWN.accounts[platform]
@@ -29,14 +41,7 @@ def test_comment_rows_equal_what_the_platform_shows(simulator, platform):
         for c in world.comments(platform, post.post_id)
     }
     assert len(truth) > 15
-    assert sorted(r["comment_id"] for r in rows) == sorted(truth)  # each shown comment once, none invented
-    for row in rows:
-        comment = truth[row["comment_id"]]
-        assert set(row) == set(POST_COMMENTS.columns)
-        assert row["post_id"] == comment.post_id and row["parent_comment_id"] == comment.parent_id
-        assert dt.timedelta(0) <= comment.created_at - row["created_at"] < dt.timedelta(seconds=1)  # API precision
-        assert row["is_brand_author"] is comment.is_brand and row["comment_text"] == comment.text
-        assert row["observed_at"] == world.now
+    assert_rows_are_the_shown_comments(rows, truth, world.now)
     # the deleted ones are not shown, and the threads hold brand replies, replies by others and follow-ups
     every = [c for post in posts_in_local_days(simulator, platform, account.id, FIRST, LAST)
              for c in world.all_comments(platform, post.post_id)]  # fmt: skip
@@ -63,20 +68,15 @@ def test_x_replies_equal_what_recent_search_shows_on_the_posts_younger_than_7_da
     older = [p for p in posts_in_local_days(simulator, "x", account.id, FIRST, LAST) if p not in recent]
     truth = {c.comment_id: c for post in recent for c in world.comments("x", post.post_id)}
     assert len(recent) >= 3 and older and len(truth) > 10
-    assert sorted(r["comment_id"] for r in rows) == sorted(truth)  # each shown reply once, the posts themselves not
-    for row in rows:
-        comment = truth[row["comment_id"]]
-        assert set(row) == set(POST_COMMENTS.columns)
-        assert row["post_id"] == comment.post_id and row["parent_comment_id"] == comment.parent_id
-        assert dt.timedelta(0) <= comment.created_at - row["created_at"] < dt.timedelta(seconds=1)  # API precision
-        assert row["is_brand_author"] is comment.is_brand and row["comment_text"] == comment.text
-        assert row["author_name"] == comment.author_name.lstrip("@") and row["observed_at"] == world.now
+    assert_rows_are_the_shown_comments(rows, truth, world.now)  # the posts themselves are not among them
+    assert all(row["author_name"] == truth[row["comment_id"]].author_name for row in rows)
     assert {"brand_reply", "follow_up", "question"} <= {truth[r["comment_id"]].kind for r in rows}
     searches = [r for r in simulator.requests.records() if r.path == "/2/tweets/search/recent"]
     asked = [r.params["query"] for r in searches]
     assert set(asked) == {f"conversation_id:{p.post_id}" for p in recent}  # no search for a post older than 7 days
     pages = {p.post_id: -(-(len(world.comments("x", p.post_id)) + 1) // 100) for p in recent}  # replies + the post
-    assert len(searches) == sum(pages.values())
+    assert len(searches) == sum(pages.values()) == client.stats.by_endpoint["tweets/search/recent"]
+    assert client.stats.by_endpoint["users/tweets"] == 1  # one timeline page lists the week's own posts
     assert all(r.params["max_results"] == "100" and "start_time" not in r.params for r in searches)
 
 
