@@ -1,4 +1,5 @@
-"""X API v2 (api.x.com/2): users, user timelines, post counts and recent search.
+"""X API v2 (api.x.com/2): users, user timelines, post counts and recent search (brand queries over the market's
+mentions; `conversation_id:<post id>` over the own posts' reply threads, conversations.py).
 
 Every response carries x-rate-limit-limit/remaining/reset. Counts (`granularity=day|hour`, default hour as in
 X API v2; day buckets are UTC days, hour buckets UTC hours, `start` inclusive, `end` exclusive, the first and last
