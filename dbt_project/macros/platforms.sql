@@ -12,7 +12,7 @@
 
 {#- The platforms whose comments and replies are read (raw.<platform>__post_comments, pipelines/platforms). -#}
 {% macro comment_platforms() -%}
-    {{ return(['facebook', 'instagram', 'linkedin', 'youtube']) }}
+    {{ return(['facebook', 'instagram', 'linkedin', 'x', 'youtube']) }}
 {%- endmacro %}
 
 {% macro competitor_platforms() -%}

@@ -1,5 +1,6 @@
 """Comments on the own brand's posts and the brand's replies: deterministic threads the simulated Facebook,
-Instagram and YouTube serve in their documented shapes (routes/meta.py, routes/youtube.py, routes/linkedin.py).
+Instagram, YouTube, LinkedIn and X serve in their documented shapes (routes/meta.py, routes/youtube.py,
+routes/linkedin.py, routes/x.py: replies found by a conversation_id search).
 
 Each own post gets a few top-level comments from the audience (questions, praise, complaints, remarks, Indonesian
 and English) over the hours after it is published; the brand answers most questions and complaints (minutes to
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from pipelines.simulator.world import Post
 
 # platforms whose comments the simulator serves, and the mean top-level comments of an own post there
-COMMENT_PLATFORMS = {"facebook": 3.0, "instagram": 4.0, "youtube": 2.5, "linkedin": 2.0}
+COMMENT_PLATFORMS = {"facebook": 3.0, "instagram": 4.0, "youtube": 2.5, "linkedin": 2.0, "x": 2.5}
 MAX_TOP_LEVEL = 10
 
 QUESTIONS = (

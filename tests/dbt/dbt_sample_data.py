@@ -87,6 +87,31 @@ def comment_rows() -> list[dict[str, Any]]:
     return earlier + latest
 
 
+def x_comment_rows() -> list[dict[str, Any]]:
+    """Replies to the own X post x1 (2026-03-10 02:00 UTC) from the two nightly reads while it was younger than
+    7 days (snapshots 03-10 and 03-11); later nights no longer ask recent search for it, so the 03-11 read stays.
+    The follow-up xf1 answered the brand's reply xb1 on X: the client recorded its thread, xq1."""
+
+    def reply(comment_id, created_at, text, snapshot_date, parent=None, brand=False):
+        return {
+            "account_id": X_OWN, "post_id": "x1", "comment_id": comment_id, "parent_comment_id": parent,
+            "author_id": X_OWN if brand else "x_user_rina", "author_name": "kopinusantara" if brand else "rina_ayu",
+            "is_brand_author": brand, "created_at": created_at, "comment_text": text,
+            "observed_at": "2026-03-11 00:00:00+00" if snapshot_date == "2026-03-10" else "2026-03-12 00:00:00+00",
+            "snapshot_date": snapshot_date,
+        }  # fmt: skip
+
+    rows = []
+    for day in ("2026-03-10", "2026-03-11"):
+        rows += [
+            reply("xq1", "2026-03-10 03:00:00+00", "Harganya berapa kak?", day),
+            reply("xb1", "2026-03-10 03:40:00+00", "Rp 25.000 kak", day, parent="xq1", brand=True),
+            reply("xf1", "2026-03-10 04:00:00+00", "Kalau yang besar berapa?", day, parent="xq1"),
+        ]
+    rows.append(reply("xb2", "2026-03-11 06:00:00+00", "Rp 35.000 kak", "2026-03-11", parent="xq1", brand=True))
+    return rows
+
+
 def sample_raw_rows() -> dict[str, list[dict[str, Any]]]:
     brands = (
         [
@@ -445,6 +470,7 @@ def sample_raw_rows() -> dict[str, list[dict[str, Any]]]:
         "instagram__audience_demographics": instagram_audience_demographics,
         "instagram__follower_online_hours": instagram_follower_online_hours,
         "instagram__post_comments": comment_rows(),
+        "x__post_comments": x_comment_rows(),
         "instagram__competitor_profiles": instagram_competitor_profiles,
         "instagram__competitor_posts": instagram_competitor_posts,
         "x__competitor_posts": x_competitor_posts,

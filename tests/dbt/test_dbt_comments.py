@@ -11,7 +11,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_comments_as_the_latest_read_shows_them_with_reply_times(query):
-    rows = {r["comment_id"]: r for r in query("select * from marts.fct_comments")}
+    rows = {r["comment_id"]: r for r in query("select * from marts.fct_comments where platform = 'instagram'")}
     # the comment deleted after the 03-03 read and the brand reply deleted since are gone
     assert "cdel" not in rows and "r7a" not in rows
     assert len(rows) == 13 and {r["brand"] for r in rows.values()} == {OWN}
@@ -32,6 +32,19 @@ def test_comments_as_the_latest_read_shows_them_with_reply_times(query):
     assert rows["c1"]["thread_id"] == "c1" and rows["r1a"]["thread_id"] == "c1" and rows["r1a"]["is_reply"]
     # created_date is the partition day: c3 at 20:00 UTC is 03:00 on 03-03 in Asia/Jakarta
     assert str(rows["c3"]["created_date"]) == "2026-03-03"
+
+
+def test_x_replies_as_the_last_read_of_a_post_younger_than_7_days_showed_them(query):
+    """X: the post is read only while recent search reaches it; its latest read (03-11) is what counts."""
+    rows = {r["comment_id"]: r for r in query("select * from marts.fct_comments where platform = 'x'")}
+    assert sorted(rows) == ["xb1", "xb2", "xf1", "xq1"] and {r["brand"] for r in rows.values()} == {OWN}
+    assert {str(r["observed_at"])[:10] for r in rows.values()} == {"2026-03-12"}  # the read of 03-11
+    # xq1 03:00 answered by xb1 03:40 (40 min); the follow-up xf1 (03-10 04:00) by xb2 (03-11 06:00): 26 h
+    assert (rows["xq1"]["reply_minutes"], rows["xf1"]["reply_minutes"]) == (40.0, 1560.0)
+    assert rows["xf1"]["thread_id"] == "xq1" and rows["xf1"]["is_reply"] and not rows["xb1"]["needs_reply"]
+    (week,) = query("select * from marts.fct_responsiveness where platform = 'x'")
+    assert (week["comments"], week["comments_needing_reply"], week["comments_answered"]) == (2, 2, 2)
+    assert week["median_reply_minutes"] == pytest.approx(800.0)  # (40 + 1560) / 2
 
 
 def test_responsiveness_week_and_kpis(query):

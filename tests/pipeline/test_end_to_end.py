@@ -12,6 +12,7 @@ from pipelines.analytics.utm import normalize_campaign, platform_of_source
 from pipelines.config import load_settings
 from pipelines.definitions import all_assets, pipeline_resources
 from pipelines.partitions import DateWindow
+from pipelines.platforms.x import REPLIES_MAX_AGE
 from pipelines.settings import PLATFORMS
 from pipelines.simulation import simulated_platform_api
 from pipelines.simulator import Simulator
@@ -183,9 +184,9 @@ def test_the_planted_crisis_raises_exactly_one_alert(built_warehouse, simulator)
 
 
 def test_comments_equal_what_the_simulator_served(built_warehouse, simulator):
-    """Every comment and reply the simulated Facebook, Instagram and YouTube show on the own posts of the post
-    window is in fct_comments once, deleted ones are not, and each top-level comment is answered exactly when the
-    brand replied in its thread."""
+    """Every comment and reply the simulated Facebook, Instagram, LinkedIn, YouTube and X show on the own posts of
+    the post window (X: the posts younger than 7 days, all recent search reaches) is in fct_comments once, deleted
+    ones are not, and each top-level comment is answered exactly when the brand replied in its thread."""
     world = simulator.world
     zone = world.tz
     first = DateWindow(START, END).widened(load_settings().post_lookback_days).start  # the posts re-read
@@ -199,10 +200,12 @@ def test_comments_equal_what_the_simulator_served(built_warehouse, simulator):
         ).fetchone()
     marts = {(platform, cid): rest for platform, cid, *rest in rows}
     served, deleted = {}, set()
-    for platform in ("facebook", "instagram", "linkedin", "youtube"):
+    for platform in ("facebook", "instagram", "linkedin", "x", "youtube"):
         account = world.own_brand.accounts[platform]
         for post in world.posts(platform, account.id, first - dt.timedelta(days=1), END + dt.timedelta(days=1)):
             if not first <= post.published_at.astimezone(zone).date() <= END:
+                continue
+            if platform == "x" and world.now - post.published_at >= REPLIES_MAX_AGE:
                 continue
             shown = world.comments(platform, post.post_id)
             for comment in shown:
@@ -210,6 +213,7 @@ def test_comments_equal_what_the_simulator_served(built_warehouse, simulator):
             ever = world.all_comments(platform, post.post_id)
             deleted |= {(platform, c.comment_id) for c in ever} - {(platform, c.comment_id) for c in shown}
     assert set(marts) == set(served) and len(served) > 300
+    assert sum(p == "x" for p, _ in served) > 30
     assert deleted and not deleted & set(marts)
     for key, comment in served.items():
         parent, is_brand, is_answered, _ = marts[key]

@@ -19,12 +19,12 @@ def test_threads_are_deterministic_and_on_own_posts_only():
     assert own_comments(a, "instagram") == own_comments(b, "instagram")
     rival = next(acc for brand, acc in a.accounts("instagram") if brand.name != a.own_brand.name)
     assert all(a.all_comments("instagram", p.post_id) == [] for p in a.posts("instagram", rival.id)[:20])
-    assert a.all_comments("x", a.posts("x", a.own_brand.accounts["x"].id)[0].post_id) == []
+    assert a.all_comments("tiktok", a.posts("tiktok", a.own_brand.accounts["tiktok"].id)[0].post_id) == []
 
 
 def test_the_threads_hold_every_case_the_rules_handle():
     world = World(seed=7, today=TODAY)
-    comments = [c for p in ("facebook", "instagram", "linkedin", "youtube") for c in own_comments(world, p)]
+    comments = [c for p in ("facebook", "instagram", "linkedin", "x", "youtube") for c in own_comments(world, p)]
     kinds = Counter(c.kind for c in comments)
     assert {"question", "complaint", "praise", "remark", "brand_reply", "other_reply", "follow_up"} <= set(kinds)
     tops = {c.comment_id: c for c in comments if c.parent_id is None}
