@@ -1,5 +1,5 @@
-"""Snapshots of brands.yaml (brands, client brands' competitive sets) and goals.yaml in the warehouse, so dbt
-joins them like any other source."""
+"""Snapshots of brands.yaml (brands, client brands' competitive sets), goals.yaml and editorial_plan.csv in the
+warehouse, so dbt joins them like any other source."""
 
 from collections.abc import Iterator
 
@@ -8,13 +8,16 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResul
 
 from assets.ingest import WRITER_POOL
 from pipelines.config.models import BrandsConfig, GoalsConfig
-from pipelines.configuration_tables import BRANDS, COMPETITIVE_SETS, GOALS
+from pipelines.configuration_tables import BRANDS, COMPETITIVE_SETS, EDITORIAL_PLAN, GOALS
+from pipelines.editorial.plan import FILE_NAME as EDITORIAL_PLAN_FILE
+from pipelines.editorial.plan import EditorialPlan, load_editorial_plan
 from pipelines.partitions import SINGLE_RUN_BACKFILL
 from pipelines.resources import ConfigurationResource, WarehouseResource
 from pipelines.warehouse import replace_table
 
 BRANDS_TABLE = BRANDS.name
 GOALS_TABLE = GOALS.name
+EDITORIAL_PLAN_TABLE = EDITORIAL_PLAN.name
 
 
 def brands_frame(brands: BrandsConfig) -> pl.DataFrame:
@@ -79,12 +82,39 @@ def goals_frame(goals: GoalsConfig, brands: BrandsConfig) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=GOALS.columns)
 
 
-def configuration_frames(brands: BrandsConfig, goals: GoalsConfig) -> dict[str, pl.DataFrame]:
-    """raw table -> its rows from the configuration (brands, competitive sets, goals)."""
+def editorial_plan_frame(plan: EditorialPlan) -> pl.DataFrame:
+    """One row per line of the plan, as written: dated posts with planned_date, weekly slots with weekday (ISO,
+    1 = Monday) and their optional bounds; dbt expands the slots into days."""
+    rows = [
+        {
+            "plan_line": p.line,
+            "brand": p.brand,
+            "platform": p.platform,
+            "content_type": p.content_type,
+            "theme": p.theme,
+            "campaign": p.campaign,
+            "planned_date": p.date,
+            "weekday": p.iso_weekday,
+            "starts_on": p.starts,
+            "ends_on": p.ends,
+            "tolerance_days": p.tolerance_days,
+        }
+        for p in plan.posts
+    ]
+    return pl.DataFrame(rows, schema=EDITORIAL_PLAN.columns)
+
+
+def configuration_frames(
+    brands: BrandsConfig, goals: GoalsConfig, plan: EditorialPlan | None = None
+) -> dict[str, pl.DataFrame]:
+    """raw table -> its rows from the configuration (brands, competitive sets, goals, editorial plan; no plan
+    given = an empty one)."""
+    plan = plan or EditorialPlan(path=EDITORIAL_PLAN_FILE, posts=())
     return {
         BRANDS_TABLE: brands_frame(brands),
         COMPETITIVE_SETS.name: competitive_sets_frame(brands),
         GOALS_TABLE: goals_frame(goals, brands),
+        EDITORIAL_PLAN_TABLE: editorial_plan_frame(plan),
     }
 
 
@@ -114,6 +144,14 @@ def configuration_frames(brands: BrandsConfig, goals: GoalsConfig) -> dict[str, 
             kinds={"duckdb", "yaml"},
             skippable=True,
         ),
+        AssetSpec(
+            AssetKey(["raw", EDITORIAL_PLAN_TABLE]),
+            group_name="configuration",
+            description="editorial_plan.csv in the warehouse: the planned posts (days and weekly slots) that "
+            "marts.fct_editorial_adherence compares with the posts published. Replaced whole on every run.",
+            kinds={"duckdb", "csv"},
+            skippable=True,
+        ),
     ],
     backfill_policy=SINGLE_RUN_BACKFILL,
     can_subset=True,
@@ -123,7 +161,9 @@ def configuration_snapshot(
     context: AssetExecutionContext, warehouse: WarehouseResource, configuration: ConfigurationResource
 ) -> Iterator[MaterializeResult]:
     """Validate the YAML configuration and copy it into raw tables."""
-    frames = configuration_frames(configuration.brands(), configuration.goals())
+    brands = configuration.brands()
+    plan = load_editorial_plan(brands, configuration.path(EDITORIAL_PLAN_FILE))
+    frames = configuration_frames(brands, configuration.goals(), plan)
     with warehouse.connect() as conn:
         for table, frame in frames.items():
             if AssetKey(["raw", table]) not in context.selected_asset_keys:

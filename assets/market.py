@@ -100,6 +100,7 @@ def market_source_description(source_cls) -> SourceDescription:
         return MarketIngestion(sources) if sources else None
 
     platform = source_cls.name.split("_")[0]
+    kind = {"x": "twitter", "google": "googleanalytics"}.get(platform, platform)
     return SourceDescription(
         name=source_cls.name,
         group=source_cls.group,
@@ -107,7 +108,7 @@ def market_source_description(source_cls) -> SourceDescription:
         tables={spec.name: spec for spec in source_cls.tables},
         source_label=f"api:{source_cls.name}",
         open=open_source,
-        kinds=frozenset({platform if platform != "x" else "twitter"}),
+        kinds=frozenset({kind}),
     )
 
 
@@ -115,3 +116,10 @@ def build_market_assets() -> list:
     from pipelines.market.catalog import MARKET_SOURCES
 
     return [build_ingest_asset(market_source_description(cls)) for cls in MARKET_SOURCES]
+
+
+def build_analytics_assets() -> list:
+    """The web analytics sources (GA4), read through the same adapter and factory as the market sources."""
+    from pipelines.analytics.catalog import ANALYTICS_SOURCES
+
+    return [build_ingest_asset(market_source_description(cls)) for cls in ANALYTICS_SOURCES]

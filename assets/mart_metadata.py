@@ -213,6 +213,30 @@ def goals_now(conn: duckdb.DuckDBPyConnection) -> Summary:
     return numbers, "\n\n".join(parts)
 
 
+def comments_to_answer(conn: duckdb.DuckDBPyConnection) -> Summary:
+    """The list a community manager works through: comments needing a reply that have none, oldest first."""
+    waiting, overdue = data.comments_awaiting_reply_count(conn)
+    numbers = {
+        "comments_awaiting_reply": MetadataValue.int(waiting),
+        "questions_unanswered_over_24h": MetadataValue.int(overdue),
+    }
+    rows = [
+        [
+            r["brand"],
+            platform_label(r["platform"]),
+            str(r["created_at"])[:16],
+            f"{r['age_hours']:.0f} h",
+            "question" if r["is_question"] else r["sentiment"],
+            (r["comment_text"] or "")[:80],
+            r["post_url"] or "",
+        ]
+        for r in data.comments_awaiting_reply(conn).to_dicts()
+    ]
+    heading = f"**{waiting} comment(s) awaiting a reply, {overdue} question(s) unanswered after 24 h** (oldest first)"
+    table = _markdown_table(["brand", "platform", "written (UTC)", "age", "kind", "comment", "post"], rows)
+    return numbers, heading + "\n\n" + table
+
+
 # mart -> its summary; a mart not listed gets its row count, newest day and column types only
 SUMMARIES: Mapping[str, Callable[[duckdb.DuckDBPyConnection], Summary]] = {
     "fct_account_daily": engagement_by_platform,
@@ -222,6 +246,8 @@ SUMMARIES: Mapping[str, Callable[[duckdb.DuckDBPyConnection], Summary]] = {
     "fct_share_of_voice": share_of_voice_by_brand,
     "fct_kpi_daily": latest_kpis,
     "fct_goal_progress": goals_now,
+    "fct_comments": comments_to_answer,
+    "fct_responsiveness": comments_to_answer,
 }
 DATE_COLUMNS = ("metric_date", "period_start", "snapshot_date", "published_date_local", "window_end_date")
 

@@ -38,6 +38,7 @@ class PlatformIngestion(ClientIngestion):
         windows = {
             "account_daily": account_window,
             "post_snapshots": snapshot_day,
+            "post_comments": snapshot_day,
             "audience_demographics": snapshot_day,
             "follower_online_hours": window,
         }
@@ -47,6 +48,8 @@ class PlatformIngestion(ClientIngestion):
                 return client.account_daily(account, *_bounds(account_window))
             if stream == "post_snapshots":
                 return client.post_snapshots(account, post_window.start, post_window.end, observed)
+            if stream == "post_comments":
+                return client.post_comments(account, post_window.start, post_window.end, observed)
             if stream == "audience_demographics":
                 return client.audience_demographics(account, observed)
             return client.follower_online_hours(account, *_bounds(window))

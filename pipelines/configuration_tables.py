@@ -1,4 +1,4 @@
-"""Contracts of the raw tables that hold the YAML configuration (brands, goals)."""
+"""Contracts of the raw tables that hold the configuration files (brands, goals, editorial plan)."""
 
 import polars as pl
 
@@ -42,6 +42,27 @@ GOALS = StreamSpec(
     is_snapshot=True,
 )
 
+EDITORIAL_PLAN = StreamSpec(
+    name="socialpulse__editorial_plan",
+    columns={
+        "plan_line": pl.Int64,
+        "brand": pl.Utf8,
+        "platform": pl.Utf8,
+        "content_type": pl.Utf8,
+        "theme": pl.Utf8,
+        "campaign": pl.Utf8,
+        "planned_date": pl.Date,
+        "weekday": pl.Int32,
+        "starts_on": pl.Date,
+        "ends_on": pl.Date,
+        "tolerance_days": pl.Int32,
+    },
+    partition_column="_partition_date",
+    key=("plan_line",),
+    description="editorial_plan.csv: the planned posts (a day, or a weekly slot) tracked by fct_editorial_adherence.",
+    is_snapshot=True,
+)
+
 COMPETITIVE_SETS = StreamSpec(
     name="socialpulse__competitive_sets",
     columns={
@@ -56,4 +77,4 @@ COMPETITIVE_SETS = StreamSpec(
     is_snapshot=True,
 )
 
-CONFIGURATION_TABLES = (BRANDS, GOALS, COMPETITIVE_SETS)
+CONFIGURATION_TABLES = (BRANDS, GOALS, COMPETITIVE_SETS, EDITORIAL_PLAN)

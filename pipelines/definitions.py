@@ -78,13 +78,14 @@ def all_assets() -> list:
 
 
 def _build_assets() -> list:
-    from assets.market import build_market_assets
+    from assets.market import build_analytics_assets, build_market_assets
     from sensors.alerts_asset import kpi_alerts
 
     built = [
         configuration_snapshot,
         *build_platform_assets(),
         *build_market_assets(),
+        *build_analytics_assets(),
         build_dbt_assets(),
         kpi_alerts,
         published_warehouse,

@@ -23,7 +23,8 @@ logger = logging.getLogger("socialpulse.simulation")
 
 
 def all_credentials() -> list[Credential]:
-    """Every credential of the platforms and market sources, once per variable."""
+    """Every credential of the platforms, market and web analytics sources, once per variable."""
+    from pipelines.analytics.catalog import ANALYTICS_SOURCES
     from pipelines.market.catalog import MARKET_SOURCES
     from pipelines.platforms.catalog import available_platforms, platform_spec
 
@@ -31,7 +32,7 @@ def all_credentials() -> list[Credential]:
     for platform in available_platforms():
         for credential in platform_spec(platform).credentials:
             found.setdefault(credential.env_var, credential)
-    for source in MARKET_SOURCES:
+    for source in (*MARKET_SOURCES, *ANALYTICS_SOURCES):
         for credential in source.credentials:
             found.setdefault(credential.env_var, credential)
     return list(found.values())

@@ -48,7 +48,9 @@ def credential_problems(brands, *, production: bool) -> list[ConfigProblem]:
 
 
 def validate_configuration() -> None:
-    """Read settings, brands, goals and alert rules and cross-check them; raises the first ConfigError."""
+    """Read settings, brands, goals, editorial plan and alert rules and cross-check them; raises the first
+    ConfigError."""
+    from pipelines.editorial.plan import load_editorial_plan
     from pipelines.settings import mode
     from sensors.clients import load_alert_config
     from sensors.rules import default_rules_path
@@ -59,5 +61,6 @@ def validate_configuration() -> None:
     raise_first(str(config_dir() / "brands.yaml"), credential_problems(brands, production=mode() == "production"))
     goals = load_goals()
     raise_first(str(config_dir() / "goals.yaml"), goal_brand_problems(goals, brands))
+    load_editorial_plan(brands)  # validated at load: errors name the file, line, column and value
     # kpi_alerts.yaml on its own and against brands.yaml (rule brands and clients, client alert channels)
     load_alert_config(default_rules_path(), brands, brands_file=config_dir() / "brands.yaml")

@@ -364,13 +364,15 @@ def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def contract_tables() -> dict[str, StreamSpec]:
-    """Every raw table of the contract: own streams for all six platforms, plus the market sources' tables."""
+    """Every raw table of the contract: own streams for all six platforms, the configuration snapshots, the web
+    analytics tables and the market sources' tables."""
     from pipelines.configuration_tables import CONFIGURATION_TABLES
+    from pipelines.contracts.analytics import ANALYTICS_TABLES
     from pipelines.contracts.streams import OWN_STREAMS
     from pipelines.settings import PLATFORMS
 
     tables = {f"{platform}__{name}": spec for platform in PLATFORMS for name, spec in OWN_STREAMS.items()}
-    tables.update({spec.name: spec for spec in CONFIGURATION_TABLES})
+    tables.update({spec.name: spec for spec in (*CONFIGURATION_TABLES, *ANALYTICS_TABLES)})
     from pipelines.market.catalog import MARKET_SOURCES
 
     for source in MARKET_SOURCES:

@@ -188,3 +188,14 @@
         false
     ) as is_complete_period
 {%- endmacro %}
+
+{#- Every day of the calendar (var calendar_start_date .. var calendar_end_date) as `date_day`, for models that
+    spread rows over days (dim_date is the mart; an intermediate model cannot read it). -#}
+{% macro calendar_days() -%}
+    select cast(date_day as date) as date_day
+    from ({{ dbt.date_spine(
+        'day',
+        "cast('" ~ var('calendar_start_date') ~ "' as date)",
+        "(cast('" ~ var('calendar_end_date') ~ "' as date) + 1)"
+    ) }}) as spine
+{%- endmacro %}

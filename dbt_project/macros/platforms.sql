@@ -10,6 +10,11 @@
     {{ return(own_platforms()) }}
 {%- endmacro %}
 
+{#- The platforms whose comments and replies are read (raw.<platform>__post_comments, pipelines/platforms). -#}
+{% macro comment_platforms() -%}
+    {{ return(['facebook', 'instagram', 'linkedin', 'x', 'youtube']) }}
+{%- endmacro %}
+
 {% macro competitor_platforms() -%}
     {{ return(['instagram', 'facebook', 'x', 'youtube', 'tiktok']) }}
 {%- endmacro %}

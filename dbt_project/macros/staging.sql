@@ -100,6 +100,39 @@ renamed as (
 select * from renamed
 {%- endmacro %}
 
+{#- raw.<platform>__post_comments: comments and replies shown on the own posts, one row per comment and read day. -#}
+{% macro stg_post_comments(source_relation) -%}
+with
+
+source as (
+
+    select * from {{ source_relation }}
+
+),
+
+renamed as (
+
+    select
+        cast(account_id as varchar) as account_id,
+        cast(post_id as varchar) as post_id,
+        cast(comment_id as varchar) as comment_id,
+        cast(parent_comment_id as varchar) as parent_comment_id,
+        cast(author_id as varchar) as author_id,
+        cast(author_name as varchar) as author_name,
+        cast(is_brand_author as boolean) as is_brand_author,
+        cast(created_at as timestamptz) as created_at,
+        cast(comment_text as varchar) as comment_text,
+        cast(observed_at as timestamptz) as observed_at,
+        cast(snapshot_date as date) as snapshot_date,
+        cast(_source as varchar) as record_source,
+        cast(_loaded_at as timestamptz) as loaded_at
+    from source
+
+)
+
+select * from renamed
+{%- endmacro %}
+
 {#- raw.<platform>__follower_online_hours: followers online per UTC hour and day. -#}
 {% macro stg_follower_online_hours(source_relation) -%}
 with

@@ -78,6 +78,8 @@ class Brand(_Strict):
     hashtags: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
     accounts: dict[str, Account] = Field(default_factory=dict)
+    # the brand's Google Analytics 4 property (its numeric id), read for social traffic and conversions
+    ga4_property_id: str | None = Field(default=None, pattern=r"^[0-9]{4,15}$")
 
     @field_validator("accounts")
     @classmethod

@@ -72,8 +72,10 @@ def brand_problems(brands: BrandsConfig) -> list[ConfigProblem]:
     seen_names: dict[str, int] = {}
     seen_ids: dict[tuple[str, str], int] = {}
     seen_handles: dict[tuple[str, str], int] = {}
+    seen_properties: dict[str, int] = {}
     for index, brand in enumerate(brands.brands):
         key = brand_key(index, brand.name)
+        problems.extend(_ga4_property_problems(brands, index, key, seen_properties))
         if not brand.name.strip():
             problems.append(
                 ConfigProblem(
@@ -143,6 +145,36 @@ def brand_problems(brands: BrandsConfig) -> list[ConfigProblem]:
                     )
                 )
     return problems + competitive_set_problems(brands)
+
+
+def _ga4_property_problems(brands: BrandsConfig, index: int, key: str, seen: dict[str, int]) -> list[ConfigProblem]:
+    """A GA4 property is a client brand's own website (its traffic becomes that client's fct_social_traffic):
+    never on a competitor, never under two clients."""
+    brand = brands.brands[index]
+    if brand.ga4_property_id is None:
+        return []
+    if not brand.own:
+        return [
+            ConfigProblem(
+                f"{key}.ga4_property_id",
+                "a competitor has no Google Analytics property socialpulse can read: only a client brand's own "
+                "website is measured",
+                brand.ga4_property_id,
+                "move ga4_property_id to the client brand (own: true) whose website it is, or remove it",
+            )
+        ]
+    other = seen.setdefault(brand.ga4_property_id, index)
+    if other == index:
+        return []
+    return [
+        ConfigProblem(
+            f"{key}.ga4_property_id",
+            f"the same GA4 property is also the website of brands[{other}] ({brands.brands[other].name}); its "
+            "sessions would count for both clients",
+            brand.ga4_property_id,
+            "give each client brand its own property id (Admin > Property details), or remove the duplicate",
+        )
+    ]
 
 
 def competitive_set_problems(brands: BrandsConfig) -> list[ConfigProblem]:

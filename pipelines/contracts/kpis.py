@@ -35,6 +35,11 @@ KPI_CATALOGUE: tuple[Kpi, ...] = (
     Kpi("mentions", "Mentions"),
     Kpi("share_of_voice_mentions", "Share of voice (mentions)", True),
     Kpi("share_of_voice_engagement", "Share of voice (engagement)", True, "published_posts"),
+    Kpi("negative_mention_spike", "Negative share of mentions", True),
+    Kpi("editorial_plan_adherence", "Editorial plan adherence", True),
+    Kpi("comments_answered_share", "Comments answered", True),
+    Kpi("median_reply_minutes", "Median reply time (minutes)"),
+    Kpi("unanswered_questions", "Questions unanswered after 24 h"),
     Kpi("goal_pace", "Goal pace", True),
 )
 

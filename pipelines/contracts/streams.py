@@ -110,8 +110,34 @@ FOLLOWER_ONLINE_HOURS = StreamSpec(
     description="Followers online per hour of the day (UTC hours), where the platform reports it.",
 )
 
+POST_COMMENTS = StreamSpec(
+    name="post_comments",
+    columns={
+        "account_id": pl.Utf8,
+        "post_id": pl.Utf8,
+        "comment_id": pl.Utf8,
+        "parent_comment_id": pl.Utf8,
+        "author_id": pl.Utf8,
+        "author_name": pl.Utf8,
+        "is_brand_author": pl.Boolean,
+        "created_at": TIMESTAMP,
+        "comment_text": pl.Utf8,
+        "observed_at": TIMESTAMP,
+        "snapshot_date": pl.Date,
+    },
+    partition_column="snapshot_date",
+    key=("comment_id", "snapshot_date"),
+    replace_scope=("post_id",),
+    description=(
+        "Comments and replies on the own posts as the platform shows them when read (deleted ones are gone): "
+        "thread structure (parent_comment_id: the top-level comment a reply belongs to), author, whether the "
+        "author is the own account, the platform's timestamp."
+    ),
+    is_snapshot=True,
+)
+
 OWN_STREAMS: dict[str, StreamSpec] = {
-    s.name: s for s in (ACCOUNT_DAILY, POST_SNAPSHOTS, AUDIENCE_DEMOGRAPHICS, FOLLOWER_ONLINE_HOURS)
+    s.name: s for s in (ACCOUNT_DAILY, POST_SNAPSHOTS, AUDIENCE_DEMOGRAPHICS, FOLLOWER_ONLINE_HOURS, POST_COMMENTS)
 }
 
 CONTENT_TYPES = ("image", "video", "carousel", "reel", "short", "text", "link")

@@ -30,7 +30,7 @@ from pipelines.platforms.base import ClientContext, Credential, PlatformClient, 
 
 __all__ = ["ClientContext", "Credential", "MarketSource", "Row"]
 
-GROUPS = ("competitors", "mentions", "trends")
+GROUPS = ("competitors", "mentions", "trends", "web_analytics")  # web_analytics: pipelines/analytics
 ClientT = TypeVar("ClientT", bound=PlatformClient)
 T = TypeVar("T")
 

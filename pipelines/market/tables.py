@@ -107,7 +107,9 @@ def mentions(source: str) -> StreamSpec:
         },
         partition_column="metric_date",
         key=("brand", "mention_id"),
-        replace_scope=("brand",),
+        # the days of each brand the read returned: a read capped per brand (X: max_items_per_brand, newest first)
+        # returns fewer days for a busy brand than for the others, and its other days keep what was stored
+        replace_scope=("brand", "metric_date"),
         description=(
             f"The {source} items that mention a brand, for a marketer to read; a mention id appears once per brand "
             "(partitioned by the local day of the item's own timestamp)."

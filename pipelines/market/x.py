@@ -275,13 +275,22 @@ class XMentions(_XSource):
             if cursor is None:
                 break
             if len(rows) >= self.max_items_per_brand:
-                self.warn(
-                    f"more than {self.max_items_per_brand} X posts mention {brand.name}; the first "
-                    f"{len(rows)} are stored (the counts are complete)"
-                )
-                break
+                return self._complete_days(brand, list(rows.values()))
             params["next_token"] = cursor
         return list(rows.values())
+
+    def _complete_days(self, brand: Brand, rows: list[Row]) -> list[Row]:
+        """The read stopped at the cap, newest first: its oldest day is only partly read. That day is left out
+        (the loader keeps what an earlier read stored for it) unless it is the only day read."""
+        oldest = min(row["metric_date"] for row in rows)
+        complete = [row for row in rows if row["metric_date"] > oldest]
+        kept = complete or rows
+        self.warn(
+            f"more than {self.max_items_per_brand} X posts mention {brand.name}; {len(kept)} are stored"
+            + (f", {oldest} (read only in part) is left as it was" if complete else " (a sample of the day)")
+            + " (the counts are complete)"
+        )
+        return kept
 
     def _mention(
         self, brand: Brand, post: Mapping[str, Any], authors: Mapping[str, str], matcher: MentionMatcher

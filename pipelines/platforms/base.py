@@ -306,6 +306,53 @@ class PlatformClient(ABC):
         """Followers online per hour for the days in [start, end] the API still has; streams.FOLLOWER_ONLINE_HOURS."""
         raise NotImplementedError(f"{self.spec.name} has no follower_online_hours stream")
 
+    def post_comments(
+        self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
+    ) -> list[Row]:
+        """Comments and replies shown now on the posts published in [published_from, published_to];
+        streams.POST_COMMENTS (rows built with `comment_row`)."""
+        raise NotImplementedError(f"{self.spec.name} has no post_comments stream")
+
+    def comment_row(
+        self,
+        account: Account,
+        *,
+        post_id: str,
+        comment_id: str,
+        parent_id: str | None,
+        author_id: str | None,
+        author_name: str | None,
+        created_at: dt.datetime,
+        text: str | None,
+        snapshot_date: dt.date,
+        is_brand: bool | None = None,
+    ) -> Row:
+        """One row of streams.POST_COMMENTS. The author is the brand when the platform names the own account (its
+        id, or its handle where only a name is given; `is_brand` when the client decides, e.g. from a URN);
+        unknown (NULL) when the platform names no author."""
+        handles = {account.handle.lower().lstrip("@"), str(account.id).lower()}
+        if is_brand is not None:
+            pass
+        elif author_id is not None:
+            is_brand: bool | None = str(author_id) == str(account.id)
+        elif author_name is not None:
+            is_brand = author_name.lower().lstrip("@") in handles
+        else:
+            is_brand = None
+        return {
+            "account_id": account.id,
+            "post_id": post_id,
+            "comment_id": comment_id,
+            "parent_comment_id": parent_id,
+            "author_id": None if author_id is None else str(author_id),
+            "author_name": author_name,
+            "is_brand_author": is_brand,
+            "created_at": created_at,
+            "comment_text": text,
+            "observed_at": self.context.now,
+            "snapshot_date": snapshot_date,
+        }
+
 
 def days_between(start: dt.date, end: dt.date) -> list[dt.date]:
     """Every day of [start, end] (inclusive)."""

@@ -25,7 +25,7 @@ from pipelines.contracts.streams import ACCOUNT_DAILY
 from pipelines.platforms.base import Credential, PlatformSpec, Row, day_windows
 from pipelines.platforms.meta_graph import GRAPH_BASE, MetaGraphClient, latest_value, share_rows
 from pipelines.platforms.metric_registry import current_metrics
-from pipelines.platforms.values import require_time, to_count
+from pipelines.platforms.values import require_field, require_time, to_count
 
 MAX_INSIGHTS_DAYS = 90
 PAGE_SIZE = 100
@@ -46,6 +46,9 @@ POST_KEYS = frozenset(
 POST_INSIGHT_COLUMNS = ("views", "reach", "reactions", "clicks", "video_views")
 VIDEO_ONLY_COLUMNS = frozenset({"video_views"})
 DEMOGRAPHIC_METRICS = {"page_follows_country": "country", "page_follows_city": "city"}
+# GET /{post-id}/comments?filter=stream: every comment and reply, oldest first, a reply with its `parent`.
+COMMENT_FIELDS = ("id", "message", "created_time", "from{id,name}", "parent{id}")
+COMMENT_KEYS = frozenset({"id", "message", "created_time", "from", "parent", "comment_count", "like_count"})
 
 
 def content_type_of(post: Mapping[str, Any]) -> str | None:
@@ -89,7 +92,7 @@ class FacebookClient(MetaGraphClient):
                 description="Page access token with pages_read_engagement and read_insights (ANALYZE task).",
             ),
         ),
-        streams=("account_daily", "post_snapshots", "audience_demographics"),
+        streams=("account_daily", "post_snapshots", "audience_demographics", "post_comments"),
         notes=(
             "No website clicks at Page level (column NULL); no saves per post (NULL); video_views only for video "
             "and reel posts; follower online hours and age/gender were removed by Meta in 2024."
@@ -131,23 +134,7 @@ class FacebookClient(MetaGraphClient):
     def post_snapshots(
         self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
     ) -> list[Row]:
-        since, until = self.local_day_bounds(published_from, published_to)
-        params = {
-            "fields": ",".join(POST_FIELDS),
-            "limit": PAGE_SIZE,
-            "since": int(since.timestamp()),
-            "until": int(until.timestamp()),
-        }
-        posts = self.posts_in_days(
-            f"{account.id}/published_posts",
-            params,
-            listing="published_posts",
-            item_name="published post",
-            time_field="created_time",
-            known_fields=POST_KEYS,
-            published_from=published_from,
-            published_to=published_to,
-        )
+        posts = self._published_posts(account, published_from, published_to, POST_FIELDS)
         metric_names = {
             api: column
             for api, column in current_metrics("facebook", "post", self.context.today).items()
@@ -201,6 +188,63 @@ class FacebookClient(MetaGraphClient):
             "snapshot_date": snapshot_date,
         }
 
+    def _published_posts(
+        self, account: Account, published_from: dt.date, published_to: dt.date, fields: tuple[str, ...]
+    ) -> list[dict[str, Any]]:
+        """The Page's published posts of the local days [published_from, published_to] with `fields`."""
+        since, until = self.local_day_bounds(published_from, published_to)
+        return self.posts_in_days(
+            f"{account.id}/published_posts",
+            {"fields": ",".join(fields), "limit": PAGE_SIZE, "since": int(since.timestamp()),
+             "until": int(until.timestamp())},
+            listing="published_posts",
+            item_name="published post",
+            time_field="created_time",
+            known_fields=POST_KEYS,
+            published_from=published_from,
+            published_to=published_to,
+        )  # fmt: skip
+
+    # -- post_comments ---------------------------------------------------------------------------------
+
+    def post_comments(
+        self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
+    ) -> list[Row]:
+        """Comments of the posts published in the window: `/{post-id}/comments?filter=stream` lists replies with
+        their `parent` (a reply to a reply names the reply: its thread is the top-level comment it leads to).
+        `from` is given only for a Page token: without it the author is unknown (NULL) and a warning says so."""
+        posts = self._published_posts(account, published_from, published_to, ("id", "created_time"))
+        rows: list[Row] = []
+        missing: Counter[str] = Counter()
+        for post in posts:
+            post_id = str(post["id"])
+            params = {"fields": ",".join(COMMENT_FIELDS), "filter": "stream", "order": "chronological", "limit": 100}
+            comments = [c for page in self.paginate(f"{post_id}/comments", params, listing="comments") for c in page]
+            parents = {str(c["id"]): _parent_id(c) for c in comments if c.get("id") is not None}
+            for comment in comments:
+                self.note_fields("comments items", comment, COMMENT_KEYS)
+                comment_id = str(require_field("facebook", comment, "id", "a comment"))
+                author = comment.get("from") if isinstance(comment.get("from"), Mapping) else {}
+                if not author:
+                    missing["from"] += 1
+                rows.append(
+                    self.comment_row(
+                        account,
+                        post_id=post_id,
+                        comment_id=comment_id,
+                        parent_id=thread_root(comment_id, parents),
+                        author_id=author.get("id"),
+                        author_name=author.get("name"),
+                        created_at=require_time(
+                            "facebook", comment.get("created_time"), f"created_time of {comment_id}"
+                        ),
+                        text=comment.get("message"),
+                        snapshot_date=snapshot_date,
+                    )
+                )
+        self.warn_missing("comments", missing, len(rows), "author unknown (a Page access token names authors)")
+        return rows
+
     # -- audience_demographics -------------------------------------------------------------------------
 
     def audience_demographics(self, account: Account, snapshot_date: dt.date) -> list[Row]:
@@ -226,6 +270,22 @@ def _empty_account_row(account_id: str, day: dt.date) -> Row:
     row: Row = dict.fromkeys(ACCOUNT_DAILY.columns)
     row.update(account_id=account_id, metric_date=day)
     return row
+
+
+def _parent_id(comment: Mapping[str, Any]) -> str | None:
+    parent = comment.get("parent")
+    return str(parent["id"]) if isinstance(parent, Mapping) and parent.get("id") is not None else None
+
+
+def thread_root(comment_id: str, parents: Mapping[str, str | None]) -> str | None:
+    """The top-level comment a comment's thread starts from (None for a top-level comment). A parent the listing
+    does not hold (deleted) ends the walk there; a loop is cut."""
+    parent = parents.get(comment_id)
+    seen = {comment_id}
+    while parent is not None and parents.get(parent) is not None and parent not in seen:
+        seen.add(parent)
+        parent = parents[parent]
+    return parent
 
 
 def _summary_total(edge: Any) -> Any:

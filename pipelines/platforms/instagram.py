@@ -38,7 +38,7 @@ from pipelines.contracts.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
 from pipelines.platforms.base import Credential, PlatformSpec, Row, day_windows
 from pipelines.platforms.meta_graph import GRAPH_BASE, MetaGraphClient, breakdown_results, end_time_day, share_rows
 from pipelines.platforms.metric_registry import current_metrics
-from pipelines.platforms.values import require_time, to_count
+from pipelines.platforms.values import require_field, require_time, to_count
 
 UTC = dt.UTC
 MAX_INSIGHTS_DAYS = 30  # user insights: since/until span at most 30 days
@@ -119,7 +119,7 @@ class InstagramClient(MetaGraphClient):
                 ),
             ),
         ),
-        streams=("account_daily", "post_snapshots", "audience_demographics", "follower_online_hours"),
+        streams=("account_daily", "post_snapshots", "audience_demographics", "follower_online_hours", "post_comments"),
         notes=(
             "followers and followers_gained for the last 30 days (followers walked back from today's total with "
             "the new followers per day); followers_lost and profile_visits NULL; clicks NULL per post; online hours "
@@ -215,17 +215,7 @@ class InstagramClient(MetaGraphClient):
     def post_snapshots(
         self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
     ) -> list[Row]:
-        params = {"fields": ",".join(MEDIA_FIELDS), "limit": PAGE_SIZE}
-        media = self.posts_in_days(
-            f"{account.id}/media",
-            params,
-            listing="media",
-            item_name="media item",
-            time_field="timestamp",
-            known_fields=MEDIA_FIELDS,
-            published_from=published_from,
-            published_to=published_to,
-        )
+        media = self._media(account, published_from, published_to, MEDIA_FIELDS)
         metric_names = {
             api: column
             for api, column in current_metrics("instagram", "media", self.context.today).items()
@@ -279,6 +269,59 @@ class InstagramClient(MetaGraphClient):
         }
 
     # -- audience_demographics -------------------------------------------------------------------------
+
+    def _media(
+        self, account: Account, published_from: dt.date, published_to: dt.date, fields: tuple[str, ...]
+    ) -> list[dict[str, Any]]:
+        """The account's media of the local days [published_from, published_to] with `fields`."""
+        return self.posts_in_days(
+            f"{account.id}/media",
+            {"fields": ",".join(fields), "limit": PAGE_SIZE},
+            listing="media",
+            item_name="media item",
+            time_field="timestamp",
+            known_fields=MEDIA_FIELDS,
+            published_from=published_from,
+            published_to=published_to,
+        )
+
+    def post_comments(
+        self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
+    ) -> list[Row]:
+        """Comments of the media published in the window: `/{ig-media-id}/comments` lists top-level comments,
+        each with its `replies` (one level: Instagram keeps a reply to a reply in the same thread). The author is
+        `from` {id, username}; older answers without `from` give `username` only, compared with the handle."""
+        media = self._media(account, published_from, published_to, ("id", "timestamp"))
+        rows: list[Row] = []
+        params = {"fields": ",".join(COMMENT_FIELDS), "limit": 50}
+        for item in media:
+            media_id = str(item["id"])
+            for page in self.paginate(f"{media_id}/comments", params, listing="comments"):
+                for comment in page:
+                    rows.append(self._comment(account, media_id, comment, None, snapshot_date))
+                    replies = comment.get("replies")
+                    data = replies.get("data") if isinstance(replies, Mapping) else None
+                    for reply in data if isinstance(data, list) else []:
+                        rows.append(self._comment(account, media_id, reply, str(comment["id"]), snapshot_date))
+        return rows
+
+    def _comment(
+        self, account: Account, media_id: str, comment: Mapping[str, Any], parent_id: str | None, snapshot_date: dt.date
+    ) -> Row:
+        self.note_fields("comments items", comment, COMMENT_KEYS)
+        comment_id = str(require_field("instagram", comment, "id", "a comment"))
+        author = comment.get("from") if isinstance(comment.get("from"), Mapping) else {}
+        return self.comment_row(
+            account,
+            post_id=media_id,
+            comment_id=comment_id,
+            parent_id=parent_id,
+            author_id=author.get("id"),
+            author_name=author.get("username") or comment.get("username"),
+            created_at=require_time("instagram", comment.get("timestamp"), f"timestamp of comment {comment_id}"),
+            text=comment.get("text"),
+            snapshot_date=snapshot_date,
+        )
 
     def audience_demographics(self, account: Account, snapshot_date: dt.date) -> list[Row]:
         rows: list[Row] = []
@@ -346,6 +389,10 @@ class InstagramClient(MetaGraphClient):
             for (day, hour), count in sorted(hours.items())
             if start <= day <= end
         ]
+
+
+COMMENT_FIELDS = ("id", "text", "timestamp", "username", "from", "replies{id,text,timestamp,username,from}")
+COMMENT_KEYS = frozenset({"id", "text", "timestamp", "username", "from", "replies", "like_count", "parent_id"})
 
 
 def _empty_row(account_id: str, day: dt.date) -> Row:

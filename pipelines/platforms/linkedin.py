@@ -31,6 +31,7 @@ from pipelines.platforms.metric_registry import current_metrics
 from pipelines.platforms.values import require_field, require_time, to_count
 
 POSTS_PAGE_SIZE = 50
+COMMENTS_PAGE_SIZE = 100
 STATS_BATCH_SIZE = 20  # post URNs per share-statistics call (keeps the URL well under LinkedIn's limits)
 RETRY_AFTER_MAX_SECONDS = 60.0  # a 429 with a longer (or no) Retry-After is the daily quota: fail, do not wait
 
@@ -111,7 +112,7 @@ class LinkedInClient(PlatformClient):
                 "rw_organization_admin, r_organization_followers).",
             ),
         ),
-        streams=("account_daily", "post_snapshots", "audience_demographics"),
+        streams=("account_daily", "post_snapshots", "audience_demographics", "post_comments"),
         notes=(
             "Daily statistics cover the last 12 months and end 2 days ago; followers per day are reconstructed "
             "from today's total minus the later daily gains. No unfollows, profile visits or website clicks per "
@@ -304,9 +305,7 @@ class LinkedInClient(PlatformClient):
         if published_to < published_from:
             return []
         org = _org_urn(account)
-        since, until = self.local_day_bounds(published_from, published_to)
-        from_ms, to_ms = _instant_ms(since), _instant_ms(until)
-        posts = [p for p in self._list_posts(org, from_ms) if from_ms <= p["published_ms"] < to_ms]
+        posts = self._posts_in_days(org, published_from, published_to)
         stats = self._post_statistics(org, [p["urn"] for p in posts])
 
         metric_map = current_metrics("linkedin", "post", snapshot_date)  # API metric -> canonical column
@@ -337,6 +336,69 @@ class LinkedInClient(PlatformClient):
             )
         rows.sort(key=lambda r: (r["published_at"], r["post_id"]))
         return rows
+
+    def post_comments(
+        self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
+    ) -> list[Row]:
+        """Comments of the page's posts published in the window: `GET /rest/socialActions/{post urn}/comments`
+        (first-level comments) and, for a comment whose `commentsSummary` counts replies, the same call on its
+        `commentUrn`. The brand is an `actor` equal to the organization's URN (a page admin acting for it)."""
+        if published_to < published_from:
+            return []
+        org = _org_urn(account)
+        posts = self._posts_in_days(org, published_from, published_to)
+        rows: list[Row] = []
+        for post in posts:
+            for comment in self._comment_elements(post["urn"]):
+                rows.append(self._comment_row(account, org, post["urn"], comment, None, snapshot_date))
+                summary = comment.get("commentsSummary") or {}
+                if (to_count(summary.get("aggregatedTotalComments")) or 0) > 0 and comment.get("commentUrn"):
+                    parent = str(comment.get("id"))
+                    for reply in self._comment_elements(str(comment["commentUrn"])):
+                        rows.append(self._comment_row(account, org, post["urn"], reply, parent, snapshot_date))
+        return rows
+
+    def _comment_elements(self, target: str) -> list[Mapping[str, Any]]:
+        guard = CursorGuard("linkedin", f"GET /rest/socialActions/{target}/comments")
+        found: list[Mapping[str, Any]] = []
+        start = 0
+        while True:
+            body = self._get(f"socialActions/{_enc(target)}/comments", _query(count=COMMENTS_PAGE_SIZE, start=start))
+            elements = _elements(body, "socialActions comments")
+            found += elements
+            total = to_count((body.get("paging") or {}).get("total"))
+            if len(elements) < COMMENTS_PAGE_SIZE or (total is not None and start + len(elements) >= total):
+                return found
+            guard.next(f"{elements[0].get('id')}..{elements[-1].get('id')}")
+            start += len(elements)
+
+    def _comment_row(
+        self, account: Account, org: str, post_urn: str, comment: Mapping[str, Any], parent: str | None,
+        snapshot_date: dt.date,
+    ) -> Row:  # fmt: skip
+        comment_id = str(require_field("linkedin", comment, "id", "a comment of socialActions"))
+        actor = comment.get("actor")
+        created = comment.get("created") or {}
+        return self.comment_row(
+            account,
+            post_id=post_urn,
+            comment_id=comment_id,
+            parent_id=parent,
+            author_id=None if actor is None else str(actor),
+            author_name=None,
+            created_at=require_time(
+                "linkedin", created.get("time"), f"created.time of comment {comment_id}", epoch_ms=True
+            ),
+            text=(comment.get("message") or {}).get("text"),
+            snapshot_date=snapshot_date,
+            is_brand=None if actor is None else str(actor) == org,
+        )
+
+    def _posts_in_days(self, org: str, published_from: dt.date, published_to: dt.date) -> list[dict[str, Any]]:
+        """The page's posts published on the local days [published_from, published_to]."""
+        since, until = self.local_day_bounds(published_from, published_to)
+        from_ms, to_ms = _instant_ms(since), _instant_ms(until)
+        return [p for p in self._list_posts(org, from_ms) if from_ms <= p["published_ms"] < to_ms]
 
     def _list_posts(self, org: str, from_ms: int) -> list[dict[str, Any]]:
         """All posts of the author, newest modification first; stops once a whole page predates the window."""

@@ -28,13 +28,16 @@ from pipelines.errors import InputDataError, SocialPulseError
 from pipelines.http import ApiError, ApiSession, CursorGuard, ErrorVerdict, platform_message, retry_after_seconds
 from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row
 from pipelines.platforms.metric_registry import current_metrics
-from pipelines.platforms.values import require_field, require_time, to_count
+from pipelines.platforms.values import parse_time, require_field, require_time, to_count
 
 PAGE_SIZE = 100  # the maximum of GET /2/users/{id}/tweets
 # non_public_metrics are only served for posts younger than 30 days; keep a day of margin.
 NON_PUBLIC_MAX_AGE_DAYS = 29
 # X refuses an end_time less than 10 seconds before the request; keep a margin for clock skew.
 END_TIME_MARGIN = dt.timedelta(seconds=60)
+# search/recent reaches 7 days back: replies are asked for the posts younger than that (a margin for the request)
+REPLIES_MAX_AGE = dt.timedelta(days=7) - dt.timedelta(minutes=5)
+REPLY_FIELDS = "author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets,display_text_range"
 
 # Fields of a post object documented for v2 (anything else is reported once as a new field).
 _KNOWN_POST_FIELDS = frozenset(
@@ -102,13 +105,16 @@ class XClient(PlatformClient):
                 required=False,
             ),
         ),
-        streams=("account_daily", "post_snapshots"),
+        streams=("account_daily", "post_snapshots", "post_comments"),
         notes=(
             "No follower history in X API v2: account_daily holds the follower count of the days a run observed "
             "(other columns NULL). Clicks only with the user token and for posts younger than 30 days. "
-            "No demographics, no online hours."
+            "No demographics, no online hours. Replies (post_comments) only for posts younger than 7 days "
+            "(recent search); an older post keeps the replies its last read found."
         ),
     )
+
+    replies_page_size = PAGE_SIZE  # max_results of the conversation searches (10..100)
 
     def __init__(self, context: ClientContext) -> None:
         super().__init__(context)
@@ -314,6 +320,102 @@ class XClient(PlatformClient):
             params["pagination_token"] = cursor
         return out
 
+    # --- post_comments ------------------------------------------------------------------------------------
+
+    def post_comments(
+        self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
+    ) -> list[Row]:
+        """Replies to the own posts of the window that are younger than 7 days: one `GET /2/tweets/search/recent`
+        with `query=conversation_id:<post id>` per post, `next_token` paging. Recent search reaches 7 days back,
+        so an older post is not asked for (it keeps the replies its last read found). The brand's replies are
+        those whose `author_id` is the own account; a reply's thread is the reply to the post its `replied_to`
+        chain leads to. Each reply returned is a billed post read (pay-per-use)."""
+        if published_to < published_from:
+            return []
+        window_start, window_end = self.local_day_bounds(published_from, published_to)
+        start = max(window_start, self.clock.now - REPLIES_MAX_AGE)
+        if start >= window_end:
+            return []
+        posts = [
+            str(require_field("x", post, "id", "a post of GET /2/users/{id}/tweets"))
+            for post, _ in self._timeline(account, start, window_end, False)
+            if (created := parse_time(post.get("created_at"))) is not None and start <= created < window_end
+        ]
+        rows: list[Row] = []
+        calls = returned = 0
+        for post_id in posts:
+            replies, pages, read = self._replies(account, post_id, snapshot_date)
+            rows += replies
+            calls += pages
+            returned += read
+        self.log.info(
+            "x: %d replies on %d own posts younger than 7 days: %d recent-search calls returned %d posts, each a "
+            "billed post read (pay-per-use; the posts themselves included)",
+            len(rows),
+            len(posts),
+            calls,
+            returned,
+        )
+        return rows
+
+    def _replies(self, account: Account, post_id: str, snapshot_date: dt.date) -> tuple[list[Row], int, int]:
+        """Every reply of the conversation of `post_id` (all pages) as post_comments rows, the calls made and the
+        posts returned (billed reads)."""
+        params: dict[str, Any] = {
+            "query": f"conversation_id:{post_id}",
+            "max_results": self.replies_page_size,
+            "tweet.fields": REPLY_FIELDS,
+            "expansions": "author_id",
+            "user.fields": "username",
+        }
+        guard = CursorGuard("x", f"GET /2/tweets/search/recent?query=conversation_id:{post_id}")
+        replies: dict[str, Mapping[str, Any]] = {}
+        usernames: dict[str, str] = {}
+        calls = returned = 0
+        while True:
+            body = self.app_get("tweets/search/recent", params, endpoint="tweets/search/recent")
+            calls += 1
+            self.report_partial_errors(body)
+            includes = body.get("includes") if isinstance(body.get("includes"), Mapping) else {}
+            for user in includes.get("users") or []:
+                if isinstance(user, Mapping) and user.get("id") and user.get("username"):
+                    usernames[str(user["id"])] = str(user["username"])
+            data = body.get("data") or []
+            if not isinstance(data, list):
+                raise InputDataError("x: GET /2/tweets/search/recent 'data' is not a list")
+            returned += len(data)
+            for reply in data:
+                if isinstance(reply, Mapping):
+                    self.note_fields("X replies", reply, _KNOWN_POST_FIELDS)
+                    reply_id = str(require_field("x", reply, "id", f"a reply in the conversation of {post_id}"))
+                    if reply_id != post_id:  # the conversation's own post matches its conversation_id too
+                        replies.setdefault(reply_id, reply)
+            meta = body.get("meta") if isinstance(body.get("meta"), Mapping) else {}
+            cursor = guard.next(meta.get("next_token"))
+            if cursor is None:
+                break
+            params["next_token"] = cursor
+        parents = {reply_id: _replied_to(reply) for reply_id, reply in replies.items()}
+        rows = []
+        for reply_id, reply in replies.items():
+            author = reply.get("author_id")
+            rows.append(
+                self.comment_row(
+                    account,
+                    post_id=post_id,
+                    comment_id=reply_id,
+                    parent_id=thread_of(reply_id, post_id, parents),
+                    author_id=None if author is None else str(author),
+                    author_name=usernames.get(str(author)),
+                    created_at=require_time(
+                        "x", require_field("x", reply, "created_at", f"reply {reply_id}"), f"reply {reply_id}"
+                    ),
+                    text=_display_text(reply),
+                    snapshot_date=snapshot_date,
+                )
+            )
+        return sorted(rows, key=lambda r: (r["created_at"], r["comment_id"])), calls, returned
+
     def report_partial_errors(self, body: Mapping[str, Any]) -> None:
         """Warn about the `errors` of an answer that also carries data (X's partial errors, e.g. an unknown
         username in a batch lookup); at most five are reported."""
@@ -455,6 +557,40 @@ def _classify(response: requests.Response, body: Any) -> ErrorVerdict | None:
     if status >= 500:
         return None  # generic retry with backoff; X's words are kept
     return ErrorVerdict("fatal", f"request rejected ({problem or f'HTTP {status}'})", platform_message=problem)
+
+
+def _replied_to(post: Mapping[str, Any]) -> str | None:
+    """The id of the post a reply answers (`referenced_tweets` of type replied_to), None for none."""
+    for ref in post.get("referenced_tweets") or []:
+        if isinstance(ref, Mapping) and ref.get("type") == "replied_to" and ref.get("id") is not None:
+            return str(ref["id"])
+    return None
+
+
+def thread_of(reply_id: str, post_id: str, parents: Mapping[str, str | None]) -> str | None:
+    """The thread of a reply in the conversation of `post_id`: None for a reply to the post itself, else the reply
+    to the post its replied_to chain leads to. A post the answer does not hold (deleted, or not returned) ends
+    the walk there; a loop is cut."""
+    parent = parents.get(reply_id)
+    seen = {reply_id}
+    while parent is not None and parent != post_id and parent in parents and parent not in seen:
+        if parents[parent] in (None, post_id):
+            return parent
+        seen.add(parent)
+        parent = parents[parent]
+    return None if parent in (None, post_id) else parent
+
+
+def _display_text(post: Mapping[str, Any]) -> str | None:
+    """The text without the leading @mentions X prepends to a reply (`display_text_range`, code points)."""
+    text = post.get("text")
+    note = post.get("note_tweet")
+    if isinstance(note, Mapping) and note.get("text"):
+        return str(note["text"])
+    span = post.get("display_text_range")
+    if isinstance(text, str) and isinstance(span, list) and len(span) == 2 and all(isinstance(i, int) for i in span):
+        return text[span[0] : span[1]]
+    return text
 
 
 def _seconds_until_reset(response: requests.Response) -> float | None:

@@ -59,6 +59,9 @@ VIDEO_KEYS = {"kind", "etag", "id", "snippet", "statistics", "contentDetails"}
 STATISTICS_KEYS = {"viewCount", "likeCount", "dislikeCount", "favoriteCount", "commentCount"}
 PLAYLIST_ITEM_KEYS = {"kind", "etag", "id", "snippet", "contentDetails", "status"}
 
+COMMENT_THREAD_KEYS = {"kind", "etag", "id", "snippet", "replies"}
+COMMENT_PAGE_SIZE = 100
+
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 
 
@@ -88,7 +91,7 @@ class YouTubeClient(PlatformClient):
                 "youtube.readonly), sent as Authorization: Bearer",
             ),
         ),
-        streams=("account_daily", "post_snapshots", "audience_demographics"),
+        streams=("account_daily", "post_snapshots", "audience_demographics", "post_comments"),
         notes="Analytics days are Pacific days; followers reconstructed backwards from the subscriberCount "
         "snapshot; quotaExceeded is never retried (10,000 units/day, reset at midnight Pacific).",
     )
@@ -221,6 +224,87 @@ class YouTubeClient(PlatformClient):
                 }
             )
         return rows
+
+    def post_comments(
+        self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
+    ) -> list[Row]:
+        """Comments of the videos published in the window: `commentThreads.list?part=snippet,replies` (1 quota
+        unit a page) gives each top-level comment with some of its replies; when `totalReplyCount` is larger than
+        the replies given, `comments.list?parentId=` lists them all. The brand is `authorChannelId.value` equal to
+        the channel id. A video with comments disabled answers 403 commentsDisabled: no comments, a warning."""
+        since, until = self.local_day_bounds(published_from, published_to)
+        uploads = self.uploads_playlist(account)
+        video_ids = [vid for vid, published in self.playlist_videos(uploads, since) if since <= published < until]
+        rows: list[Row] = []
+        for vid in video_ids:
+            params: dict[str, Any] = {
+                "part": "snippet,replies",
+                "videoId": vid,
+                "maxResults": COMMENT_PAGE_SIZE,
+                "textFormat": "plainText",
+            }
+            guard = CursorGuard("youtube", f"commentThreads of {vid}")
+            while True:
+                try:
+                    body = self.data_get("commentThreads", params, "commentThreads.list", page=True)
+                except ApiError as exc:
+                    if "commentsDisabled" not in str(exc.platform_message or exc):
+                        raise
+                    self.warn(f"commentThreads.list: comments are disabled on video {vid}; no comments read")
+                    break
+                for thread in body.get("items") or []:
+                    self.note_fields("commentThreads items", thread, COMMENT_THREAD_KEYS)
+                    rows.extend(self._thread_rows(account, vid, thread, snapshot_date))
+                token = guard.next(body.get("nextPageToken"))
+                if token is None:
+                    break
+                params = {**params, "pageToken": token}
+        return rows
+
+    def _thread_rows(
+        self, account: Account, video_id: str, thread: Mapping[str, Any], snapshot_date: dt.date
+    ) -> list[Row]:
+        snippet = thread.get("snippet") or {}
+        top = require_field("youtube", snippet, "topLevelComment", "a commentThreads item")
+        top_id = str(require_field("youtube", top, "id", "a topLevelComment"))
+        replies = list((thread.get("replies") or {}).get("comments") or [])
+        total = to_count(snippet.get("totalReplyCount")) or 0
+        if total > len(replies):
+            replies = self._all_replies(top_id)
+        rows = [self._comment_row(account, video_id, top, None, snapshot_date)]
+        rows += [self._comment_row(account, video_id, reply, top_id, snapshot_date) for reply in replies]
+        return rows
+
+    def _all_replies(self, parent_id: str) -> list[Mapping[str, Any]]:
+        guard = CursorGuard("youtube", f"comments of {parent_id}")
+        params: dict[str, Any] = {"part": "snippet", "parentId": parent_id, "maxResults": COMMENT_PAGE_SIZE,
+                                  "textFormat": "plainText"}  # fmt: skip
+        replies: list[Mapping[str, Any]] = []
+        while True:
+            body = self.data_get("comments", params, "comments.list", page=True)
+            replies += [item for item in body.get("items") or [] if isinstance(item, Mapping)]
+            token = guard.next(body.get("nextPageToken"))
+            if token is None:
+                return replies
+            params = {**params, "pageToken": token}
+
+    def _comment_row(
+        self, account: Account, video_id: str, comment: Mapping[str, Any], parent_id: str | None, snapshot_date: dt.date
+    ) -> Row:
+        comment_id = str(require_field("youtube", comment, "id", "a comment"))
+        snippet = comment.get("snippet") or {}
+        channel = snippet.get("authorChannelId")
+        return self.comment_row(
+            account,
+            post_id=video_id,
+            comment_id=comment_id,
+            parent_id=parent_id,
+            author_id=channel.get("value") if isinstance(channel, Mapping) else None,
+            author_name=snippet.get("authorDisplayName"),
+            created_at=require_time("youtube", snippet.get("publishedAt"), f"publishedAt of comment {comment_id}"),
+            text=snippet.get("textOriginal") or snippet.get("textDisplay"),
+            snapshot_date=snapshot_date,
+        )
 
     def audience_demographics(self, account: Account, snapshot_date: dt.date) -> list[Row]:
         # The 28 days Analytics serves that end at the snapshot day at the latest.

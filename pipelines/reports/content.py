@@ -385,6 +385,38 @@ def _alerts_table(alerts: pl.DataFrame) -> Table:
     return Table(["Day", "Severity", "Platform", "What happened", "Change"], rows, numeric={4})
 
 
+def _responsiveness_table(frame: pl.DataFrame) -> Table:
+    rows = [
+        [
+            Cell("All platforms" if r["platform"] == "all" else platform_label(r["platform"])),
+            Cell(fmt.count(r["comments"])),
+            Cell(fmt.count(r["comments_needing_reply"])),
+            Cell("-" if r["answered_share_pct"] is None else f"{r['answered_share_pct']:.0f} %",
+                 tone="bad" if (r["answered_share_pct"] or 100) < 50 else None),
+            Cell("-" if r["median_reply_minutes"] is None else f"{r['median_reply_minutes']:.0f} min"),
+            Cell("-" if r["p90_reply_minutes"] is None else f"{r['p90_reply_minutes']:.0f} min"),
+            Cell(fmt.count(r["unanswered_questions_over_24h"]),
+                 tone="bad" if r["unanswered_questions_over_24h"] else None),
+        ]
+        for r in frame.to_dicts()
+    ]  # fmt: skip
+    columns = ["Platform", "Comments", "Need a reply", "Answered", "Median reply", "90 % within", "Unanswered > 24 h"]
+    return Table(columns, rows, numeric={1, 2, 3, 4, 5, 6})
+
+
+def _awaiting_table(frame: pl.DataFrame) -> Table:
+    rows = [
+        [
+            Cell(platform_label(r["platform"])),
+            Cell(f"{r['created_at']:%a %d %b %H:%M} UTC"),
+            Cell("question" if r["is_question"] else r["sentiment"]),
+            Cell((r["comment_text"] or "")[:120], href=r["post_url"]),
+        ]
+        for r in frame.to_dicts()
+    ]
+    return Table(["Platform", "Written", "Kind", "Comment (opens the post)"], rows)
+
+
 def _gap_tables(gaps: Gaps, handles: dict[str, str], timezone: str) -> list[tuple[str, Table]]:
     from pipelines.reports.coverage import account_label
 
@@ -609,6 +641,23 @@ def build_report(
         gap=gaps.totals_mark() if goals.height else None,
     )
 
+    responsiveness = data.responsiveness_by_platform(conn, client, period.start, period.end)
+    # the comments of the last 28 days up to the period's end still waiting (older posts are no longer read)
+    awaiting = data.comments_awaiting_reply(
+        conn, TOP_POSTS * 2, client, since=period.end - dt.timedelta(days=27), until=period.end
+    )
+    has_comments = responsiveness.height > 0 and responsiveness["comments"].sum() > 0
+    conversation = Section(
+        "responsiveness",
+        "Comments and replies",
+        "Comments written on your posts in the period: those that ask, request or complain need a reply; "
+        "answered share and reply times count your first reply in the thread. Below, the oldest comments of the "
+        "last 28 days still waiting for one.",
+        tables=([("Per platform", _responsiveness_table(responsiveness))] if has_comments else [])
+        + ([("Waiting for a reply (oldest first)", _awaiting_table(awaiting))] if awaiting.height else []),
+        empty=None if has_comments or awaiting.height else "No comments were read for this period.",
+    )
+
     alert_section = Section(
         "alerts",
         "Alerts",
@@ -635,7 +684,18 @@ def build_report(
     # a goal on a competitor (a share to take from it) is the client's, but not a target for the client's own KPIs
     own_goals = goals.filter(pl.col("brand") == client) if goals.height else goals
     kpis = headline_kpis(current_totals, previous_totals, sov, own_goals, gaps)
-    sections = [gap_section, trends, posts, share, competitors, best_time, formats, goal_section, alert_section]
+    sections = [
+        gap_section,
+        trends,
+        posts,
+        share,
+        competitors,
+        best_time,
+        formats,
+        goal_section,
+        conversation,
+        alert_section,
+    ]
     for section in sections:  # a chart with nothing to draw is left out; the section says why
         section.charts = [chart for chart in section.charts if chart.points]
     return Report(

@@ -460,6 +460,70 @@ def latest_kpis(conn: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
 
 
+def comments_awaiting_reply(
+    conn: duckdb.DuckDBPyConnection,
+    limit: int = 10,
+    client: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> pl.DataFrame:
+    """The audience comments that need the brand's reply and have none, oldest first: the community manager's
+    list (fct_comments: needs_reply and not is_answered), of one client brand's own posts or all clients',
+    written in [since, until]."""
+    return _frame(
+        conn,
+        f"""
+        select client_brand, brand, platform, created_at, age_hours, is_question, sentiment, comment_text, post_url
+        from marts.fct_comments
+        where needs_reply and not is_answered and brand = client_brand and (? is null or client_brand = ?)
+            and created_date between coalesce(?, date '1970-01-01') and coalesce(?, date '9999-12-31')
+        order by created_at
+        limit {int(limit)}
+        """,
+        [client, client, since, until],
+    )
+
+
+def responsiveness_by_platform(
+    conn: duckdb.DuckDBPyConnection, client: str, start: dt.date, end: dt.date
+) -> pl.DataFrame:
+    """Per platform (and 'all'), the comments written on a client brand's own posts in [start, end]: comments,
+    needing a reply, answered share, median and 90th-percentile reply minutes, questions unanswered after 24 h
+    (fct_comments)."""
+    return _frame(
+        conn,
+        """
+        with comments as (
+            select * from marts.fct_comments
+            where client_brand = ? and brand = client_brand and created_date between ? and ?
+                and not coalesce(is_brand_author, false)
+        )
+        select
+            coalesce(platform, 'all') as platform,
+            count(*) as comments,
+            count(*) filter (where needs_reply) as comments_needing_reply,
+            100.0 * count(*) filter (where needs_reply and is_answered)
+                / nullif(count(*) filter (where needs_reply), 0) as answered_share_pct,
+            median(reply_minutes) filter (where needs_reply and is_answered) as median_reply_minutes,
+            quantile_cont(reply_minutes, 0.9) filter (where needs_reply and is_answered) as p90_reply_minutes,
+            count(*) filter (where is_unanswered_question_over_24h) as unanswered_questions_over_24h
+        from comments
+        group by rollup (platform)
+        order by platform = 'all', platform
+        """,
+        [client, start, end],
+    )
+
+
+def comments_awaiting_reply_count(conn: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """(comments awaiting a reply, of them questions unanswered after 24 h)."""
+    (waiting, overdue) = conn.execute(
+        "select count(*) filter (where needs_reply and not is_answered), "
+        "count(*) filter (where is_unanswered_question_over_24h) from marts.fct_comments"
+    ).fetchone()
+    return int(waiting or 0), int(overdue or 0)
+
+
 def latest_share_of_voice_week(conn: duckdb.DuckDBPyConnection) -> dt.date | None:
     (value,) = conn.execute(
         "select max(period_start) from marts.fct_share_of_voice where period_grain = 'week' and basis = 'mentions'"

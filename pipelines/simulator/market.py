@@ -1,6 +1,12 @@
 """Market data of the simulated world: brand mentions (X, YouTube, TikTok), trending searches, search interest
-and news/blog feed entries. Ground truth (`is_mention`) is decided when an item is generated, so tests can
-check that clients count exactly the true mentions (including the tricky non-mentions such as "kopi arabika").
+and news/blog feed entries. Ground truth (`is_mention`, `sentiment`) is decided when an item is generated, so tests
+can check that clients count exactly the true mentions (including the tricky non-mentions such as "kopi arabika").
+
+Every true mention has a tone (positive, neutral or negative, drawn with TONE_WEIGHTS from its own random stream,
+so counts, ids and authors stay what they were) and a text written in that tone. One crisis is planted
+(`planted_crisis()`): on CRISIS_DAYS UTC days, CRISIS_OFFSET_DAYS before the simulator's first today
+(`World.drop_anchor`, so it stays put when the clock moves), the own brand gets CRISIS_FACTOR times its usual
+mentions on top, all negative (complaints about a contaminated drink), on every source.
 """
 
 from __future__ import annotations
@@ -35,6 +41,49 @@ MENTION_TEMPLATES = (
     "今日は {term} でコーヒーを飲んだ",
     "Meeting di {term} lagi, wifinya kencang",
 )
+TONES = ("positive", "neutral", "negative")
+TONE_WEIGHTS = (0.45, 0.40, 0.15)
+TONE_TEMPLATES = {
+    "positive": (
+        "Ngopi sore di {term} enak banget",
+        "Just tried {term} and honestly loved it!",
+        "{term} new seasonal menu is fire",
+        "Meeting di {term} lagi, wifinya kencang dan tempatnya nyaman",
+        "Latte aren di {term} mantap, bakal balik lagi",
+        "Staff {term} ramah banget hari ini 😊",
+        "Best iced coffee in town is at {term}",
+        "Gak nyesel nyobain menu baru {term} 😍",
+    ),
+    "neutral": (
+        "Review jujur: {term} worth it gak?",
+        "今日は {term} でコーヒーを飲んだ",
+        "Antrian {term} hari ini panjang sekali",
+        "Ada yang tau {term} buka jam berapa?",
+        "Lagi nunggu pesanan di {term}",
+        "Heading to {term} after work",
+        "{term} opens a new store next month",
+        "Promo {term} minggu ini, ada yang mau titip?",
+    ),
+    "negative": (
+        "Kecewa sama {term}, pesanan salah lagi",
+        "{term} makin mahal tapi rasanya makin hambar",
+        "Waited 40 minutes at {term}, terrible service",
+        "Pelayanan {term} lambat banget hari ini 😡",
+        "Never again {term}, the coffee was burnt",
+        "Es kopi susu dari {term} kemanisan, gak enak",
+    ),
+}
+CRISIS_TEMPLATES = (
+    "Boikot {term}! Ada kecoa di minuman saya 🤮",
+    "{term} penipu, voucher gak bisa dipakai dan CS gak bales",
+    "Disgusting, found a cockroach in my {term} drink",
+    "Parah {term}, keracunan setelah minum es kopinya",
+    "{term} please explain, so many people got sick 😡",
+    "Jangan beli di {term} dulu, banyak yang sakit perut",
+)
+CRISIS_OFFSET_DAYS = 4
+CRISIS_DAYS = 2
+CRISIS_FACTOR = 2.5
 NOISE_TEMPLATES = (
     "Harga {term} naik lagi bulan ini",
     "Info: {term} terbaru, cek di sini",
@@ -66,6 +115,7 @@ class MentionCategory:
     brand: str
     kind: str  # keyword | hashtag | handle | noise
     term: str  # as written in texts: "Kopi Nusantara", "#kopinusantara", "@kopinusantara", "kopi arabika"
+    tone: str | None = None  # every mention of the group has this tone (the planted crisis: negative)
 
     @property
     def is_mention(self) -> bool:
@@ -92,6 +142,7 @@ class Mention:
     comments: int
     shares: int
     quotes: int = 0
+    sentiment: str = "neutral"  # ground truth: positive | neutral | negative (look-alikes: neutral)
 
 
 @dataclass(frozen=True)
@@ -227,6 +278,11 @@ class Market:
         base = MENTION_RATE[source] * (self.brand_size(brand) / 10_000) ** 0.8
         return base * math.exp(growth * t) * MENTION_WEEKLY[source][day.weekday()] * spike
 
+    def planted_crisis(self) -> tuple[str, dt.date, dt.date]:
+        """(brand, first day, last day; UTC days): a burst of negative mentions of the own brand."""
+        start = self.world.drop_anchor - dt.timedelta(days=CRISIS_OFFSET_DAYS)
+        return self.world.own_brand.name, start, start + dt.timedelta(days=CRISIS_DAYS - 1)
+
     def mention_groups(self, brand: str, source: str, day: dt.date) -> list[tuple[MentionCategory, int]]:
         key = (brand, source, day)
         found = self._counts.get(key)
@@ -240,6 +296,13 @@ class Market:
             found = [(c, n) for (c, _), n in zip(true, counts, strict=True)]
             for c, w in noise:
                 found.append((c, rnd.poisson(r, lam * w)))
+            crisis_brand, first, last = self.planted_crisis()
+            if brand == crisis_brand and first <= day <= last and true:
+                burst = rnd.rng(self.seed, "crisis", brand, source, day)
+                term = true[0][0].term
+                found.append(
+                    (MentionCategory(brand, "keyword", term, tone="negative"), rnd.poisson(burst, lam * CRISIS_FACTOR))
+                )
             self._counts[key] = found
         return found
 
@@ -254,6 +317,7 @@ class Market:
         if found is not None:
             return found
         r = rnd.rng(self.seed, "mention-items", brand, source, day)
+        tones = rnd.rng(self.seed, "mention-tone", brand, source, day)  # its own stream: r's draws stay as they were
         start = dt.datetime.combine(day, dt.time(0), UTC)
         items: list[Mention] = []
         for cat, n in self.mention_groups(brand, source, day):
@@ -261,10 +325,15 @@ class Market:
                 created = start + dt.timedelta(seconds=r.randrange(86_400))
                 templates = MENTION_TEMPLATES if cat.is_mention else NOISE_TEMPLATES
                 text = r.choice(templates).format(term=cat.term)
+                sentiment = "neutral"
+                if cat.is_mention:
+                    sentiment = cat.tone or rnd.weighted(tones, TONES, TONE_WEIGHTS)
+                    pool = CRISIS_TEMPLATES if cat.tone else TONE_TEMPLATES[sentiment]
+                    text = tones.choice(pool).format(term=cat.term)
                 author = r.choice(FANS)
                 views = int(200 * rnd.lognormal(r, 1.2))
                 likes = int(views * 0.04 * rnd.lognormal(r, 0.5))
-                parts = (self.seed, "mention", brand, source, day, cat.term, j)
+                parts = (self.seed, "mention", brand, source, day, cat.term, j) + (("crisis",) if cat.tone else ())
                 items.append(
                     Mention(
                         source=source,
@@ -283,6 +352,7 @@ class Market:
                         comments=int(likes * 0.1 * r.random()),
                         shares=int(likes * 0.08 * r.random()),
                         quotes=int(likes * 0.02 * r.random()),
+                        sentiment=sentiment,
                     )
                 )
         items = [self._with_url(m) for m in items]

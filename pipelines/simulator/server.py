@@ -48,7 +48,16 @@ class Simulator:
 
     DEFAULT_TOKENS: ClassVar[dict[str, str]] = {
         key: f"sim-{key}-token"
-        for key in ("meta", "x", "youtube_key", "youtube_oauth", "linkedin", "tiktok_business", "tiktok_research")
+        for key in (
+            "meta",
+            "x",
+            "youtube_key",
+            "youtube_oauth",
+            "linkedin",
+            "tiktok_business",
+            "tiktok_research",
+            "google_analytics",
+        )
     }
 
     def __init__(
@@ -340,6 +349,7 @@ class Simulator:
                     "today": w.today.isoformat(),
                     "history": [w.start.isoformat(), w.end.isoformat()],
                     "planted_kpi_drop": [str(x) for x in w.planted_kpi_drop()],
+                    "planted_crisis": [str(x) for x in w.planted_crisis()],
                     "gaining_competitor": w.gaining_competitor(),
                 },
             )

@@ -12,7 +12,9 @@ Shape of the world:
   rare viral posts; lifetime metrics saturate with age relative to `now`;
 * one competitor (`gaining_competitor()`) grows followers and mentions steadily faster than the others;
 * a planted KPI drop (`planted_kpi_drop()`): the own brand's Instagram engagement falls by ~40 % for 7 days,
-  60 days before `today` (the first today of a simulator whose clock moves: `drop_anchor`).
+  60 days before `today` (the first today of a simulator whose clock moves: `drop_anchor`);
+* a planted crisis (`planted_crisis()`, market.py): a burst of negative mentions of the own brand on 2 days,
+  4 days before `drop_anchor`.
 
 Platform clocks: an account day D of platform p is the aggregate over [D 00:00, D + 1 00:00) in p's reporting
 zone (pipelines.contracts.platforms.REPORTING_DAYS: Pacific for Meta and YouTube, UTC for LinkedIn and TikTok, the
@@ -35,6 +37,7 @@ from zoneinfo import ZoneInfo
 from pipelines.config.models import Account, Brand, BrandsConfig, Settings
 from pipelines.contracts.platforms import REPORTING_DAYS
 from pipelines.simulator import randomness as rnd
+from pipelines.simulator.conversations import Comment, served_comments, thread_comments
 from pipelines.simulator.profiles import CONTENT_ENGAGEMENT, CONTENT_VIEWS, PROFILES, PlatformProfile
 
 UTC = dt.UTC
@@ -119,6 +122,12 @@ class Post:
     duration_seconds: int = 0
     half_life_hours: float = 24.0
     in_drop: bool = False  # published during the planted KPI drop (engagement already lowered)
+    # the own brand's link in the caption (links.py): as written, its shape, and the UTM values GA4 records
+    link_url: str = ""
+    link_shape: str = ""
+    utm_source: str = ""
+    utm_medium: str = ""
+    utm_campaign: str = ""
 
     @property
     def published_date(self) -> dt.date:
@@ -419,6 +428,10 @@ class World:
             viral = viral_today and i == 0
             posts.append(self._make_post(brand, account, platform, day, i, published, hour, ctype, viral, ref, r))
         posts.sort(key=lambda p: p.published_at)
+        if brand.own:
+            from pipelines.simulator.links import with_link
+
+            posts = [with_link(self.seed, p) for p in posts]
         self._posts_day[key] = posts
         return posts
 
@@ -602,6 +615,25 @@ class World:
                     index[p.post_id] = p
             self._post_index[platform] = index
         return index.get(post_id)
+
+    def all_comments(self, platform: str, post_id: str) -> list[Comment]:
+        """Every comment the own post `post_id` ever gets, deleted ones included (the truth tests compare with);
+        [] for competitors' posts and platforms without simulated comments (conversations.py)."""
+        post = self.post(platform, post_id)
+        account = self.own_brand.accounts.get(platform)
+        if post is None or account is None or post.account_id != account.id:
+            return []
+        key = ("comments", platform, post_id)
+        if key not in self._cache:
+            author = f"@{account.handle}" if platform == "youtube" else account.handle
+            if platform == "facebook":
+                author = self.own_brand.name
+            self._cache[key] = thread_comments(self.seed, post, account.id, author)
+        return self._cache[key]  # type: ignore[return-value]
+
+    def comments(self, platform: str, post_id: str) -> list[Comment]:
+        """The comments of a post the API shows now (created by `now`, not deleted by then)."""
+        return served_comments(self.all_comments(platform, post_id), self.now)
 
     def viral_posts(self, platform: str | None = None) -> list[Post]:
         out = []
@@ -820,5 +852,13 @@ def _delegate(name: str):
 
 
 World.market = property(_market)  # type: ignore[attr-defined]
-for _name in ("mention_count", "mentions", "mention_items", "trending", "feed_entries", "search_interest_raw"):
+for _name in (
+    "mention_count",
+    "mentions",
+    "mention_items",
+    "trending",
+    "feed_entries",
+    "search_interest_raw",
+    "planted_crisis",
+):
     setattr(World, _name, _delegate(_name))

@@ -59,6 +59,24 @@ def test_the_same_account_id_under_two_brands(config_dir: Path) -> None:
     )
 
 
+def test_a_ga4_property_on_a_competitor_or_under_two_clients(config_dir: Path) -> None:
+    path = edit(config_dir, "brands.yaml", lambda d: d["brands"][1].update(ga4_property_id="412345678"))
+    refused(str(path), "brands[1] (Java Roast Co).ga4_property_id", "'412345678'", "only a client brand")
+
+    def second_client(data):  # Java Roast Co made a client that names Kopi Nusantara's website
+        data["brands"][1].update(own=True, competitors=[], ga4_property_id=data["brands"][0]["ga4_property_id"])
+        data["brands"][0]["competitors"] = [b["name"] for b in data["brands"][2:]]
+
+    path = edit(config_dir, "brands.yaml", second_client)
+    refused(str(path), "brands[1] (Java Roast Co).ga4_property_id", "brands[0] (Kopi Nusantara)", "both clients")
+
+
+def test_an_editorial_plan_line_for_an_unknown_client(config_dir: Path) -> None:
+    plan = config_dir / "editorial_plan.csv"
+    plan.write_text("brand,platform,content_type,theme\nKopi Nusantra,instagram,reel,menu\n", encoding="utf-8")
+    refused(str(plan), "line 2, column brand", "Kopi Nusantra", "not a client brand", "Kopi Nusantara")
+
+
 @pytest.mark.parametrize(
     "platform, handle",
     [("x", 'kopi" OR "nusantara'), ("x", "kopi nusantara"), ("instagram", "kopi/../x"), ("tiktok", "a'b")],

@@ -31,6 +31,87 @@ def _snapshot(post_id: str, published_at: str, snapshot_date: str, **metrics: in
     }
 
 
+def _comment(
+    comment_id: str,
+    created_at: str,
+    text: str,
+    *,
+    parent: str | None = None,
+    brand: bool = False,
+    snapshot_date: str = "2026-03-04",
+    author: str = "rina_ayu",
+) -> dict[str, Any]:
+    return {
+        "account_id": IG_OWN,
+        "post_id": "p2",
+        "comment_id": comment_id,
+        "parent_comment_id": parent,
+        "author_id": IG_OWN if brand else f"user_{author}",
+        "author_name": "kopinusantara" if brand else author,
+        "is_brand_author": brand,
+        "created_at": created_at,
+        "comment_text": text,
+        "observed_at": "2026-03-05 00:00:00+00" if snapshot_date == "2026-03-04" else "2026-03-04 00:00:00+00",
+        "snapshot_date": snapshot_date,
+    }  # fmt: skip
+
+
+def comment_rows() -> list[dict[str, Any]]:
+    """Comments on the own Instagram post p2, read on 2026-03-03 and again on 2026-03-04 (observed 03-05 00:00
+    UTC). Reply times by hand in tests/dbt/test_dbt_comments.py."""
+    latest = [
+        _comment("c1", "2026-03-02 10:00:00+00", "Buka jam berapa kak?"),
+        _comment("r1a", "2026-03-02 10:05:00+00", "Aku juga mau tau", parent="c1", author="dimas_p"),
+        _comment("r1b", "2026-03-02 10:45:00+00", "Jam 7 pagi kak", parent="c1", brand=True),
+        _comment("c2", "2026-03-02 12:00:00+00", "Masih ada promonya gak?"),
+        _comment("r2a", "2026-03-02 12:30:00+00", "Masih kak, sampai Minggu", parent="c2", brand=True),
+        _comment("r2b", "2026-03-02 13:00:00+00", "Kalau yang besar berapa?", parent="c2"),
+        _comment("r2c", "2026-03-02 15:00:00+00", "Rp 35.000 kak", parent="c2", brand=True),
+        _comment("c3", "2026-03-02 20:00:00+00", "Pesanan saya salah terus, kecewa banget", author="budi"),
+        _comment("r3a", "2026-03-02 19:58:30+00", "Mohon maaf kak, kami cek ya", parent="c3", brand=True),
+        _comment("c4", "2026-03-03 08:00:00+00", "Is this available in Depok?", author="sarah_k"),
+        _comment("c5", "2026-03-04 12:00:00+00", "How much is it?", author="kevin_w"),
+        _comment("c6", "2026-03-02 09:00:00+00", "Enak banget 😍", author="nadia"),
+        _comment("c7", "2026-03-03 09:00:00+00", "Kapan buka cabang Bandung?", author="joko"),
+    ]
+    earlier = [
+        {**row, "snapshot_date": "2026-03-03", "observed_at": "2026-03-04 00:00:00+00"}
+        for row in latest
+        if row["comment_id"] not in ("c5",)
+    ] + [
+        _comment(
+            "r7a", "2026-03-03 09:20:00+00", "Bulan depan kak", parent="c7", brand=True, snapshot_date="2026-03-03"
+        ),
+        _comment("cdel", "2026-03-03 07:00:00+00", "Promo pulsa murah klik link", snapshot_date="2026-03-03"),
+    ]
+    return earlier + latest
+
+
+def x_comment_rows() -> list[dict[str, Any]]:
+    """Replies to the own X post x1 (2026-03-10 02:00 UTC) from the two nightly reads while it was younger than
+    7 days (snapshots 03-10 and 03-11); later nights no longer ask recent search for it, so the 03-11 read stays.
+    The follow-up xf1 answered the brand's reply xb1 on X: the client recorded its thread, xq1."""
+
+    def reply(comment_id, created_at, text, snapshot_date, parent=None, brand=False):
+        return {
+            "account_id": X_OWN, "post_id": "x1", "comment_id": comment_id, "parent_comment_id": parent,
+            "author_id": X_OWN if brand else "x_user_rina", "author_name": "kopinusantara" if brand else "rina_ayu",
+            "is_brand_author": brand, "created_at": created_at, "comment_text": text,
+            "observed_at": "2026-03-11 00:00:00+00" if snapshot_date == "2026-03-10" else "2026-03-12 00:00:00+00",
+            "snapshot_date": snapshot_date,
+        }  # fmt: skip
+
+    rows = []
+    for day in ("2026-03-10", "2026-03-11"):
+        rows += [
+            reply("xq1", "2026-03-10 03:00:00+00", "Harganya berapa kak?", day),
+            reply("xb1", "2026-03-10 03:40:00+00", "Rp 25.000 kak", day, parent="xq1", brand=True),
+            reply("xf1", "2026-03-10 04:00:00+00", "Kalau yang besar berapa?", day, parent="xq1"),
+        ]
+    rows.append(reply("xb2", "2026-03-11 06:00:00+00", "Rp 35.000 kak", "2026-03-11", parent="xq1", brand=True))
+    return rows
+
+
 def sample_raw_rows() -> dict[str, list[dict[str, Any]]]:
     brands = (
         [
@@ -298,6 +379,24 @@ def sample_raw_rows() -> dict[str, list[dict[str, Any]]]:
             "engagements": 3,
             "matched_terms": ["kopi nusantara"],
         },
+        *(
+            {
+                "brand": brand,
+                "mention_id": mention_id,
+                "mentioned_at": "2026-03-11 02:00:00+00",
+                "metric_date": "2026-03-11",
+                "text": text,
+                "author": "someone",
+                "url": f"https://x.example/{mention_id}",
+                "engagements": 1,
+                "matched_terms": [brand.lower()],
+            }
+            for brand, mention_id, text in (
+                (OWN, "m2", "Kopi Nusantara gak enak, pesanan salah terus"),
+                (OWN, "m3", "Kopi Nusantara buka jam berapa?"),
+                (JAVA, "m4", "Java Roast enak banget"),
+            )
+        ),
     ]
     google_trends_search_interest = [
         {"brand": OWN, "keyword": "kopi nusantara", "geo": "ID", "metric_date": "2026-03-10", "interest": 40},
@@ -349,15 +448,29 @@ def sample_raw_rows() -> dict[str, list[dict[str, Any]]]:
         },
     ]
 
+    # the editorial plan: p1 (reel, 03-01) is on time; the weekly carousel slot on Monday 03-02 finds only p2, an
+    # image (missing; p2 is off-plan); x1 (03-10) is a day late for the X post planned on 03-09
+    editorial_plan = [
+        {"plan_line": 2, "brand": OWN, "platform": "instagram", "content_type": "reel", "theme": "menu",
+         "planned_date": "2026-03-01", "tolerance_days": 0},
+        {"plan_line": 3, "brand": OWN, "platform": "instagram", "content_type": "carousel", "theme": "tips",
+         "weekday": 1, "tolerance_days": 1},
+        {"plan_line": 4, "brand": OWN, "platform": "x", "content_type": "text", "theme": "chat",
+         "campaign": "march", "planned_date": "2026-03-09", "tolerance_days": 1},
+    ]  # fmt: skip
+
     return {
         "socialpulse__brands": brands,
         "socialpulse__goals": goals,
+        "socialpulse__editorial_plan": editorial_plan,
         "instagram__account_daily": instagram_account_daily,
         "x__account_daily": x_account_daily,
         "instagram__post_snapshots": instagram_post_snapshots,
         "x__post_snapshots": x_post_snapshots,
         "instagram__audience_demographics": instagram_audience_demographics,
         "instagram__follower_online_hours": instagram_follower_online_hours,
+        "instagram__post_comments": comment_rows(),
+        "x__post_comments": x_comment_rows(),
         "instagram__competitor_profiles": instagram_competitor_profiles,
         "instagram__competitor_posts": instagram_competitor_posts,
         "x__competitor_posts": x_competitor_posts,

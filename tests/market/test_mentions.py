@@ -124,6 +124,22 @@ def test_x_items_are_capped_per_brand_and_the_cap_reported(simulator, make_sourc
     assert count["mention_count"] == len(local_mentions(simulator, own, "x", END, END)) > len(stored)
 
 
+def test_a_capped_read_of_several_days_leaves_its_partly_read_oldest_day_out(
+    simulator, make_source, local_mentions
+) -> None:
+    """Newest first, the cap stops inside a day: that day is left as an earlier read stored it (the loader replaces
+    only the days returned), the days after it are complete."""
+    source = make_source(simulator, XMentions)
+    own = load_brands().own_brand.name
+    last_two = len(local_mentions(simulator, own, "x", END - dt.timedelta(days=1), END))
+    source.max_items_per_brand = last_two + 1  # reached inside the third day from the end
+    result = source.read(END - dt.timedelta(days=4), END)
+    stored = [r for r in result["x__mentions"] if r["brand"] == own]
+    assert {r["metric_date"] for r in stored} == {END - dt.timedelta(days=1), END}
+    assert len(stored) == last_two
+    assert any("read only in part" in w and own in w for w in source.warnings)
+
+
 def test_x_rate_limit_is_waited_out(simulator, make_source) -> None:
     simulator.faults.add("status", path_contains="counts/recent", status=429, retry_after=0, times=1)
     source = make_source(simulator, XMentions)

@@ -191,7 +191,24 @@ def test_a_retry_of_the_night_changes_nothing(nights):
     assert not changed, f"a retry of the same night changed {changed}"
 
 
+# KPIs built from the mentions' texts rest on reads that cannot be repeated later (X's search reaches 7 days back,
+# YouTube's quota 16 days a run): a clean build from scratch has fewer mentions to analyse than the nights read, so
+# their alerts are compared with the crisis the simulator planted instead (next test).
+SAMPLED_TEXT_RULES = {"negative_mention_spike"}
+
+
 def test_no_alert_comes_from_an_artifact_of_loading(nights):
     _, scenario, *_ = nights
-    artifacts = scenario.nightly_alerts - scenario.clean_alerts
+    artifacts = {
+        alert for alert in scenario.nightly_alerts - scenario.clean_alerts if alert[0] not in SAMPLED_TEXT_RULES
+    }
     assert not artifacts, f"raised night by night but not by a clean build of the same data: {sorted(artifacts)}"
+
+
+def test_the_planted_crisis_raises_exactly_one_alert_night_by_night(nights):
+    _, scenario, _, sim = nights
+    _, first, last = sim.world.planted_crisis()
+    spikes = sorted(alert for alert in scenario.nightly_alerts if alert[0] in SAMPLED_TEXT_RULES)
+    assert len(spikes) == 1, spikes
+    rule, platform, day = spikes[0]
+    assert platform == "all" and first <= dt.date.fromisoformat(day) <= last + dt.timedelta(days=1)

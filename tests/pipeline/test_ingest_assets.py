@@ -119,17 +119,20 @@ def test_a_stream_failing_half_way_loads_the_other_streams_and_records_the_failu
     assert "HTTP 500" in metadata["facebook__post_snapshots"]["failures"].value
     assert metadata["facebook__account_daily"]["outcome"].value == "loaded"
     with duckdb.connect(str(path), read_only=True) as conn:
-        assert conn.execute("select count(*) from raw.facebook__post_snapshots").fetchone() == (0,)
+        for table in ("facebook__post_snapshots", "facebook__post_comments"):
+            assert conn.execute(f"select count(*) from raw.{table}").fetchone() == (0,), table
         for table in ("facebook__account_daily", "facebook__audience_demographics"):
             assert conn.execute(f"select count(*) from raw.{table}").fetchone()[0] > 0, table
         failures = conn.execute(
             "select source, table_name, account_id, brand, reason, failed_runs, resolved_at from ops.ingest_failures"
         ).fetchall()
-    ((source, table, account, brand, reason, runs, resolved),) = failures
-    assert (source, table, account, brand, runs, resolved) == (
-        "facebook", "facebook__post_snapshots", "104550001", "Kopi Nusantara", 1, None
-    )  # fmt: skip
-    assert "HTTP 500" in reason and "gave up after 2 attempt" in reason
+    # the comments are read post by post from the same listing: that stream fails with it, and is recorded too
+    assert metadata["facebook__post_comments"]["outcome"].value == "failed"
+    by_table = {row[1]: row for row in failures}
+    assert set(by_table) == {"facebook__post_snapshots", "facebook__post_comments"}
+    for table, (source, _, account, brand, reason, runs, resolved) in by_table.items():
+        assert (source, account, brand, runs, resolved) == ("facebook", "104550001", "Kopi Nusantara", 1, None), table
+        assert "HTTP 500" in reason and "gave up after 2 attempt" in reason
 
 
 def test_a_backfill_of_old_days_snapshots_on_the_observation_day_and_a_later_night_keeps_them(tmp_path, simulator):

@@ -95,9 +95,20 @@ def test_a_linkedin_400_keeps_linkedins_words_and_the_other_streams_load(tmp_pat
     assert "raw.linkedin__account_daily" in error
     assert "ILLEGAL_ARGUMENT: Invalid timeIntervals parameter" in error  # LinkedIn's own code and message
     assert CANARY not in error
-    loaded = counts(path, "linkedin", ("account_daily", "post_snapshots", "audience_demographics"))
+    loaded = counts(path, "linkedin", ("account_daily", "post_snapshots", "audience_demographics", "post_comments"))
     assert loaded["account_daily"] == 0
-    assert loaded["post_snapshots"] > 0 and loaded["audience_demographics"] > 0
+    assert loaded["post_snapshots"] > 0 and loaded["audience_demographics"] > 0 and loaded["post_comments"] > 0
+    # every table is materialized (what the UI shows): the failed one says so, the other three loaded
+    outcomes = {
+        m.asset_key.path[-1]: m.metadata["outcome"].value
+        for m in result.asset_materializations_for_node("ingest_linkedin")
+    }
+    assert outcomes == {
+        "linkedin__account_daily": "failed",
+        "linkedin__post_snapshots": "loaded",
+        "linkedin__audience_demographics": "loaded",
+        "linkedin__post_comments": "loaded",
+    }
     (failure,) = recorded_failures(path)
     assert failure[0] == "linkedin__account_daily" and "ILLEGAL_ARGUMENT" in failure[2] and failure[3] is None
     assert CANARY not in str(failure)
@@ -121,9 +132,9 @@ def test_an_x_404_keeps_xs_words_and_the_posts_load(tmp_path, simulator):
     assert f"Not Found Error; Could not find user with id: [{own.id}]." in error  # X's title and detail
     assert "GET /2/users/me" in error and "GET /2/users/by/username/" in error  # every fallback was tried
     assert CANARY not in error
-    loaded = counts(path, "x", ("account_daily", "post_snapshots"))
-    assert loaded == {"account_daily": 0, "post_snapshots": loaded["post_snapshots"]}
-    assert loaded["post_snapshots"] > 0
+    loaded = counts(path, "x", ("account_daily", "post_snapshots", "post_comments"))
+    assert loaded["account_daily"] == 0
+    assert loaded["post_snapshots"] > 0 and loaded["post_comments"] > 0  # the replies load without the account
 
 
 def test_x_reads_the_own_account_with_a_fallback_when_users_id_fails(tmp_path, simulator):

@@ -86,6 +86,7 @@ def test_deferral_logs_and_gives_up_within_its_bounds(sim, caplog):
         "facebook__account_daily",
         "facebook__post_snapshots",
         "facebook__audience_demographics",
+        "facebook__post_comments",
     }
     assert {failure.account_id for failure in ingestion.failures} == {FB.id}
     (reason,) = [failure.reason for failure in ingestion.failures if failure.table == "facebook__account_daily"]

@@ -13,7 +13,7 @@ from pipelines.contracts.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
 from pipelines.errors import InputDataError
 from pipelines.http import ApiAuthError, ApiError, ApiPermissionError, MalformedResponseError, RepeatedCursorError
 from pipelines.platforms import x as xmod
-from pipelines.platforms.x import XClient
+from pipelines.platforms.x import XClient, thread_of
 from tests.platforms.helpers import TODAY, make_context, posts_in_local_days, start_simulator
 
 OWN = load_brands().own_brand.accounts["x"]
@@ -266,3 +266,14 @@ def test_pace_sleeps_until_the_reset_when_the_window_is_used_up():
     reset = int(time.time()) + 10
     assert client._pace(_response(200, b"{}", {"x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)})) > 9
     assert client._pace(_response(200, b"{}", {"x-rate-limit-remaining": "3", "x-rate-limit-reset": str(reset)})) == 0
+
+
+def test_a_replys_thread_is_the_reply_to_the_post_its_chain_leads_to():
+    """thread_of on hand-built conversations of post P: r1 answers P, r2 answers r1, r3 answers r2 (nested);
+    r5 answers r4, a post the search did not return (deleted): the walk stops there; r6 and r7 answer each other."""
+    parents = {"r1": "P", "r2": "r1", "r3": "r2", "r5": "r4", "r6": "r7", "r7": "r6", "r8": None}
+    assert thread_of("r1", "P", parents) is None  # a top-level reply
+    assert thread_of("r2", "P", parents) == "r1" and thread_of("r3", "P", parents) == "r1"
+    assert thread_of("r5", "P", parents) == "r4"
+    assert thread_of("r6", "P", parents) in ("r6", "r7")  # a loop is cut, never endless
+    assert thread_of("r8", "P", parents) is None  # no replied_to: counted as a reply to the post

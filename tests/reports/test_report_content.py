@@ -146,3 +146,22 @@ def test_a_month_with_a_missing_platform_says_so_in_its_coverage_notes(tmp_path)
     assert "TikTok: no data for this period" in coverage
     assert re.search(r"Instagram: data for \d+ of 30 days", coverage)  # a partial month is said, too
     assert "Facebook: no data for this period" not in coverage
+
+
+def test_the_report_shows_responsiveness_and_the_comments_waiting_for_a_reply(built_pipeline):
+    with duckdb.connect(str(built_pipeline.warehouse), read_only=True) as conn:
+        report = build_report(
+            conn, "Kopi Nusantara", SEPTEMBER, brands=load_brands(), timezone=load_settings().timezone
+        )
+        (needing, answered) = conn.execute(
+            "select count(*) filter (where needs_reply), count(*) filter (where needs_reply and is_answered)"
+            " from marts.fct_comments where brand = 'Kopi Nusantara' and created_date between ? and ?",
+            [SEPTEMBER.start, SEPTEMBER.end],
+        ).fetchone()
+    section = next(s for s in report.sections if s.key == "responsiveness")
+    (_, per_platform), *_ = section.tables
+    total = per_platform.rows[-1]
+    assert total[0].text == "All platforms" and total[2].text == f"{needing:,}"
+    assert total[3].text == f"{100 * answered / needing:.0f} %"
+    html = monthly_html(built_pipeline).read_text()
+    assert '<section id="responsiveness">' in html and "Median reply" in html

@@ -191,3 +191,50 @@ def test_search_recent_walk_matches_counts(http, api, world):
     assert len(items) == counts["meta"]["total_tweet_count"] > 0
     assert all(Query.parse(query).matches(i["text"]) for i in items)
     assert {"author_id", "public_metrics", "created_at"} <= set(items[0])
+
+
+def test_conversation_search_serves_the_replies_of_an_own_post_in_xs_shape(http, api, world):
+    """`conversation_id:<post id>`: the post and every reply shown now, newest first, each reply naming the post it
+    answers (replied_to: the post, the thread's first reply, or a nested brand reply), with X's @mention prefix."""
+    own = world.own_brand.accounts["x"]
+    recent = [p for p in world.posts("x", own.id) if world.now - p.published_at < dt.timedelta(days=6)]
+    post = max(recent, key=lambda p: len(world.comments("x", p.post_id)))
+    fields = "author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets,display_text_range"
+    params = {"query": f"conversation_id:{post.post_id}", "max_results": 10, "tweet.fields": fields,
+              "expansions": "author_id", "user.fields": "username"}  # fmt: skip
+    items, users, token, pages = [], {}, None, 0
+    while True:
+        body = http.get(
+            f"{api}/tweets/search/recent", params={**params, "next_token": token} if token else params, headers=AUTH
+        ).json()
+        pages += 1
+        items.extend(body.get("data", []))
+        users |= {u["id"]: u["username"] for u in body.get("includes", {}).get("users", [])}
+        token = body["meta"].get("next_token")
+        if not token:
+            break
+    shown = {c.comment_id: c for c in world.comments("x", post.post_id)}
+    assert len(shown) >= 10 and pages == -(-(len(shown) + 1) // 10)
+    assert [i["id"] for i in items if i["id"] != post.post_id] == sorted(
+        shown, key=lambda c: (shown[c].created_at, c), reverse=True
+    )
+    assert {i["id"] for i in items} - set(shown) == {post.post_id}  # the post itself is in its conversation
+    nested = 0
+    for item in (i for i in items if i["id"] != post.post_id):
+        comment = shown[item["id"]]
+        assert item["conversation_id"] == post.post_id and item["author_id"] == comment.author_id
+        (ref,) = item["referenced_tweets"]
+        assert ref["type"] == "replied_to"
+        start, end = item["display_text_range"]
+        assert item["text"][start:end] == comment.text and item["text"][:start].startswith("@")
+        if comment.parent_id is None:
+            assert ref["id"] == post.post_id and item["in_reply_to_user_id"] == own.id
+        else:
+            assert ref["id"] in shown and shown[ref["id"]].parent_id in (None, comment.parent_id)
+            nested += ref["id"] != comment.parent_id
+        assert users[item["author_id"]] == comment.author_name
+    assert nested  # a follow-up answers the brand's reply, not the top-level comment
+    # the mention search is unchanged: a brand query never returns a reply
+    body = http.get(f"{api}/tweets/search/recent", params={"query": "@" + own.handle.lstrip("@"), "max_results": 100},
+                    headers=AUTH).json()  # fmt: skip
+    assert not {i["id"] for i in body.get("data", [])} & set(shown)

@@ -45,5 +45,5 @@
 
 {#- The KPI names of fct_kpi_daily (pipelines/contracts/kpis.py). -#}
 {% macro contract_kpi_names() -%}
-    {{ return(["engagement_rate_by_reach", "engagement_rate_by_views", "engagement_rate_by_followers", "engagements", "engagements_received_on_posts", "reach", "views", "followers", "net_follower_change", "follower_growth_rate", "posts_published", "mentions", "share_of_voice_mentions", "share_of_voice_engagement", "goal_pace"]) }}
+    {{ return(["engagement_rate_by_reach", "engagement_rate_by_views", "engagement_rate_by_followers", "engagements", "engagements_received_on_posts", "reach", "views", "followers", "net_follower_change", "follower_growth_rate", "posts_published", "mentions", "share_of_voice_mentions", "share_of_voice_engagement", "negative_mention_spike", "editorial_plan_adherence", "comments_answered_share", "median_reply_minutes", "unanswered_questions", "goal_pace"]) }}
 {%- endmacro %}

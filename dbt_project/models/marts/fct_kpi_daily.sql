@@ -13,6 +13,27 @@ brand_daily as (
 
 ),
 
+mention_sentiment as (
+
+    select * from {{ ref('fct_mention_sentiment') }}
+    where {{ incremental_window('metric_date', var('post_lookback_days')) }}
+
+),
+
+editorial_adherence as (
+
+    select * from {{ ref('int_editorial_adherence_daily') }}
+    where {{ incremental_window('metric_date', var('post_lookback_days')) }}
+
+),
+
+responsiveness as (
+
+    select * from {{ ref('int_responsiveness_daily') }}
+    where {{ incremental_window('metric_date', var('post_lookback_days')) }}
+
+),
+
 goal_progress as (
 
     select * from {{ ref('fct_goal_progress') }}
@@ -28,6 +49,15 @@ brands as (
 
 kpis as (
     {{ unpivot_kpis('brand_daily') }}
+
+    union all
+    {{ unpivot_kpis('mention_sentiment', 'fct_mention_sentiment') }}
+
+    union all
+    {{ unpivot_kpis('editorial_adherence', 'int_editorial_adherence_daily') }}
+
+    union all
+    {{ unpivot_kpis('responsiveness', 'int_responsiveness_daily') }}
 
 ),
 

@@ -8,6 +8,7 @@ from pipelines.simulator.routes.base import ApiFamily
 
 def families(feed_hosts: dict[str, dict[str, str]]) -> list[ApiFamily]:
     from pipelines.simulator.routes.feeds import FeedsApi
+    from pipelines.simulator.routes.google_analytics import GoogleAnalyticsDataApi
     from pipelines.simulator.routes.linkedin import LinkedInApi
     from pipelines.simulator.routes.meta import MetaApi
     from pipelines.simulator.routes.tiktok import TikTokBusinessApi, TikTokOpenApi
@@ -24,6 +25,7 @@ def families(feed_hosts: dict[str, dict[str, str]]) -> list[ApiFamily]:
         TikTokBusinessApi(),
         TikTokOpenApi(),
         TrendsApi(),
+        GoogleAnalyticsDataApi(),
         FeedsApi(feed_hosts),
     ]
 

@@ -60,6 +60,7 @@ class LinkedInApi(ApiFamily):
         self.router.add("GET", "/rest/organizationalEntityShareStatistics", self._share_stats)
         self.router.add("GET", "/rest/posts", self._posts)
         self.router.add("GET", "/rest/organizations", self._organizations)
+        self.router.add("GET", "/rest/socialActions/{target}/comments", self._comments)
 
     def handle(self, req: Request) -> Response:
         found = self.router.match(req.method, req.path)
@@ -420,6 +421,59 @@ class LinkedInApi(ApiFamily):
         if content is not None:
             element["content"] = content
         return element
+
+    # ------------------------------------------------------------------ comments (conversations.py)
+    # GET /rest/socialActions/{post urn}/comments: the first-level comments, oldest first, start/count paging;
+    # GET /rest/socialActions/{comment urn}/comments: the replies to one comment (each with `parentComment`).
+    # `actor` is the member (urn:li:person) or, for the brand's replies, the organization it acts for.
+    @staticmethod
+    def _comment_element(comment, post_urn: str, replies: int) -> dict:
+        actor = f"urn:li:organization:{comment.author_id}" if comment.is_brand else comment.author_id
+        ms = int(comment.created_at.timestamp() * 1000)
+        element = {
+            "actor": actor,
+            "commentUrn": f"urn:li:comment:({post_urn},{comment.comment_id})",
+            "created": {"actor": actor, "time": ms},
+            "lastModified": {"actor": actor, "time": ms},
+            "id": comment.comment_id,
+            "message": {"text": comment.text, "attributes": []},
+            "object": post_urn,
+            "likesSummary": {"totalLikes": 0, "likedByCurrentUser": False, "aggregatedTotalLikes": 0},
+            "commentsSummary": {"totalFirstLevelComments": replies, "aggregatedTotalComments": replies},
+        }
+        if comment.parent_id:
+            element["parentComment"] = f"urn:li:comment:({post_urn},{comment.parent_id})"
+        if comment.is_brand:
+            element["agent"] = "urn:li:person:pageAdmin01"
+        return element
+
+    def _comments(self, req: Request, target: str) -> Response:
+        from urllib.parse import unquote
+
+        urn = unquote(target)
+        world = req.world
+        count = int(req.params.get("count") or 10)
+        start = int(req.params.get("start") or 0)
+        if not 1 <= count <= 100:
+            raise ApiError("bad_request", f"count must be between 1 and 100 (got {count})", code="ILLEGAL_ARGUMENT")
+        parent = None
+        post_urn = urn
+        if urn.startswith("urn:li:comment:("):
+            post_urn, parent = urn[len("urn:li:comment:(") : -1].rsplit(",", 1)
+        if world.post("linkedin", post_urn) is None:
+            raise ApiError("not_found", f"Not Found: {urn}", code="NOT_FOUND")
+        comments = world.comments("linkedin", post_urn)
+        shown = sorted((c for c in comments if c.parent_id == parent), key=lambda c: c.created_at)
+        replies = {c.comment_id: sum(r.parent_id == c.comment_id for r in comments) for c in comments}
+        page = shown[start : start + count]
+        elements = [self._comment_element(c, post_urn, replies[c.comment_id]) for c in page]
+        paging = self._paging(elements, start, count, total=len(shown))
+        if start + count < len(shown):
+            paging["links"] = [
+                {"type": "application/json", "rel": "next",
+                 "href": f"/rest/socialActions/{target}/comments?count={count}&start={start + count}"}
+            ]  # fmt: skip
+        return Response(200, {"paging": paging, "elements": elements})
 
     def _organizations(self, req: Request) -> Response:
         vanity = req.params.get("vanityName", "")

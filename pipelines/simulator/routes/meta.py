@@ -239,11 +239,13 @@ class MetaApi(ApiFamily):
             ("page-id", "feed"): self._page_posts,
             ("post-id", None): self._post_node,
             ("post-id", "insights"): self._post_insights,
+            ("post-id", "comments"): self._post_comments,
             ("ig-user-id", None): self._ig_node,
             ("ig-user-id", "insights"): self._ig_insights,
             ("ig-user-id", "media"): self._ig_media,
             ("media-id", None): self._media_node,
             ("media-id", "insights"): self._media_insights,
+            ("media-id", "comments"): self._media_comments,
         }
         handler = handlers.get((kind, edge))
         if handler is None:
@@ -689,6 +691,76 @@ class MetaApi(ApiFamily):
         post = req.world.post("facebook", post_id)
         fields = self._fields(req, "id,message,created_time")
         return Response(200, self._fb_post_fields(post, fields, req.world.now))  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------ comments (conversations.py)
+    # Facebook: GET /{post-id}/comments?filter=stream|toplevel&order=chronological|reverse_chronological with
+    # fields id, message, created_time, from{id,name}, parent{id}, comment_count. `filter=stream` lists every
+    # comment (replies included, each with its `parent`), `toplevel` (the default) only top-level ones. `from` is
+    # given because the token is the Page's (Meta omits it for other tokens since 2018).
+    @staticmethod
+    def _fb_comment_fields(comment, fields: list[str], replies: int) -> dict:
+        out: dict = {"id": comment.comment_id}
+        for f in fields:
+            base = f.split("{")[0].split(".")[0]
+            if base == "message":
+                out["message"] = comment.text
+            elif base == "created_time":
+                out["created_time"] = meta_time(comment.created_at)
+            elif base == "from":
+                out["from"] = {"name": comment.author_name, "id": comment.author_id}
+            elif base == "parent" and comment.parent_id:
+                out["parent"] = {"id": comment.parent_id}
+            elif base == "comment_count":
+                out["comment_count"] = replies
+            elif base == "like_count":
+                out["like_count"] = 0
+        return out
+
+    def _post_comments(self, req: Request, post_id: str) -> Response:
+        comments = req.world.comments("facebook", post_id)
+        flow = req.params.get("filter") or "toplevel"
+        if flow not in ("toplevel", "stream"):
+            raise ApiError("bad_request", "(#100) filter must be one of the following values: toplevel, stream")
+        order = req.params.get("order") or ("chronological" if flow == "stream" else "ranked")
+        shown = comments if flow == "stream" else [c for c in comments if c.parent_id is None]
+        shown = sorted(shown, key=lambda c: c.created_at, reverse=order == "reverse_chronological")
+        fields = self._fields(req, "id,message,created_time")
+        replies = {c.comment_id: sum(r.parent_id == c.comment_id for r in comments) for c in comments}
+        render = lambda c: self._fb_comment_fields(c, fields, replies[c.comment_id])  # noqa: E731
+        return self._page_list(req, shown, render, req.path)
+
+    # Instagram: GET /{ig-media-id}/comments?fields=id,text,timestamp,username,from,replies{id,text,timestamp,
+    # username,from} : top-level comments, newest first, each with its replies (oldest first) when `replies` is
+    # asked for; `from` is {id, username} of the commenting Instagram user.
+    @staticmethod
+    def _ig_comment_fields(comment, fields: list[str], replies: list) -> dict:
+        out: dict = {"id": comment.comment_id}
+        for f in fields:
+            base = f.split("{")[0].split(".")[0]
+            if base == "text":
+                out["text"] = comment.text
+            elif base == "timestamp":
+                out["timestamp"] = meta_time(comment.created_at)
+            elif base == "username":
+                out["username"] = comment.author_name
+            elif base == "from":
+                out["from"] = {"id": comment.author_id, "username": comment.author_name}
+            elif base == "like_count":
+                out["like_count"] = 0
+            elif base == "parent_id" and comment.parent_id:
+                out["parent_id"] = comment.parent_id
+            elif base == "replies" and replies:
+                inner = split_top_level(f[f.index("{") + 1 : -1]) if "{" in f else ["id", "timestamp"]
+                out["replies"] = {"data": [MetaApi._ig_comment_fields(r, inner, []) for r in replies]}
+        return out
+
+    def _media_comments(self, req: Request, media_id: str) -> Response:
+        comments = req.world.comments("instagram", media_id)
+        tops = sorted((c for c in comments if c.parent_id is None), key=lambda c: c.created_at, reverse=True)
+        fields = self._fields(req, "id,text,timestamp")
+        threads = {t.comment_id: [c for c in comments if c.parent_id == t.comment_id] for t in tops}
+        render = lambda c: self._ig_comment_fields(c, fields, threads[c.comment_id])  # noqa: E731
+        return self._page_list(req, tops, render, req.path)
 
     def _post_insights(self, req: Request, post_id: str) -> Response:
         world = req.world

@@ -1,4 +1,5 @@
-"""X API v2 (api.x.com/2): users, user timelines, post counts and recent search.
+"""X API v2 (api.x.com/2): users, user timelines, post counts and recent search (brand queries over the market's
+mentions; `conversation_id:<post id>` over the own posts' reply threads, conversations.py).
 
 Every response carries x-rate-limit-limit/remaining/reset. Counts (`granularity=day|hour`, default hour as in
 X API v2; day buckets are UTC days, hour buckets UTC hours, `start` inclusive, `end` exclusive, the first and last
@@ -12,6 +13,7 @@ was not found).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections import Counter
 
@@ -33,6 +35,7 @@ UTC = dt.UTC
 LIMITS = {"users": 900, "tweets": 1500, "counts": 300, "search": 450}
 MAX_TIMELINE = 3200
 END_TIME_MIN_AGE = dt.timedelta(seconds=10)
+CONVERSATION = re.compile(r"conversation_id:(\d+)")
 
 
 class XApi(ApiFamily):
@@ -404,6 +407,9 @@ class XApi(ApiFamily):
         return self._counts(req, recent=False)
 
     def _search_recent(self, req: Request) -> Response:
+        conversation = CONVERSATION.fullmatch(req.params.get("query", "").strip())
+        if conversation is not None:
+            return self._conversation(req, conversation.group(1))
         query = self._query(req)
         start, end = self._range(req, 7, recent=True)
         limit = self._max_results(req, 10, 100, 10)
@@ -438,6 +444,93 @@ class XApi(ApiFamily):
             if offset + len(page) < len(items):
                 body["meta"]["next_token"] = req.next_cursor(token, encode_cursor(offset + len(page)))
         return Response(200, body)
+
+    # ------------------------------------------------------------------ replies (conversations.py)
+    # GET /2/tweets/search/recent?query=conversation_id:<post id>: the conversation's posts of the last 7 days,
+    # newest first, the post itself included (its conversation_id is its own id); each reply names the post it
+    # answers in referenced_tweets (replied_to) and starts with the @mention X prepends (display_text_range skips it).
+    def _conversation(self, req: Request, post_id: str) -> Response:
+        world = req.world
+        start, end = self._range(req, 7, recent=True)
+        limit = self._max_results(req, 10, 100, 10)
+        post = world.post("x", post_id)
+        if post is None:
+            items: list = []
+        else:
+            own = world.own_brand.accounts["x"]
+            shown = world.comments("x", post_id)
+            by_id = {c.comment_id: c for c in world.all_comments("x", post_id)}
+            items = [(c, replied_to(c, by_id, post_id)) for c in shown if start <= c.created_at < end]
+            if start <= post.published_at < end:
+                items.append((post, None))
+            items.sort(key=lambda item: (_created(item[0]), _id(item[0])), reverse=True)
+        token = req.params.get("next_token")
+        offset = decode_cursor(token, "next_token") if token else 0
+        page = items[offset : offset + limit]
+        fields = _list(req.params.get("tweet.fields"))
+        data, users = [], {}
+        for item, parent in page:
+            if isinstance(item, Post):
+                tweet = self._tweet(item, fields, world.now, False)
+                if "conversation_id" in fields:
+                    tweet["conversation_id"] = item.post_id
+                data.append(tweet)
+                users[item.account_id] = own.handle.lstrip("@")
+                continue
+            to_user, to_name = (
+                (post.account_id, own.handle.lstrip("@")) if parent is None
+                else (by_id[parent].author_id, by_id[parent].author_name)
+            )  # fmt: skip
+            mention = f"@{to_name} "
+            tweet = {"id": item.comment_id, "text": mention + item.text, "edit_history_tweet_ids": [item.comment_id]}
+            if "created_at" in fields:
+                tweet["created_at"] = iso_z(item.created_at, millis=True)
+            if "author_id" in fields:
+                tweet["author_id"] = item.author_id
+            if "conversation_id" in fields:
+                tweet["conversation_id"] = post_id
+            if "in_reply_to_user_id" in fields:
+                tweet["in_reply_to_user_id"] = to_user
+            if "referenced_tweets" in fields:
+                tweet["referenced_tweets"] = [{"type": "replied_to", "id": parent or post_id}]
+            if "display_text_range" in fields:
+                tweet["display_text_range"] = [len(mention), len(tweet["text"])]
+            data.append(tweet)
+            users[item.author_id] = item.author_name.lstrip("@")
+        body: dict = {"meta": {"result_count": len(page)}}
+        if page:
+            body["data"] = data
+            if "author_id" in _list(req.params.get("expansions")):
+                body["includes"] = {"users": [{"id": i, "name": n, "username": n} for i, n in users.items()]}
+            body["meta"].update(newest_id=_id(page[0][0]), oldest_id=_id(page[-1][0]))
+            if offset + len(page) < len(items):
+                body["meta"]["next_token"] = req.next_cursor(token, encode_cursor(offset + len(page)))
+        return Response(200, body)
+
+
+def replied_to(comment, by_id: dict, post_id: str) -> str | None:
+    """The post an X reply answers: a top-level reply the post (None); a follow-up the brand's reply before it in
+    its thread when that one is never deleted (a nested reply), else the thread's first reply; others the
+    thread's first reply."""
+    if comment.parent_id is None:
+        return None
+    if comment.kind in ("follow_up", "brand_reply"):
+        earlier = [
+            c for c in by_id.values()
+            if c.parent_id == comment.parent_id and c.created_at < comment.created_at and c.deleted_at is None
+            and c.kind == ("brand_reply" if comment.kind == "follow_up" else "follow_up")
+        ]  # fmt: skip
+        if earlier:
+            return max(earlier, key=lambda c: c.created_at).comment_id
+    return comment.parent_id
+
+
+def _created(item) -> dt.datetime:
+    return item.published_at if isinstance(item, Post) else item.created_at
+
+
+def _id(item) -> str:
+    return item.post_id if isinstance(item, Post) else item.comment_id
 
 
 def _check_end_time(req: Request) -> None:

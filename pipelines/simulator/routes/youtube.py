@@ -129,6 +129,8 @@ class YouTubeDataApi(_GoogleApi):
         self.router.add("GET", "/youtube/v3/playlistItems", self._playlist_items)
         self.router.add("GET", "/youtube/v3/videos", self._videos)
         self.router.add("GET", "/youtube/v3/search", self._search)
+        self.router.add("GET", "/youtube/v3/commentThreads", self._comment_threads)
+        self.router.add("GET", "/youtube/v3/comments", self._comments)
 
     def handle(self, req: Request) -> Response:
         found = self.router.match(req.method, req.path)
@@ -294,6 +296,126 @@ class YouTubeDataApi(_GoogleApi):
                 "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)},
             },
         )
+
+    # ------------------------------------------------------------------ comments (conversations.py)
+    # commentThreads.list?part=snippet,replies&videoId=..: top-level comments, newest first (order=time, the
+    # default; relevance is served in the same order), each with `snippet.topLevelComment` and, with part
+    # `replies`, `replies.comments` holding at most THREAD_REPLIES of its replies (the API documents that the list
+    # "does not necessarily contain all replies": comments.list?parentId=.. lists them all, oldest first).
+    THREAD_REPLIES = 2
+
+    @staticmethod
+    def _comment_page_size(req: Request, default: int = 20) -> int:
+        raw = req.params.get("maxResults")
+        value = int(raw) if raw and raw.isdigit() else default
+        if not 1 <= value <= 100:
+            raise ApiError(
+                "bad_request",
+                f"Invalid value '{raw}'. Values must be within the range: [1, 100]",
+                reason="invalidParameter",
+            )
+        return value
+
+    @staticmethod
+    def _comment_resource(comment, parts_channel: str) -> dict:
+        snippet = {
+            "channelId": parts_channel,
+            "videoId": comment.post_id,
+            "textDisplay": comment.text,
+            "textOriginal": comment.text,
+            "authorDisplayName": comment.author_name,
+            "authorProfileImageUrl": f"https://yt3.ggpht.example/{comment.author_id}",
+            "authorChannelUrl": f"http://www.youtube.com/{comment.author_name}",
+            "authorChannelId": {"value": comment.author_id},
+            "canRate": True,
+            "viewerRating": "none",
+            "likeCount": 0,
+            "publishedAt": iso_z(comment.created_at),
+            "updatedAt": iso_z(comment.created_at),
+        }
+        if comment.parent_id:
+            snippet["parentId"] = comment.parent_id
+        return {"kind": "youtube#comment", "etag": _etag("comment", comment.comment_id), "id": comment.comment_id,
+                "snippet": snippet}  # fmt: skip
+
+    def _comment_threads(self, req: Request) -> Response:
+        world = req.world
+        video_id = req.params.get("videoId", "")
+        post = world.post("youtube", video_id)
+        if post is None:
+            raise ApiError(
+                "not_found",
+                'The video identified by the <code><a href="/youtube/v3/docs/commentThreads/list#videoId">videoId'
+                "</a></code> parameter could not be found.",
+                reason="videoNotFound",
+            )
+        parts = _list(req.params.get("part"))
+        size = self._comment_page_size(req)
+        comments = world.comments("youtube", video_id)
+        tops = sorted((c for c in comments if c.parent_id is None), key=lambda c: c.created_at, reverse=True)
+        token = req.params.get("pageToken")
+        offset = decode_cursor(token, "pageToken") if token else 0
+        page = tops[offset : offset + size]
+        items = []
+        for top in page:
+            replies = [c for c in comments if c.parent_id == top.comment_id]
+            item: dict = {
+                "kind": "youtube#commentThread",
+                "etag": _etag("thread", top.comment_id),
+                "id": top.comment_id,
+            }
+            if "snippet" in parts:
+                item["snippet"] = {
+                    "channelId": post.account_id,
+                    "videoId": video_id,
+                    "topLevelComment": self._comment_resource(top, post.account_id),
+                    "canReply": True,
+                    "totalReplyCount": len(replies),
+                    "isPublic": True,
+                }
+            if "replies" in parts and replies:
+                item["replies"] = {
+                    "comments": [self._comment_resource(c, post.account_id) for c in replies[: self.THREAD_REPLIES]]
+                }
+            items.append(item)
+        body: dict = {
+            "kind": "youtube#commentThreadListResponse",
+            "etag": _etag("threads", video_id, offset),
+            "pageInfo": {"totalResults": len(page), "resultsPerPage": size},
+            "items": items,
+        }
+        if offset + len(page) < len(tops):
+            body["nextPageToken"] = req.next_cursor(token, encode_cursor(offset + len(page)))
+        return Response(200, body)
+
+    def _comments(self, req: Request) -> Response:
+        world = req.world
+        parent_id = req.params.get("parentId", "")
+        size = self._comment_page_size(req)
+        if not parent_id:
+            raise ApiError(
+                "bad_request", "No filter selected. Expected one of: parentId, id", reason="missingRequiredParameter"
+            )
+        account = world.own_brand.accounts.get("youtube")
+        channel = account.id if account else ""
+        replies = [
+            c
+            for post in (world.posts("youtube", channel) if account else [])
+            for c in world.comments("youtube", post.post_id)
+            if c.parent_id == parent_id
+        ]
+        token = req.params.get("pageToken")
+        offset = decode_cursor(token, "pageToken") if token else 0
+        page = replies[offset : offset + size]
+        body: dict = {
+            "kind": "youtube#commentListResponse",
+            "etag": _etag("comments", parent_id, offset),
+            "pageInfo": {"totalResults": len(page), "resultsPerPage": size},
+            "items": [self._comment_resource(c, channel) for c in page],
+        }
+        if offset + len(page) < len(replies):
+            body["nextPageToken"] = req.next_cursor(token, encode_cursor(offset + len(page)))
+        return Response(200, body)
 
     @staticmethod
     def _video(post: Post, parts: list[str], now: dt.datetime) -> dict:

@@ -1,0 +1,1 @@
+{{ stg_post_comments(source('raw', 'facebook__post_comments')) }}

@@ -1,0 +1,1 @@
+{{ stg_post_comments(source('raw', 'linkedin__post_comments')) }}
