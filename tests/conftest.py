@@ -25,6 +25,7 @@ def _no_simulator_url_from_the_shell(monkeypatch):
 def postgres():
     """A throwaway PostgreSQL cluster on 127.0.0.1 (tests/postgres_cluster.py), for the DuckLake + PostgreSQL
     deployment's tests; skipped, saying why, where the server binaries are absent."""
+    pytest.importorskip("psycopg2", reason="the lake extra is not installed here: make install-lake (.venv-lake)")
     from postgres_cluster import find_binaries, start_cluster
 
     _, reason = find_binaries()
