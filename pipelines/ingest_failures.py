@@ -8,11 +8,14 @@ show the gaps; the warehouse writer writes it in the ingest step, after the load
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
 import duckdb
+
+from pipelines.warehouse_kinds import retry_lake_conflicts
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -46,7 +49,8 @@ class FailureLike(Protocol):
 
 
 def ensure_table(conn: duckdb.DuckDBPyConnection) -> None:
-    conn.execute(DDL)
+    # every ingest step records its failures: on a DuckLake several at once, so a race creating it is retried
+    retry_lake_conflicts(lambda: conn.execute(DDL), what=f"creating {TABLE}")
 
 
 def record(
@@ -63,41 +67,48 @@ def record(
     resolved. One transaction."""
     now = now or dt.datetime.now(dt.UTC)
     ensure_table(conn)
-    conn.execute("begin transaction")
-    try:
-        failing = {(f.table, f.account_id) for f in failures}
-        for table in loaded:
-            for (account,) in conn.execute(
-                f"select account_id from {TABLE} where source = ? and table_name = ? and resolved_at is null",
-                [source, table],
-            ).fetchall():
-                if (table, account) not in failing:
+
+    def write() -> None:
+        conn.execute("begin transaction")
+        try:
+            failing = {(f.table, f.account_id) for f in failures}
+            for table in loaded:
+                for (account,) in conn.execute(
+                    f"select account_id from {TABLE} where source = ? and table_name = ? and resolved_at is null",
+                    [source, table],
+                ).fetchall():
+                    if (table, account) not in failing:
+                        conn.execute(
+                            f"update {TABLE} set resolved_at = ?, resolved_run_id = ? where source = ? and "
+                            "table_name = ? and account_id is not distinct from ? and resolved_at is null",
+                            [now, run_id, source, table, account],
+                        )
+            for failure in failures:
+                updated = conn.execute(
+                    f"update {TABLE} set reason = ?, last_failed_at = ?, failed_runs = failed_runs + 1, "
+                    "last_run_id = ? where source = ? and table_name = ? and account_id is not distinct from ? "
+                    "and resolved_at is null and last_run_id <> ?",
+                    [failure.reason, now, run_id, source, failure.table, failure.account_id, run_id],
+                ).fetchone()
+                exists = conn.execute(
+                    f"select count(*) from {TABLE} where source = ? and table_name = ? and account_id is not distinct "
+                    "from ? and resolved_at is null",
+                    [source, failure.table, failure.account_id],
+                ).fetchone()[0]
+                if not exists and not (updated and updated[0]):
                     conn.execute(
-                        f"update {TABLE} set resolved_at = ?, resolved_run_id = ? where source = ? and "
-                        "table_name = ? and account_id is not distinct from ? and resolved_at is null",
-                        [now, run_id, source, table, account],
+                        f"insert into {TABLE} values (?, ?, ?, ?, ?, ?, ?, 1, ?, null, null)",
+                        [source, failure.table, failure.account_id, failure.brand, failure.reason, now, now, run_id],
                     )
-        for failure in failures:
-            updated = conn.execute(
-                f"update {TABLE} set reason = ?, last_failed_at = ?, failed_runs = failed_runs + 1, "
-                "last_run_id = ? where source = ? and table_name = ? and account_id is not distinct from ? "
-                "and resolved_at is null and last_run_id <> ?",
-                [failure.reason, now, run_id, source, failure.table, failure.account_id, run_id],
-            ).fetchone()
-            exists = conn.execute(
-                f"select count(*) from {TABLE} where source = ? and table_name = ? and account_id is not distinct "
-                "from ? and resolved_at is null",
-                [source, failure.table, failure.account_id],
-            ).fetchone()[0]
-            if not exists and not (updated and updated[0]):
-                conn.execute(
-                    f"insert into {TABLE} values (?, ?, ?, ?, ?, ?, ?, 1, ?, null, null)",
-                    [source, failure.table, failure.account_id, failure.brand, failure.reason, now, now, run_id],
-                )
-        conn.execute("commit")
-    except BaseException:
-        conn.execute("rollback")
-        raise
+            conn.execute("commit")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                conn.execute("rollback")
+            raise
+
+    # ingest steps running at once (a DuckLake warehouse) update this table side by side: a commit that raced
+    # another is run again, re-reading the open failures
+    retry_lake_conflicts(write, what=f"recording the failures of {source}")
 
 
 def open_failures(conn: duckdb.DuckDBPyConnection) -> list[dict]:

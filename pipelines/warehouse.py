@@ -9,8 +9,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import random
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +18,7 @@ import polars as pl
 
 from pipelines.contracts.streams import TIMESTAMP, StreamSpec
 from pipelines.errors import InputDataError, WarehouseError
+from pipelines.warehouse_kinds import retry_lake_conflicts
 
 logger = logging.getLogger("socialpulse.warehouse")
 
@@ -86,32 +85,6 @@ def ensure_tables(conn: duckdb.DuckDBPyConnection, tables: Mapping[str, StreamSp
     statements = [f"create schema if not exists {RAW_SCHEMA}", *(table_ddl(t, spec) for t, spec in tables.items())]
     for statement in statements:  # each its own commit outside a transaction: retried if it raced on a DuckLake
         retry_lake_conflicts(lambda statement=statement: conn.execute(statement), what="creating raw tables")
-
-
-# A DuckLake commit that raced another writer's fails with "Failed to commit DuckLake transaction" when DuckLake's
-# own retries (ducklake_max_retry_count) do not resolve it; DuckLake 0.3 (DuckDB 1.4.4) fails so on any commit that
-# overlaps another process's create table. Everything was rolled back: the whole transaction is tried again.
-LAKE_COMMIT_ATTEMPTS = 8
-
-
-def is_lake_conflict(exc: BaseException) -> bool:
-    return isinstance(exc, duckdb.TransactionException) and "DuckLake transaction" in str(exc)
-
-
-def retry_lake_conflicts(attempt: Callable[[], Any], *, what: str) -> Any:
-    """Run `attempt` (one whole transaction), again after a short random pause while it fails with a DuckLake
-    commit conflict. A DuckDB file never raises one: there it runs once."""
-    for number in range(1, LAKE_COMMIT_ATTEMPTS + 1):
-        try:
-            return attempt()
-        except Exception as exc:
-            cause = exc if is_lake_conflict(exc) else exc.__cause__
-            if cause is None or not is_lake_conflict(cause) or number == LAKE_COMMIT_ATTEMPTS:
-                raise
-            reason = str(cause).splitlines()[-1][:160]
-            logger.warning(f"{what}: the DuckLake commit raced another writer ({reason}); retry {number}")
-            time.sleep(0.1 * number + random.random() * 0.3)
-    raise AssertionError("unreachable")
 
 
 def conform(
@@ -329,16 +302,20 @@ def replace_table(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFra
         pl.lit(run_id).alias("_run_id"),
     )
     view = f"_incoming_{table}"
-    try:
-        conn.execute("begin transaction")
-        conn.execute(f"create schema if not exists {RAW_SCHEMA}")
-        conn.register(view, frame.to_arrow())
-        conn.execute(f"create or replace table {qualified(table)} as select * from {view}")
-        conn.unregister(view)
-        conn.execute("commit")
-    except BaseException:
-        _rollback(conn)
-        raise
+
+    def replace() -> None:
+        try:
+            conn.execute("begin transaction")
+            conn.execute(f"create schema if not exists {RAW_SCHEMA}")
+            conn.register(view, frame.to_arrow())
+            conn.execute(f"create or replace table {qualified(table)} as select * from {view}")
+            conn.unregister(view)
+            conn.execute("commit")
+        except BaseException:
+            _rollback(conn)
+            raise
+
+    retry_lake_conflicts(replace, what=f"replacing {qualified(table)}")
     return frame.height
 
 

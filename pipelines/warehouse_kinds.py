@@ -18,11 +18,15 @@ The DuckLake and PostgreSQL extensions come from the `duckdb-ext-ducklake` / `du
 
 from __future__ import annotations
 
+import logging
 import os
+import random
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -35,6 +39,8 @@ from pipelines.settings import (
     WAREHOUSE_KINDS,
     warehouse_path,
 )
+
+logger = logging.getLogger("socialpulse.warehouse")
 
 CATALOG = "socialpulse"  # the lake's alias: the name a warehouse file socialpulse.duckdb has as well
 ENV_EXTENSION_DIRECTORY = "SOCIALPULSE_DUCKDB_EXTENSION_DIRECTORY"  # for dbt's profile (set by dbt_environment)
@@ -199,3 +205,29 @@ def keyed_table_ddl(conn: duckdb.DuckDBPyConnection, ddl: str) -> str:
     if not is_lake_connection(conn):
         return ddl
     return _COLUMN_KEY.sub("", _TABLE_KEY.sub("", ddl))
+
+
+# A DuckLake commit that raced another writer's fails with "Failed to commit DuckLake transaction" when DuckLake's
+# own retries (ducklake_max_retry_count) do not resolve it; DuckLake 0.3 (DuckDB 1.4.4) fails so on any commit that
+# overlaps another process's create table. Everything was rolled back: the whole transaction is tried again.
+LAKE_COMMIT_ATTEMPTS = 8
+
+
+def is_lake_conflict(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.TransactionException) and "DuckLake transaction" in str(exc)
+
+
+def retry_lake_conflicts(attempt: Callable[[], Any], *, what: str) -> Any:
+    """Run `attempt` (one whole transaction), again after a short random pause while it fails with a DuckLake
+    commit conflict. A DuckDB file never raises one: there it runs once."""
+    for number in range(1, LAKE_COMMIT_ATTEMPTS + 1):
+        try:
+            return attempt()
+        except Exception as exc:
+            cause = exc if is_lake_conflict(exc) else exc.__cause__
+            if cause is None or not is_lake_conflict(cause) or number == LAKE_COMMIT_ATTEMPTS:
+                raise
+            reason = str(cause).splitlines()[-1][:160]
+            logger.warning(f"{what}: the DuckLake commit raced another writer ({reason}); retry {number}")
+            time.sleep(0.1 * number + random.random() * 0.3)
+    raise AssertionError("unreachable")

@@ -42,7 +42,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "pipelines.resources": {"pipelines.platforms", "pipelines.credentials", "pipelines.warehouse_kinds", *BASE},
     "pipelines.credentials": {"pipelines.platforms", *BASE},
-    "pipelines.ingest_failures": BASE,
+    "pipelines.ingest_failures": {"pipelines.warehouse_kinds", *BASE},  # retries a commit that raced (DuckLake)
     # report content and rendering: reads marts (and ops.ingest_failures, for the gaps) through its data layer only
     "pipelines.reports": {"pipelines.ingest_failures", *BASE},
     # web analytics sources (GA4) build on the market sources' base; utm.py is pure
@@ -50,7 +50,7 @@ ALLOWED: dict[str, set[str]] = {
     "pipelines.market": {"pipelines.platforms", *BASE},  # market sources are platform clients (PlatformClient)
     "pipelines.platforms": BASE,
     "pipelines.imports": {"pipelines.warehouse_kinds", *BASE},  # the ledger table's DDL per warehouse kind
-    "pipelines.warehouse": {"pipelines.configuration_tables", *BASE},
+    "pipelines.warehouse": {"pipelines.configuration_tables", "pipelines.warehouse_kinds", *BASE},
     "pipelines.warehouse_kinds": {"pipelines.settings", "pipelines.errors"},  # opens a DuckDB file or a DuckLake
     "pipelines.instance_storage": set(),  # Dagster instance storage (dagster.yaml): Dagster only
     "pipelines.configuration_tables": {"pipelines.contracts", "pipelines.errors"},

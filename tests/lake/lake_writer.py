@@ -6,7 +6,9 @@
         one commit per generation g = 1..GENERATIONS: the same 10 days re-loaded with followers = g
 
 The lake comes from the environment (SOCIALPULSE_DUCKLAKE_CATALOG, SOCIALPULSE_DUCKLAKE_DATA_PATH, PGPASSWORD).
-Prints `committed <n> <unix time>` after each commit and `done <n>` at the end.
+Prints `ready` once the lake is open and waits for a line on its standard input before the first commit (the
+test starts several writers that way at the same moment), then `committed <n> <unix time>` after each commit and
+`done <n>` at the end.
 """
 
 import datetime as dt
@@ -38,6 +40,8 @@ def day_row(account: str, day: dt.date, index: int, followers: int | None = None
 def main(mode: str, table: str, account: str, first: str, count: int) -> None:
     start = dt.date.fromisoformat(first)
     conn = open_lake(location_from_environment())
+    print("ready", flush=True)
+    sys.stdin.readline()
     for n in range(1, count + 1):
         if mode == "days":
             day = start + dt.timedelta(days=n - 1)

@@ -14,6 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.contracts.streams import ACCOUNT_DAILY
+from pipelines.warehouse import ensure_tables
 from pipelines.warehouse_kinds import dbt_environment, open_lake
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,10 +32,21 @@ def start_writer(lake, *args: str) -> subprocess.Popen:
         [sys.executable, str(WRITER), *args],
         cwd=REPO,
         env=env,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def start_together(writers: list[subprocess.Popen]) -> None:
+    """Let the writers commit once each has opened the lake (Python and the extensions take a second or two to
+    load, longer than a writer's commits take)."""
+    for writer in writers:
+        assert writer.stdout.readline().strip() == "ready", writer.communicate(timeout=60)[1][-3000:]
+    for writer in writers:
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
 
 
 def finish(process: subprocess.Popen, timeout: float = 240) -> list[float]:
@@ -45,7 +58,12 @@ def finish(process: subprocess.Popen, timeout: float = 240) -> list[float]:
 
 def test_two_writer_processes_commit_to_one_table_at_the_same_time(lake):
     days = 25
+    # the table exists, as on every night after the first (two writers creating it at once race: the later one
+    # waits and tries again, tests/lake below and test_ducklake_deployment's first run)
+    with open_lake(lake) as conn:
+        ensure_tables(conn, {TABLE: ACCOUNT_DAILY})
     writers = [start_writer(lake, "days", TABLE, account, FIRST_DAY.isoformat(), str(days)) for account in ("a1", "a2")]
+    start_together(writers)
     commits = [finish(writer) for writer in writers]
 
     assert [len(times) for times in commits] == [days, days]
@@ -69,6 +87,7 @@ def test_a_reader_only_sees_committed_snapshots_and_keeps_its_own_while_writers_
     generations = 40
     open_lake(lake).close()  # the lake exists (a reader cannot create one); its tables come with the writer
     writer = start_writer(lake, "replace", TABLE, "a1", FIRST_DAY.isoformat(), str(generations))
+    start_together([writer])
     seen: list[int] = []
     held_before = held_after = None
     reader = open_lake(lake, read_only=True)
