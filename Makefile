@@ -19,7 +19,7 @@ export SOCIALPULSE_WAREHOUSE ?= $(CURDIR)/warehouse/socialpulse.duckdb
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o \( -name '*.sql' -o -name '*.py' -o -name '*.yml' -o -name '*.md' \) -print 2>/dev/null)
 
-.PHONY: help install install-lake test-lake run test ui simulator alerts publish bench bench-scale sentiment-evaluation lint format clean manifest browser docs
+.PHONY: help install install-lake test-lake run test ui simulator alerts publish bench bench-scale bench-history sentiment-evaluation lint format clean manifest browser docs
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -93,6 +93,10 @@ SCALE ?= 1
 LATENCY_MS ?= 150
 bench-scale: $(MANIFEST) ## Scale bench: make bench-scale SCALE=10 LATENCY_MS=150 (writes bench/results/scale-N.json)
 	$(BIN)/python -m bench scale --scale $(SCALE) --latency-ms $(LATENCY_MS) --json bench/results/scale-$(SCALE).json
+
+HISTORY_DAYS ?= 200
+bench-history: $(MANIFEST) ## Nightly run after HISTORY_DAYS and twice as many days of history (target +20 % at most)
+	$(BIN)/python -m bench history --days $(HISTORY_DAYS) --latency-ms $(LATENCY_MS) --json bench/results/history.json
 
 sentiment-evaluation: $(STAMP) ## Sentiment precision and recall per class and language (docs/sentiment.md)
 	$(BIN)/python -m bench sentiment

@@ -3,6 +3,9 @@
 machine, never an absolute target: timings vary between machines, ratios much less. The exit code is 1 when a
 ratio misses its target.
 
+`python -m bench scale` and `python -m bench history` (nightly runs at N times today's brands, and after a
+history twice as long) run `socialpulse run` end to end and take minutes; they run only when named.
+
 `python -m bench sentiment` prints the sentiment evaluation instead (precision and recall per class, language and
 difficulty on the labelled samples in bench/data/); it exits 1 when a class falls under its floor."""
 
@@ -14,7 +17,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bench import first_load, loader_throughput, scale
+from bench import first_load, history, loader_throughput, scale
 
 
 def _loader(args: argparse.Namespace) -> bool:
@@ -39,6 +42,15 @@ def _scale(args: argparse.Namespace) -> bool:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(result.as_json(), indent=2))
     return True  # figures for the note; the targets of issue 14 are judged on them, not here
+
+
+def _history(args: argparse.Namespace) -> bool:
+    result = history.run(days=args.days, latency_ms=args.latency_ms)
+    print(result.report(), flush=True)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(result.as_json(), indent=2))
+    return result.ratio <= history.TARGET_RATIO
 
 
 def _sentiment(args: argparse.Namespace) -> bool:
@@ -87,6 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     scaled.add_argument("--days", type=int, default=30, help="days of the first load (default 30)")
     scaled.add_argument("--json", help="also write the figures to this JSON file")
     scaled.set_defaults(func=_scale)
+    doubled = sub.add_parser("history", help=history.__doc__.splitlines()[0])
+    doubled.add_argument("--days", type=int, default=200, help="days of the shorter history (default 200)")
+    doubled.add_argument("--latency-ms", type=float, default=150.0, help="simulator latency per request (150)")
+    doubled.add_argument("--json", help="also write the figures to this JSON file")
+    doubled.set_defaults(func=_history)
     evaluation = sub.add_parser("sentiment", help="the sentiment evaluation (docs/sentiment.md)")
     evaluation.add_argument("--errors", action="store_true", help="list the misclassified texts too")
     evaluation.set_defaults(func=_sentiment)

@@ -37,6 +37,15 @@ with_followers as (
 
 ),
 
+-- the last day read, as its own aggregate: a window over all rows (an empty OVER clause) fails at random in
+-- the parallel window operator of DuckDB 1.4.4, the DuckLake deployment's version ("Attempted to access index 0
+-- within vector of size 0"; tests/dbt/test_dbt_sql_portability.py)
+last_observed as (
+
+    select max(snapshot_date) as last_snapshot_date from latest_snapshot
+
+),
+
 final as (
 
     select
@@ -60,8 +69,9 @@ final as (
         snapshot_date as latest_snapshot_date,
         -- a post published late on the last day read (UTC) falls on the next local day, which is only partly
         -- observed: daily aggregates (share of voice, trending hashtags) leave such days out
-        published_date_local <= max(snapshot_date) over () as is_published_on_observed_day
+        published_date_local <= last_observed.last_snapshot_date as is_published_on_observed_day
     from with_followers
+    cross join last_observed
 
 )
 
