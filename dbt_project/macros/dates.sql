@@ -199,3 +199,18 @@
         "(cast('" ~ var('calendar_end_date') ~ "' as date) + 1)"
     ) }}) as spine
 {%- endmacro %}
+
+{#- The days the own posts of each client's platform cover (`posts`: rows of fct_posts): from the first post on
+    record to the last snapshot, as covered_from / covered_to per client_brand and platform (the performance
+    marts mark the months only partly inside it). -#}
+{% macro own_post_coverage(posts) -%}
+    select
+        client_brand,
+        platform,
+        min(published_date_local) as covered_from,
+        max(latest_snapshot_date) as covered_to
+    from {{ posts }}
+    group by
+        client_brand,
+        platform
+{%- endmacro %}

@@ -14,15 +14,7 @@ posts as (
 -- the days the own posts of each platform cover: from its first post on record to its last snapshot
 coverage as (
 
-    select
-        client_brand,
-        platform,
-        min(published_date_local) as covered_from,
-        max(latest_snapshot_date) as covered_to
-    from posts
-    group by
-        client_brand,
-        platform
+    {{ own_post_coverage('posts') }}
 
 ),
 
