@@ -157,27 +157,27 @@ def run_bare(folder: Path, start: dt.date, end: dt.date, today: dt.date) -> tupl
     """The same reads and loads without Dagster; returns (seconds, API calls, rows loaded)."""
     import duckdb
 
-    from assets.configuration import brands_frame, goals_frame
+    from assets.configuration import configuration_frames
     from assets.ingest import returned_span
     from pipelines.config import load_goals
     from pipelines.partitions import DateWindow
-    from pipelines.resources import PlatformApiResource
+    from pipelines.simulation import simulated_platform_api
     from pipelines.warehouse import ensure_tables, load_partitions, replace_table
 
     window = DateWindow(start, end)
     calls = rows = 0
     with simulator(today) as url:
-        api = PlatformApiResource(mode="simulator", simulator_url=url)
+        api = simulated_platform_api(simulator_url=url)  # the simulator's tokens, as the pipeline's
         started = time.perf_counter()
         with duckdb.connect(str(folder / "bare.duckdb")) as conn:
             conn.execute("set TimeZone = 'UTC'")
-            brands = api.brands()
-            replace_table(conn, "socialpulse__brands", brands_frame(brands), source="config", run_id="bare")
-            goals = goals_frame(load_goals(), brands.own_brand.name)
-            replace_table(conn, "socialpulse__goals", goals, source="config", run_id="bare")
+            for table, frame in configuration_frames(api.brands(), load_goals()).items():
+                replace_table(conn, table, frame, source="config", run_id="bare")  # as configuration_snapshot
             for description in ingest_sources():
                 ensure_tables(conn, description.tables)
                 source = description.open(api, logger)
+                if source is None:  # no credentials: the pipeline skips it as well
+                    continue
                 try:
                     batches = source.read_window(window, set(description.tables))
                 finally:
