@@ -12,6 +12,7 @@ SENJA = "Senja Coffee"
 
 IG_OWN = "ig_own"
 X_OWN = "x_own"
+FB_OWN = "fb_own"
 IG_JAVA = "ig_java"
 IG_SENJA = "ig_senja"
 X_JAVA = "x_java"
@@ -112,6 +113,32 @@ def x_comment_rows() -> list[dict[str, Any]]:
     return rows
 
 
+def facebook_post_rows() -> list[dict[str, Any]]:
+    """Own Facebook posts of April 2026, away from the March data the other tests read (Facebook is in no plan
+    line, so none is off-plan). All read once, on 2026-05-05: the platform's own posts cover 04-01 .. 05-05, so
+    April is a complete month and May a partial one. No Facebook follower figure exists: followers at publish are
+    NULL. f3 has reach 0 (a rate by reach leaves it out); f4 is published on 04-30 in UTC but 05-01 01:00 in
+    Jakarta, a May post. Rates by hand in tests/dbt/test_dbt_content_and_hashtag_performance.py."""
+
+    def post(post_id, published_at, content_type, caption, **metrics):
+        return {
+            "account_id": FB_OWN, "post_id": post_id, "post_url": f"https://facebook.example/{post_id}",
+            "caption": caption, "content_type": content_type, "published_at": published_at,
+            "snapshot_date": "2026-05-05", "_partition_date": "2026-05-05", **metrics,
+        }  # fmt: skip
+
+    return [
+        post("f1", "2026-04-01 03:00:00+00", "video", "#Kopi pagi #Promo",
+             views=2000, reach=1000, reactions=50, comments=10, shares=5, clicks=15),
+        post("f2", "2026-04-15 05:00:00+00", "video", "Seduh #KOPI, #kopi lagi",
+             views=1000, reach=500, reactions=20, comments=4, shares=1, clicks=5),
+        post("f3", "2026-04-20 02:00:00+00", "VIDEO", "Tanpa tagar",
+             views=300, reach=0, reactions=3, comments=0, shares=0),
+        post("f4", "2026-04-30 18:00:00+00", "image", "Selamat pagi #kopi",
+             views=100, reach=80, reactions=4, comments=0, shares=0, clicks=0),
+    ]  # fmt: skip
+
+
 def sample_raw_rows() -> dict[str, list[dict[str, Any]]]:
     brands = (
         [
@@ -124,7 +151,7 @@ def sample_raw_rows() -> dict[str, list[dict[str, Any]]]:
                 "keywords": ["Kopi Nusantara"],
                 "hashtags": ["kopinusantara", "ngopidirumah"],
             }
-            for platform, account_id in (("instagram", IG_OWN), ("x", X_OWN))
+            for platform, account_id in (("instagram", IG_OWN), ("x", X_OWN), ("facebook", FB_OWN))
         ]
         + [
             {
@@ -266,6 +293,8 @@ def sample_raw_rows() -> dict[str, list[dict[str, Any]]]:
             "snapshot_date": "2026-03-10",
         },
     ]
+
+    facebook_post_snapshots = facebook_post_rows()
 
     instagram_audience_demographics = [
         {
@@ -467,6 +496,7 @@ def sample_raw_rows() -> dict[str, list[dict[str, Any]]]:
         "x__account_daily": x_account_daily,
         "instagram__post_snapshots": instagram_post_snapshots,
         "x__post_snapshots": x_post_snapshots,
+        "facebook__post_snapshots": facebook_post_snapshots,
         "instagram__audience_demographics": instagram_audience_demographics,
         "instagram__follower_online_hours": instagram_follower_online_hours,
         "instagram__post_comments": comment_rows(),

@@ -9,7 +9,8 @@ pytestmark = pytest.mark.slow
 
 def test_fct_posts_latest_snapshot_and_rates(query):
     rows = {r["post_id"]: r for r in query("select * from marts.fct_posts order by post_id")}
-    assert set(rows) == {"p1", "p2", "x1"}
+    # f1 .. f4: the own Facebook posts of April (dbt_sample_data.facebook_post_rows)
+    assert set(rows) == {"p1", "p2", "x1", "f1", "f2", "f3", "f4"}
 
     p1 = rows["p1"]
     # latest snapshot (2026-03-03): reactions 38 + comments 6 + shares 3 + saves 2 = 49; public 38 + 6 + 3 = 47
