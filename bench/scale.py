@@ -268,7 +268,8 @@ def _quiet_logger():
 
 
 def bare_transform(warehouse: Path, folder: Path, run_id: str) -> float:
-    """The SQL the run's dbt build ran (its run_results.json), run directly in DuckDB on a copy of the warehouse."""
+    """The SQL the run's dbt build ran (its run_results.json), run directly in DuckDB on a copy of the warehouse
+    (the Python models' work is left out: the baseline is, if anything, a little low)."""
     import duckdb
 
     target = REPO / "dbt_project" / "target"
@@ -286,7 +287,10 @@ def bare_transform(warehouse: Path, folder: Path, run_id: str) -> float:
             if not sql:
                 continue
             if result["unique_id"].startswith("model."):
-                materialized = nodes.get(result["unique_id"], {}).get("config", {}).get("materialized")
+                node = nodes.get(result["unique_id"], {})
+                if node.get("language") == "python":
+                    continue  # a Python model (int_social_sessions): its table from the run stays in the copy
+                materialized = node.get("config", {}).get("materialized")
                 kind = "view" if materialized == "view" else "table"
                 conn.execute(f"create or replace {kind} {relation} as {sql}")
             elif result["unique_id"].startswith("test."):
