@@ -37,6 +37,7 @@ class Result:
             "nightly": [self.short.stages["nightly"], self.long.stages["nightly"]],
             "stages": [self.short.stages, self.long.stages],
             "warehouse_mb": [self.short.warehouse_mb, self.long.warehouse_mb],
+            "raw_rows": [self.short.raw_rows, self.long.raw_rows],
             "ratios": self.ratios,
             "target_ratio": TARGET_RATIO,
         }
@@ -47,7 +48,7 @@ class Result:
             lines.append(
                 f"  {result.days:>4} days: nightly {result.stages['nightly']:.1f} s ("
                 + ", ".join(f"{k} {result.stages[k]:.1f}" for k in scale.STAGES)
-                + f"), warehouse {result.warehouse_mb:.1f} MB"
+                + f"), warehouse {result.warehouse_mb:.1f} MB, {result.raw_rows:,} raw rows"
             )
         lines.append(
             "  ratios (doubled history / history): "

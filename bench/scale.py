@@ -62,6 +62,7 @@ class Result:
     baselines: dict[str, float] = field(default_factory=dict)
     peak_rss_mb: float = 0.0
     warehouse_mb: float = 0.0
+    raw_rows: int = 0  # rows of the raw tables after the nightly run: the history the night ran on
     api_calls: dict[str, object] = field(default_factory=dict)
     scaled: str = SCALED
 
@@ -83,7 +84,7 @@ class Result:
             "  stages (s): " + ", ".join(f"{k} {v:.1f}" for k, v in self.stages.items()),
             "  baselines (s): " + ", ".join(f"{k} {v:.1f}" for k, v in self.baselines.items()),
             "  ratios: " + ", ".join(f"{k} {v:.2f}" for k, v in self.ratios.items()),
-            f"  peak RSS {self.peak_rss_mb:.0f} MB, warehouse {self.warehouse_mb:.1f} MB",
+            f"  peak RSS {self.peak_rss_mb:.0f} MB, warehouse {self.warehouse_mb:.1f} MB ({self.raw_rows:,} raw rows)",
             f"  API calls of the night: {self.api_calls.get('total')} ({self.api_calls.get('per_account'):.1f} per "
             f"account; naive {self.api_calls.get('naive')}), X ~${self.api_calls.get('x_cost_usd'):.2f}, YouTube "
             f"{self.api_calls.get('youtube_quota_units')} quota units",
@@ -267,6 +268,15 @@ def _quiet_logger():
     return log
 
 
+def raw_row_count(warehouse: Path) -> int:
+    import duckdb
+
+    from pipelines.warehouse import table_row_counts
+
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        return sum(rows for _, _, rows in table_row_counts(conn, ["raw"]))
+
+
 def bare_transform(warehouse: Path, folder: Path, run_id: str) -> float:
     """The SQL the run's dbt build ran (its run_results.json), run directly in DuckDB on a copy of the warehouse
     (the Python models' work is left out: the baseline is, if anything, a little low)."""
@@ -375,6 +385,7 @@ def run(scale: int = 1, latency_ms: float = 150.0, days: int = 30) -> Result:
             result.stages["other"] = result.stages["nightly"] - sum(result.stages[s] for s in STAGES)
             result.peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             result.warehouse_mb = warehouse.stat().st_size / 1e6
+            result.raw_rows = raw_row_count(warehouse)
             result.api_calls = night_api_calls(stats, brands)
             # the first load's baselines first: they pay the one-time imports and connections, not the night's
             start = end - dt.timedelta(days=days - 1)
