@@ -1,4 +1,5 @@
-"""The own brand's website traffic as Google Analytics 4 reports it: sessions, engaged sessions, key events and
+"""A client brand's website traffic as Google Analytics 4 reports it (one property per client brand, its
+`ga4_property_id`): sessions, engaged sessions, key events and
 purchase revenue per day (the property's time zone = settings.timezone), session source / medium / campaign and
 landing page.
 
@@ -21,6 +22,7 @@ from pipelines.simulator import randomness as rnd
 from pipelines.simulator.links import LANDING_PAGES, LINK_PROBABILITY
 
 if TYPE_CHECKING:
+    from pipelines.config.models import Brand
     from pipelines.simulator.world import Post, World
 
 SESSION_PER_CLICK = 0.85
@@ -56,10 +58,10 @@ class TrafficRow:
 
 
 class WebAnalytics:
-    """GA4 rows of the own brand's property for one World (built once, cached)."""
+    """GA4 rows of one client brand's property for one World (built once, cached)."""
 
-    def __init__(self, world: World) -> None:
-        self.world = world
+    def __init__(self, world: World, brand: Brand) -> None:
+        self.world, self.brand = world, brand
         self._social: dict[dt.date, dict[Dims, int]] | None = None
 
     def post_sessions(self, post: Post) -> dict[dt.date, int]:
@@ -91,7 +93,7 @@ class WebAnalytics:
     def _social_rows(self) -> dict[dt.date, dict[Dims, int]]:
         if self._social is None:
             rows: dict[dt.date, dict[Dims, int]] = defaultdict(lambda: defaultdict(int))
-            own = self.world.own_brand
+            own = self.brand
             for platform in LINK_PROBABILITY:
                 account = own.accounts.get(platform)
                 if account is None:
@@ -114,7 +116,7 @@ class WebAnalytics:
         if day < world.start or day > world.today:
             return []
         sessions: dict[Dims, int] = dict(self._social_rows().get(day, {}))
-        r = rnd.rng(world.seed, "ga4-background", day)
+        r = rnd.rng(world.seed, "ga4-background", self.brand.name, day)
         weekday = (1.0, 1.0, 1.0, 1.0, 1.05, 1.2, 1.15)[day.weekday()]
         for source, medium, campaign, page, level in BACKGROUND:
             sessions[(source, medium, campaign, page)] = max(1, round(level * weekday * rnd.lognormal(r, 0.15)))
@@ -126,7 +128,7 @@ class WebAnalytics:
         for dims, count in sorted(sessions.items()):
             if count <= 0:
                 continue
-            jitter = rnd.rng(world.seed, "ga4-row", day, *dims)
+            jitter = rnd.rng(world.seed, "ga4-row", self.brand.name, day, *dims)
             engaged = round(count * ENGAGED_SHARE * (0.85 + 0.3 * jitter.random()))
             key_events = round(engaged * KEY_EVENT_SHARE * (0.6 + 0.8 * jitter.random()))
             revenue = round(key_events * REVENUE_PER_KEY_EVENT * (0.8 + 0.4 * jitter.random()), 2)
@@ -134,8 +136,15 @@ class WebAnalytics:
         return out
 
 
-def web_analytics(world: World) -> WebAnalytics:
-    key = "web_analytics"
+def web_analytics(world: World, brand: Brand | None = None) -> WebAnalytics:
+    """The traffic of `brand`'s property (default: the first client brand's)."""
+    brand = brand or world.own_brand
+    key = ("web_analytics", brand.name)
     if key not in world._cache:
-        world._cache[key] = WebAnalytics(world)
+        world._cache[key] = WebAnalytics(world, brand)
     return world._cache[key]  # type: ignore[return-value]
+
+
+def property_brand(world: World, property_id: str) -> Brand | None:
+    """The client brand whose GA4 property `property_id` is (None: no client's)."""
+    return next((b for b in world.brands.own_brands if property_id and b.ga4_property_id == property_id), None)

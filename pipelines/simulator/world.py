@@ -617,17 +617,21 @@ class World:
         return index.get(post_id)
 
     def all_comments(self, platform: str, post_id: str) -> list[Comment]:
-        """Every comment the own post `post_id` ever gets, deleted ones included (the truth tests compare with);
-        [] for competitors' posts and platforms without simulated comments (conversations.py)."""
+        """Every comment the own post `post_id` (any client brand's) ever gets, deleted ones included (the truth
+        tests compare with); [] for competitors' posts and platforms without simulated comments
+        (conversations.py)."""
         post = self.post(platform, post_id)
-        account = self.own_brand.accounts.get(platform)
-        if post is None or account is None or post.account_id != account.id:
+        owner = next(
+            ((b, a) for b, a in self.own_accounts(platform) if post is not None and a.id == post.account_id), None
+        )
+        if owner is None:
             return []
+        brand, account = owner
         key = ("comments", platform, post_id)
         if key not in self._cache:
             author = f"@{account.handle}" if platform == "youtube" else account.handle
             if platform == "facebook":
-                author = self.own_brand.name
+                author = brand.name
             self._cache[key] = thread_comments(self.seed, post, account.id, author)
         return self._cache[key]  # type: ignore[return-value]
 

@@ -101,6 +101,23 @@ def test_every_mart_is_per_client(agency_run) -> None:
     assert leaked == [(0,)]
 
 
+def test_every_clients_conversations_and_website_traffic_are_read(agency_run) -> None:
+    _, warehouse, _ = agency_run
+    brands = load_brands(AGENCY / "brands.yaml")
+    comment_platforms = {"facebook", "instagram", "youtube", "linkedin", "x"}  # the platforms with comments
+    expected = {(b.name, p) for b in brands.own_brands for p in b.accounts if p in comment_platforms}
+    got = set(query(warehouse, "select distinct client_brand, platform from marts.fct_comments"))
+    assert got == expected and len({client for client, _ in got}) == 3
+    # a comment belongs to its own client's posts: the brand of the post is the client
+    assert query(warehouse, "select count(*) from marts.fct_comments where brand <> client_brand") == [(0,)]
+    # each client's GA4 property brings its own sessions
+    with_property = {b.name for b in brands.own_brands if b.ga4_property_id}
+    assert len(with_property) == 3
+    sessions = dict(query(warehouse, "select client_brand, sum(sessions) from marts.fct_social_traffic group by 1"))
+    assert set(sessions) == with_property and all(total > 0 for total in sessions.values())
+    assert len(set(sessions.values())) == 3  # three websites, three different traffics
+
+
 def test_alerts_belong_to_a_client_and_watch_its_set(agency_run) -> None:
     _, warehouse, _ = agency_run
     sets = {

@@ -20,7 +20,7 @@ import re
 
 from pipelines.simulator.core import ApiError, Request, Response
 from pipelines.simulator.routes.base import ApiFamily
-from pipelines.simulator.web_analytics import CURRENCY, web_analytics
+from pipelines.simulator.web_analytics import CURRENCY, property_brand, web_analytics
 
 DIMENSIONS = ("date", "sessionSource", "sessionMedium", "sessionCampaignName", "landingPage")
 METRICS = {
@@ -89,8 +89,8 @@ class GoogleAnalyticsDataApi(ApiFamily):
     # ------------------------------------------------------------------ runReport
     def _run_report(self, req: Request, property_id: str) -> Response:
         world = req.world
-        own = world.own_brand
-        if property_id != (own.ga4_property_id or ""):
+        own = property_brand(world, property_id)
+        if own is None:
             raise ApiError(
                 "forbidden", f"User does not have sufficient permissions for this property (properties/{property_id})."
             )
@@ -110,7 +110,7 @@ class GoogleAnalyticsDataApi(ApiFamily):
             raise ApiError("bad_request", "dateRanges is required.")
         limit = _positive(body.get("limit"), "limit", default=10_000)
         offset = _positive(body.get("offset"), "offset", default=0, allow_zero=True)
-        analytics = web_analytics(world)
+        analytics = web_analytics(world, own)
         aggregated: dict[tuple[str, ...], list[float]] = {}
         for date_range in ranges:
             start = _range_day(date_range.get("startDate"), world.today)

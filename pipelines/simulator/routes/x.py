@@ -457,7 +457,7 @@ class XApi(ApiFamily):
         if post is None:
             items: list = []
         else:
-            own = world.own_brand.accounts["x"]
+            own = next(a for _, a in world.accounts("x") if a.id == post.account_id)  # the post's author
             shown = world.comments("x", post_id)
             by_id = {c.comment_id: c for c in world.all_comments("x", post_id)}
             items = [(c, replied_to(c, by_id, post_id)) for c in shown if start <= c.created_at < end]

@@ -396,11 +396,10 @@ class YouTubeDataApi(_GoogleApi):
             raise ApiError(
                 "bad_request", "No filter selected. Expected one of: parentId, id", reason="missingRequiredParameter"
             )
-        account = world.own_brand.accounts.get("youtube")
-        channel = account.id if account else ""
-        replies = [
-            c
-            for post in (world.posts("youtube", channel) if account else [])
+        replies = [  # the replies under any client channel's comment, with the channel
+            (c, account.id)
+            for _, account in world.own_accounts("youtube")
+            for post in world.posts("youtube", account.id)
             for c in world.comments("youtube", post.post_id)
             if c.parent_id == parent_id
         ]
@@ -411,7 +410,7 @@ class YouTubeDataApi(_GoogleApi):
             "kind": "youtube#commentListResponse",
             "etag": _etag("comments", parent_id, offset),
             "pageInfo": {"totalResults": len(page), "resultsPerPage": size},
-            "items": [self._comment_resource(c, channel) for c in page],
+            "items": [self._comment_resource(c, channel) for c, channel in page],
         }
         if offset + len(page) < len(replies):
             body["nextPageToken"] = req.next_cursor(token, encode_cursor(offset + len(page)))
