@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from pipelines.config.choices import one_of
 from pipelines.settings import PLATFORMS
 
 
@@ -84,9 +85,8 @@ class Brand(_Strict):
     @field_validator("accounts")
     @classmethod
     def _known_platforms(cls, accounts: dict[str, Account]) -> dict[str, Account]:
-        unknown = sorted(set(accounts) - set(PLATFORMS))
-        if unknown:
-            raise ValueError(f"unknown platform {unknown[0]!r}; expected one of {', '.join(PLATFORMS)}")
+        for platform in sorted(accounts):
+            one_of(platform, PLATFORMS, "platform")
         return accounts
 
     @field_validator("hashtags")
@@ -204,16 +204,12 @@ class Goal(_Strict):
     @field_validator("metric")
     @classmethod
     def _known_metric(cls, metric: str) -> str:
-        if metric not in GOAL_METRICS:
-            raise ValueError(f"unknown metric {metric!r}; expected one of {', '.join(GOAL_METRICS)}")
-        return metric
+        return one_of(metric, GOAL_METRICS, "metric")
 
     @field_validator("platform")
     @classmethod
     def _known_platform(cls, platform: str) -> str:
-        if platform not in (*PLATFORMS, "all"):
-            raise ValueError(f"unknown platform {platform!r}; expected one of {', '.join(PLATFORMS)}, all")
-        return platform
+        return one_of(platform, (*PLATFORMS, "all"), "platform")
 
     @model_validator(mode="after")
     def _deadline_after_start(self) -> Goal:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from pipelines.config.choices import one_of
 from pipelines.config.models import BrandsConfig
 from pipelines.contracts.platforms import PLATFORMS
 from pipelines.contracts.streams import CONTENT_TYPES
@@ -68,23 +69,17 @@ class PlannedPost(BaseModel):
     @field_validator("platform")
     @classmethod
     def _platform(cls, value: str) -> str:
-        if value not in PLATFORMS:
-            raise ValueError(f"unknown platform; expected one of {', '.join(PLATFORMS)}")
-        return value
+        return one_of(value, PLATFORMS, "platform")
 
     @field_validator("content_type")
     @classmethod
     def _content_type(cls, value: str) -> str:
-        if value not in CONTENT_TYPES:
-            raise ValueError(f"unknown content type; expected one of {', '.join(CONTENT_TYPES)}")
-        return value
+        return one_of(value, CONTENT_TYPES, "content type")
 
     @field_validator("weekday")
     @classmethod
     def _weekday(cls, value: str | None) -> str | None:
-        if value is not None and value not in WEEKDAYS:
-            raise ValueError(f"unknown weekday; expected one of {', '.join(WEEKDAYS)}")
-        return value
+        return value if value is None else one_of(value, WEEKDAYS, "weekday")
 
     @model_validator(mode="after")
     def _one_day_rule(self) -> PlannedPost:
