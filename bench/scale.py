@@ -6,7 +6,8 @@ Measured in one run, on the simulator (its own process) answering every API requ
   it; the night's **stages** from the run's step events (ingest = the configuration snapshot and every ingest
   step, dbt, alerts, reports, publish; `other` = the rest of the wall time: process start, definitions, checks);
 - **baselines**, the same night without Dagster: **fetch** (every source opened and its window read, in this
-  process, one account after another as the pipeline reads them), **load** (the fetched rows written into a fresh
+  process, as the pipeline reads them: `read_window`, so with the same per-platform concurrency, `concurrency` in
+  the result), **load** (the fetched rows written into a fresh
   DuckDB file by DuckDB itself, `create table as`), **transform** (the SQL dbt ran that night, from its
   run_results.json, executed directly in DuckDB on a copy of the warehouse: models in dbt's order, then tests);
   the first load's fetch and load baselines the same way over its window;
@@ -63,6 +64,7 @@ class Result:
     peak_rss_mb: float = 0.0
     warehouse_mb: float = 0.0
     api_calls: dict[str, object] = field(default_factory=dict)
+    concurrency: dict[str, int] = field(default_factory=dict)  # accounts read at once per platform (both runs)
     scaled: str = SCALED
 
     @property
@@ -87,6 +89,7 @@ class Result:
             f"  API calls of the night: {self.api_calls.get('total')} ({self.api_calls.get('per_account'):.1f} per "
             f"account; naive {self.api_calls.get('naive')}), X ~${self.api_calls.get('x_cost_usd'):.2f}, YouTube "
             f"{self.api_calls.get('youtube_quota_units')} quota units",
+            "  accounts read at once: " + ", ".join(f"{k} {v}" for k, v in self.concurrency.items()),
         ]
         return "\n".join(lines)
 
@@ -329,6 +332,16 @@ def night_api_calls(stats: dict[str, int], brands: dict, days: int = 1) -> dict[
     }
 
 
+def read_concurrency(config: Path) -> dict[str, int]:
+    """The accounts read at once per platform with the bench's settings (the pipeline's and the fetch baseline's)."""
+    from pipelines.config.loader import load_settings
+    from pipelines.platforms.base import concurrency_limit
+    from pipelines.platforms.catalog import available_platforms, platform_spec
+
+    settings = load_settings(config / "settings.yaml")
+    return {p: concurrency_limit(platform_spec(p), settings) for p in available_platforms()}
+
+
 def run(scale: int = 1, latency_ms: float = 150.0, days: int = 30) -> Result:
     from pipelines.config import load_settings
 
@@ -349,6 +362,7 @@ def run(scale: int = 1, latency_ms: float = 150.0, days: int = 30) -> Result:
             days=days,
             brands=len(brands["brands"]),
             accounts=sum(len(b.get("accounts", {})) for b in brands["brands"]),
+            concurrency=read_concurrency(config),
         )
         with simulator(config, today, latency_ms) as url:
             env = {

@@ -77,6 +77,13 @@ class PlatformSpec:
         raise KeyError(f"{self.name} has no credential {name!r} (spec: {[c.name for c in self.credentials]})")
 
 
+def concurrency_limit(spec: PlatformSpec, settings: Settings) -> int:
+    """How many accounts of `spec`'s platform a run reads at once: settings `http.max_concurrent_requests` for the
+    platform, else the spec's number."""
+    override = settings.http.max_concurrent_requests.get(spec.name)
+    return override if override is not None else spec.max_concurrent_requests
+
+
 @dataclass
 class ClientContext:
     """Everything a client needs at run time, injected by the resource (tests build one directly)."""
@@ -209,8 +216,7 @@ class PlatformClient(ABC):
     def max_concurrent_requests(self) -> int:
         """How many accounts of this platform are read at once: settings `http.max_concurrent_requests` for the
         platform, else the spec's number (from the platform's documented limits)."""
-        override = self.settings.http.max_concurrent_requests.get(self.spec.name)
-        return override if override is not None else self.spec.max_concurrent_requests
+        return concurrency_limit(self.spec, self.settings)
 
     def run_deferring(
         self,
