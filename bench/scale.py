@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import csv
 import datetime as dt
+import io
 import json
 import os
 import resource
@@ -133,7 +135,26 @@ def write_config(folder: Path, scale: int) -> Path:
     (config / "brands.yaml").write_text(yaml.safe_dump(scaled_brands(brands, scale), sort_keys=False))
     goals = yaml.safe_load((config / "goals.yaml").read_text())
     (config / "goals.yaml").write_text(yaml.safe_dump(scaled_goals(goals, brands, scale), sort_keys=False))
+    plan = config / "editorial_plan.csv"
+    if plan.exists() and scale > 1:
+        plan.write_text(scaled_editorial_plan(plan.read_text(), brands, scale))
     return config
+
+
+def scaled_editorial_plan(text: str, brands: dict, scale: int) -> str:
+    """editorial_plan.csv for `scale` clients: every client brand plans the configured posts (with several
+    clients each planned post names its client in a `brand` column)."""
+    rows = list(csv.DictReader(io.StringIO(text)))
+    own = [b["name"] for b in brands["brands"] if b.get("own")]
+    clients = [*own, *(f"{name} {n}" for n in range(2, scale + 1) for name in own)]
+    fields = ["brand", *(f for f in (rows[0].keys() if rows else []) if f != "brand")]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        for client in clients if not row.get("brand") else [row["brand"]]:
+            writer.writerow({**row, "brand": client})
+    return out.getvalue()
 
 
 def scaled_goals(goals: dict, brands: dict, scale: int) -> dict:
