@@ -139,3 +139,17 @@ def test_the_setting_is_validated_with_a_clear_error():
         HttpSettings(max_concurrent_requests={"tiktk": 2})
     with pytest.raises(ValueError, match="from 1 .* to 32"):
         HttpSettings(max_concurrent_requests={"tiktok": 0})
+
+
+def test_the_documented_limits_are_the_specs():
+    """docs/architecture.md's table of reads at once per platform says what the specs hold."""
+    from pipelines.platforms.catalog import available_platforms, platform_spec
+
+    text = (Path(__file__).parents[2] / "docs/architecture.md").read_text()
+    table = text[text.index("| platform | at once |") :].split("\n\n", 1)[0]
+    documented = {
+        cells[0]: int(cells[1])
+        for line in table.splitlines()[2:]
+        if (cells := [c.strip() for c in line.strip("|").split("|")])
+    }
+    assert documented == {p: platform_spec(p).max_concurrent_requests for p in available_platforms()}
