@@ -113,8 +113,8 @@ def scaled_brands(brands: dict, scale: int) -> dict:
                 twin["competitors"] = [f"{name} {n}" for name in twin.get("competitors", rivals)]
             twin["keywords"] = [f"{k} {n}" for k in brand.get("keywords", [])]
             twin["hashtags"] = [f"{h}{n}" for h in brand.get("hashtags", [])]
-            if twin.get("ga4_property_id"):  # each client its own website (one property is one client's)
-                twin["ga4_property_id"] = _twin_id(str(twin["ga4_property_id"]), n)
+            # one GA4 property is one client's website, and the simulator serves the configured client's only
+            twin.pop("ga4_property_id", None)
             for account in twin.get("accounts", {}).values():
                 account["id"] = _twin_id(account["id"], n)
                 account["handle"] = f"{account['handle']}{n}"
