@@ -35,6 +35,7 @@ __all__ = ["ClientContext", "Credential", "MarketSource", "Row"]
 GROUPS = ("competitors", "mentions", "trends", "web_analytics")  # web_analytics: pipelines/analytics
 ClientT = TypeVar("ClientT", bound=PlatformClient)
 T = TypeVar("T")
+ItemT = TypeVar("ItemT")
 
 
 def _identity(url: str) -> str:
@@ -106,19 +107,20 @@ class MarketSource(PlatformClient):
         return {t.name: [] for t in self.tables}
 
     def each_account(self, pairs: Sequence[tuple[Brand, Account]], read: Callable[[Brand, Account], T]) -> list[T]:
-        """`read(brand, account)` for every pair, in order; a pair the platform throttles for longer than a
-        request may wait is deferred and retried after the others (PlatformClient.run_deferring). Any error left
-        after that is raised: a source replaces its tables whole, so a partial answer is never loaded. The pairs are
-        read concurrently, as many at once as the platform's own accounts (`max_concurrent_requests`)."""
-        outcome = self.run_deferring(
-            range(len(pairs)),
-            lambda i: read(*pairs[i]),
-            describe=lambda i: f"{pairs[i][0].name} @{pairs[i][1].handle}",
-        )
-        for i in range(len(pairs)):
+        """`read(brand, account)` for every pair (see `each`)."""
+        return self.each(pairs, lambda pair: read(*pair), describe=lambda pair: f"{pair[0].name} @{pair[1].handle}")
+
+    def each(self, items: Sequence[ItemT], read: Callable[[ItemT], T], *, describe: Callable[[ItemT], str]) -> list[T]:
+        """`read(item)` for every item (a brand, an account), the results in the items' order; an item the platform
+        throttles for longer than a request may wait is deferred and retried after the others
+        (PlatformClient.run_deferring). Any error left after that is raised: a source replaces its tables whole, so
+        a partial answer is never loaded. The items are read concurrently, as many at once as the platform's own
+        accounts (`max_concurrent_requests`)."""
+        outcome = self.run_deferring(range(len(items)), lambda i: read(items[i]), describe=lambda i: describe(items[i]))
+        for i in range(len(items)):
             if i in outcome.errors:
                 raise outcome.errors[i]
-        return [outcome.results[i] for i in range(len(pairs))]
+        return [outcome.results[i] for i in range(len(items))]
 
     @property
     def max_concurrent_requests(self) -> int:
