@@ -23,6 +23,10 @@ class PlatformIngestion(ClientIngestion):
     (stream, account) is read on its own (`PlatformClient.run_deferring`): a throttled one is deferred and retried
     after the others, and one that fails is recorded in `failures` while the other accounts' rows of the stream
     are loaded (a stream replaces only the accounts it brings: its replace scope).
+
+    Accounts are read concurrently, up to the platform's `max_concurrent_requests` at once (each account's streams
+    one after another in one thread); the rows are collected here and loaded after the reading by the one DuckDB
+    writer (assets/ingest.py), so the rows and failures are the same as one account after another would give.
     """
 
     def __init__(self, groups: list[tuple[PlatformClient, list[tuple[Brand, Account]]]], settings: Settings) -> None:
@@ -56,23 +60,37 @@ class PlatformIngestion(ClientIngestion):
 
         streams = [s for s in self.client.spec.streams if f"{platform}__{s}" in tables]
         rows: dict[str, list] = {stream: [] for stream in streams}
-        for client, pairs in self.groups:
-            by_id = {account.id: (brand, account) for brand, account in pairs}  # items must be hashable
-            outcome = client.run_deferring(
-                [(stream, account_id) for stream in streams for account_id in by_id],
-                lambda item, client=client, by_id=by_id: read(client, item[0], by_id[item[1]][1]),
-                describe=lambda item, by_id=by_id: (
-                    f"{item[0]} of {by_id[item[1]][0].name} ({by_id[item[1]][1].handle})"
-                ),
-            )
-            for key, result in outcome.results.items():
-                rows[key[0]].extend(result)
-            for (stream, account_id), error in outcome.errors.items():
-                brand, account = by_id[account_id]
-                failure = Failure(f"{platform}__{stream}", self.describe_error(error, client), account.id, brand.name)
-                self.failures.append(failure)
-                client.log.error(f"{platform}: {failure.describe()}")
+        # items (group, stream, account id) must be hashable; an account's streams form one lane (one thread)
+        by_id = [{account.id: (brand, account) for brand, account in pairs} for _, pairs in self.groups]
+        items = [
+            (g, stream, account_id) for g in range(len(self.groups)) for stream in streams for account_id in by_id[g]
+        ]
+        outcome = self.client.run_deferring(
+            items,
+            lambda item: read(self.groups[item[0]][0], item[1], by_id[item[0]][item[2]][1]),
+            describe=lambda item: (
+                f"{item[1]} of {by_id[item[0]][item[2]][0].name} ({by_id[item[0]][item[2]][1].handle})"
+            ),
+            lane=lambda item: (item[0], item[2]),
+        )
+        for (_, stream, _), result in outcome.results.items():
+            rows[stream].extend(result)
+        failures = []
+        for (g, stream, account_id), error in outcome.errors.items():
+            client = self.groups[g][0]
+            brand, account = by_id[g][account_id]
+            failure = Failure(f"{platform}__{stream}", self.describe_error(error, client), account.id, brand.name)
+            failures.append(failure)
+            client.log.error(f"{platform}: {failure.describe()}")
+        # the order of the failures does not depend on which thread finished first
+        self.failures.extend(sorted(failures, key=lambda f: (f.table, f.brand or "", f.account_id or "")))
         accounts = sum(len(pairs) for _, pairs in self.groups)
+        stats = self.stats
+        if stats.throttled or stats.waited_seconds:
+            self.client.log.info(
+                f"{platform}: {stats.throttled} throttled answer(s), {stats.waited_seconds:.0f}s waited for the "
+                f"platform's limits, {outcome.deferrals} deferred read(s) retried"
+            )
         batches: dict[str, Batch] = {}
         for stream in streams:
             table = f"{platform}__{stream}"

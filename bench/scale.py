@@ -6,9 +6,11 @@ Measured in one run, on the simulator (its own process) answering every API requ
   it; the night's **stages** from the run's step events (ingest = the configuration snapshot and every ingest
   step, dbt, alerts, reports, publish; `other` = the rest of the wall time: process start, definitions, checks);
 - **baselines**, the same night without Dagster: **fetch** (every source opened and its window read, in this
-  process, one account after another as the pipeline reads them), **load** (the fetched rows written into a fresh
+  process, as the pipeline reads them: `read_window`, so with the same per-platform concurrency, `concurrency` in
+  the result), **load** (the fetched rows written into a fresh
   DuckDB file by DuckDB itself, `create table as`), **transform** (the SQL dbt ran that night, from its
-  run_results.json, executed directly in DuckDB on a copy of the warehouse: models in dbt's order, then tests);
+  run_results.json, executed directly in DuckDB on a copy of the warehouse: models in dbt's order, then tests;
+  dbt's Python models are no SQL and keep the tables dbt built, untimed, so this baseline is a lower bound);
   the first load's fetch and load baselines the same way over its window;
 - ratios `nightly_vs_bare` = nightly / (fetch + transform) and `first_load_vs_bare` = first load / (its fetch +
   load); peak RSS of the runs' processes; warehouse size; the night's API calls per platform (from the simulator),
@@ -25,7 +27,9 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import csv
 import datetime as dt
+import io
 import json
 import os
 import resource
@@ -64,6 +68,7 @@ class Result:
     warehouse_mb: float = 0.0
     raw_rows: int = 0  # rows of the raw tables after the nightly run: the history the night ran on
     api_calls: dict[str, object] = field(default_factory=dict)
+    concurrency: dict[str, int] = field(default_factory=dict)  # accounts read at once per platform (both runs)
     scaled: str = SCALED
 
     @property
@@ -88,6 +93,7 @@ class Result:
             f"  API calls of the night: {self.api_calls.get('total')} ({self.api_calls.get('per_account'):.1f} per "
             f"account; naive {self.api_calls.get('naive')}), X ~${self.api_calls.get('x_cost_usd'):.2f}, YouTube "
             f"{self.api_calls.get('youtube_quota_units')} quota units",
+            "  accounts read at once: " + ", ".join(f"{k} {v}" for k, v in self.concurrency.items()),
         ]
         return "\n".join(lines)
 
@@ -109,6 +115,8 @@ def scaled_brands(brands: dict, scale: int) -> dict:
                 twin["competitors"] = [f"{name} {n}" for name in twin.get("competitors", rivals)]
             twin["keywords"] = [f"{k} {n}" for k in brand.get("keywords", [])]
             twin["hashtags"] = [f"{h}{n}" for h in brand.get("hashtags", [])]
+            # one GA4 property is one client's website, and the simulator serves the configured client's only
+            twin.pop("ga4_property_id", None)
             for account in twin.get("accounts", {}).values():
                 account["id"] = _twin_id(account["id"], n)
                 account["handle"] = f"{account['handle']}{n}"
@@ -129,7 +137,26 @@ def write_config(folder: Path, scale: int) -> Path:
     (config / "brands.yaml").write_text(yaml.safe_dump(scaled_brands(brands, scale), sort_keys=False))
     goals = yaml.safe_load((config / "goals.yaml").read_text())
     (config / "goals.yaml").write_text(yaml.safe_dump(scaled_goals(goals, brands, scale), sort_keys=False))
+    plan = config / "editorial_plan.csv"
+    if plan.exists() and scale > 1:
+        plan.write_text(scaled_editorial_plan(plan.read_text(), brands, scale))
     return config
+
+
+def scaled_editorial_plan(text: str, brands: dict, scale: int) -> str:
+    """editorial_plan.csv for `scale` clients: every client brand plans the configured posts (with several
+    clients each planned post names its client in a `brand` column)."""
+    rows = list(csv.DictReader(io.StringIO(text)))
+    own = [b["name"] for b in brands["brands"] if b.get("own")]
+    clients = [*own, *(f"{name} {n}" for n in range(2, scale + 1) for name in own)]
+    fields = ["brand", *(f for f in (rows[0].keys() if rows else []) if f != "brand")]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        for client in clients if not row.get("brand") else [row["brand"]]:
+            writer.writerow({**row, "brand": client})
+    return out.getvalue()
 
 
 def scaled_goals(goals: dict, brands: dict, scale: int) -> dict:
@@ -343,6 +370,16 @@ def night_api_calls(stats: dict[str, int], brands: dict, days: int = 1) -> dict[
     }
 
 
+def read_concurrency(config: Path) -> dict[str, int]:
+    """The accounts read at once per platform with the bench's settings (the pipeline's and the fetch baseline's)."""
+    from pipelines.config.loader import load_settings
+    from pipelines.platforms.base import concurrency_limit
+    from pipelines.platforms.catalog import available_platforms, platform_spec
+
+    settings = load_settings(config / "settings.yaml")
+    return {p: concurrency_limit(platform_spec(p), settings) for p in available_platforms()}
+
+
 def run(scale: int = 1, latency_ms: float = 150.0, days: int = 30) -> Result:
     from pipelines.config import load_settings
 
@@ -363,6 +400,7 @@ def run(scale: int = 1, latency_ms: float = 150.0, days: int = 30) -> Result:
             days=days,
             brands=len(brands["brands"]),
             accounts=sum(len(b.get("accounts", {})) for b in brands["brands"]),
+            concurrency=read_concurrency(config),
         )
         with simulator(config, today, latency_ms) as url:
             env = {

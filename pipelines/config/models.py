@@ -253,6 +253,26 @@ class HttpSettings(_Strict):
     backoff_base_seconds: float = Field(default=1.0, ge=0)
     backoff_max_seconds: float = Field(default=60, ge=0)
     throttle: ThrottleSettings = ThrottleSettings()
+    # Accounts read at once per platform (one request in flight each), e.g. {tiktok: 1}; a platform not named
+    # keeps its client's default, chosen from its documented limits (`PlatformSpec.max_concurrent_requests`).
+    max_concurrent_requests: dict[str, int] = Field(default_factory=dict)
+
+    @field_validator("max_concurrent_requests")
+    @classmethod
+    def _concurrency_per_known_platform(cls, limits: dict[str, int]) -> dict[str, int]:
+        for platform, limit in limits.items():
+            if platform not in PLATFORMS:
+                raise ValueError(f"unknown platform {platform!r}; expected one of {', '.join(PLATFORMS)}")
+            if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_CONCURRENT_REQUESTS:
+                raise ValueError(
+                    f"{platform}: {limit!r} is not a number of requests at once from 1 (one account after another) "
+                    f"to {MAX_CONCURRENT_REQUESTS}"
+                )
+        return limits
+
+
+# The most requests a platform may have in flight at once from one run (a setting above is a typo).
+MAX_CONCURRENT_REQUESTS = 32
 
 
 class Feed(_Strict):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -167,6 +168,7 @@ class UsagePacer:
 
     def __init__(self, settings: ThrottleSettings) -> None:
         self.settings = settings
+        self._lock = threading.Lock()  # one pacer per token, shared by the threads reading with it
         self._pause = 0.0
         self._last: float | None = None
         self.highest = 0.0  # the highest usage seen (metadata, tests)
@@ -174,22 +176,58 @@ class UsagePacer:
     def pause_after(self, percent: float, regain_seconds: float | None = None) -> float:
         """Seconds to pause after a call that reported `percent` usage (and the platform's regain estimate)."""
         settings = self.settings
-        self.highest = max(self.highest, percent)
-        if percent < settings.slowdown_percent:
-            self._pause, self._last = 0.0, percent
-            return 0.0
-        if self._pause == 0:
-            self._pause = settings.pause_seconds
-        elif self._last is not None and percent > self._last:
-            self._pause = min(settings.max_pause_seconds, self._pause * 2)
-        self._last = percent
-        if percent >= 100 and regain_seconds:
-            return min(max(self._pause, regain_seconds), settings.max_wait_seconds)
-        return self._pause
+        with self._lock:
+            self.highest = max(self.highest, percent)
+            if percent < settings.slowdown_percent:
+                self._pause, self._last = 0.0, percent
+                return 0.0
+            if self._pause == 0:
+                self._pause = settings.pause_seconds
+            elif self._last is not None and percent > self._last:
+                self._pause = min(settings.max_pause_seconds, self._pause * 2)
+            self._last = percent
+            if percent >= 100 and regain_seconds:
+                return min(max(self._pause, regain_seconds), settings.max_wait_seconds)
+            return self._pause
+
+
+class PauseGate:
+    """The pause a platform asked for, shared by every thread sending with one session (one token).
+
+    The thread whose answer asked for the pause (usage near the limit, an exhausted X window) sleeps it; a thread
+    about to send meanwhile waits until the same moment first, so concurrent reads respect the pause as one
+    sequential reader does. A thread never waits twice for one pause: the one that slept it goes on at once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._resume_at = 0.0  # on the monotonic clock
+        self._generation = 0
+        self._seen = threading.local()
+
+    def close(self, seconds: float) -> None:
+        """The calling thread is about to sleep `seconds`: the others wait until then before they send."""
+        with self._lock:
+            self._generation += 1
+            self._resume_at = max(self._resume_at, time.monotonic() + seconds)
+            self._seen.generation = self._generation
+
+    def wait_seconds(self) -> float:
+        """How long the calling thread waits before it sends (0 without a pause it has not waited for)."""
+        with self._lock:
+            if getattr(self._seen, "generation", 0) >= self._generation:
+                return 0.0
+            self._seen.generation = self._generation
+            return max(0.0, self._resume_at - time.monotonic())
 
 
 class ApiSession:
-    """Sends requests for one platform and turns every failure into a specific, redacted ApiError."""
+    """Sends requests for one platform and turns every failure into a specific, redacted ApiError.
+
+    Safe to share between the threads reading a platform concurrently: each thread sends over its own
+    requests.Session (a Session's connection pool is not documented thread-safe), the counts are kept under a lock,
+    and a pause the platform asks for holds every thread (`PauseGate`).
+    """
 
     def __init__(
         self,
@@ -210,14 +248,41 @@ class ApiSession:
         self._classify = classify
         self._pace = pace
         self._sleep = sleep
-        self._session = requests.Session()
-        self._session.headers["User-Agent"] = "socialpulse/0.1 (+https://github.com/socialpulse)"
-        if headers:
-            self._session.headers.update(headers)
+        self._headers = {"User-Agent": "socialpulse/0.1 (+https://github.com/socialpulse)", **(headers or {})}
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._opened: list[requests.Session] = []
+        self.gate = PauseGate()
         self.stats = CallStats()
 
+    @property
+    def _session(self) -> requests.Session:
+        """The calling thread's requests.Session (opened on its first request)."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers.update(self._headers)
+            self._local.session = session
+            with self._lock:
+                self._opened.append(session)
+        return session
+
     def close(self) -> None:
-        self._session.close()
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for session in opened:
+            session.close()
+
+    def _count(
+        self, *, calls: int = 0, retries: int = 0, pages: int = 0, throttled: int = 0, endpoint: str = ""
+    ) -> None:
+        with self._lock:
+            self.stats.calls += calls
+            self.stats.retries += retries
+            self.stats.pages += pages
+            self.stats.throttled += throttled
+            if endpoint:
+                self.stats.by_endpoint[endpoint] = self.stats.by_endpoint.get(endpoint, 0) + 1
 
     def get(
         self,
@@ -279,23 +344,24 @@ class ApiSession:
                 if malformed_retried:
                     raise malformed
                 malformed_retried = True
-                self.stats.retries += 1
+                self._count(retries=1)
                 delay = self._backoff(1, None)
                 logger.warning("%s: %s; retrying once in %.1fs", self.platform, malformed, delay)
                 slept += self._wait(delay)
                 continue
             if verdict.kind == "ok":
                 if page:
-                    self.stats.pages += 1
+                    self._count(pages=1)
                 if response is not None and self._pace is not None:
                     pause = self._pace(response)
                     if pause > 0:
                         logger.info("%s: usage near the limit, pausing %.1fs", self.platform, pause)
+                        self.gate.close(pause)
                         slept += self._wait(pause)
                 return body
             if verdict.kind == "throttle":
                 wait = verdict.retry_after if verdict.retry_after is not None else throttle.unknown_wait_seconds
-                self.stats.throttled += 1
+                self._count(throttled=1)
                 if throttle_waited + wait > throttle.max_wait_seconds:
                     raise self._error(
                         verdict,
@@ -309,8 +375,9 @@ class ApiSession:
                         ),
                         retry_after=wait,
                     )
-                self.stats.retries += 1
+                self._count(retries=1)
                 logger.warning("%s: %s on %s; waiting %.0fs", self.platform, verdict.message, safe_url, wait)
+                self.gate.close(wait)
                 throttle_waited += wait
                 slept += self._wait(wait)
                 continue
@@ -333,15 +400,17 @@ class ApiSession:
                         "Nothing of this window was committed; the next run retries it."
                     ),
                 )
-            self.stats.retries += 1
+            self._count(retries=1)
             logger.warning("%s: %s on %s; retry %d in %.1fs", self.platform, verdict.message, safe_url, failures, delay)
             slept += self._wait(delay)
 
     # -- internals -------------------------------------------------------------------------------------
 
     def _attempt(self, method, url, params, json_body, endpoint, headers):
-        self.stats.calls += 1
-        self.stats.by_endpoint[endpoint] = self.stats.by_endpoint.get(endpoint, 0) + 1
+        held = self.gate.wait_seconds()
+        if held > 0:  # another thread's answer asked for a pause that has not passed yet
+            self._wait(held)
+        self._count(calls=1, endpoint=endpoint)
         safe_url = self.redact(url)
         try:
             response = self._session.request(
@@ -385,7 +454,8 @@ class ApiSession:
         return min(self.http.backoff_max_seconds, base) * (0.5 + random.random() / 2)
 
     def _wait(self, seconds: float) -> float:
-        self.stats.waited_seconds += seconds
+        with self._lock:
+            self.stats.waited_seconds += seconds
         self._sleep(seconds)
         return seconds
 

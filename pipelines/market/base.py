@@ -26,13 +26,16 @@ from typing import ClassVar, TypeVar
 from pipelines.config.models import Account, Brand, BrandsConfig
 from pipelines.contracts.streams import StreamSpec
 from pipelines.http import CallStats
-from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row
+from pipelines.platforms.base import ClientContext, Credential, PlatformClient, PlatformSpec, Row, concurrency_limit
+from pipelines.platforms.catalog import platform_spec
+from pipelines.settings import PLATFORMS
 
 __all__ = ["ClientContext", "Credential", "MarketSource", "Row"]
 
 GROUPS = ("competitors", "mentions", "trends", "web_analytics")  # web_analytics: pipelines/analytics
 ClientT = TypeVar("ClientT", bound=PlatformClient)
 T = TypeVar("T")
+ItemT = TypeVar("ItemT")
 
 
 def _identity(url: str) -> str:
@@ -104,16 +107,29 @@ class MarketSource(PlatformClient):
         return {t.name: [] for t in self.tables}
 
     def each_account(self, pairs: Sequence[tuple[Brand, Account]], read: Callable[[Brand, Account], T]) -> list[T]:
-        """`read(brand, account)` for every pair, in order; a pair the platform throttles for longer than a
-        request may wait is deferred and retried after the others (PlatformClient.run_deferring). Any error left
-        after that is raised: a source replaces its tables whole, so a partial answer is never loaded."""
-        outcome = self.run_deferring(
-            range(len(pairs)), lambda i: read(*pairs[i]), describe=lambda i: f"{pairs[i][0].name} @{pairs[i][1].handle}"
-        )
-        for i in range(len(pairs)):
+        """`read(brand, account)` for every pair (see `each`)."""
+        return self.each(pairs, lambda pair: read(*pair), describe=lambda pair: f"{pair[0].name} @{pair[1].handle}")
+
+    def each(self, items: Sequence[ItemT], read: Callable[[ItemT], T], *, describe: Callable[[ItemT], str]) -> list[T]:
+        """`read(item)` for every item (a brand, an account), the results in the items' order; an item the platform
+        throttles for longer than a request may wait is deferred and retried after the others
+        (PlatformClient.run_deferring). Any error left after that is raised: a source replaces its tables whole, so
+        a partial answer is never loaded. The items are read concurrently, as many at once as the platform's own
+        accounts (`max_concurrent_requests`)."""
+        outcome = self.run_deferring(range(len(items)), lambda i: read(items[i]), describe=lambda i: describe(items[i]))
+        for i in range(len(items)):
             if i in outcome.errors:
                 raise outcome.errors[i]
-        return [outcome.results[i] for i in range(len(pairs))]
+        return [outcome.results[i] for i in range(len(items))]
+
+    @property
+    def max_concurrent_requests(self) -> int:
+        """The limit of the platform this source reads (`x_mentions` reads X's), from that platform's spec and
+        settings; 1 for a source of no platform (feeds, trends)."""
+        platform = self.clock_platform()
+        if platform not in PLATFORMS:
+            return 1
+        return concurrency_limit(platform_spec(platform), self.settings)
 
     def snapshot_lookback_start(self, end: dt.date) -> dt.date:
         """First publish day of the posts re-read in a snapshot (same lookback as the own posts)."""

@@ -112,6 +112,7 @@ class XCompetitors(_XSource):
         profiles: list[Row] = []
         posts: list[Row] = []
         users: dict[str, Mapping[str, Any]] = {}
+        timelines: list[tuple[Brand, str, Account]] = []  # the timelines read after the profiles, concurrently
         for names in batched(list(handles), 100):
             body = self._get("users/by", {"usernames": ",".join(names), "user.fields": "public_metrics"}, "users/by")
             self.x.report_partial_errors(body)
@@ -145,8 +146,15 @@ class XCompetitors(_XSource):
                     posts_count=to_count(metrics.get("tweet_count")),
                 )
             )
-            timeline_account = Account(id=user_id, handle=account.handle)
-            for post in self.x.post_snapshots(timeline_account, self.snapshot_lookback_start(end), end, end):
+            timelines.append((brand, user_id, Account(id=user_id, handle=account.handle)))
+        first = self.snapshot_lookback_start(end)
+        found = self.each(
+            timelines,
+            lambda timeline: self.x.post_snapshots(timeline[2], first, end, end),
+            describe=lambda timeline: f"{timeline[0].name} @{timeline[2].handle}",
+        )
+        for (brand, user_id, _), snapshots in zip(timelines, found, strict=True):
+            for post in snapshots:
                 posts.append(
                     post_row(
                         brand,
@@ -177,15 +185,19 @@ class XMentions(_XSource):
         matcher = MentionMatcher(self.brands)
         counts: list[Row] = []
         items: list[Row] = []
-        for brand in self.brands.brands:
+
+        def read_brand(brand: Brand) -> tuple[list[Row], list[Row]]:
             query = x_query(brand)
             if not query:
                 self.warn(f"{brand.name} has no keywords, hashtags or X handle; no X mentions counted")
-                continue
+                return [], []
             if len(query) > MAX_QUERY_LENGTH:
                 self.warn(f"the X query of {brand.name} has {len(query)} characters (limit {MAX_QUERY_LENGTH})")
-            counts += self._counts(brand, query, start, end)
-            items += self._items(brand, query, matcher, start, end)
+            return self._counts(brand, query, start, end), self._items(brand, query, matcher, start, end)
+
+        for brand_counts, brand_items in self.each(self.brands.brands, read_brand, describe=lambda b: b.name):
+            counts += brand_counts
+            items += brand_items
         return {self.tables[0].name: counts, self.tables[1].name: items}
 
     def _counts(self, brand: Brand, query: str, start: dt.date, end: dt.date) -> list[Row]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from abc import ABC
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
@@ -64,6 +65,9 @@ class PlatformSpec:
     credentials: tuple[Credential, ...]
     streams: tuple[str, ...]  # subset of pipelines.contracts.streams.OWN_STREAMS
     notes: str = ""
+    # How many accounts are read at once (one request in flight per account), chosen from the platform's
+    # documented limits (each client's spec says which); settings `http.max_concurrent_requests` overrides it.
+    max_concurrent_requests: int = 1
 
     def credential(self, name: str) -> Credential:
         """The credential `name` of this platform (KeyError naming the known ones)."""
@@ -71,6 +75,13 @@ class PlatformSpec:
             if credential.name == name:
                 return credential
         raise KeyError(f"{self.name} has no credential {name!r} (spec: {[c.name for c in self.credentials]})")
+
+
+def concurrency_limit(spec: PlatformSpec, settings: Settings) -> int:
+    """How many accounts of `spec`'s platform a run reads at once: settings `http.max_concurrent_requests` for the
+    platform, else the spec's number."""
+    override = settings.http.max_concurrent_requests.get(spec.name)
+    return override if override is not None else spec.max_concurrent_requests
 
 
 @dataclass
@@ -108,6 +119,10 @@ class PlatformClient(ABC):
         for secret in context.credentials.values():
             context.redactor.add(secret)
         self._sessions: list[ApiSession] = []
+        # Accounts are read by concurrent threads (`run_deferring`): what they share on the client (sessions
+        # created lazily, warnings) changes under this lock; per-account caches are only touched by the one thread
+        # reading that account.
+        self._lock = threading.RLock()
 
     # --- sessions and credentials ------------------------------------------------------------------------
 
@@ -134,7 +149,8 @@ class PlatformClient(ABC):
             headers=headers,
             **kwargs,
         )
-        self._sessions.append(session)
+        with self._lock:
+            self._sessions.append(session)
         return session
 
     def base_url(self, key: str) -> str:
@@ -196,12 +212,26 @@ class PlatformClient(ABC):
                 return None, earlier
             return read(first, earlier), earlier
 
+    @property
+    def max_concurrent_requests(self) -> int:
+        """How many accounts of this platform are read at once: settings `http.max_concurrent_requests` for the
+        platform, else the spec's number (from the platform's documented limits)."""
+        return concurrency_limit(self.spec, self.settings)
+
     def run_deferring(
-        self, items: Iterable[K], work: Callable[[K], T], *, describe: Callable[[K], str]
+        self,
+        items: Iterable[K],
+        work: Callable[[K], T],
+        *,
+        describe: Callable[[K], str],
+        lane: Callable[[K], Hashable] | None = None,
+        concurrency: int | None = None,
     ) -> Outcome[K, T]:
         """Run `work` on every item; an item whose platform throttles it for longer than a request may wait is
         deferred and retried after the others, within the bounds of settings.http.throttle (see
-        pipelines/platforms/deferral.py). Other errors are returned per item, never raised."""
+        pipelines/platforms/deferral.py). Other errors are returned per item, never raised. Items of one `lane`
+        (an account) run one after another in one thread; up to `concurrency` lanes (default: the platform's
+        `max_concurrent_requests`) run at once."""
         return run_deferring(
             items,
             work,
@@ -210,6 +240,8 @@ class PlatformClient(ABC):
             sleep=self.context.sleep or time.sleep,
             log=self.log,
             platform=self.spec.name,
+            lane=lane,
+            concurrency=self.max_concurrent_requests if concurrency is None else concurrency,
         )
 
     # --- the partition calendar --------------------------------------------------------------------------
@@ -242,9 +274,11 @@ class PlatformClient(ABC):
     def warn(self, message: str) -> None:
         """Record a data-shape surprise (missing or new field); it lands in the run log and metadata."""
         message = self.context.redactor(message)
-        if message not in self.warnings:
+        with self._lock:
+            if message in self.warnings:
+                return
             self.warnings.append(message)
-            self.log.warning("%s: %s", self.spec.name, message)
+        self.log.warning("%s: %s", self.spec.name, message)
 
     def note_fields(self, where: str, item: Mapping[str, Any], known: Iterable[str], *, prefix: str = "") -> None:
         """Warn once per field the client does not know (the API added it; it is ignored)."""
@@ -278,12 +312,16 @@ class PlatformClient(ABC):
     @property
     def stats(self) -> CallStats:
         total = CallStats()
-        for session in self._sessions:
+        with self._lock:
+            sessions = list(self._sessions)
+        for session in sessions:
             total.add(session.stats)
         return total
 
     def close(self) -> None:
-        for s in self._sessions:
+        with self._lock:
+            sessions = list(self._sessions)
+        for s in sessions:
             s.close()
 
     # --- the streams (rows follow pipelines.contracts.streams) ------------------------------------------

@@ -6,6 +6,12 @@ raises ApiThrottledError. `run_deferring` then sets that item (an account, or a 
 the others, and comes back once the platform's estimate has passed: at most `max_deferrals` times and
 `max_deferred_wait_seconds` of waiting per run. What is still throttled after that is returned as its error, like
 any other failure of an item; the caller decides what fails (a stream, a source).
+
+Concurrency: the items of one `lane` (an account: its streams share the client's per-account caches) run one
+after another in one thread; up to `concurrency` lanes run at once in a thread pool (the platform's
+`max_concurrent_requests`), so at most that many requests of the platform are in flight. The outcome does not
+depend on which lane finished first: results and errors are merged in the items' order, the deferred ones are
+retried one after another as before. Progress is logged per lane finished (at every tenth, and the last).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Hashable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -46,33 +53,68 @@ def run_deferring(
     sleep: Callable[[float], None] = time.sleep,
     log: logging.Logger | None = None,
     platform: str = "",
+    lane: Callable[[K], Hashable] | None = None,
+    concurrency: int = 1,
 ) -> Outcome[K, T]:
-    """`work(item)` for every item, in order; throttled items are deferred and retried after the others."""
+    """`work(item)` for every item; throttled items are deferred and retried after the others. Lanes (`lane(item)`,
+    default: every item its own) run concurrently, up to `concurrency` at once; the items of a lane in order."""
     log = log or logging.getLogger("socialpulse.platforms")
     outcome: Outcome[K, T] = Outcome()
     deferred: list[tuple[K, float, ApiThrottledError]] = []  # (item, ready at on the monotonic clock, error)
     rounds: dict[K, int] = {}
+    ordered = list(items)
 
-    def attempt(item: K) -> None:
+    def attempt(item: K) -> tuple[bool, T | Exception, float]:
+        """(succeeded, result or error, when it ended on the monotonic clock)."""
         try:
-            outcome.results[item] = work(item)
+            return True, work(item), time.monotonic()
+        except Exception as exc:  # noqa: BLE001 - one item's failure is its outcome, never the others'
+            return False, exc, time.monotonic()
+
+    def record(item: K, ok: bool, value: T | Exception, ended: float) -> None:
+        if ok:
+            outcome.results[item] = value  # type: ignore[assignment]
             outcome.errors.pop(item, None)
-        except ApiThrottledError as exc:
-            wait = exc.retry_after if exc.retry_after is not None else settings.unknown_wait_seconds
-            deferred.append((item, time.monotonic() + wait, exc))
-            outcome.errors[item] = exc
+            return
+        outcome.errors[item] = value  # type: ignore[assignment]
+        if isinstance(value, ApiThrottledError):
+            wait = value.retry_after if value.retry_after is not None else settings.unknown_wait_seconds
+            deferred.append((item, ended + wait, value))
             log.warning(
                 "%s: %s throttled (%s); deferred: the other work runs first, then a retry in about %.0fs",
                 platform,
                 describe(item),
-                exc.platform_message or "throttled",
+                value.platform_message or "throttled",
                 wait,
             )
-        except Exception as exc:  # noqa: BLE001 - one item's failure is its outcome, never the others'
-            outcome.errors[item] = exc
 
-    for item in items:
-        attempt(item)
+    lanes: dict[Hashable, list[K]] = {}
+    for item in ordered:
+        lanes.setdefault(lane(item) if lane else item, []).append(item)
+    attempted: dict[K, tuple[bool, T | Exception, float]] = {}
+    if concurrency <= 1 or len(lanes) <= 1:
+        for lane_items in lanes.values():  # in the calling thread, as a sequential reader
+            for item in lane_items:
+                attempted[item] = attempt(item)
+    else:
+        workers = min(concurrency, len(lanes))
+        log.info("%s: reading %d account(s), %d at a time", platform, len(lanes), workers)
+        step = max(1, len(lanes) // 10)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"read-{platform or 'api'}") as pool:
+            futures = [pool.submit(lambda its: [(i, attempt(i)) for i in its], its) for its in lanes.values()]
+            for done, future in enumerate(as_completed(futures), start=1):
+                attempted.update(future.result())
+                if done % step == 0 or done == len(lanes):
+                    throttled = sum(1 for ok, value, _ in attempted.values() if isinstance(value, ApiThrottledError))
+                    log.info(
+                        "%s: %d/%d account(s) read%s",
+                        platform,
+                        done,
+                        len(lanes),
+                        f", {throttled} throttled read(s) deferred" if throttled else "",
+                    )
+    for item in ordered:  # merged in the items' order: the outcome does not depend on the threads' timing
+        record(item, *attempted[item])
     while deferred:
         deferred.sort(key=lambda entry: entry[1])
         item, ready_at, error = deferred.pop(0)
@@ -96,5 +138,5 @@ def run_deferring(
             sleep(wait)
             outcome.waited_seconds += wait
         outcome.deferrals += 1
-        attempt(item)
+        record(item, *attempt(item))
     return outcome

@@ -125,6 +125,10 @@ class InstagramClient(MetaGraphClient):
             "the new followers per day); followers_lost and profile_visits NULL; clicks NULL per post; online hours "
             "converted from Pacific to UTC."
         ),
+        # Meta's Instagram limits are per IG user (the Business-Use-Case budget keyed by the IG user id), so accounts
+        # do not share a budget; 4 at once keeps the app-level X-App-Usage of a shared token low, and the usage pacer
+        # slows every thread down from slowdown_percent.
+        max_concurrent_requests=4,
     )
     permission_hint = "instagram_basic, instagram_manage_insights and pages_read_engagement"
 

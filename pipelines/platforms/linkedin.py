@@ -118,6 +118,9 @@ class LinkedInClient(PlatformClient):
             "from today's total minus the later daily gains. No unfollows, profile visits or website clicks per "
             "day; no age/gender demographics; no online hours."
         ),
+        # LinkedIn has daily per-application and per-member quotas and no rate headers; its 429 for infrastructure
+        # protection comes without warning, so 2 at once (the quota is spent per call, not per second).
+        max_concurrent_requests=2,
     )
 
     def __init__(self, context: ClientContext) -> None:
@@ -126,17 +129,18 @@ class LinkedInClient(PlatformClient):
 
     @property
     def session(self) -> ApiSession:
-        if self._rest is None:
-            self._rest = self.new_session(
-                credential="access_token",
-                classify=self._classify,
-                headers={
-                    "Authorization": f"Bearer {self.credential('access_token') or ''}",
-                    "LinkedIn-Version": self.settings.api_versions.linkedin,
-                    "X-Restli-Protocol-Version": "2.0.0",
-                },
-            )
-        return self._rest
+        with self._lock:  # one session, however many threads read with it
+            if self._rest is None:
+                self._rest = self.new_session(
+                    credential="access_token",
+                    classify=self._classify,
+                    headers={
+                        "Authorization": f"Bearer {self.credential('access_token') or ''}",
+                        "LinkedIn-Version": self.settings.api_versions.linkedin,
+                        "X-Restli-Protocol-Version": "2.0.0",
+                    },
+                )
+            return self._rest
 
     def _get(self, resource: str, query: str, *, headers: Mapping[str, str] | None = None) -> Mapping[str, Any]:
         url = f"{self.base_url('rest')}/{resource}" + (f"?{query}" if query else "")

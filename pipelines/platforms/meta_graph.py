@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -172,7 +173,7 @@ class MetaGraphClient(PlatformClient):
         super().__init__(context)
         self.version = self.settings.api_versions.meta_graph
         self.root = f"{self.base_url('graph')}/{self.version}"
-        self._last_error: dict[str, Any] | None = None
+        self._errors = threading.local()  # the last Graph error of each reading thread (see `last_error`)
         self._invalid_metrics: set[tuple[str, str]] = set()
         self.pacer = UsagePacer(self.settings.http.throttle)
         self.session = self.new_session(credential=self.token_name, classify=self._classify, pace=self._pace)
@@ -185,8 +186,13 @@ class MetaGraphClient(PlatformClient):
     @property
     def last_error(self) -> dict[str, Any] | None:
         """The Graph `error` object of the last failed `graph_get` (None after a success), for callers that
-        decide by error code (e.g. an unknown username in business_discovery)."""
-        return self._last_error
+        decide by error code (e.g. an unknown username in business_discovery). Per thread: accounts read
+        concurrently each see their own."""
+        return getattr(self._errors, "last", None)
+
+    @last_error.setter
+    def last_error(self, error: dict[str, Any] | None) -> None:
+        self._errors.last = error
 
     def graph_get(
         self, path: str, params: Mapping[str, Any] | None = None, *, endpoint: str = "", page: bool = False
@@ -196,13 +202,13 @@ class MetaGraphClient(PlatformClient):
         `page=True` counts the answer as a page of data in the call statistics.
         """
         query = {**(params or {}), "access_token": self._token()}
-        self._last_error = None
+        self.last_error = None
         try:
             body = self.session.get(
                 f"{self.root}/{path.lstrip('/')}", params=query, endpoint=endpoint or path, page=page
             )
         except ApiError as exc:
-            error = self._last_error or {}
+            error = self.last_error or {}
             if type(exc) is ApiError and error.get("code") == INVALID_PARAMETER:
                 raise GraphInvalidRequestError(
                     self.spec.name,
@@ -223,7 +229,7 @@ class MetaGraphClient(PlatformClient):
         error = graph_error(body)
         if error is None:
             return None  # generic rules: 2xx ok, 429/5xx retried, 401/403...
-        self._last_error = error
+        self.last_error = error
         code = to_count(error.get("code"))
         subcode = to_count(error.get("error_subcode"))
         message = str(error.get("message") or "").strip()

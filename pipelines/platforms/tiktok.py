@@ -96,6 +96,9 @@ class TikTokClient(PlatformClient):
         ),
         streams=("account_daily", "post_snapshots", "audience_demographics", "follower_online_hours"),
         notes="Envelope code checked on HTTP 200; ~60 days of daily data; audience_activity hours assumed UTC.",
+        # TikTok limits requests per endpoint on a 1-minute sliding window (rate_limit_exceeded, 40100 "requests too
+        # frequent") and per day, per app: 2 at once.
+        max_concurrent_requests=2,
     )
 
     def __init__(self, context: ClientContext) -> None:

@@ -112,6 +112,9 @@ class XClient(PlatformClient):
             "No demographics, no online hours. Replies (post_comments) only for posts younger than 7 days "
             "(recent search); an older post keeps the replies its last read found."
         ),
+        # X limits each endpoint per 15-minute window per app (Bearer) or per user: every account read with the app
+        # token draws on the same windows (x-rate-limit-remaining), so 2 at once; an exhausted window holds them all.
+        max_concurrent_requests=2,
     )
 
     replies_page_size = PAGE_SIZE  # max_results of the conversation searches (10..100)
@@ -125,16 +128,17 @@ class XClient(PlatformClient):
 
     def _session(self, *, user: bool) -> ApiSession:
         """The app-only session, or the user-context session when `user` (falls back to app-only)."""
-        if user and self.credential("user_token"):
-            if self._user is None:
-                self._user = self._new_x_session("user_token")
-            return self._user
-        if not self.credential("bearer_token"):
-            self.require_credential("bearer_token", "user_token")
-            return self._session(user=True)
-        if self._app is None:
-            self._app = self._new_x_session("bearer_token")
-        return self._app
+        with self._lock:  # one session per token, however many threads read with it
+            if user and self.credential("user_token"):
+                if self._user is None:
+                    self._user = self._new_x_session("user_token")
+                return self._user
+            if not self.credential("bearer_token"):
+                self.require_credential("bearer_token", "user_token")
+                return self._session(user=True)
+            if self._app is None:
+                self._app = self._new_x_session("bearer_token")
+            return self._app
 
     def app_get(self, path: str, params: Mapping[str, Any], *, endpoint: str, page: bool = True) -> Mapping[str, Any]:
         """GET `{api}/{path}` with the app-only token (user token as fallback): the answer's JSON object.

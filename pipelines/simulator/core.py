@@ -8,6 +8,8 @@ import json
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode
@@ -86,6 +88,36 @@ class Stats:
 
     def __repr__(self) -> str:
         return f"Stats({self.snapshot()!r})"
+
+
+class InFlight:
+    """Requests being answered at once per API host, and the most seen at once (thread-safe): how a test sees that
+    a client keeps within its concurrency limit, and that its reads really overlap."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._now: Counter[str] = Counter()
+        self._peak: Counter[str] = Counter()
+
+    @contextmanager
+    def request(self, host: str) -> Iterator[None]:
+        with self._lock:
+            self._now[host] += 1
+            self._peak[host] = max(self._peak[host], self._now[host])
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._now[host] -= 1
+
+    def peak(self, host: str) -> int:
+        """The most requests to `host` answered at once since the start (or `reset`)."""
+        with self._lock:
+            return self._peak.get(host, 0)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._peak = Counter(self._now)
 
 
 class SimClock:

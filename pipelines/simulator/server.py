@@ -17,6 +17,7 @@ from pipelines.simulator.core import (
     AcceptedTokens,
     ApiError,
     Context,
+    InFlight,
     Request,
     RequestLog,
     RequestRecord,
@@ -104,6 +105,7 @@ class Simulator:
         self.faults = FaultRegistry()
         self.stats = Stats()
         self.requests = RequestLog()
+        self.in_flight = InFlight()  # requests answered at once per host (concurrency tests)
         self.clock = SimClock(self.world.now)
         self.usage: dict[str, UsageMeter] = {}
         self.verbose = verbose
@@ -396,12 +398,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        if self.simulator.latency_seconds and not self.path.startswith(CONTROL_PREFIX):
-            time.sleep(self.simulator.latency_seconds)
-        try:
-            resp = self.simulator.handle(self.command, self.path, dict(self.headers.items()), body)
-        except Exception as exc:  # noqa: BLE001 - a simulator bug must still answer, as a 500
-            resp = Response(500, {"error": f"simulator bug: {type(exc).__name__}: {exc}"})
+        host = self.path.lstrip("/").partition("/")[0].lower()
+        with self.simulator.in_flight.request(host):
+            if self.simulator.latency_seconds and not self.path.startswith(CONTROL_PREFIX):
+                time.sleep(self.simulator.latency_seconds)
+            try:
+                resp = self.simulator.handle(self.command, self.path, dict(self.headers.items()), body)
+            except Exception as exc:  # noqa: BLE001 - a simulator bug must still answer, as a 500
+                resp = Response(500, {"error": f"simulator bug: {type(exc).__name__}: {exc}"})
         data = resp.encode()
         self.send_response(resp.status)
         if data or resp.status != 304:

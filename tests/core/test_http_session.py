@@ -180,3 +180,46 @@ def test_cursor_guard_stops_a_repeated_cursor():
     guard.next("c1")
     with pytest.raises(RepeatedCursorError, match="/media returned cursor c1"):
         guard.next("c1")
+
+
+def run_in_thread(work) -> None:
+    import threading
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+
+
+def test_a_pause_one_thread_was_asked_for_holds_the_other_threads_once(httpserver):
+    """Accounts read concurrently share a session (one token): when an answer asks for a pause (usage near the
+    limit, an exhausted X window), the thread that got it sleeps it and every other thread waits for the same
+    moment before it sends, once; the thread that slept goes on at once."""
+    httpserver.expect_request("/busy").respond_with_json({}, headers={"x-pause": "5"})
+    httpserver.expect_request("/data").respond_with_json({"ok": 1})
+    waits: list[float] = []
+    s = ApiSession(
+        "testplatform",
+        http=HttpSettings(),
+        redactor=Redactor(),
+        pace=lambda response: float(response.headers.get("x-pause", 0)),
+        sleep=waits.append,
+    )
+    run_in_thread(lambda: (s.get(httpserver.url_for("/busy")), s.get(httpserver.url_for("/data"))))
+    assert waits == [5.0]  # the pause, slept by the thread that got it; its next request did not wait again
+    run_in_thread(lambda: (s.get(httpserver.url_for("/data")), s.get(httpserver.url_for("/data"))))
+    assert len(waits) == 2 and 0 < waits[1] <= 5  # another thread waited the rest of the pause, once
+    assert s.stats.calls == 4 and s.stats.waited_seconds == pytest.approx(sum(waits))
+
+
+def test_threads_sharing_a_session_each_send_over_their_own_connection_and_every_call_is_counted(httpserver):
+    from concurrent.futures import ThreadPoolExecutor
+
+    httpserver.expect_request("/data").respond_with_json({"ok": 1})
+    s, _ = session()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: s.get(httpserver.url_for("/data"), endpoint="data", page=True), range(40)))
+    assert answers == [{"ok": 1}] * 40
+    assert s.stats.calls == 40 and s.stats.pages == 40 and s.stats.by_endpoint == {"data": 40}
+    assert 1 < len(s._opened) <= 4  # one requests.Session per worker thread
+    s.close()
+    assert s._opened == []
