@@ -261,8 +261,7 @@ class HttpSettings(_Strict):
     @classmethod
     def _concurrency_per_known_platform(cls, limits: dict[str, int]) -> dict[str, int]:
         for platform, limit in limits.items():
-            if platform not in PLATFORMS:
-                raise ValueError(f"unknown platform {platform!r}; expected one of {', '.join(PLATFORMS)}")
+            one_of(platform, PLATFORMS, "platform")
             if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_CONCURRENT_REQUESTS:
                 raise ValueError(
                     f"{platform}: {limit!r} is not a number of requests at once from 1 (one account after another) "
