@@ -120,5 +120,9 @@ def test_cli_help_and_serving():
         assert requests.get(url, headers=headers, timeout=10).status_code == 503
         assert requests.get(url, headers=headers, timeout=10).status_code == 200
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        proc.terminate()  # SIGTERM ends it at once; a machine busy with disk writes may take a while to reap it
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=60)
