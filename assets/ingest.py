@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from assets.partition_metadata import partition_metadata, run_figures
+from assets.source_reads import read_for_step
 from pipelines.contracts.streams import StreamSpec
 from pipelines.errors import SocialPulseError
 from pipelines.http import CallStats
@@ -118,6 +119,18 @@ class SourceDescription:
     source_label: str  # the `_source` lineage value, e.g. "api:facebook"
     open: Callable[[PlatformApiResource, logging.Logger], IngestSource | None]  # None = not configured, skip
     kinds: frozenset[str] = field(default_factory=frozenset)
+    # The platform whose limits the source draws on (its own accounts, competitors and mentions share it); sources
+    # of one lane are read one after another, lanes side by side (assets/source_reads.py). Default: its name.
+    lane: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.lane:
+            object.__setattr__(self, "lane", self.name)
+
+
+# Every ingest source by its step's name, as `build_ingest_asset` made them: an in-process run's first ingest step
+# starts the reads of the run's other ingest steps from it (assets/source_reads.py).
+INGEST_SOURCES: dict[str, SourceDescription] = {}
 
 
 def returned_span(rows: list[Row], spec: StreamSpec, requested: DateWindow) -> DateWindow | None:
@@ -134,6 +147,7 @@ def returned_span(rows: list[Row], spec: StreamSpec, requested: DateWindow) -> D
 
 def build_ingest_asset(description: SourceDescription):
     """A daily-partitioned multi-asset loading every table of one source."""
+    INGEST_SOURCES[f"ingest_{description.name}"] = description
     specs = [
         AssetSpec(
             key=AssetKey(["raw", table]),
@@ -169,21 +183,13 @@ def build_ingest_asset(description: SourceDescription):
         tables = {t: s for t, s in description.tables.items() if t in selected}
         with warehouse.connect() as conn:
             ensure_tables(conn, tables)
-        source = description.open(platform_api, context.log)
+        read = read_for_step(context, description, platform_api, window, set(tables), INGEST_SOURCES)
+        source, batches = read.source, read.batches
         if source is None:
             context.log.warning(f"{description.name}: skipped, no credentials configured (see .env.example)")
             for table in tables:
                 yield MaterializeResult(asset_key=AssetKey(["raw", table]), metadata={"skipped": True})
             return
-        context.log.info(f"{description.name}: reading {window} ({window.days} day(s)) for {len(tables)} table(s)")
-        try:
-            batches = source.read_window(window, set(tables))
-        except Exception as exc:  # noqa: BLE001 - one failing source never stops the others: record it, go on
-            reason = str(exc) if isinstance(exc, SocialPulseError) else f"{type(exc).__name__}: {exc}"
-            source.failures.extend(Failure(table, source.redact(reason)) for table in tables)
-            batches = {}
-        finally:
-            source.close()
         stats = source.stats.as_metadata()
         failures = {table: [f for f in source.failures if f.table == table] for table in tables}
         loaded: dict[str, list[str | None]] = {}

@@ -6,6 +6,7 @@ from typing import Any
 
 from assets.ingest import Batch, ClientIngestion, Failure, SourceDescription, build_ingest_asset
 from pipelines.config.models import Account, Brand, BrandsConfig
+from pipelines.contracts.platforms import PLATFORMS
 from pipelines.partitions import DateWindow, observation_day
 from pipelines.resources import PlatformApiResource
 
@@ -109,6 +110,7 @@ def market_source_description(source_cls) -> SourceDescription:
         source_label=f"api:{source_cls.name}",
         open=open_source,
         kinds=frozenset({kind}),
+        lane=platform if platform in PLATFORMS else source_cls.name,  # competitors and mentions share the platform's
     )
 
 

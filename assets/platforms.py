@@ -152,6 +152,7 @@ def platform_source(platform: str) -> SourceDescription:
         source_label=f"api:{platform}",
         open=open_source,
         kinds=frozenset({platform if platform != "x" else "twitter"}),
+        lane=platform,
     )
 
 

@@ -108,10 +108,12 @@ def ingest_sources() -> list:
     """Every source the ingest factory turns into an asset (the same list `pipelines.definitions` builds)."""
     from assets.market import market_source_description
     from assets.platforms import platform_source
+    from pipelines.analytics.catalog import ANALYTICS_SOURCES
     from pipelines.market.catalog import MARKET_SOURCES
     from pipelines.platforms.catalog import available_platforms
 
-    return [*(platform_source(p) for p in available_platforms()), *map(market_source_description, MARKET_SOURCES)]
+    market = map(market_source_description, (*MARKET_SOURCES, *ANALYTICS_SOURCES))
+    return [*(platform_source(p) for p in available_platforms()), *market]
 
 
 def ingest_selection() -> str:
@@ -159,6 +161,7 @@ def run_bare(folder: Path, start: dt.date, end: dt.date, today: dt.date) -> tupl
 
     from assets.configuration import configuration_frames
     from assets.ingest import returned_span
+    from assets.source_reads import read_side_by_side
     from pipelines.config import load_goals
     from pipelines.partitions import DateWindow
     from pipelines.simulation import simulated_platform_api
@@ -173,15 +176,15 @@ def run_bare(folder: Path, start: dt.date, end: dt.date, today: dt.date) -> tupl
             conn.execute("set TimeZone = 'UTC'")
             for table, frame in configuration_frames(api.brands(), load_goals()).items():
                 replace_table(conn, table, frame, source="config", run_id="bare")  # as configuration_snapshot
-            for description in ingest_sources():
+            # read as the pipeline reads: lanes side by side (assets/source_reads.py), loaded one after another
+            jobs = [(description, set(description.tables)) for description in ingest_sources()]
+            reads = read_side_by_side(jobs, api, window, lambda _: (logger, []))
+            for description, _ in jobs:
                 ensure_tables(conn, description.tables)
-                source = description.open(api, logger)
+                read = reads[description.name].result()
+                source, batches = read.source, read.batches
                 if source is None:  # no credentials: the pipeline skips it as well
                     continue
-                try:
-                    batches = source.read_window(window, set(description.tables))
-                finally:
-                    source.close()
                 calls += source.stats.calls
                 for table, batch in batches.items():
                     spec = description.tables[table]

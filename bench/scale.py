@@ -6,8 +6,8 @@ Measured in one run, on the simulator (its own process) answering every API requ
   it; the night's **stages** from the run's step events (ingest = the configuration snapshot and every ingest
   step, dbt, alerts, reports, publish; `other` = the rest of the wall time: process start, definitions, checks);
 - **baselines**, the same night without Dagster: **fetch** (every source opened and its window read, in this
-  process, as the pipeline reads them: `read_window`, so with the same per-platform concurrency, `concurrency` in
-  the result), **load** (the fetched rows written into a fresh
+  process, as the pipeline reads them: `read_side_by_side`, lanes of platforms side by side and the same
+  per-platform concurrency, `concurrency` in the result), **load** (the fetched rows written into a fresh
   DuckDB file by DuckDB itself, `create table as`), **transform** (the SQL dbt ran that night, from its
   run_results.json, executed directly in DuckDB on a copy of the warehouse: models in dbt's order, then tests;
   dbt's Python models are no SQL and keep the tables dbt built, untimed, so this baseline is a lower bound);
@@ -255,6 +255,7 @@ def bare_fetch_and_load(url: str, start: dt.date, end: dt.date, folder: Path) ->
     import duckdb
     import polars as pl
 
+    from assets.source_reads import read_side_by_side
     from pipelines.definitions import platform_api_resource
     from pipelines.partitions import DateWindow
     from pipelines.warehouse import conform
@@ -264,15 +265,11 @@ def bare_fetch_and_load(url: str, start: dt.date, end: dt.date, folder: Path) ->
     window = DateWindow(start, end)
     frames: list[tuple[str, pl.DataFrame]] = []
     started = time.perf_counter()
-    for description in ingest_sources():
-        source = description.open(api, _quiet_logger())
-        if source is None:  # no credentials: the pipeline skips it as well
-            continue
-        try:
-            batches = source.read_window(window, set(description.tables))
-        finally:
-            source.close()
-        for table, batch in batches.items():
+    # read as the pipeline reads: lanes side by side, a lane's sources one after another (assets/source_reads.py)
+    jobs = [(description, set(description.tables)) for description in ingest_sources()]
+    reads = read_side_by_side(jobs, api, window, lambda _: (_quiet_logger(), []))
+    for description, _ in jobs:
+        for table, batch in reads[description.name].result().batches.items():
             frames.append((table, batch.rows))
     fetch = time.perf_counter() - started
     specs = {t: s for d in ingest_sources() for t, s in d.tables.items()}

@@ -98,12 +98,14 @@ class InFlight:
         self._lock = threading.Lock()
         self._now: Counter[str] = Counter()
         self._peak: Counter[str] = Counter()
+        self._hosts_peak = 0
 
     @contextmanager
     def request(self, host: str) -> Iterator[None]:
         with self._lock:
             self._now[host] += 1
             self._peak[host] = max(self._peak[host], self._now[host])
+            self._hosts_peak = max(self._hosts_peak, sum(1 for count in self._now.values() if count > 0))
         try:
             yield
         finally:
@@ -115,9 +117,16 @@ class InFlight:
         with self._lock:
             return self._peak.get(host, 0)
 
+    def hosts_at_once(self) -> int:
+        """The most hosts with a request being answered at the same moment since the start (or `reset`): more
+        than one when different APIs are read side by side."""
+        with self._lock:
+            return self._hosts_peak
+
     def reset(self) -> None:
         with self._lock:
             self._peak = Counter(self._now)
+            self._hosts_peak = sum(1 for count in self._now.values() if count > 0)
 
 
 class SimClock:
