@@ -37,7 +37,7 @@ from pipelines.market.common import hashtags, matched_terms, mention_row, post_r
 from pipelines.market.matching import MentionMatcher
 from pipelines.platforms.base import batched, days_between
 from pipelines.platforms.values import parse_time, to_count
-from pipelines.platforms.x import END_TIME_MARGIN, XClient
+from pipelines.platforms.x import END_TIME_MARGIN, RECENT_SEARCH_QUERY_MAX_CHARS, XClient
 
 API_BASES = {"api": "https://api.x.com/2"}
 BEARER = XClient.spec.credential("bearer_token").used_for(
@@ -56,7 +56,6 @@ SEARCH_KEYS = {
     "lang",
     "note_tweet",
 }
-MAX_QUERY_LENGTH = 512  # the smallest documented limit (pay-per-use self-serve); longer queries are refused
 _PLAIN = re.compile(r"^\w+$")
 
 
@@ -191,8 +190,9 @@ class XMentions(_XSource):
             if not query:
                 self.warn(f"{brand.name} has no keywords, hashtags or X handle; no X mentions counted")
                 return [], []
-            if len(query) > MAX_QUERY_LENGTH:
-                self.warn(f"the X query of {brand.name} has {len(query)} characters (limit {MAX_QUERY_LENGTH})")
+            if len(query) > RECENT_SEARCH_QUERY_MAX_CHARS:  # the documented limit of pay-per-use / self-serve
+                limit = RECENT_SEARCH_QUERY_MAX_CHARS
+                self.warn(f"the X query of {brand.name} has {len(query)} characters (limit {limit})")
             return self._counts(brand, query, start, end), self._items(brand, query, matcher, start, end)
 
         for brand_counts, brand_items in self.each(self.brands.brands, read_brand, describe=lambda b: b.name):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import requests
@@ -38,6 +38,14 @@ END_TIME_MARGIN = dt.timedelta(seconds=60)
 # search/recent reaches 7 days back: replies are asked for the posts younger than that (a margin for the request)
 REPLIES_MAX_AGE = dt.timedelta(days=7) - dt.timedelta(minutes=5)
 REPLY_FIELDS = "author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets,display_text_range"
+# The longest query recent search accepts. X API v2 "Build a query" (docs.x.com/x-api/posts/search/integrate/
+# build-a-query): "Your query can be 512 characters long for pay-per-use customers, or up to 4,096 characters for
+# Enterprise customers"; the integration overview's table says the same (self-serve: recent search 512, full-archive
+# 1,024; Enterprise 4,096 both). The conservative one, which every access level accepts. Shared with the mention
+# queries (pipelines/market/x.py).
+RECENT_SEARCH_QUERY_MAX_CHARS = 512
+CONVERSATION_TERM = "conversation_id:{}"
+OR = " OR "
 
 # Fields of a post object documented for v2 (anything else is reported once as a new field).
 _KNOWN_POST_FIELDS = frozenset(
@@ -118,6 +126,9 @@ class XClient(PlatformClient):
     )
 
     replies_page_size = PAGE_SIZE  # max_results of the conversation searches (10..100)
+    # conversations per recent-search query: None packs as many as RECENT_SEARCH_QUERY_MAX_CHARS allows (1 is the
+    # former one search per post)
+    replies_per_query: int | None = None
 
     def __init__(self, context: ClientContext) -> None:
         super().__init__(context)
@@ -329,11 +340,13 @@ class XClient(PlatformClient):
     def post_comments(
         self, account: Account, published_from: dt.date, published_to: dt.date, snapshot_date: dt.date
     ) -> list[Row]:
-        """Replies to the own posts of the window that are younger than 7 days: one `GET /2/tweets/search/recent`
-        with `query=conversation_id:<post id>` per post, `next_token` paging. Recent search reaches 7 days back,
-        so an older post is not asked for (it keeps the replies its last read found). The brand's replies are
-        those whose `author_id` is the own account; a reply's thread is the reply to the post its `replied_to`
-        chain leads to. Each reply returned is a billed post read (pay-per-use)."""
+        """Replies to the own posts of the window that are younger than 7 days: `GET /2/tweets/search/recent` with
+        the posts' `conversation_id:<post id>` OR-ed into as few queries as the query length allows
+        (`conversation_queries`), `next_token` paging per query; each reply is attributed to its post by its
+        `conversation_id`. Recent search reaches 7 days back, so an older post is not asked for (it keeps the
+        replies its last read found). The brand's replies are those whose `author_id` is the own account; a reply's
+        thread is the reply to the post its `replied_to` chain leads to. Each post returned is a billed post read
+        (pay-per-use)."""
         if published_to < published_from:
             return []
         window_start, window_end = self.local_day_bounds(published_from, published_to)
@@ -345,36 +358,53 @@ class XClient(PlatformClient):
             for post, _ in self._timeline(account, start, window_end, False)
             if (created := parse_time(post.get("created_at"))) is not None and start <= created < window_end
         ]
-        rows: list[Row] = []
+        queries = conversation_queries(posts, max_ids=self.replies_per_query)
+        replies: dict[str, dict[str, Mapping[str, Any]]] = {post_id: {} for post_id in posts}
+        usernames: dict[str, str] = {}
         calls = returned = 0
-        for post_id in posts:
-            replies, pages, read = self._replies(account, post_id, snapshot_date)
-            rows += replies
+        for batch, query in queries:
+            pages, read = self._search_conversations(batch, query, replies, usernames)
             calls += pages
             returned += read
+        rows = [
+            row
+            for post_id in posts  # the order of one search per post: post by post, each by time
+            for row in self._reply_rows(account, post_id, replies[post_id], usernames, snapshot_date)
+        ]
         self.log.info(
-            "x: %d replies on %d own posts younger than 7 days: %d recent-search calls returned %d posts, each a "
-            "billed post read (pay-per-use; the posts themselves included)",
+            "x: %d replies on %d own posts younger than 7 days: %d recent-search calls (%d queries of up to %d "
+            "characters) returned %d posts, each a billed post read (pay-per-use; the posts themselves included)",
             len(rows),
             len(posts),
             calls,
+            len(queries),
+            RECENT_SEARCH_QUERY_MAX_CHARS,
             returned,
         )
         return rows
 
-    def _replies(self, account: Account, post_id: str, snapshot_date: dt.date) -> tuple[list[Row], int, int]:
-        """Every reply of the conversation of `post_id` (all pages) as post_comments rows, the calls made and the
-        posts returned (billed reads)."""
+    def _search_conversations(
+        self,
+        post_ids: list[str],
+        query: str,
+        replies: dict[str, dict[str, Mapping[str, Any]]],
+        usernames: dict[str, str],
+    ) -> tuple[int, int]:
+        """Every page of one recent search over the conversations of `post_ids`: each reply goes into
+        `replies[its conversation_id]`, each author's username into `usernames`; the calls made and the posts
+        returned (billed reads)."""
         params: dict[str, Any] = {
-            "query": f"conversation_id:{post_id}",
+            "query": query,
             "max_results": self.replies_page_size,
             "tweet.fields": REPLY_FIELDS,
             "expansions": "author_id",
             "user.fields": "username",
         }
-        guard = CursorGuard("x", f"GET /2/tweets/search/recent?query=conversation_id:{post_id}")
-        replies: dict[str, Mapping[str, Any]] = {}
-        usernames: dict[str, str] = {}
+        listing = f"GET /2/tweets/search/recent?query=conversation_id:{post_ids[0]}"
+        if len(post_ids) > 1:
+            listing += f" OR ... ({len(post_ids)} conversations)"
+        guard = CursorGuard("x", listing)
+        asked = set(post_ids)
         calls = returned = 0
         while True:
             body = self.app_get("tweets/search/recent", params, endpoint="tweets/search/recent")
@@ -389,16 +419,43 @@ class XClient(PlatformClient):
                 raise InputDataError("x: GET /2/tweets/search/recent 'data' is not a list")
             returned += len(data)
             for reply in data:
-                if isinstance(reply, Mapping):
-                    self.note_fields("X replies", reply, _KNOWN_POST_FIELDS)
-                    reply_id = str(require_field("x", reply, "id", f"a reply in the conversation of {post_id}"))
-                    if reply_id != post_id:  # the conversation's own post matches its conversation_id too
-                        replies.setdefault(reply_id, reply)
+                if not isinstance(reply, Mapping):
+                    continue
+                self.note_fields("X replies", reply, _KNOWN_POST_FIELDS)
+                reply_id = str(require_field("x", reply, "id", f"a reply of the search {listing}"))
+                post_id = str(require_field("x", reply, "conversation_id", f"reply {reply_id} (tweet.fields)"))
+                if post_id not in asked:
+                    raise InputDataError(
+                        f"x: {listing} returned reply {reply_id} of conversation {post_id}, which was not asked "
+                        "for; the replies of this account were not committed. Re-run later or report it to X."
+                    )
+                if reply_id != post_id:  # the conversation's own post matches its conversation_id too
+                    replies[post_id].setdefault(reply_id, reply)
             meta = body.get("meta") if isinstance(body.get("meta"), Mapping) else {}
             cursor = guard.next(meta.get("next_token"))
             if cursor is None:
                 break
             params["next_token"] = cursor
+        return calls, returned
+
+    def _replies(self, account: Account, post_id: str, snapshot_date: dt.date) -> tuple[list[Row], int, int]:
+        """Every reply of the conversation of `post_id` alone (all pages) as post_comments rows, the calls made and
+        the posts returned (billed reads)."""
+        ((batch, query),) = conversation_queries([post_id])
+        replies: dict[str, dict[str, Mapping[str, Any]]] = {post_id: {}}
+        usernames: dict[str, str] = {}
+        calls, returned = self._search_conversations(batch, query, replies, usernames)
+        return self._reply_rows(account, post_id, replies[post_id], usernames, snapshot_date), calls, returned
+
+    def _reply_rows(
+        self,
+        account: Account,
+        post_id: str,
+        replies: Mapping[str, Mapping[str, Any]],
+        usernames: Mapping[str, str],
+        snapshot_date: dt.date,
+    ) -> list[Row]:
+        """The post_comments rows of the replies of one conversation, by time."""
         parents = {reply_id: _replied_to(reply) for reply_id, reply in replies.items()}
         rows = []
         for reply_id, reply in replies.items():
@@ -418,7 +475,7 @@ class XClient(PlatformClient):
                     snapshot_date=snapshot_date,
                 )
             )
-        return sorted(rows, key=lambda r: (r["created_at"], r["comment_id"])), calls, returned
+        return sorted(rows, key=lambda r: (r["created_at"], r["comment_id"]))
 
     def report_partial_errors(self, body: Mapping[str, Any]) -> None:
         """Warn about the `errors` of an answer that also carries data (X's partial errors, e.g. an unknown
@@ -561,6 +618,35 @@ def _classify(response: requests.Response, body: Any) -> ErrorVerdict | None:
     if status >= 500:
         return None  # generic retry with backoff; X's words are kept
     return ErrorVerdict("fatal", f"request rejected ({problem or f'HTTP {status}'})", platform_message=problem)
+
+
+def conversation_queries(
+    post_ids: Sequence[str], *, max_chars: int = RECENT_SEARCH_QUERY_MAX_CHARS, max_ids: int | None = None
+) -> list[tuple[list[str], str]]:
+    """The recent-search queries that ask for the conversations of `post_ids`: (the ids, the query) pairs, the ids
+    in their order, each query `conversation_id:<a> OR conversation_id:<b> ...` as long as it stays within
+    `max_chars` (and holds at most `max_ids` ids when given). Equal-length ids make ceil(n / per query) queries."""
+    if max_ids is not None and max_ids < 1:
+        raise ValueError(f"max_ids must be at least 1, not {max_ids}")
+    out: list[tuple[list[str], str]] = []
+    batch: list[str] = []
+    query = ""
+    for post_id in dict.fromkeys(post_ids):  # an id asked twice is one conversation
+        term = CONVERSATION_TERM.format(post_id)
+        if len(term) > max_chars:
+            raise InputDataError(
+                f"x: the post id {post_id!r} makes a query of {len(term)} characters, more than recent search "
+                f"accepts ({max_chars}); X post ids are at most 19 digits: check the timeline's answer."
+            )
+        longer = f"{query}{OR}{term}" if batch else term
+        if batch and (len(longer) > max_chars or (max_ids is not None and len(batch) >= max_ids)):
+            out.append((batch, query))
+            batch, longer = [], term
+        batch.append(post_id)
+        query = longer
+    if batch:
+        out.append((batch, query))
+    return out
 
 
 def _replied_to(post: Mapping[str, Any]) -> str | None:

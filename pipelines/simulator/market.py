@@ -190,32 +190,42 @@ class Query:
     """A search query reduced to OR-groups of AND-ed terms plus excluded terms.
 
     Handles the usual forms `("Kopi Nusantara" OR #kopinusantara OR @kopinusantara) -"kopi arabika" -is:retweet`
-    (X), `kopi nusantara|#kopinusantara` (YouTube). Operators with a colon (lang:, is:) are ignored.
+    (X), `kopi nusantara|#kopinusantara` (YouTube). Operators with a colon (lang:, is:, conversation_id:) take no
+    part in text matching; `operators` keeps them, one tuple per OR-group in the query's order (a negated one with
+    its `-`), for the routes that serve an operator themselves (X's `conversation_id:`).
     """
 
     groups: tuple[tuple[str, ...], ...]
     excluded: tuple[str, ...]
+    operators: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def parse(cls, text: str) -> Query:
         tokens = re.findall(r'-?"[^"]*"|\||[()]|[^\s()|]+', text or "")
         groups: list[list[str]] = [[]]
+        operators: list[list[str]] = [[]]
         excluded: list[str] = []
         for tok in tokens:
             if tok in ("(", ")"):
                 continue
             if tok in ("OR", "|"):
                 groups.append([])
+                operators.append([])
                 continue
             if tok == "AND":
                 continue
             negative = tok.startswith("-") and len(tok) > 1
             term = tok[1:] if negative else tok
+            quoted = term.startswith('"')
             term = term.strip('"')
-            if not term or (":" in term and not term.startswith(("#", "@"))):
+            if not term:
+                continue
+            if ":" in term and not term.startswith(("#", "@")):
+                if not quoted:
+                    operators[-1].append(tok)
                 continue
             (excluded if negative else groups[-1]).append(term)
-        return cls(tuple(tuple(g) for g in groups if g), tuple(excluded))
+        return cls(tuple(tuple(g) for g in groups if g), tuple(excluded), tuple(tuple(o) for o in operators))
 
     def matches(self, text: str) -> bool:
         return _query_matches(self, text)

@@ -13,7 +13,7 @@ from pipelines.contracts.streams import ACCOUNT_DAILY, POST_SNAPSHOTS
 from pipelines.errors import InputDataError
 from pipelines.http import ApiAuthError, ApiError, ApiPermissionError, MalformedResponseError, RepeatedCursorError
 from pipelines.platforms import x as xmod
-from pipelines.platforms.x import XClient, thread_of
+from pipelines.platforms.x import XClient, conversation_queries, thread_of
 from tests.platforms.helpers import TODAY, make_context, posts_in_local_days, start_simulator
 
 OWN = load_brands().own_brand.accounts["x"]
@@ -277,3 +277,29 @@ def test_a_replys_thread_is_the_reply_to_the_post_its_chain_leads_to():
     assert thread_of("r5", "P", parents) == "r4"
     assert thread_of("r6", "P", parents) in ("r6", "r7")  # a loop is cut, never endless
     assert thread_of("r8", "P", parents) is None  # no replied_to: counted as a reply to the post
+
+
+def test_conversation_queries_pack_ids_up_to_the_query_length():
+    """Hand-counted: "conversation_id:" is 16 characters, an id of 19 digits makes a term of 35, " OR " joins
+    terms. 13 terms are 13 * 35 + 12 * 4 = 503 characters (<= 512), a 14th would make 542."""
+    ids = [str(10**18 + i) for i in range(30)]  # 19 digits each
+    queries = conversation_queries(ids)
+    assert [len(batch) for batch, _ in queries] == [13, 13, 4]
+    assert [len(query) for _, query in queries] == [503, 503, 4 * 35 + 3 * 4]
+    assert [i for batch, _ in queries for i in batch] == ids  # every id once, in order
+    assert queries[2][1] == " OR ".join(f"conversation_id:{i}" for i in ids[26:])
+    assert xmod.RECENT_SEARCH_QUERY_MAX_CHARS == 512  # X's "Build a query": pay-per-use / self-serve recent search
+
+
+def test_conversation_queries_fill_exactly_to_the_limit_and_honour_a_batch_size():
+    # 3 terms of 35 plus 2 joins are 113 characters: the limit 113 holds them, 112 does not
+    ids = [str(10**18 + i) for i in range(3)]
+    assert [len(b) for b, _ in conversation_queries(ids, max_chars=113)] == [3]
+    assert [len(b) for b, _ in conversation_queries(ids, max_chars=112)] == [2, 1]
+    assert [len(b) for b, _ in conversation_queries(ids * 2, max_ids=2)] == [2, 1]  # duplicates asked once
+    assert [q for _, q in conversation_queries(ids, max_ids=1)] == [f"conversation_id:{i}" for i in ids]
+    assert conversation_queries([]) == []
+    with pytest.raises(ValueError, match="max_ids"):
+        conversation_queries(ids, max_ids=0)
+    with pytest.raises(InputDataError, match="more than recent search accepts"):
+        conversation_queries(["1" * 40], max_chars=50)

@@ -238,3 +238,62 @@ def test_conversation_search_serves_the_replies_of_an_own_post_in_xs_shape(http,
     body = http.get(f"{api}/tweets/search/recent", params={"query": "@" + own.handle.lstrip("@"), "max_results": 100},
                     headers=AUTH).json()  # fmt: skip
     assert not {i["id"] for i in body.get("data", [])} & set(shown)
+
+
+def _walk(http, api, params):
+    """Every page of a recent search: the items and the number of pages."""
+    items, token, pages = [], None, 0
+    while True:
+        body = http.get(
+            f"{api}/tweets/search/recent", params={**params, "next_token": token} if token else params, headers=AUTH
+        ).json()
+        pages += 1
+        items.extend(body.get("data", []))
+        token = body["meta"].get("next_token")
+        if not token:
+            return items, pages
+
+
+def test_or_ed_conversation_ids_serve_the_union_of_the_conversations_newest_first(http, api, world):
+    """`conversation_id:<a> OR conversation_id:<b> OR ...`: the items of each conversation, all of them, as one
+    listing newest first (X's order), paged by max_results; each item names its own conversation."""
+    own = world.own_brand.accounts["x"]
+    recent = [p for p in world.posts("x", own.id) if world.now - p.published_at < dt.timedelta(days=6)][:4]
+    assert len(recent) == 4
+    fields = "author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets,display_text_range"
+    common = {"max_results": 10, "tweet.fields": fields, "expansions": "author_id", "user.fields": "username"}
+    alone = {p.post_id: _walk(http, api, {**common, "query": f"conversation_id:{p.post_id}"})[0] for p in recent}
+    query = "(" + " OR ".join(f"conversation_id:{p.post_id}" for p in recent) + ")"
+    items, pages = _walk(http, api, {**common, "query": query})
+    union = [item for conversation in alone.values() for item in conversation]
+    assert sum(len(c) for c in alone.values()) > 10 and pages == -(-len(union) // 10)  # more than one page
+    assert sorted(items, key=lambda i: i["id"]) == sorted(union, key=lambda i: i["id"])  # the same objects
+    moments = [(i["created_at"], i["id"]) for i in items]
+    assert moments == sorted(moments, reverse=True)  # newest first across the conversations
+    assert {i["conversation_id"] for i in items} == set(alone)
+    assert all(i in alone[i["conversation_id"]] for i in items)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "conversation_id:1 kopi",  # AND-ed with a keyword
+        "conversation_id:1 OR kopi",  # OR-ed with a keyword
+        "conversation_id:1 -is:retweet",  # AND-ed with another operator
+        "-conversation_id:1 OR conversation_id:2",  # negated
+        "conversation_id:abc",  # not a post id
+    ],
+)
+def test_a_conversation_query_the_simulator_does_not_serve_is_xs_invalid_request(http, api, query):
+    resp = http.get(f"{api}/tweets/search/recent", params={"query": query}, headers=AUTH)
+    body = resp.json()
+    assert resp.status_code == 400
+    assert body["title"] == "Invalid Request" and body["type"] == "https://api.twitter.com/2/problems/invalid-request"
+    assert body["errors"][0]["parameters"] == {"query": [query]} and "not supported" in body["errors"][0]["message"]
+
+
+def test_query_parse_keeps_the_operators_of_each_or_group():
+    parsed = Query.parse('(conversation_id:1 OR conversation_id:2) "a: b" kopi -is:retweet lang:in')
+    assert parsed.operators == (("conversation_id:1",), ("conversation_id:2", "-is:retweet", "lang:in"))
+    assert parsed.groups == (("kopi",),) and parsed.excluded == ()  # a quoted colon phrase is dropped as before
+    assert Query.parse("kopi OR #kopi").operators == ((), ())

@@ -1,5 +1,6 @@
 """X API v2 (api.x.com/2): users, user timelines, post counts and recent search (brand queries over the market's
-mentions; `conversation_id:<post id>` over the own posts' reply threads, conversations.py).
+mentions; `conversation_id:<post id>`, alone or OR-ed with others, over the own posts' reply threads,
+conversations.py).
 
 Every response carries x-rate-limit-limit/remaining/reset. Counts (`granularity=day|hour`, default hour as in
 X API v2; day buckets are UTC days, hour buckets UTC hours, `start` inclusive, `end` exclusive, the first and last
@@ -407,10 +408,10 @@ class XApi(ApiFamily):
         return self._counts(req, recent=False)
 
     def _search_recent(self, req: Request) -> Response:
-        conversation = CONVERSATION.fullmatch(req.params.get("query", "").strip())
-        if conversation is not None:
-            return self._conversation(req, conversation.group(1))
         query = self._query(req)
+        conversations = _conversation_ids(query, req.params.get("query", ""))
+        if conversations:
+            return self._conversations(req, conversations)
         start, end = self._range(req, 7, recent=True)
         limit = self._max_results(req, 10, 100, 10)
         items = req.world.market.query_items(query, "x", start, end)
@@ -446,41 +447,46 @@ class XApi(ApiFamily):
         return Response(200, body)
 
     # ------------------------------------------------------------------ replies (conversations.py)
-    # GET /2/tweets/search/recent?query=conversation_id:<post id>: the conversation's posts of the last 7 days,
-    # newest first, the post itself included (its conversation_id is its own id); each reply names the post it
-    # answers in referenced_tweets (replied_to) and starts with the @mention X prepends (display_text_range skips it).
-    def _conversation(self, req: Request, post_id: str) -> Response:
+    # GET /2/tweets/search/recent?query=conversation_id:<a> OR conversation_id:<b> ...: the posts of those
+    # conversations of the last 7 days, their union newest first (X's order), each post itself included (its
+    # conversation_id is its own id); each reply names the post it answers in referenced_tweets (replied_to) and
+    # starts with the @mention X prepends (display_text_range skips it).
+    def _conversations(self, req: Request, post_ids: list[str]) -> Response:
         world = req.world
         start, end = self._range(req, 7, recent=True)
         limit = self._max_results(req, 10, 100, 10)
-        post = world.post("x", post_id)
-        if post is None:
-            items: list = []
-        else:
+        items: list = []  # (the item, the post it answers, its conversation's post, the post's author handle)
+        for post_id in dict.fromkeys(post_ids):
+            post = world.post("x", post_id)
+            if post is None:
+                continue
             own = next(a for _, a in world.accounts("x") if a.id == post.account_id)  # the post's author
-            shown = world.comments("x", post_id)
+            handle = own.handle.lstrip("@")
             by_id = {c.comment_id: c for c in world.all_comments("x", post_id)}
-            items = [(c, replied_to(c, by_id, post_id)) for c in shown if start <= c.created_at < end]
+            items += [
+                (c, replied_to(c, by_id, post_id), post, handle, by_id)
+                for c in world.comments("x", post_id)
+                if start <= c.created_at < end
+            ]
             if start <= post.published_at < end:
-                items.append((post, None))
-            items.sort(key=lambda item: (_created(item[0]), _id(item[0])), reverse=True)
+                items.append((post, None, post, handle, by_id))
+        items.sort(key=lambda item: (_created(item[0]), _id(item[0])), reverse=True)
         token = req.params.get("next_token")
         offset = decode_cursor(token, "next_token") if token else 0
         page = items[offset : offset + limit]
         fields = _list(req.params.get("tweet.fields"))
         data, users = [], {}
-        for item, parent in page:
+        for item, parent, post, handle, by_id in page:
             if isinstance(item, Post):
                 tweet = self._tweet(item, fields, world.now, False)
                 if "conversation_id" in fields:
                     tweet["conversation_id"] = item.post_id
                 data.append(tweet)
-                users[item.account_id] = own.handle.lstrip("@")
+                users[item.account_id] = handle
                 continue
             to_user, to_name = (
-                (post.account_id, own.handle.lstrip("@")) if parent is None
-                else (by_id[parent].author_id, by_id[parent].author_name)
-            )  # fmt: skip
+                (post.account_id, handle) if parent is None else (by_id[parent].author_id, by_id[parent].author_name)
+            )
             mention = f"@{to_name} "
             tweet = {"id": item.comment_id, "text": mention + item.text, "edit_history_tweet_ids": [item.comment_id]}
             if "created_at" in fields:
@@ -488,11 +494,11 @@ class XApi(ApiFamily):
             if "author_id" in fields:
                 tweet["author_id"] = item.author_id
             if "conversation_id" in fields:
-                tweet["conversation_id"] = post_id
+                tweet["conversation_id"] = post.post_id
             if "in_reply_to_user_id" in fields:
                 tweet["in_reply_to_user_id"] = to_user
             if "referenced_tweets" in fields:
-                tweet["referenced_tweets"] = [{"type": "replied_to", "id": parent or post_id}]
+                tweet["referenced_tweets"] = [{"type": "replied_to", "id": parent or post.post_id}]
             if "display_text_range" in fields:
                 tweet["display_text_range"] = [len(mention), len(tweet["text"])]
             data.append(tweet)
@@ -506,6 +512,24 @@ class XApi(ApiFamily):
             if offset + len(page) < len(items):
                 body["meta"]["next_token"] = req.next_cursor(token, encode_cursor(offset + len(page)))
         return Response(200, body)
+
+
+def _conversation_ids(query: Query, text: str) -> list[str]:
+    """The post ids of a `conversation_id:<a> OR conversation_id:<b> ...` query (parentheses allowed), [] for a
+    query without conversation_id; 400 for a conversation_id combined otherwise (AND-ed with other terms or
+    operators, negated, or not a post id), which the simulator does not serve."""
+    if not any("conversation_id:" in term for group in query.operators for term in group):
+        return []
+    ids = [CONVERSATION.fullmatch(group[0]) if len(group) == 1 else None for group in query.operators]
+    if query.groups or query.excluded or not all(ids):
+        raise ApiError(
+            "bad_request",
+            f"The query '{text}' is not supported by the simulator: conversation_id:<post id> terms can only be "
+            "OR-ed with each other",
+            param="query",
+            value=text,
+        )
+    return [match.group(1) for match in ids if match is not None]
 
 
 def replied_to(comment, by_id: dict, post_id: str) -> str | None:
