@@ -7,8 +7,8 @@ inside its partition window, at most the newest `max_weeks` and `max_months` of 
 renders a weekly report on Sundays and a monthly report on the last day of a month.
 
 A report whose content (data, configuration, renderer) is the same as when its files were written is left as it
-is (`reports_unchanged`; still current, listed and in the metadata); the others are drawn by worker processes,
-one per core (`processes`).
+is (`reports_unchanged`; still current, listed and in the metadata); the others are drawn in the run's process or
+by worker processes (`processes`).
 """
 
 from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, MetadataValue, asset
@@ -47,9 +47,10 @@ class ReportsConfig(Config):
     # planted Instagram drop, 60 days before today, always falls in one of them).
     max_months: int = 2
     pdf: bool = True
-    processes: int | None = Field(
-        default=None,
-        description="Worker processes that draw the reports: unset for one per core, 0 or 1 for the run's own process.",
+    processes: int = Field(
+        default=1,
+        description="Processes that draw the reports: 1 the run's own, N > 1 that many workers, 0 one per core "
+        "(worth it on a machine with idle cores; on 2 busy cores the workers' start-up costs more than they save).",
     )
 
 

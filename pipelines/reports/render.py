@@ -70,10 +70,10 @@ def render_files(report: Report, html_path: Path, pdf_path: Path | None, digest:
     _write_atomically(stamp_path(html_path), (digest + "\n").encode("ascii"))
 
 
-def worker_count(reports: int, processes: int | None = None) -> int:
-    """Processes to draw `reports` with: `processes` if given, else one per core; none (0, the run's own
-    process) for a handful of reports."""
-    wanted = processes if processes is not None else (os.cpu_count() or 1)
+def worker_count(reports: int, processes: int = 1) -> int:
+    """Worker processes to draw `reports` with: `processes` of them (0: one per core); none (the run's own
+    process) for 1, or for a handful of reports."""
+    wanted = processes if processes > 0 else (os.cpu_count() or 1)
     if wanted <= 1 or reports < MIN_REPORTS_FOR_WORKERS:
         return 0
     return min(wanted, reports)
@@ -116,11 +116,11 @@ def write_reports(
     timezone: str,
     with_pdf: bool = True,
     now: dt.datetime | None = None,
-    processes: int | None = None,
+    processes: int = 1,
 ) -> list[RenderedReport]:
     """Each client's reports of the periods (drawn, or unchanged on disk), then the index of every client of the
     configuration (a client added to brands.yaml appears with its first run). `processes`: how many worker
-    processes draw the reports (default one per core; 0 or 1: the calling process)."""
+    processes draw the reports (1, the default: the calling process; 0: one per core)."""
     rendered: list[RenderedReport] = []
     periods, brands = list(periods), list(brands)
     clients = [b.name for b in brands_config.own_brands]
