@@ -5,9 +5,11 @@ The report's content is read here, one client after another, on the run's connec
 drawing its charts and laying out its PDF. So:
 - a report whose content hash (fingerprint.py: its data, configuration and renderer) equals the one stored beside
   its files is left as it is on disk (`unchanged`): a re-run of the same night draws nothing;
-- the others are drawn and written by a pool of worker processes, one per core (`processes`), fed plain data
-  (the report, its charts' drawing inputs), never a connection; matplotlib is not thread safe, and processes
-  are started with `spawn` (no fork of a process holding DuckDB's or Dagster's threads).
+- the others are drawn in the run's process, or, when asked (`processes`), by a pool of worker processes fed
+  plain data (the report, its charts' drawing inputs), never a connection; matplotlib is not thread safe, and
+  the processes are started with `spawn` (no fork of a process holding DuckDB's or Dagster's threads). On the
+  2-core machine shared with other work two workers were slower than none (their start-up, no idle core), so
+  the default is none; a machine with idle cores sets it.
 """
 
 from __future__ import annotations
