@@ -57,6 +57,15 @@ class Chart:
             self._png = self.draw()
         return self._png
 
+    def reuse(self, png: bytes | None) -> None:
+        """Take the PNG of a chart with the same inputs (drawn for another report of the client), if any."""
+        if png is not None and self._png is None:
+            self._png = png
+
+    def forget(self) -> None:
+        """Drop the PNG (drawn again if read again): a run over hundreds of reports keeps none of their images."""
+        self._png = None
+
     @property
     def inputs(self) -> str:
         """What the drawing depends on, as text (for the report's content hash): the function and its data."""

@@ -159,9 +159,18 @@ def write_reports(
 
 def _draw_all(jobs: list[tuple[Report, Path, Path | None, str]], workers: int) -> None:
     if not workers:
-        for job in jobs:
+        drawn: dict[str, bytes] = {}  # one client's charts by their inputs: its week and month share some
+        for index, job in enumerate(jobs):
+            report = job[0]
+            if index and report.brand != jobs[index - 1][0].brand:
+                drawn.clear()
+            for chart in report.charts:
+                chart.reuse(drawn.get(chart.inputs))
             render_files(*job)
-            logger.info("%s: %s", job[0].title, job[1])
+            for chart in report.charts:
+                drawn[chart.inputs] = chart.png
+                chart.forget()  # the files are written: the run keeps the report's content, not its images
+            logger.info("%s: %s", report.title, job[1])
         return
     logger.info("drawing %d report(s) in %d worker processes", len(jobs), workers)
     context = multiprocessing.get_context("spawn")
