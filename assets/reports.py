@@ -5,9 +5,14 @@ Partition-aware without being partitioned (like the dbt assets): a run renders t
 inside its partition window, at most the newest `max_weeks` and `max_months` of them; a run without partitions
 (Materialize in the UI) renders the newest complete week and months of the data. A nightly run therefore
 renders a weekly report on Sundays and a monthly report on the last day of a month.
+
+A report whose content (data, configuration, renderer) is the same as when its files were written is left as it
+is (`reports_unchanged`; still current, listed and in the metadata); the others are drawn in the run's process or
+by worker processes (`processes`).
 """
 
 from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, MetadataValue, asset
+from pydantic import Field
 
 from assets.dbt import window_from_run_tags
 from assets.ingest import WRITER_POOL
@@ -20,6 +25,7 @@ from pipelines.reports.render import RenderedReport, index_path, write_reports
 from pipelines.resources import ConfigurationResource, ReportsResource, WarehouseResource
 
 REPORTS_ASSET_KEY = AssetKey(["reports", "marketing_reports"])
+REPORT_COUNTS = ("reports_current", "reports_rendered", "reports_unchanged")  # current = rendered + unchanged
 MARTS_READ = (
     "fct_account_daily",
     "fct_brand_daily",
@@ -41,6 +47,11 @@ class ReportsConfig(Config):
     # planted Instagram drop, 60 days before today, always falls in one of them).
     max_months: int = 2
     pdf: bool = True
+    processes: int = Field(
+        default=1,
+        description="Processes that draw the reports: 1 the run's own, N > 1 that many workers, 0 one per core "
+        "(worth it on a machine with idle cores; on 2 busy cores the workers' start-up costs more than they save).",
+    )
 
 
 def preview_markdown(rendered: list[RenderedReport]) -> str:
@@ -50,8 +61,9 @@ def preview_markdown(rendered: list[RenderedReport]) -> str:
     parts = []
     for item in rendered:
         report = item.report
+        kept = " (unchanged since its files were written: left as it is)" if item.unchanged else ""
         lines = [
-            f"**{report.title}** — `{item.html_path}`",
+            f"**{report.title}** — `{item.html_path}`{kept}",
             "",
             "| KPI | value | vs previous period | goal |",
             "|---|---|---|---|",
@@ -107,7 +119,8 @@ def client_metadata(rendered: list[RenderedReport], clients: list[str]) -> dict:
     "post, formats and hashtags, goal pace, the period's alerts and what the data does not cover. Self-contained "
     "HTML (open it in any browser, forward it) and PDF in reports/<client>/, every client listed in "
     "reports/index.html. A run renders the weeks and months that end inside its days (at most the newest week "
-    "and two months); Materialize without a partition renders the newest complete ones.",
+    "and two months); Materialize without a partition renders the newest complete ones. A report whose data is "
+    "unchanged since its files were written is left as it is (reports_unchanged).",
 )
 def marketing_reports(
     context: AssetExecutionContext,
@@ -124,7 +137,7 @@ def marketing_reports(
         latest = data.latest_data_date(conn)
         if latest is None:
             context.log.warning("no own-account data in the warehouse yet: no report rendered")
-            return MaterializeResult(metadata={"reports_rendered": MetadataValue.int(0)})
+            return MaterializeResult(metadata={name: MetadataValue.int(0) for name in REPORT_COUNTS})
         first, last = (window.start, window.end) if window else (settings.partitions_start_date, latest)
         periods = periods_ending_within("week", first, last, config.max_weeks) + periods_ending_within(
             "month", first, last, config.max_months
@@ -138,9 +151,14 @@ def marketing_reports(
             brands_config=brands,
             timezone=settings.timezone,
             with_pdf=config.pdf,
+            processes=config.processes,
         )
+    unchanged = sum(1 for item in rendered if item.unchanged)
+    context.log.info(f"{len(rendered)} current report(s): {len(rendered) - unchanged} rendered, {unchanged} unchanged")
     metadata: dict = {
-        "reports_rendered": MetadataValue.int(len(rendered)),
+        "reports_current": MetadataValue.int(len(rendered)),
+        "reports_rendered": MetadataValue.int(len(rendered) - unchanged),
+        "reports_unchanged": MetadataValue.int(unchanged),
         "folder": MetadataValue.path(str(reports.folder)),
         "index": MetadataValue.path(str(index_path(reports.folder))),
         "preview": MetadataValue.md(preview_markdown(rendered)),

@@ -1,13 +1,18 @@
 """The report's charts, drawn with matplotlib (Agg, no display) as PNG: one image format that the HTML embeds,
 e-mail clients show (inline, by Content-ID) and the PDF places. Each chart keeps the data behind it, so the
-HTML can show it as a table and tests can read what was drawn."""
+HTML can show it as a table and tests can read what was drawn.
+
+A chart is described first and drawn when its PNG is first read: `Chart.draw` is a module-level function over
+plain data (picklable, so a worker process can draw it), a chart with nothing to draw is never drawn, and an
+unchanged report (render.py) reads none of its charts' PNGs."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import matplotlib
 
@@ -34,15 +39,40 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 @dataclass
 class Chart:
-    """One rendered chart: the PNG, a text alternative and the number of data points drawn."""
+    """One chart: how to draw it, a text alternative and the number of data points drawn; the PNG is drawn on
+    first use."""
 
     key: str
     title: str
-    png: bytes
+    draw: Callable[[], bytes]  # a partial of a module-level function over plain data (picklable)
     alt: str
     points: int
     marks: list[str] = field(default_factory=list)  # what is highlighted (alert days), for readers and tests
     series: dict[str, list[tuple[dt.date, float]]] = field(default_factory=dict)  # drawn lines, by platform (or brand)
+    _png: bytes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def png(self) -> bytes:
+        if self._png is None:
+            self._png = self.draw()
+        return self._png
+
+    def reuse(self, png: bytes | None) -> None:
+        """Take the PNG of a chart with the same inputs (drawn for another report of the client), if any."""
+        if png is not None and self._png is None:
+            self._png = png
+
+    def forget(self) -> None:
+        """Drop the PNG (drawn again if read again): a run over hundreds of reports keeps none of their images."""
+        self._png = None
+
+    @property
+    def inputs(self) -> str:
+        """What the drawing depends on, as text (for the report's content hash): the function and its data."""
+        draw = self.draw
+        if isinstance(draw, partial):
+            return f"{draw.func.__module__}.{draw.func.__qualname__}{draw.args!r}{sorted(draw.keywords.items())!r}"
+        return repr(draw)
 
     @property
     def content_id(self) -> str:
@@ -94,82 +124,116 @@ def daily_lines(
     (day, platform) are marked on their platform's line and `shade` highlights the report period."""
     data = frame.filter(pl.col(value_column).is_not_null())
     platforms = sorted(data["platform"].unique().to_list()) if data.height else []
-    columns = 2 if len(platforms) > 1 else 1
-    rows = max(1, (len(platforms) + columns - 1) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(9.0, 1.75 * rows + 0.5), dpi=DPI, squeeze=False, sharex=True)
-    points, marks, series = 0, [], {}
+    points, marks, series, panels = 0, [], {}, []
     first, last = (data["metric_date"].min(), data["metric_date"].max()) if data.height else (None, None)
-    for index, ax in enumerate(axes.flat):
-        if index >= len(platforms):
-            ax.axis("off")
-            continue
-        platform = platforms[index]
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.grid(axis="y", color="#e5e5e5", linewidth=0.8)
+    for platform in platforms:
         rows_ = data.filter(pl.col("platform") == platform).sort("metric_date")
         days, values = rows_["metric_date"].to_list(), rows_[value_column].to_list()
-        if shade is not None:
-            ax.axvspan(shade[0], shade[1], color="#f3f0ff", zorder=0)
-        ax.plot(days, values, color=PLATFORM_COLORS.get(platform), linewidth=1.6)
         points += len(values)
         series[platform] = list(zip(days, values, strict=True))
         by_day = dict(series[platform])
+        alert_points = []
         for day, alert_platform in alerts:
             if alert_platform == platform and day in by_day:
-                ax.plot([day], [by_day[day]], marker="v", markersize=10, color=ALERT_COLOR, zorder=5)
+                alert_points.append((day, by_day[day]))
                 marks.append(f"{platform_label(platform)} alert on {day.isoformat()}")
+        panels.append((platform, days, values, alert_points))
+    alt = f"{title}: {points} daily values for {len(platforms)} platform(s)"
+    if marks:
+        alt += "; " + "; ".join(marks)
+    draw = partial(_draw_daily_lines, panels, first, last, unit, shade)
+    return Chart(key, title, draw, alt, points, marks, series)
+
+
+def _draw_daily_lines(
+    panels: list[tuple[str, list[dt.date], list[float], list[tuple[dt.date, float]]]],
+    first: dt.date | None,
+    last: dt.date | None,
+    unit: str,
+    shade: tuple[dt.date, dt.date] | None,
+) -> bytes:
+    columns = 2 if len(panels) > 1 else 1
+    rows = max(1, (len(panels) + columns - 1) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(9.0, 1.75 * rows + 0.5), dpi=DPI, squeeze=False, sharex=True)
+    for index, ax in enumerate(axes.flat):
+        if index >= len(panels):
+            ax.axis("off")
+            continue
+        platform, days, values, alert_points = panels[index]
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(axis="y", color="#e5e5e5", linewidth=0.8)
+        if shade is not None:
+            ax.axvspan(shade[0], shade[1], color="#f3f0ff", zorder=0)
+        ax.plot(days, values, color=PLATFORM_COLORS.get(platform), linewidth=1.6)
+        for day, value in alert_points:
+            ax.plot([day], [value], marker="v", markersize=10, color=ALERT_COLOR, zorder=5)
         ax.set_title(platform_label(platform), fontsize=9, loc="left")
         ax.set_ylim(bottom=0, top=max(values) * 1.15 if values and max(values) > 0 else 1)
         ax.tick_params(labelsize=7)
         _date_axis(ax, first, last)
     fig.supylabel(unit, fontsize=8)
-    alt = f"{title}: {points} daily values for {len(platforms)} platform(s)"
-    if marks:
-        alt += "; " + "; ".join(marks)
-    return Chart(key, title, _png(fig), alt, points, marks, series)
+    return _png(fig)
 
 
 def brand_share_lines(key: str, title: str, frame: pl.DataFrame, own_brand: str) -> Chart:
     """Share of voice per brand over periods; the own brand drawn thick."""
-    fig, ax = _figure()
     brands = sorted(frame["brand"].unique().to_list(), key=lambda b: (b != own_brand, b)) if frame.height else []
     points, series = 0, {}
-    for index, brand in enumerate(brands):
+    for brand in brands:
         rows = frame.filter(pl.col("brand") == brand).sort("period_start")
         series[brand] = list(zip(rows["period_start"].to_list(), rows["share_pct"].to_list(), strict=True))
+        points += rows.height
+    span = (frame["period_start"].min(), frame["period_start"].max()) if points else None
+    draw = partial(_draw_brand_share_lines, [(brand, series[brand]) for brand in brands], own_brand, span)
+    return Chart(key, title, draw, f"{title}: {points} values for {len(brands)} brands", points, series=series)
+
+
+def _draw_brand_share_lines(
+    lines: list[tuple[str, list[tuple[dt.date, float]]]], own_brand: str, span: tuple[dt.date, dt.date] | None
+) -> bytes:
+    fig, ax = _figure()
+    for index, (brand, values) in enumerate(lines):
         own = brand == own_brand
         ax.plot(
-            rows["period_start"].to_list(),
-            rows["share_pct"].to_list(),
+            [period for period, _ in values],
+            [share for _, share in values],
             label=brand,
             color=BRAND_PALETTE[index % len(BRAND_PALETTE)],
             linewidth=3.0 if own else 1.4,
-            marker="o" if rows.height <= 16 else None,
+            marker="o" if len(values) <= 16 else None,
             markersize=3.5,
         )
-        points += rows.height
     ax.set_ylabel("share of voice, %")
     ax.set_ylim(bottom=0)
-    if points:
-        _date_axis(ax, frame["period_start"].min(), frame["period_start"].max())
+    if span is not None:
+        _date_axis(ax, *span)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
     else:
         ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center", color="#888")
-    return Chart(key, title, _png(fig), f"{title}: {points} values for {len(brands)} brands", points, series=series)
+    return _png(fig)
 
 
 def grouped_bars(
     key: str, title: str, frame: pl.DataFrame, group: str, series: str, value: str, unit: str, own: str | None
 ) -> Chart:
     """Bars of `value` per `group` (x axis), one bar per `series` in each group; the own series outlined."""
-    fig, ax = _figure(height=3.6)
     groups = sorted(frame[group].unique().to_list()) if frame.height else []
     names = sorted(frame[series].unique().to_list(), key=lambda s: (s != own, s)) if frame.height else []
-    width = 0.8 / max(len(names), 1)
-    points = 0
-    for index, name in enumerate(names):
+    points, bars = 0, []
+    for name in names:
         rows = {r[group]: r[value] for r in frame.filter(pl.col(series) == name).iter_rows(named=True)}
-        heights = [rows.get(g) or 0 for g in groups]
+        bars.append((name, [rows.get(g) or 0 for g in groups]))
+        points += sum(1 for g in groups if rows.get(g) is not None)
+    draw = partial(_draw_grouped_bars, groups, bars, unit, own, points > 0)
+    return Chart(key, title, draw, f"{title}: {points} bars", points)
+
+
+def _draw_grouped_bars(
+    groups: list[str], bars: list[tuple[str, list[float]]], unit: str, own: str | None, has_points: bool
+) -> bytes:
+    fig, ax = _figure(height=3.6)
+    width = 0.8 / max(len(bars), 1)
+    for index, (name, heights) in enumerate(bars):
         positions = np.arange(len(groups)) + index * width - 0.4 + width / 2
         ax.bar(
             positions,
@@ -180,38 +244,47 @@ def grouped_bars(
             edgecolor="black" if name == own else "none",
             linewidth=1.2,
         )
-        points += sum(1 for g in groups if rows.get(g) is not None)
     ax.set_xticks(np.arange(len(groups)), [platform_label(g) for g in groups])
     ax.set_ylabel(unit)
-    if points:
+    if has_points:
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
     else:
         ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center", color="#888")
-    return Chart(key, title, _png(fig), f"{title}: {points} bars", points)
+    return _png(fig)
 
 
 def horizontal_bars(key: str, title: str, labels: list[str], values: list[float | None], unit: str) -> Chart:
-    fig, ax = _figure(height=max(2.0, 0.32 * len(labels) + 1.0))
+    shown = [(label, v) for label, v in zip(labels, values, strict=True) if v is not None]
+    draw = partial(_draw_horizontal_bars, len(labels), shown, unit)
+    return Chart(key, title, draw, f"{title}: {len(shown)} bars", len(shown))
+
+
+def _draw_horizontal_bars(labels: int, shown: list[tuple[str, float]], unit: str) -> bytes:
+    fig, ax = _figure(height=max(2.0, 0.32 * labels + 1.0))
     ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
     ax.grid(axis="y", visible=False)
-    shown = [(label, v) for label, v in zip(labels, values, strict=True) if v is not None]
     if shown:
         ax.barh([s[0] for s in shown][::-1], [s[1] for s in shown][::-1], color="#4C6085")
     else:
         ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center", color="#888")
     ax.set_xlabel(unit)
-    return Chart(key, title, _png(fig), f"{title}: {len(shown)} bars", len(shown))
+    return _png(fig)
 
 
 def goal_bars(key: str, title: str, goals: pl.DataFrame) -> Chart:
     """Each goal's pace: the actual value as a percentage of where the goal's straight line stands (100 = on
     pace), against a line at 100."""
-    fig, ax = _figure(height=max(2.0, 0.55 * goals.height + 1.0))
-    ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
-    ax.grid(axis="y", visible=False)
     labels = goals["goal_id"].to_list()
     paces = goals["goal_pace_pct"].to_list()
     shown = [(label, pace) for label, pace in zip(labels, paces, strict=True) if pace is not None]
+    draw = partial(_draw_goal_bars, goals.height, shown)
+    return Chart(key, title, draw, f"{title}: {len(shown)} of {len(labels)} goals with a pace", len(shown))
+
+
+def _draw_goal_bars(goals: int, shown: list[tuple[str, float]]) -> bytes:
+    fig, ax = _figure(height=max(2.0, 0.55 * goals + 1.0))
+    ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
+    ax.grid(axis="y", visible=False)
     colors = ["#76B041" if pace >= 100 else "#E4572E" for _, pace in shown]
     ax.barh([s[0] for s in shown], [s[1] for s in shown], color=colors)
     ax.axvline(100, color="#444", linestyle="--", linewidth=1)
@@ -219,30 +292,41 @@ def goal_bars(key: str, title: str, goals: pl.DataFrame) -> Chart:
     ax.invert_yaxis()
     if not shown:
         ax.text(0.5, 0.5, "no goal has data yet", transform=ax.transAxes, ha="center", color="#888")
-    return Chart(key, title, _png(fig), f"{title}: {len(shown)} of {len(labels)} goals with a pace", len(shown))
+    return _png(fig)
 
 
 def best_time_heat_map(key: str, title: str, slots: pl.DataFrame) -> Chart:
     """Lift of each local weekday x hour against the platform's median, one small panel per platform; slots
     with too few posts are left grey (not ranked)."""
     platforms = sorted(slots["platform"].unique().to_list()) if slots.height else []
+    points, grids = 0, []
+    for platform in platforms:
+        lifts = []  # (weekday index, hour, lift)
+        for row in slots.filter(pl.col("platform") == platform).iter_rows(named=True):
+            if row["is_sufficient_sample"] and row["lift_pct"] is not None:
+                lifts.append((row["weekday"] - 1, row["hour_of_day"], row["lift_pct"]))
+                points += 1
+        grids.append((platform, lifts))
+    alt = f"{title}: {points} weekday-hour slots with enough posts over {len(platforms)} platforms"
+    return Chart(key, title, partial(_draw_best_time_heat_map, grids), alt, points)
+
+
+def _draw_best_time_heat_map(grids: list[tuple[str, list[tuple[int, int, float]]]]) -> bytes:
     columns = 2
-    rows = max(1, (len(platforms) + columns - 1) // columns)
+    rows = max(1, (len(grids) + columns - 1) // columns)
     fig, axes = plt.subplots(
         rows, columns, figsize=(9.0, 2.1 * rows + 0.6), dpi=DPI, squeeze=False, gridspec_kw={"hspace": 0.55}
     )
     cmap = plt.get_cmap("RdYlGn").with_extremes(bad="#eeeeee")
-    points, image = 0, None
+    image = None
     for index, ax in enumerate(axes.flat):
-        if index >= len(platforms):
+        if index >= len(grids):
             ax.axis("off")
             continue
-        platform = platforms[index]
+        platform, lifts = grids[index]
         grid = np.full((7, 24), np.nan)
-        for row in slots.filter(pl.col("platform") == platform).iter_rows(named=True):
-            if row["is_sufficient_sample"] and row["lift_pct"] is not None:
-                grid[row["weekday"] - 1, row["hour_of_day"]] = row["lift_pct"]
-                points += 1
+        for weekday, hour, lift in lifts:
+            grid[weekday, hour] = lift
         image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=-60, vmax=60, aspect="auto")
         ax.set_title(platform_label(platform), fontsize=9, loc="left")
         ax.set_yticks(range(7), WEEKDAYS, fontsize=7)
@@ -253,5 +337,4 @@ def best_time_heat_map(key: str, title: str, slots: pl.DataFrame) -> Chart:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches="tight")
     plt.close(fig)
-    alt = f"{title}: {points} weekday-hour slots with enough posts over {len(platforms)} platforms"
-    return Chart(key, title, buffer.getvalue(), alt, points)
+    return buffer.getvalue()

@@ -8,6 +8,9 @@ Every query of a report is scoped to one client brand (`client`): the marts hold
 whose competitive set lists it (`client_brand`), so a query on competitor rows without `client_brand = ?` would
 count a shared competitor twice and show one client's competitors in another's report. Own numbers are the rows
 with `brand = client_brand`.
+
+Every query orders its rows (a group by alone comes back in any order): the same data gives the same report,
+byte for byte, which is what lets a run leave an unchanged report as it is (render.py).
 """
 
 from __future__ import annotations
@@ -79,6 +82,7 @@ _BRAND_TOTALS = """
     from marts.fct_brand_daily
     where client_brand = ? and brand = client_brand and metric_date between ? and ?
     group by platform
+    order by platform
 """
 
 
@@ -183,6 +187,7 @@ def posts_by_platform(conn: duckdb.DuckDBPyConnection, client: str, start: dt.da
         from marts.fct_posts
         where client_brand = ? and brand = client_brand and published_date_local between ? and ?
         group by platform
+        order by platform
         """,
         [client, start, end],
     )
@@ -346,6 +351,7 @@ def account_coverage(conn: duckdb.DuckDBPyConnection, client: str, start: dt.dat
         from marts.fct_account_daily
         where client_brand = ? and brand = client_brand and metric_date between ? and ?
         group by platform
+        order by platform
         """,
         [client, start, end],
     )

@@ -27,6 +27,7 @@ class _ReportPdf(FPDF):
         self.set_margins(12, 12, 12)
         self.set_title(report.title)
         self.set_creator("socialpulse")
+        self.set_creation_date(report.generated_at)  # not the clock: the same report gives the same bytes
 
     def footer(self) -> None:
         self.set_y(-10)

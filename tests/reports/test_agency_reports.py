@@ -125,6 +125,7 @@ def test_each_report_is_written_per_client_and_the_index_lists_every_client(agen
     assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == sorted(SLUGS.values())
     for slug in SLUGS.values():
         assert sorted(p.name for p in (folder / slug).iterdir()) == [
+            f".weekly-{WEEK.slug}.inputs",  # the report's content hash (render.py), hidden
             f"weekly-{WEEK.slug}.html",
             f"weekly-{WEEK.slug}.pdf",
         ]

@@ -28,7 +28,7 @@ def monthly_html(built, period=SEPTEMBER):
 
 def test_the_run_renders_the_weeks_and_months_ending_in_its_window(built_pipeline):
     # window 2026-08-11 .. 2026-09-30: the newest week ending in it and the newest two months, HTML and PDF
-    names = sorted(p.name for p in (built_pipeline.reports / "kopi-nusantara").iterdir())
+    names = sorted(p.name for p in (built_pipeline.reports / "kopi-nusantara").iterdir() if p.name[0] != ".")
     assert names == [
         "monthly-2026-08.html",
         "monthly-2026-08.pdf",
@@ -37,6 +37,8 @@ def test_the_run_renders_the_weeks_and_months_ending_in_its_window(built_pipelin
         "weekly-2026-W39.html",
         "weekly-2026-W39.pdf",
     ]
+    hidden = sorted(p.name for p in (built_pipeline.reports / "kopi-nusantara").glob(".*"))
+    assert hidden == [".monthly-2026-08.inputs", ".monthly-2026-09.inputs", ".weekly-2026-W39.inputs"]
     pdf = (built_pipeline.reports / "kopi-nusantara" / "monthly-2026-09.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Subtype /Image") >= len(EXPECTED_CHARTS)
 
