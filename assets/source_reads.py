@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ class SourceRead:
     source: Any
     batches: dict[str, Any]
     logged: list[tuple[int, float, str]] = field(default_factory=list)  # (level, unix time, message)
+    seconds: float = 0.0  # how long opening and reading the source took
 
 
 def read_source(description, api, log: logging.Logger, window: DateWindow, tables: set[str]) -> SourceRead:
@@ -47,6 +49,7 @@ def read_source(description, api, log: logging.Logger, window: DateWindow, table
     failure of every table (the step reports them and keeps their previous rows); the source is always closed."""
     from assets.ingest import Failure
 
+    started = time.perf_counter()
     source = description.open(api, log)
     if source is None:
         return SourceRead(None, {})
@@ -59,7 +62,7 @@ def read_source(description, api, log: logging.Logger, window: DateWindow, table
         batches = {}
     finally:
         source.close()
-    return SourceRead(source, batches)
+    return SourceRead(source, batches, seconds=time.perf_counter() - started)
 
 
 class _Buffer(logging.Handler):

@@ -85,30 +85,32 @@ class TikTokCompetitors(MarketSource):
         self.session = self.new_session(
             credential="research_token", classify=research_classify, headers={"Authorization": f"Bearer {token}"}
         )
-        profiles: list[Row] = []
-        posts: list[Row] = []
-        for brand, account in self.brands.accounts_on("tiktok"):
+
+        def read_account(brand: Brand, account: Account) -> tuple[Row, list[Row]] | None:
             handle = account.handle.lstrip("@")
             try:
                 user = self._post("v2/research/user/info/", USER_FIELDS, {"username": handle})
             except ApiError as exc:
                 if type(exc) is ApiError and any(code in str(exc) for code in NOT_FOUND):
                     self.warn(f"TikTok user {handle} of {brand.name} not found ({exc}); skipped")
-                    continue
+                    return None
                 raise
             self.note_fields("research user info", user, USER_FIELDS.split(","))
-            profiles.append(
-                profile_row(
-                    brand,
-                    handle,
-                    account.id,
-                    end,
-                    followers=self.count_field(user, "follower_count", f"research user info of {handle}"),
-                    following=self.count_field(user, "following_count", f"research user info of {handle}"),
-                    posts_count=self.count_field(user, "video_count", f"research user info of {handle}"),
-                )
+            profile = profile_row(
+                brand,
+                handle,
+                account.id,
+                end,
+                followers=self.count_field(user, "follower_count", f"research user info of {handle}"),
+                following=self.count_field(user, "following_count", f"research user info of {handle}"),
+                posts_count=self.count_field(user, "video_count", f"research user info of {handle}"),
             )
-            posts += self._videos(brand, account, self.snapshot_lookback_start(end), end)
+            return profile, self._videos(brand, account, self.snapshot_lookback_start(end), end)
+
+        # accounts read side by side within TikTok's limit (MarketSource.each), results in the brands' order
+        found = [f for f in self.each_account(self.brands.accounts_on("tiktok"), read_account) if f]
+        profiles = [profile for profile, _ in found]
+        posts = [post for _, videos in found for post in videos]
         return {self.tables[0].name: profiles, self.tables[1].name: posts}
 
     def _post(self, path: str, fields: str, body: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -26,7 +26,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from pipelines.config.models import Brand
+from pipelines.config.models import Account, Brand
 from pipelines.errors import InputDataError
 from pipelines.market import tables
 from pipelines.market.base import MarketSource, Row
@@ -74,32 +74,33 @@ class YouTubeCompetitors(_YouTubeSource):
     tables = (tables.competitor_profiles("youtube"), tables.competitor_posts("youtube"))
 
     def read(self, start: dt.date, end: dt.date) -> dict[str, list[Row]]:
-        profiles: list[Row] = []
-        posts: list[Row] = []
         since, until = self.local_day_bounds(self.snapshot_lookback_start(end), end)
-        for brand, account in self.brands.accounts_on("youtube"):
+
+        def read_channel(brand: Brand, account: Account) -> tuple[Row, list[Row]]:
             channel = self.yt.channel(account)
             statistics = channel.get("statistics")
             if not isinstance(statistics, Mapping):
                 self.warn(f"channel {account.id} of {brand.name} has no statistics; counts left NULL")
                 statistics = {}
             hidden = statistics.get("hiddenSubscriberCount") is True
-            profiles.append(
-                profile_row(
-                    brand,
-                    account.handle,
-                    account.id,
-                    end,
-                    followers=None if hidden else to_count(statistics.get("subscriberCount")),
-                    following=None,
-                    posts_count=to_count(statistics.get("videoCount")),
-                    total_views=to_count(statistics.get("viewCount")),
-                )
+            profile = profile_row(
+                brand,
+                account.handle,
+                account.id,
+                end,
+                followers=None if hidden else to_count(statistics.get("subscriberCount")),
+                following=None,
+                posts_count=to_count(statistics.get("videoCount")),
+                total_views=to_count(statistics.get("viewCount")),
             )
             uploads = self.yt.uploads_playlist(account)
             video_ids = [v for v, published in self.yt.playlist_videos(uploads, since) if published < until]
-            for video in self.yt.videos(video_ids):
-                posts.append(self._post(brand, account.id, video, end))
+            return profile, [self._post(brand, account.id, video, end) for video in self.yt.videos(video_ids)]
+
+        # channels read side by side within YouTube's limit (MarketSource.each), results in the brands' order
+        found = self.each_account(self.brands.accounts_on("youtube"), read_channel)
+        profiles = [profile for profile, _ in found]
+        posts = [post for _, videos in found for post in videos]
         return {self.tables[0].name: profiles, self.tables[1].name: posts}
 
     def _post(self, brand: Brand, channel_id: str, video: Mapping[str, Any], snapshot: dt.date) -> Row:
@@ -139,7 +140,25 @@ class YouTubeMentions(_YouTubeSource):
     def read(self, start: dt.date, end: dt.date) -> dict[str, list[Row]]:
         window = days_between(start, end)
         searching = [b for b in self.brands.brands if youtube_query(b)]
-        affordable_days = self.max_units_per_run // max(1, len(searching) * SEARCH_UNITS)
+        searches = self.max_units_per_run // SEARCH_UNITS
+        reading = list(self.brands.brands)
+        if len(searching) > searches:
+            # Not even one day of every brand fits the project's daily quota (an agency's hundreds of brands): the
+            # last day of the client brands first, then their competitors, as many as fit (the same brands every
+            # night, so their series stay whole); the others have no YouTube mention count for the day.
+            fitting = sorted(searching, key=lambda b: not b.own)[:searches]
+            left = [b.name for b in searching if b not in fitting]
+            named = ", ".join(left[:5]) + (", ..." if len(left) > 5 else "")
+            reading = [b for b in self.brands.brands if b in fitting or not youtube_query(b)]
+            self.warn(
+                f"{len(searching)} brand(s) would cost {len(searching) * SEARCH_UNITS:,} quota units a day "
+                f"(search.list costs {SEARCH_UNITS} units a call; a project has 10,000 a day, "
+                f"{self.max_units_per_run:,} of them for mentions): searched {len(fitting)} (client brands first) "
+                f"for {window[-1]}; {len(left)} not searched ({named}). "
+                "Ask Google for more quota (YouTube API Services audit) to count every brand."
+            )
+            window = window[-1:]
+        affordable_days = searches // max(1, min(len(searching), searches))
         if len(window) > affordable_days:
             # A long backfill would exhaust the project's daily quota: read the most recent days that fit and
             # leave the older partitions as they are (the loader replaces only the days returned).
@@ -153,13 +172,14 @@ class YouTubeMentions(_YouTubeSource):
                 f"of at most {affordable_days} day(s), one a day, or ask Google for more quota."
             )
         matcher = MentionMatcher(self.brands)
-        counts: list[Row] = []
-        items: dict[tuple[str, str], Row] = {}
-        for brand in self.brands.brands:
+
+        def read_brand(brand: Brand) -> tuple[list[Row], dict[str, Row]]:
             query = youtube_query(brand)
+            counts: list[Row] = []
+            items: dict[str, Row] = {}
             if not query:
                 self.warn(f"{brand.name} has no keywords or hashtags; no YouTube mentions counted")
-                continue
+                return counts, items
             for day in window:
                 since, until = self.local_day_bounds(day, day)
                 body = self.yt.data_get(
@@ -185,8 +205,14 @@ class YouTubeMentions(_YouTubeSource):
                 for item in body.get("items") or []:
                     row = self._mention(brand, item, matcher)
                     if row is not None and row["metric_date"] == day:
-                        items.setdefault((brand.name, row["mention_id"]), row)
-        return {self.tables[0].name: counts, self.tables[1].name: list(items.values())}
+                        items.setdefault(row["mention_id"], row)
+            return counts, items
+
+        # brands searched side by side within YouTube's limit (MarketSource.each), results in the brands' order
+        found = self.each(reading, read_brand, describe=lambda b: b.name)
+        counts = [row for brand_counts, _ in found for row in brand_counts]
+        mentions = [row for _, brand_items in found for row in brand_items.values()]
+        return {self.tables[0].name: counts, self.tables[1].name: mentions}
 
     def _mention(self, brand: Brand, item: Any, matcher: MentionMatcher) -> Row | None:
         if not isinstance(item, Mapping):

@@ -97,10 +97,11 @@ class FacebookClient(MetaGraphClient):
             "No website clicks at Page level (column NULL); no saves per post (NULL); video_views only for video "
             "and reel posts; follower online hours and age/gender were removed by Meta in 2024."
         ),
-        # Meta limits per Page: the Business-Use-Case budget (X-Business-Use-Case-Usage, a share of a rolling hour per
-        # Page id) and X-Page-Usage, so accounts do not share a budget; 4 Pages at once keeps the app-level X-App-Usage
-        # of a shared token low, and the usage pacer slows every thread down from slowdown_percent.
-        max_concurrent_requests=4,
+        # Meta limits per Page: the Business-Use-Case budget (X-Business-Use-Case-Usage, calls in a rolling 24 hours
+        # per Page id) and X-Page-Usage, so Pages do not share a budget and Meta sets no limit on requests at once; 8
+        # Pages at once (an agency's hundreds in minutes) while the usage pacer slows every thread down from
+        # slowdown_percent of the app-level X-App-Usage a shared token draws on.
+        max_concurrent_requests=8,
     )
     permission_hint = "pages_read_engagement and read_insights (a Page token of a user with the ANALYZE task)"
 

@@ -126,9 +126,9 @@ class InstagramClient(MetaGraphClient):
             "converted from Pacific to UTC."
         ),
         # Meta's Instagram limits are per IG user (the Business-Use-Case budget keyed by the IG user id), so accounts
-        # do not share a budget; 4 at once keeps the app-level X-App-Usage of a shared token low, and the usage pacer
-        # slows every thread down from slowdown_percent.
-        max_concurrent_requests=4,
+        # do not share a budget and Meta sets no limit on requests at once; 8 at once, while the usage pacer slows
+        # every thread down from slowdown_percent of the app-level X-App-Usage a shared token draws on.
+        max_concurrent_requests=8,
     )
     permission_hint = "instagram_basic, instagram_manage_insights and pages_read_engagement"
 

@@ -118,9 +118,9 @@ class LinkedInClient(PlatformClient):
             "from today's total minus the later daily gains. No unfollows, profile visits or website clicks per "
             "day; no age/gender demographics; no online hours."
         ),
-        # LinkedIn has daily per-application and per-member quotas and no rate headers; its 429 for infrastructure
-        # protection comes without warning, so 2 at once (the quota is spent per call, not per second).
-        max_concurrent_requests=2,
+        # LinkedIn has daily per-application and per-member quotas (spent per call, not per second) and no rate
+        # headers; its 429 for infrastructure protection comes without warning, so a modest 4 at once.
+        max_concurrent_requests=4,
     )
 
     def __init__(self, context: ClientContext) -> None:

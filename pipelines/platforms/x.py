@@ -120,9 +120,10 @@ class XClient(PlatformClient):
             "No demographics, no online hours. Replies (post_comments) only for posts younger than 7 days "
             "(recent search); an older post keeps the replies its last read found."
         ),
-        # X limits each endpoint per 15-minute window per app (Bearer) or per user: every account read with the app
-        # token draws on the same windows (x-rate-limit-remaining), so 2 at once; an exhausted window holds them all.
-        max_concurrent_requests=2,
+        # X limits each endpoint by requests per 15-minute window per app (Bearer) or per user, not by requests at
+        # once: every account read with the app token draws on the same windows (x-rate-limit-remaining), so 4 at
+        # once, and an exhausted window holds them all until its reset (PauseGate).
+        max_concurrent_requests=4,
     )
 
     replies_page_size = PAGE_SIZE  # max_results of the conversation searches (10..100)

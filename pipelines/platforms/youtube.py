@@ -95,8 +95,8 @@ class YouTubeClient(PlatformClient):
         notes="Analytics days are Pacific days; followers reconstructed backwards from the subscriberCount "
         "snapshot; quotaExceeded is never retried (10,000 units/day, reset at midnight Pacific).",
         # YouTube spends 10,000 quota units a day per project whatever the pace (concurrency costs no units); its
-        # rateLimitExceeded / userRateLimitExceeded is per user: 4 channels at once.
-        max_concurrent_requests=4,
+        # rateLimitExceeded / userRateLimitExceeded is per user (each channel's own OAuth token): 8 channels at once.
+        max_concurrent_requests=8,
     )
 
     def __init__(self, context: ClientContext) -> None:

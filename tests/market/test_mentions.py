@@ -195,6 +195,24 @@ def test_youtube_reads_only_the_recent_days_a_daily_quota_affords(simulator, mak
     assert any("quota" in w and "not read" in w for w in source.warnings)
 
 
+def test_youtube_searches_the_client_brands_first_when_not_even_a_day_of_every_brand_fits(
+    simulator, make_source
+) -> None:
+    source = make_source(simulator, YouTubeMentions)
+    source.max_units_per_run = 300  # 3 searches for 5 brands (an agency's hundreds of brands, in small)
+    rows = source.read(END - dt.timedelta(days=2), END)
+    brands = load_brands().brands
+    client = next(b.name for b in brands if b.own)
+    expected = [client, *[b.name for b in brands if not b.own][:2]]  # the client brand, then competitors in order
+    assert source.stats.by_endpoint["search.list"] == 3
+    assert sorted((r["brand"], r["metric_date"]) for r in rows["youtube__mention_counts"]) == sorted(
+        (name, END) for name in expected
+    )
+    assert {r["brand"] for r in rows["youtube__mentions"]} <= set(expected)
+    warning = next(w for w in source.warnings if "not searched" in w)
+    assert "searched 3 (client brands first)" in warning and "2 not searched" in warning
+
+
 def test_youtube_quota_exceeded_is_not_retried(simulator, make_source) -> None:
     simulator.faults.add("status", path_contains="search", status=403, reason="quotaExceeded", times=0)
     source = make_source(simulator, YouTubeMentions)

@@ -14,13 +14,15 @@ from dagster import DagsterInstance, materialize
 
 from assets.ingest import INGEST_SOURCES
 from pipelines.definitions import all_assets
+from pipelines.platforms.facebook import FacebookClient
+from pipelines.platforms.linkedin import LinkedInClient
 from pipelines.resources import WarehouseResource
 from pipelines.simulation import simulated_platform_api
 from pipelines.simulator import Simulator
 
 TODAY = dt.date(2026, 11, 21)
 NIGHT = "2026-11-20"
-# Facebook's own accounts and its competitors share one lane (graph.facebook.com, at most Facebook's 4 at once);
+# Facebook's own accounts and its competitors share one lane (graph.facebook.com, at most Facebook's 8 at once);
 # LinkedIn's is another lane on another host.
 STEPS = ("ingest_facebook", "ingest_facebook_competitors", "ingest_linkedin")
 
@@ -82,8 +84,8 @@ def test_sources_of_different_platforms_are_read_at_once_and_a_lane_keeps_its_pl
     together, instance = run(simulator, tmp_path / "together.duckdb", STEPS)
     assert simulator.in_flight.hosts_at_once() >= 2  # Facebook and LinkedIn answered at the same moment
     # the Facebook lane: its own accounts, then its competitors, never more than Facebook's limit at once
-    assert simulator.in_flight.peak("graph.facebook.com") <= 4
-    assert simulator.in_flight.peak("api.linkedin.com") <= 2
+    assert simulator.in_flight.peak("graph.facebook.com") <= FacebookClient.spec.max_concurrent_requests
+    assert simulator.in_flight.peak("api.linkedin.com") <= LinkedInClient.spec.max_concurrent_requests
     # the first step started every read; each step replays its own source's lines into its own log
     first = step_messages(instance, together.run_id, "ingest_facebook")
     assert any("reading 3 source(s) of this run side by side in 2 lane(s) (facebook, linkedin)" in m for m in first)
