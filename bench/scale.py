@@ -53,6 +53,7 @@ STAGES = ("ingest", "dbt", "alerts", "reports", "publish")
 X_POST_READS = ("tweets", "counts", "search")  # Posts read / Counts recent: $0.005 a request
 X_POST_PRICE, X_USER_PRICE = 0.005, 0.010  # the rest reads users (lookups, users/me): $0.010
 SCALED = "client brands, each with a copy of the configured competitive set"
+YOUTUBE_DAILY_UNITS, TIKTOK_RESEARCH_DAILY_REQUESTS = 10_000, 1_000
 
 
 @dataclass
@@ -93,6 +94,10 @@ class Result:
             f"  API calls of the night: {self.api_calls.get('total')} ({self.api_calls.get('per_account'):.1f} per "
             f"account; naive {self.api_calls.get('naive')}), X ~${self.api_calls.get('x_cost_usd'):.2f}, YouTube "
             f"{self.api_calls.get('youtube_quota_units')} quota units",
+            "  daily budgets: "
+            + ", ".join(
+                f"{k} {v['used']:,} of {v['budget']:,}" for k, v in self.api_calls.get("daily_budgets", {}).items()
+            ),
             "  accounts read at once: " + ", ".join(f"{k} {v}" for k, v in self.concurrency.items()),
         ]
         return "\n".join(lines)
@@ -345,9 +350,12 @@ def night_api_calls(stats: dict[str, int], brands: dict, days: int = 1) -> dict[
     by_platform: dict[str, int] = {}
     x_cost = 0.0
     youtube_units = 0
+    tiktok_research = 0
     for template, count in stats.items():
         platform = next((p for p, hosts in platforms.items() if any(h in template for h in hosts)), "other")
         by_platform[platform] = by_platform.get(platform, 0) + count
+        if "research/" in template:
+            tiktok_research += count
         if platform == "x":
             x_cost += count * (X_POST_PRICE if any(f in template for f in X_POST_READS) else X_USER_PRICE)
         if platform == "youtube":
@@ -364,6 +372,12 @@ def night_api_calls(stats: dict[str, int], brands: dict, days: int = 1) -> dict[
         "naive": naive,
         "x_cost_usd": round(x_cost, 2),
         "youtube_quota_units": youtube_units,
+        # the night's spend against the documented daily budgets (docs/platform API reference): YouTube's 10,000
+        # units a day per project, TikTok Research's daily request quota (1,000 a day, marked unverified there)
+        "daily_budgets": {
+            "youtube_quota_units": {"used": youtube_units, "budget": YOUTUBE_DAILY_UNITS},
+            "tiktok_research_requests": {"used": tiktok_research, "budget": TIKTOK_RESEARCH_DAILY_REQUESTS},
+        },
     }
 
 

@@ -40,12 +40,17 @@ def test_night_api_calls_per_platform_cost_and_quota():
         "api.x.com/2/users/{id}/tweets": 4,  # $0.005 each
         "www.googleapis.com/youtube/v3/search": 1,  # 100 units
         "www.googleapis.com/youtube/v3/videos": 3,  # 1 unit each
+        "open.tiktokapis.com/v2/research/user/info/": 2,  # TikTok Research: its daily request quota
     }
     calls = night_api_calls(stats, brands)
-    assert calls["total"] == 10 and calls["by_platform"] == {"x": 6, "youtube": 4}
-    assert calls["per_account"] == 10 / 5
+    assert calls["total"] == 12 and calls["by_platform"] == {"x": 6, "youtube": 4, "tiktok": 2}
+    assert calls["per_account"] == 12 / 5
     assert calls["x_cost_usd"] == 0.04  # 2 x 0.010 + 4 x 0.005
     assert calls["youtube_quota_units"] == 103
+    assert calls["daily_budgets"] == {
+        "youtube_quota_units": {"used": 103, "budget": 10_000},
+        "tiktok_research_requests": {"used": 2, "budget": 1_000},
+    }
     from pipelines.contracts.streams import OWN_STREAMS
 
     assert calls["naive"] == 2 * len(OWN_STREAMS) + 3 * 2  # own accounts x streams + competitor accounts x 2
