@@ -124,9 +124,15 @@ def scaled_brands(brands: dict, scale: int) -> dict:
             twin.pop("ga4_property_id", None)
             for account in twin.get("accounts", {}).values():
                 account["id"] = _twin_id(account["id"], n)
-                account["handle"] = f"{account['handle']}{n}"
+                account["handle"] = _twin_handle(account["handle"], n)
             result["brands"].append(twin)
     return result
+
+
+def _twin_handle(handle: str, n: int) -> str:
+    """The handle with the copy's number appended, cut to X's 15 characters (the strictest platform's rule)."""
+    suffix = str(n)
+    return handle[: 15 - len(suffix)] + suffix
 
 
 def _twin_id(account_id: str, n: int) -> str:

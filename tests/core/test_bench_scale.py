@@ -23,6 +23,16 @@ def test_scale_three_is_three_clients_each_with_its_own_competitors():
     assert len(ids) == len(set(ids))  # every copy has its own accounts
 
 
+def test_scale_one_hundred_is_valid_with_handles_within_xs_fifteen_characters():
+    base = yaml.safe_load(BRANDS.read_text())
+    scaled = BrandsConfig.model_validate(scaled_brands(base, 100))  # X's handle rule: at most 15 characters
+    assert len(scaled.brands) == 100 * len(base["brands"])
+    handles = [(platform, account.handle) for b in scaled.brands for platform, account in b.accounts.items()]
+    assert len(handles) == len(set(handles))
+    assert max(len(handle) for platform, handle in handles if platform == "x") <= 15
+    assert ("x", "kopinusantar100") in handles  # 'kopinusantara' + '100', cut to 15
+
+
 def test_scale_one_is_the_configuration_unchanged():
     base = yaml.safe_load(BRANDS.read_text())
     assert scaled_brands(base, 1) == base
