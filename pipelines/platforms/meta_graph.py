@@ -248,7 +248,7 @@ class MetaGraphClient(PlatformClient):
         self._errors = threading.local()  # the last Graph error of each reading thread (see `last_error`)
         self._invalid_metrics: set[tuple[str, str]] = set()
         self.pacer = UsagePacer(self.settings.http.throttle)
-        self._usage_step = 0.0  # the largest rise of the usage headers seen from one call to the next (percent)
+        self._usage_step = 0.0  # the most a request inside a batch added to the usage headers (percent)
         self.session = self.new_session(credential=self.token_name, classify=self._classify, pace=self._pace)
 
     # -- HTTP ----------------------------------------------------------------------------------------------
@@ -366,6 +366,7 @@ class MetaGraphClient(PlatformClient):
             )
         outcomes: list[Any] = []
         pause = 0.0
+        before, highest = self.pacer.last_percent, None
         for read, element in zip(reads, answer, strict=True):
             if element is None:  # timed out within the batch: "You can retry any unsuccessful request" (docs)
                 outcomes.append(_SEND_AGAIN)
@@ -387,6 +388,7 @@ class MetaGraphClient(PlatformClient):
                 if read.page:
                     self.session.count(pages=1)
                 pause += self._pace(response)  # every element's usage, in order, as if each came alone
+                highest = max(highest or 0.0, usage_percent(response.headers)[0])
                 outcomes.append(dict(body))
             elif verdict.kind in ("throttle", "retry"):
                 self.session.count(throttled=int(verdict.kind == "throttle"))
@@ -395,6 +397,9 @@ class MetaGraphClient(PlatformClient):
                 outcomes.append(self._invalid_request(self.last_error or {}, response.status_code, url))
             else:
                 raise self.session.error_for(verdict, response, url)
+        if before is not None and highest is not None and highest > before:
+            # What one request adds to the usage (Meta counts each of a batch): sizes the next batches.
+            self._usage_step = max(self._usage_step, (highest - before) / len(reads))
         self.session.pause(pause)
         return outcomes
 
@@ -434,12 +439,8 @@ class MetaGraphClient(PlatformClient):
         return ErrorVerdict("fatal", f"request rejected ({words})", platform_message=words)
 
     def _pace(self, response: requests.Response) -> float:
-        """Pause after a call while Meta's usage headers are near 100 % (see UsagePacer); the rise from the
-        previous call is remembered, so a batch never holds more calls than the room left (`_batch_room`)."""
+        """Pause after a call while Meta's usage headers are near 100 % (see UsagePacer)."""
         percent, regain_minutes = usage_percent(response.headers)
-        last = self.pacer.last_percent
-        if last is not None and percent > last:
-            self._usage_step = max(self._usage_step, percent - last)
         return self.pacer.pause_after(percent, regain_minutes * 60 if regain_minutes > 0 else None)
 
     # -- Meta's days: the platform clock -------------------------------------------------------------------
@@ -580,10 +581,13 @@ class MetaGraphClient(PlatformClient):
         """
         out: list[dict[str, dict[str, Any]]] = [{} for _ in reads]
         pending = [(i, read.metrics) for i, read in enumerate(reads)]
-        while pending:
+        later: list[tuple[int, tuple[str, ...]]] = []  # refused requests waiting for what a fallback learns
+        while pending or later:
+            if not pending:
+                pending, later = later, []
             asked = []
             for i, metrics in pending:
-                wanted = [m for m in metrics if (reads[i].scope, m) not in self._invalid_metrics]
+                wanted = tuple(m for m in metrics if (reads[i].scope, m) not in self._invalid_metrics)
                 if wanted:
                     asked.append((i, wanted))
             requests_ = [
@@ -593,17 +597,22 @@ class MetaGraphClient(PlatformClient):
                 for i, wanted in asked
             ]
             pending = []
+            falling_back: set[str] = set()
             for (i, wanted), body in zip(asked, self.graph_get_many(requests_), strict=True):
                 read = reads[i]
-                if isinstance(body, GraphInvalidRequestError):
-                    if len(wanted) > 1:
-                        pending.extend((i, (metric,)) for metric in wanted)
-                    else:
-                        self._refused(read, wanted[0], body)
-                        if refused is not None:
-                            refused.append(body)
-                    continue
-                out[i].update(self._metric_objects(read, body))
+                if not isinstance(body, GraphInvalidRequestError):
+                    out[i].update(self._metric_objects(read, body))
+                elif len(wanted) == 1:
+                    self._refused(read, wanted[0], body)
+                    if refused is not None:
+                        refused.append(body)
+                elif read.scope not in falling_back:
+                    # Metric by metric for one object of the scope (as a request alone would); the others of the
+                    # scope are asked again once the metrics it refused are known, without them.
+                    falling_back.add(read.scope)
+                    pending.extend((i, (metric,)) for metric in wanted)
+                else:
+                    later.append((i, wanted))
         return out
 
     def _refused(self, read: InsightsRead, metric: str, exc: GraphInvalidRequestError) -> None:
