@@ -369,6 +369,7 @@ class MetaGraphClient(PlatformClient):
         before, highest = self.pacer.last_percent, None
         for read, element in zip(reads, answer, strict=True):
             if element is None:  # timed out within the batch: "You can retry any unsuccessful request" (docs)
+                self.session.count(retries=1)
                 outcomes.append(_SEND_AGAIN)
                 continue
             url = self.context.redactor(f"{self.root}/{read.relative_url}")
@@ -383,6 +384,7 @@ class MetaGraphClient(PlatformClient):
             verdict, body, parse_error = self.session.judge(response)
             if verdict.kind == "ok":
                 if parse_error is not None or not isinstance(body, Mapping):
+                    self.session.count(retries=1)
                     outcomes.append(_SEND_AGAIN)  # alone, the session retries a bad body once, then says so
                     continue
                 if read.page:
@@ -391,7 +393,7 @@ class MetaGraphClient(PlatformClient):
                 highest = max(highest or 0.0, usage_percent(response.headers)[0])
                 outcomes.append(dict(body))
             elif verdict.kind in ("throttle", "retry"):
-                self.session.count(throttled=int(verdict.kind == "throttle"))
+                self.session.count(retries=1, throttled=int(verdict.kind == "throttle"))
                 outcomes.append(_SEND_AGAIN)
             elif verdict.kind == "fatal" and (self.last_error or {}).get("code") == INVALID_PARAMETER:
                 outcomes.append(self._invalid_request(self.last_error or {}, response.status_code, url))

@@ -206,7 +206,7 @@ def test_a_failing_batch_request_is_retried_and_a_timed_out_element_is_sent_agai
     meta = client(simulator, "facebook")
     simulator.stats.reset()
     assert read(meta, "facebook") == clean
-    assert meta.stats.retries == 1  # the batch answered 500 once and was sent again
+    assert meta.stats.retries == 2  # the batch POST answered 500 once, the null element: both sent again
     comments_of_post = [r for r in simulator.requests.records() if r.path.endswith(f"{post.post_id}/comments")]
     assert len(comments_of_post) >= 2  # null in the batch, then sent alone
 
@@ -221,3 +221,12 @@ def test_a_batch_request_failing_for_good_names_no_token(caplog):
     assert "HTTP 500" in str(info.value)
     for text in (str(info.value), info.value.url, caplog.text):
         assert CANARY not in text
+
+
+def test_an_unreadable_element_is_sent_again_alone(simulator):
+    clean = read(client(simulator, "instagram"), "instagram")
+    media = posts_in_local_days(simulator, "instagram", account("instagram").id, FIRST, LAST)[0]
+    fault = simulator.faults.add("malformed_json", path_contains=f"{media.post_id}/insights", times=1)
+    meta = client(simulator, "instagram")
+    assert read(meta, "instagram") == clean
+    assert fault.used == 1 and meta.stats.retries == 1  # truncated inside the batch, read alone

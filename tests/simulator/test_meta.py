@@ -329,6 +329,8 @@ def test_a_batch_answers_each_request_as_the_same_get_alone(http, graph, sim, pa
     answers = resp.json()
     assert len(answers) == 3
     assert sim.batches.snapshot() == {"graph.facebook.com/{version}/": 1}  # one batch HTTP request...
+    control = http.get(f"{sim.url}/_simulator/stats").json()
+    assert control["batches"] == {"graph.facebook.com/{version}/": 1} and control["total"] == 3
     assert sim.stats.snapshot() == {  # ...counted as the three requests it holds, each under its own path
         "graph.facebook.com/{version}/{post-id}/insights": 1,
         "graph.facebook.com/{version}/{media-id}/comments": 1,
