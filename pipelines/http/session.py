@@ -64,6 +64,9 @@ class CallStats:
     throttled: int = 0
     waited_seconds: float = 0.0
     by_endpoint: dict[str, int] = field(default_factory=dict)
+    # Requests sent inside batch requests (Meta's Graph API batches): each counts toward the platform's limits
+    # and in `by_endpoint` under its own endpoint; the batch HTTP request itself is one of `calls`.
+    batched: int = 0
 
     def add(self, other: CallStats) -> None:
         """Add another session's counts to these (a client's total over its sessions)."""
@@ -72,6 +75,7 @@ class CallStats:
         self.pages += other.pages
         self.throttled += other.throttled
         self.waited_seconds += other.waited_seconds
+        self.batched += other.batched
         for endpoint, count in other.by_endpoint.items():
             self.by_endpoint[endpoint] = self.by_endpoint.get(endpoint, 0) + count
 
@@ -82,6 +86,7 @@ class CallStats:
             "api_pages": self.pages,
             "api_throttled": self.throttled,
             "api_wait_seconds": round(self.waited_seconds, 2),
+            "api_batched_requests": self.batched,
         }
 
 
@@ -172,6 +177,12 @@ class UsagePacer:
         self._pause = 0.0
         self._last: float | None = None
         self.highest = 0.0  # the highest usage seen (metadata, tests)
+
+    @property
+    def last_percent(self) -> float | None:
+        """The usage the last call reported (None before the first): how much room a batch of calls has."""
+        with self._lock:
+            return self._last
 
     def pause_after(self, percent: float, regain_seconds: float | None = None) -> float:
         """Seconds to pause after a call that reported `percent` usage (and the platform's regain estimate)."""
@@ -301,12 +312,15 @@ class ApiSession:
         *,
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
+        form: Mapping[str, str] | None = None,
         endpoint: str = "",
         headers: Mapping[str, str] | None = None,
         page: bool = False,
     ) -> Any:
+        """POST with a JSON body (`json_body`) or form fields (`form`, e.g. Meta's `access_token` and `batch`:
+        a secret in a form field never appears in a URL, and every message built here is redacted)."""
         return self.request(
-            "POST", url, params=params, json_body=json_body, endpoint=endpoint, headers=headers, page=page
+            "POST", url, params=params, json_body=json_body, form=form, endpoint=endpoint, headers=headers, page=page
         )
 
     def request(
@@ -316,6 +330,7 @@ class ApiSession:
         *,
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
+        form: Mapping[str, str] | None = None,
         endpoint: str = "",
         headers: Mapping[str, str] | None = None,
         page: bool = False,
@@ -337,7 +352,7 @@ class ApiSession:
         throttle = self.http.throttle
         while True:
             verdict, body, response, safe_url, parse_error = self._attempt(
-                method, url, params, json_body, endpoint, headers
+                method, url, params, json_body, form, endpoint, headers
             )
             if verdict.kind == "ok" and parse_error is not None:
                 malformed = self._malformed(response, parse_error, safe_url)
@@ -353,11 +368,7 @@ class ApiSession:
                 if page:
                     self._count(pages=1)
                 if response is not None and self._pace is not None:
-                    pause = self._pace(response)
-                    if pause > 0:
-                        logger.info("%s: usage near the limit, pausing %.1fs", self.platform, pause)
-                        self.gate.close(pause)
-                        slept += self._wait(pause)
+                    slept += self.pause(self._pace(response))
                 return body
             if verdict.kind == "throttle":
                 wait = verdict.retry_after if verdict.retry_after is not None else throttle.unknown_wait_seconds
@@ -404,9 +415,42 @@ class ApiSession:
             logger.warning("%s: %s on %s; retry %d in %.1fs", self.platform, verdict.message, safe_url, failures, delay)
             slept += self._wait(delay)
 
+    # -- what a caller unpacking several answers from one request uses (Meta's batch requests) ----------
+
+    def pause(self, seconds: float) -> float:
+        """Pause `seconds` because the platform's usage is near its limit (every thread of this session waits
+        with the calling one, see PauseGate); the seconds paused."""
+        if seconds <= 0:
+            return 0.0
+        logger.info("%s: usage near the limit, pausing %.1fs", self.platform, seconds)
+        self.gate.close(seconds)
+        return self._wait(seconds)
+
+    def count(
+        self,
+        *,
+        calls: int = 0,
+        retries: int = 0,
+        pages: int = 0,
+        throttled: int = 0,
+        batched: int = 0,
+        endpoint: str = "",
+    ) -> None:
+        """Add to the call statistics (`batched`: requests answered inside a batch request, counted in
+        `by_endpoint` under their own `endpoint`)."""
+        self._count(calls=calls, retries=retries, pages=pages, throttled=throttled, endpoint=endpoint)
+        if batched:
+            with self._lock:
+                self.stats.batched += batched
+
+    def error_for(self, verdict: ErrorVerdict, response: requests.Response | None, safe_url: str) -> ApiError:
+        """The ApiError a request raises for `verdict` (auth, permission, fatal), with the platform's redacted
+        words: an answer unpacked from a batch fails exactly as the same request sent alone."""
+        return self._error(verdict, response, self.redact(safe_url))
+
     # -- internals -------------------------------------------------------------------------------------
 
-    def _attempt(self, method, url, params, json_body, endpoint, headers):
+    def _attempt(self, method, url, params, json_body, form, endpoint, headers):
         held = self.gate.wait_seconds()
         if held > 0:  # another thread's answer asked for a pause that has not passed yet
             self._wait(held)
@@ -414,7 +458,13 @@ class ApiSession:
         safe_url = self.redact(url)
         try:
             response = self._session.request(
-                method, url, params=params, json=json_body, headers=headers, timeout=self.http.timeout_seconds
+                method,
+                url,
+                params=params,
+                json=json_body,
+                data=form,
+                headers=headers,
+                timeout=self.http.timeout_seconds,
             )
         except requests.Timeout:
             verdict = ErrorVerdict("retry", f"no answer within {self.http.timeout_seconds:g}s")
@@ -424,6 +474,12 @@ class ApiSession:
         except requests.RequestException as exc:  # invalid URL and friends: a programming/config error
             raise ApiError(self.platform, f"request could not be sent: {self.redact(exc)}", url=safe_url) from None
         safe_url = self.redact(response.url)
+        verdict, body, parse_error = self.judge(response)
+        return verdict, body, response, safe_url, parse_error
+
+    def judge(self, response: requests.Response) -> tuple[ErrorVerdict, Any, json.JSONDecodeError | None]:
+        """(verdict, parsed body, JSON error) of an answer: the platform's classifier, else the generic HTTP
+        rules. Also used for the answers a batch request unpacks (each judged as if it came alone)."""
         body, parse_error = _parse_body(response)
         verdict = self._classify(response, body) if self._classify else None
         if verdict is None:
@@ -431,7 +487,7 @@ class ApiSession:
         if verdict.kind != "ok" and verdict.platform_message is None:
             words = platform_message(body if parse_error is None else response.text)
             verdict = replace(verdict, platform_message=words)
-        return verdict, body, response, safe_url, parse_error
+        return verdict, body, parse_error
 
     def _malformed(
         self, response: requests.Response | None, parse_error: json.JSONDecodeError, safe_url: str

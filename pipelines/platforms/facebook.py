@@ -5,8 +5,10 @@ Reads (Graph API, Page access token in `FACEBOOK_PAGE_ACCESS_TOKEN`):
   per request. Days: Meta's reporting day (Pacific, the platform clock), stored unchanged as metric_date;
   `since`/`until` are the Pacific bounds of the days, `end_time` closes the day a value belongs to. The window is
   clamped to the days Meta serves now (ended in Pacific time, 2 years of history), with a warning.
-* post_snapshots: `GET /{page-id}/published_posts` (cursor pages) + `GET /{post-id}/insights?period=lifetime`;
-  a post belongs to the local day (settings.timezone) of its `created_time`.
+* post_snapshots: `GET /{page-id}/published_posts` (cursor pages) + `GET /{post-id}/insights?period=lifetime`,
+  the per-post requests sent as Graph API batch requests of up to 50 (meta_graph); a post belongs to the local
+  day (settings.timezone) of its `created_time`.
+* post_comments: `GET /{post-id}/comments?filter=stream` per post, batched the same way (next pages too).
 * audience_demographics: `page_follows_country`, `page_follows_city` (optional: Meta's docs contradict each
   other on their availability; a code 100 answer is a warning, not a failure). Age and gender were removed in
   2024 without replacement.
@@ -146,30 +148,45 @@ class FacebookClient(MetaGraphClient):
             if column in POST_INSIGHT_COLUMNS
         }
         missing: Counter[str] = Counter()
-        rows = [self._post_row(account, post, metric_names, snapshot_date, missing) for post in posts]
+        kinds = [self._content_type(post, missing) for post in posts]
+        # One /{post-id}/insights request per post, sent in batch requests (meta_graph.graph_get_many).
+        objects = [
+            (str(post["id"]), self._post_metrics(metric_names, content_type), f"{content_type} posts")
+            for post, content_type in zip(posts, kinds, strict=True)
+        ]
+        counts = self.lifetime_counts_many(objects, {"period": "lifetime"}, endpoint="post insights", missing=missing)
+        rows = [
+            self._post_row(account, post, content_type, values, snapshot_date)
+            for post, content_type, values in zip(posts, kinds, counts, strict=True)
+        ]
         self.warn_missing("published_posts", missing, len(posts))
         return rows
 
-    def _post_row(
-        self,
-        account: Account,
-        post: Mapping[str, Any],
-        metric_names: Mapping[str, str],
-        snapshot_date: dt.date,
-        missing: Counter[str],
-    ) -> Row:
-        post_id = str(post["id"])
+    def _content_type(self, post: Mapping[str, Any], missing: Counter[str]) -> str | None:
         content_type = content_type_of(post)
         if content_type is None:
             self.warn(f"published_posts: unknown attachment type in {post.get('attachments')!r:.80}; content_type NULL")
         for key in ("message", "permalink_url", "comments"):
             if key not in post:
                 missing[key] += 1
+        return content_type
+
+    @staticmethod
+    def _post_metrics(metric_names: Mapping[str, str], content_type: str | None) -> dict[str, str]:
+        """The insights metrics asked of a post: video-only ones only of video and reel posts."""
         is_video = content_type in ("video", "reel")
-        wanted = {api: col for api, col in metric_names.items() if is_video or col not in VIDEO_ONLY_COLUMNS}
-        scope = f"{content_type} posts"
-        params = {"period": "lifetime"}
-        values = self.lifetime_counts(post_id, wanted, params, scope=scope, endpoint="post insights", missing=missing)
+        return {api: col for api, col in metric_names.items() if is_video or col not in VIDEO_ONLY_COLUMNS}
+
+    def _post_row(
+        self,
+        account: Account,
+        post: Mapping[str, Any],
+        content_type: str | None,
+        values: Mapping[str, int | None],
+        snapshot_date: dt.date,
+    ) -> Row:
+        post_id = str(post["id"])
+        is_video = content_type in ("video", "reel")
         reactions = values.get("reactions")
         if reactions is None:
             reactions = to_count(_summary_total(post.get("reactions")))
@@ -221,10 +238,11 @@ class FacebookClient(MetaGraphClient):
         posts = self._published_posts(account, published_from, published_to, ("id", "created_time"))
         rows: list[Row] = []
         missing: Counter[str] = Counter()
-        for post in posts:
-            post_id = str(post["id"])
-            params = {"fields": ",".join(COMMENT_FIELDS), "filter": "stream", "order": "chronological", "limit": 100}
-            comments = [c for page in self.paginate(f"{post_id}/comments", params, listing="comments") for c in page]
+        params = {"fields": ",".join(COMMENT_FIELDS), "filter": "stream", "order": "chronological", "limit": 100}
+        post_ids = [str(post["id"]) for post in posts]
+        # The comment pages of every post, in batch requests (meta_graph.paginate_many).
+        threads = self.paginate_many([f"{post_id}/comments" for post_id in post_ids], params, listing="comments")
+        for post_id, comments in zip(post_ids, threads, strict=True):
             parents = {str(c["id"]): _parent_id(c) for c in comments if c.get("id") is not None}
             for comment in comments:
                 self.note_fields("comments items", comment, COMMENT_KEYS)

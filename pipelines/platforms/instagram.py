@@ -16,7 +16,8 @@ Reads (token in `INSTAGRAM_ACCESS_TOKEN`):
     `accounts_engaged` is read by no column (not in the contract).
 * post_snapshots: `GET /{ig-user-id}/media` (cursor pages, a media item belongs to the local day of its
   `timestamp`) + `GET /{media-id}/insights` (views, reach, likes,
-  comments, shares, saved). `clicks` NULL; `video_views` = `views` of video media (VIDEO, reels). A metric a media
+  comments, shares, saved; one request per media item, sent as Graph API batch requests of up to 50, see
+  meta_graph). `clicks` NULL; `video_views` = `views` of video media (VIDEO, reels). A metric a media
   type refuses (code 100) leaves that column NULL for that media type only.
 * audience_demographics: `follower_demographics`, timeframe `this_month`, one breakdown per call (age, gender,
   country, city); Meta returns the top 45 values of each. An answer without `total_value.breakdowns[].results[]`
@@ -226,27 +227,30 @@ class InstagramClient(MetaGraphClient):
             if column in POST_SNAPSHOTS.columns
         }
         missing: Counter[str] = Counter()
-        rows = [self._media_row(account, item, metric_names, snapshot_date, missing) for item in media]
+        scopes = [self._media_scope(item, missing) for item in media]
+        # One /{media-id}/insights request per media item, sent in batch requests (meta_graph.graph_get_many).
+        objects = [(str(item["id"]), metric_names, scope) for item, scope in zip(media, scopes, strict=True)]
+        counts = self.lifetime_counts_many(objects, endpoint="media insights", missing=missing)
+        rows = [
+            self._media_row(account, item, values, snapshot_date) for item, values in zip(media, counts, strict=True)
+        ]
         self.warn_missing("media", missing, len(media))
         return rows
 
-    def _media_row(
-        self,
-        account: Account,
-        item: Mapping[str, Any],
-        metric_names: Mapping[str, str],
-        snapshot_date: dt.date,
-        missing: Counter[str],
-    ) -> Row:
-        media_id = str(item["id"])
+    def _media_scope(self, item: Mapping[str, Any], missing: Counter[str]) -> str:
+        """The scope a refused metric is remembered for: the media's product and media type."""
         for key in ("caption", "permalink", "media_type", "media_product_type"):
             if key not in item:
                 missing[key] += 1
-        content_type = content_type_of(item)
-        if content_type is None and "media_type" in item:
+        if content_type_of(item) is None and "media_type" in item:
             self.warn(f"media: unknown media_type {item.get('media_type')!r}; content_type NULL")
-        scope = f"{item.get('media_product_type') or '?'} {item.get('media_type') or '?'} media"
-        values = self.lifetime_counts(media_id, metric_names, scope=scope, endpoint="media insights", missing=missing)
+        return f"{item.get('media_product_type') or '?'} {item.get('media_type') or '?'} media"
+
+    def _media_row(
+        self, account: Account, item: Mapping[str, Any], values: Mapping[str, int | None], snapshot_date: dt.date
+    ) -> Row:
+        media_id = str(item["id"])
+        content_type = content_type_of(item)
         reactions = values.get("reactions")
         if reactions is None:
             reactions = to_count(item.get("like_count"))
@@ -298,15 +302,16 @@ class InstagramClient(MetaGraphClient):
         media = self._media(account, published_from, published_to, ("id", "timestamp"))
         rows: list[Row] = []
         params = {"fields": ",".join(COMMENT_FIELDS), "limit": 50}
-        for item in media:
-            media_id = str(item["id"])
-            for page in self.paginate(f"{media_id}/comments", params, listing="comments"):
-                for comment in page:
-                    rows.append(self._comment(account, media_id, comment, None, snapshot_date))
-                    replies = comment.get("replies")
-                    data = replies.get("data") if isinstance(replies, Mapping) else None
-                    for reply in data if isinstance(data, list) else []:
-                        rows.append(self._comment(account, media_id, reply, str(comment["id"]), snapshot_date))
+        media_ids = [str(item["id"]) for item in media]
+        # The comment pages of every media item, in batch requests (meta_graph.paginate_many).
+        threads = self.paginate_many([f"{media_id}/comments" for media_id in media_ids], params, listing="comments")
+        for media_id, comments in zip(media_ids, threads, strict=True):
+            for comment in comments:
+                rows.append(self._comment(account, media_id, comment, None, snapshot_date))
+                replies = comment.get("replies")
+                data = replies.get("data") if isinstance(replies, Mapping) else None
+                for reply in data if isinstance(data, list) else []:
+                    rows.append(self._comment(account, media_id, reply, str(comment["id"]), snapshot_date))
         return rows
 
     def _comment(

@@ -13,6 +13,16 @@ docs/reference (§1 of platform-apis.md):
 * usage headers (X-App-Usage, X-Page-Usage, X-Business-Use-Case-Usage) pace the client from
   http.throttle.slowdown_percent on (UsagePacer: a pause doubling while usage rises), so it stays below 100 %;
 * list edges page with `paging.cursors.after` (guarded against a repeated cursor);
+* the reads made once per post (`/{post-id}/insights`, `/{media-id}/comments`...) go out as Graph API batch
+  requests (https://developers.facebook.com/docs/graph-api/batch-requests): `POST {root}/` with the form fields
+  `access_token` and `batch`, a JSON list of at most BATCH_SIZE = 50 `{"method": "GET", "relative_url"}`; the
+  answer lists one `{code, headers, body}` per request in order (null for one that timed out: sent again). Each
+  request in a batch counts toward the rate limits as if sent alone, so each element is judged exactly like a
+  single answer (the same classifier, the same UsagePacer fed with its usage headers, code 100 fallbacks, code
+  190 failing the stream); a throttled, transient or unreadable element is sent again, the first of them alone
+  through the session's retry loop (which waits as for any request). A batch never holds more calls than the
+  usage headers leave room for below http.throttle.slowdown_percent; from there requests go one by one, paced.
+  `batch_size = 1` on a client sends every request alone (the request-per-post path);
 * insights come as `values[]` (`end_time` = the Pacific midnight closing the day the value belongs to) or
   `total_value` (Instagram's newer metrics); `since`/`until` are the Pacific day bounds of the platform clock.
 """
@@ -23,12 +33,14 @@ import datetime as dt
 import json
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import requests
+from requests.structures import CaseInsensitiveDict
 
 from pipelines.errors import InputDataError
 from pipelines.http import ApiError, CursorGuard, ErrorVerdict, UsagePacer, retry_after_seconds
@@ -54,6 +66,9 @@ TOKEN_SUBCODES = {
 OBJECT_SUBCODES = frozenset({33, 2108006})
 USAGE_HEADERS = ("X-App-Usage", "X-Page-Usage", "X-Business-Use-Case-Usage")
 INSIGHT_KEYS = frozenset({"name", "period", "values", "total_value", "title", "description", "id"})
+# "Batch requests are limited to 50 requests per batch. Each call within the batch is counted separately for the
+# purposes of calculating API call limits and resource limits." (developers.facebook.com/docs/graph-api/batch-requests)
+BATCH_SIZE = 50
 
 
 class GraphInvalidRequestError(ApiError):
@@ -64,7 +79,62 @@ class GraphInvalidRequestError(ApiError):
         super().__init__(platform, f"invalid parameter (code 100): {detail}", status=status, url=url)
 
 
+@dataclass(frozen=True)
+class GraphRead:
+    """One GET of the Graph API: `path` under the version root with `params` (the token is added when sent),
+    counted in the call statistics as `endpoint` (and as a page of data when `page`)."""
+
+    path: str
+    params: Mapping[str, Any]
+    endpoint: str
+    page: bool = False
+
+    @property
+    def relative_url(self) -> str:
+        """The element's `relative_url` in a batch request: path and query, without the token (the batch's
+        `access_token` form field applies to every element that has none)."""
+        query = urlencode(dict(self.params))
+        return self.path.lstrip("/") + (f"?{query}" if query else "")
+
+
+@dataclass(frozen=True)
+class InsightsRead:
+    """The insights of one object: `/{object_id}/insights?metric=...` with `params`; refused metrics are
+    remembered per `scope` (e.g. a media type)."""
+
+    object_id: str
+    metrics: tuple[str, ...]
+    params: Mapping[str, Any]
+    scope: str
+    endpoint: str
+
+
+# An element the batch did not answer usably (timed out, throttled, transient, unreadable): sent again.
+_SEND_AGAIN = object()
+
+
 # --- pure helpers (unit-tested) -----------------------------------------------------------------------
+
+
+def batch_element_response(element: Mapping[str, Any], url: str) -> requests.Response:
+    """One element of a batch answer (`{code, headers: [{name, value}], body: "<JSON string>"}`) as the
+    requests.Response the same request sent alone would have given: the classifier and the pacer read it
+    unchanged."""
+    response = requests.Response()
+    response.status_code = to_count(element.get("code")) or 0
+    response.headers = CaseInsensitiveDict(
+        {
+            str(h["name"]): str(h.get("value", ""))
+            for h in element.get("headers") or []
+            if isinstance(h, Mapping) and h.get("name")
+        }
+    )
+    body = element.get("body")
+    text = body if isinstance(body, str) else "" if body is None else json.dumps(body)
+    response._content = text.encode("utf-8")
+    response.encoding = "utf-8"
+    response.url = url
+    return response
 
 
 def graph_error(body: Any) -> dict[str, Any] | None:
@@ -168,6 +238,8 @@ class MetaGraphClient(PlatformClient):
 
     token_name = "access_token"  # the Credential.name of the spec
     permission_hint = ""  # the permissions a token needs, named in a permission error
+    # Requests per Graph API batch request (at most BATCH_SIZE); 1 sends each per-post request alone.
+    batch_size: int = BATCH_SIZE
 
     def __init__(self, context: ClientContext) -> None:
         super().__init__(context)
@@ -176,6 +248,7 @@ class MetaGraphClient(PlatformClient):
         self._errors = threading.local()  # the last Graph error of each reading thread (see `last_error`)
         self._invalid_metrics: set[tuple[str, str]] = set()
         self.pacer = UsagePacer(self.settings.http.throttle)
+        self._usage_step = 0.0  # the most a request inside a batch added to the usage headers (percent)
         self.session = self.new_session(credential=self.token_name, classify=self._classify, pace=self._pace)
 
     # -- HTTP ----------------------------------------------------------------------------------------------
@@ -210,13 +283,7 @@ class MetaGraphClient(PlatformClient):
         except ApiError as exc:
             error = self.last_error or {}
             if type(exc) is ApiError and error.get("code") == INVALID_PARAMETER:
-                raise GraphInvalidRequestError(
-                    self.spec.name,
-                    self.context.redactor(str(error.get("message") or "no message")),
-                    subcode=to_count(error.get("error_subcode")),
-                    status=exc.status,
-                    url=exc.url,
-                ) from None
+                raise self._invalid_request(error, exc.status, exc.url) from None
             raise
         if not isinstance(body, Mapping):
             raise InputDataError(
@@ -224,6 +291,119 @@ class MetaGraphClient(PlatformClient):
                 "the API changed its format or a proxy answered. Re-run later."
             )
         return dict(body)
+
+    def _invalid_request(self, error: Mapping[str, Any], status: int | None, url: str) -> GraphInvalidRequestError:
+        return GraphInvalidRequestError(
+            self.spec.name,
+            self.context.redactor(str(error.get("message") or "no message")),
+            subcode=to_count(error.get("error_subcode")),
+            status=status,
+            url=url,
+        )
+
+    def _get_one(self, read: GraphRead) -> dict[str, Any] | GraphInvalidRequestError:
+        try:
+            return self.graph_get(read.path, read.params, endpoint=read.endpoint, page=read.page)
+        except GraphInvalidRequestError as exc:
+            return exc
+
+    # -- batch requests ------------------------------------------------------------------------------------
+
+    def graph_get_many(self, reads: Sequence[GraphRead]) -> list[dict[str, Any] | GraphInvalidRequestError]:
+        """The answers of `reads` in order, sent as Graph API batch requests of at most `batch_size`: each a JSON
+        object, or the GraphInvalidRequestError (code 100) the request sent alone raises, so callers fall back
+        as they do for one request. Any other error is raised as `graph_get` raises it (a code 190 element fails
+        the stream with Meta's words); a throttled or transient element is sent again (see the module doc)."""
+        results: list[Any] = [None] * len(reads)
+        pending = list(range(len(reads)))
+        while pending:
+            size = self._batch_room()
+            if size <= 1 or len(pending) == 1:
+                first = pending.pop(0)
+                results[first] = self._get_one(reads[first])
+                continue
+            chunk, pending = pending[:size], pending[size:]
+            again = []
+            for index, outcome in zip(chunk, self._send_batch([reads[i] for i in chunk]), strict=True):
+                if outcome is _SEND_AGAIN:
+                    again.append(index)
+                else:
+                    results[index] = outcome
+            if again:  # the first alone through the session's loop (it waits out a throttle), the rest batched
+                results[again[0]] = self._get_one(reads[again[0]])
+                pending = again[1:] + pending
+        return results
+
+    def _batch_room(self) -> int:
+        """How many requests the next batch may hold: `batch_size`, fewer when the usage headers near
+        http.throttle.slowdown_percent (the calls of a batch must fit below it: Meta counts each), one from
+        there on (one by one, each paced as without batches)."""
+        size = max(1, min(int(self.batch_size), BATCH_SIZE))
+        percent = self.pacer.last_percent
+        if size == 1 or percent is None:
+            return size
+        headroom = self.settings.http.throttle.slowdown_percent - percent
+        if headroom <= 0:
+            return 1
+        if self._usage_step > 0:
+            size = min(size, int(headroom / self._usage_step))
+        return max(1, size)
+
+    def _send_batch(self, reads: Sequence[GraphRead]) -> list[Any]:
+        """One batch request: each element's answer, or _SEND_AGAIN."""
+        form = {
+            "access_token": self._token(),
+            "include_headers": "true",  # the elements' usage headers pace the client
+            "batch": json.dumps([{"method": "GET", "relative_url": r.relative_url} for r in reads]),
+        }
+        self.last_error = None
+        answer = self.session.post(f"{self.root}/", form=form, endpoint="batch")
+        if not isinstance(answer, list) or len(answer) != len(reads):
+            shown = f"a list of {len(answer)}" if isinstance(answer, list) else type(answer).__name__
+            raise InputDataError(
+                f"{self.spec.name}: a batch request of {len(reads)} answered {shown} instead of one element per "
+                "request; the API changed its answer or a proxy answered. Re-run later."
+            )
+        outcomes: list[Any] = []
+        pause = 0.0
+        before, highest = self.pacer.last_percent, None
+        for read, element in zip(reads, answer, strict=True):
+            if element is None:  # timed out within the batch: "You can retry any unsuccessful request" (docs)
+                self.session.count(retries=1)
+                outcomes.append(_SEND_AGAIN)
+                continue
+            url = self.context.redactor(f"{self.root}/{read.relative_url}")
+            if not isinstance(element, Mapping):
+                raise InputDataError(
+                    f"{self.spec.name}: a batch element for {read.endpoint} is {type(element).__name__}, not an "
+                    "object {code, headers, body}; the API changed its answer."
+                )
+            response = batch_element_response(element, url)
+            self.session.count(batched=1, endpoint=read.endpoint)
+            self.last_error = None
+            verdict, body, parse_error = self.session.judge(response)
+            if verdict.kind == "ok":
+                if parse_error is not None or not isinstance(body, Mapping):
+                    self.session.count(retries=1)
+                    outcomes.append(_SEND_AGAIN)  # alone, the session retries a bad body once, then says so
+                    continue
+                if read.page:
+                    self.session.count(pages=1)
+                pause += self._pace(response)  # every element's usage, in order, as if each came alone
+                highest = max(highest or 0.0, usage_percent(response.headers)[0])
+                outcomes.append(dict(body))
+            elif verdict.kind in ("throttle", "retry"):
+                self.session.count(retries=1, throttled=int(verdict.kind == "throttle"))
+                outcomes.append(_SEND_AGAIN)
+            elif verdict.kind == "fatal" and (self.last_error or {}).get("code") == INVALID_PARAMETER:
+                outcomes.append(self._invalid_request(self.last_error or {}, response.status_code, url))
+            else:
+                raise self.session.error_for(verdict, response, url)
+        if before is not None and highest is not None and highest > before:
+            # What one request adds to the usage (Meta counts each of a batch): sizes the next batches.
+            self._usage_step = max(self._usage_step, (highest - before) / len(reads))
+        self.session.pause(pause)
+        return outcomes
 
     def _classify(self, response: requests.Response, body: Any) -> ErrorVerdict | None:
         error = graph_error(body)
@@ -285,24 +465,55 @@ class MetaGraphClient(PlatformClient):
         `paging.next`), so every call goes to the injected base URL and the token stays a parameter we control.
         """
         guard = CursorGuard(self.spec.name, listing)
-        query = dict(params)
-        while True:
+        query: dict[str, Any] | None = dict(params)
+        while query is not None:
             body = self.graph_get(path, query, endpoint=listing, page=True)
-            data = body.get("data")
-            if not isinstance(data, list):
-                raise InputDataError(
-                    f"{self.spec.name}: {listing} answered without a 'data' list (keys: {sorted(body)[:8]}); "
-                    "the API changed its answer."
-                )
-            yield [item for item in data if isinstance(item, Mapping)]
-            paging = body.get("paging") if isinstance(body.get("paging"), Mapping) else {}
-            if not paging.get("next"):
-                return
-            cursor = (paging.get("cursors") or {}).get("after") or _query_value(str(paging["next"]), "after")
-            if not cursor:
-                self.warn(f"{listing}: paging.next has no 'after' cursor; stopped after {guard.pages + 1} page(s)")
-                return
-            query["after"] = guard.next(cursor)
+            yield self._page_items(body, listing)
+            query = self._next_page(body, query, guard, listing)
+
+    def paginate_many(
+        self, paths: Sequence[str], params: Mapping[str, Any], *, listing: str
+    ) -> list[list[dict[str, Any]]]:
+        """Every item of the list edge `path` (e.g. `{post-id}/comments`) for each of `paths`, in order: the
+        first pages of all of them in batch requests, then the next pages of those that have more, and so on
+        (each followed by its `after` cursor, as `paginate` does; a code 100 answer is raised)."""
+        items: list[list[dict[str, Any]]] = [[] for _ in paths]
+        guards = [CursorGuard(self.spec.name, listing) for _ in paths]
+        pending: list[tuple[int, dict[str, Any]]] = [(i, dict(params)) for i in range(len(paths))]
+        while pending:
+            reads = [GraphRead(paths[i], query, listing, page=True) for i, query in pending]
+            following: list[tuple[int, dict[str, Any]]] = []
+            for (i, query), body in zip(pending, self.graph_get_many(reads), strict=True):
+                if isinstance(body, GraphInvalidRequestError):
+                    raise body
+                items[i].extend(self._page_items(body, listing))
+                after = self._next_page(body, query, guards[i], listing)
+                if after is not None:
+                    following.append((i, after))
+            pending = following
+        return items
+
+    def _page_items(self, body: Mapping[str, Any], listing: str) -> list[dict[str, Any]]:
+        data = body.get("data")
+        if not isinstance(data, list):
+            raise InputDataError(
+                f"{self.spec.name}: {listing} answered without a 'data' list (keys: {sorted(body)[:8]}); "
+                "the API changed its answer."
+            )
+        return [item for item in data if isinstance(item, Mapping)]
+
+    def _next_page(
+        self, body: Mapping[str, Any], query: Mapping[str, Any], guard: CursorGuard, listing: str
+    ) -> dict[str, Any] | None:
+        """The query of the next page (its `after` cursor), None after the last."""
+        paging = body.get("paging") if isinstance(body.get("paging"), Mapping) else {}
+        if not paging.get("next"):
+            return None
+        cursor = (paging.get("cursors") or {}).get("after") or _query_value(str(paging["next"]), "after")
+        if not cursor:
+            self.warn(f"{listing}: paging.next has no 'after' cursor; stopped after {guard.pages + 1} page(s)")
+            return None
+        return {**query, "after": guard.next(cursor)}
 
     def posts_in_days(
         self,
@@ -350,45 +561,84 @@ class MetaGraphClient(PlatformClient):
         scope: str,
         endpoint: str,
     ) -> dict[str, dict[str, Any]]:
-        """Metric objects by name from `/{object_id}/insights`.
+        """Metric objects by name from `/{object_id}/insights` (see `insights_many`); a request for a single
+        metric that is refused raises GraphInvalidRequestError (already warned about)."""
+        wanted = tuple(m for m in metrics if (scope, m) not in self._invalid_metrics)
+        read = InsightsRead(object_id, wanted, dict(params or {}), scope, endpoint)
+        refused: list[GraphInvalidRequestError] = []
+        answered = self.insights_many([read], refused=refused)[0] if wanted else {}
+        if len(wanted) == 1 and refused:
+            raise refused[0]
+        return answered
+
+    def insights_many(
+        self, reads: Sequence[InsightsRead], *, refused: list[GraphInvalidRequestError] | None = None
+    ) -> list[dict[str, dict[str, Any]]]:
+        """Metric objects by name for each read, its requests sent in batches (`graph_get_many`).
 
         A code 100 (invalid metric, e.g. a deprecated name or one the media type does not support) on a request
         for several metrics is retried metric by metric, so one refused metric never loses the others; a metric
-        refused on its own is remembered for this `scope` (e.g. a media type) and warned about once.
+        refused on its own is remembered for the read's `scope` (e.g. a media type), left out of later requests
+        and warned about once. Refusals of single-metric requests are appended to `refused`.
         """
-        wanted = [m for m in metrics if (scope, m) not in self._invalid_metrics]
-        if not wanted:
-            return {}
-        try:
-            body = self.graph_get(
-                f"{object_id}/insights", {**(params or {}), "metric": ",".join(wanted)}, endpoint=endpoint
+        out: list[dict[str, dict[str, Any]]] = [{} for _ in reads]
+        pending = [(i, read.metrics) for i, read in enumerate(reads)]
+        later: list[tuple[int, tuple[str, ...]]] = []  # refused requests waiting for what a fallback learns
+        while pending or later:
+            if not pending:
+                pending, later = later, []
+            asked = []
+            for i, metrics in pending:
+                wanted = tuple(m for m in metrics if (reads[i].scope, m) not in self._invalid_metrics)
+                if wanted:
+                    asked.append((i, wanted))
+            requests_ = [
+                GraphRead(
+                    f"{reads[i].object_id}/insights", {**reads[i].params, "metric": ",".join(wanted)}, reads[i].endpoint
+                )
+                for i, wanted in asked
+            ]
+            pending = []
+            falling_back: set[str] = set()
+            for (i, wanted), body in zip(asked, self.graph_get_many(requests_), strict=True):
+                read = reads[i]
+                if not isinstance(body, GraphInvalidRequestError):
+                    out[i].update(self._metric_objects(read, body))
+                elif len(wanted) == 1:
+                    self._refused(read, wanted[0], body)
+                    if refused is not None:
+                        refused.append(body)
+                elif read.scope not in falling_back:
+                    # Metric by metric for one object of the scope (as a request alone would); the others of the
+                    # scope are asked again once the metrics it refused are known, without them.
+                    falling_back.add(read.scope)
+                    pending.extend((i, (metric,)) for metric in wanted)
+                else:
+                    later.append((i, wanted))
+        return out
+
+    def _refused(self, read: InsightsRead, metric: str, exc: GraphInvalidRequestError) -> None:
+        """A single-metric request answered code 100: the object refuses insights (warned, metrics NULL) or the
+        metric is invalid for the scope (remembered and warned about once)."""
+        if exc.subcode in OBJECT_SUBCODES or "metric" not in exc.detail.lower():
+            self.warn(f"{read.endpoint}: {read.object_id} refused insights (code 100: {exc.detail}); metrics left NULL")
+        else:
+            self._invalid_metrics.add((read.scope, metric))
+            self.warn(
+                f"{read.endpoint}: metric '{metric}' refused for {read.scope} (code 100: {exc.detail}); left NULL"
             )
-        except GraphInvalidRequestError as exc:
-            if len(wanted) > 1:
-                out: dict[str, dict[str, Any]] = {}
-                for metric in wanted:
-                    try:
-                        out.update(self.insights(object_id, [metric], params, scope=scope, endpoint=endpoint))
-                    except GraphInvalidRequestError:
-                        continue
-                return out
-            metric = wanted[0]
-            if exc.subcode in OBJECT_SUBCODES or "metric" not in exc.detail.lower():
-                self.warn(f"{endpoint}: {object_id} refused insights (code 100: {exc.detail}); metrics left NULL")
-            else:
-                self._invalid_metrics.add((scope, metric))
-                self.warn(f"{endpoint}: metric '{metric}' refused for {scope} (code 100: {exc.detail}); left NULL")
-            raise
+
+    def _metric_objects(self, read: InsightsRead, body: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         data = body.get("data")
         if not isinstance(data, list):
             raise InputDataError(
-                f"{self.spec.name}: {endpoint} of {object_id} answered without a 'data' list "
+                f"{self.spec.name}: {read.endpoint} of {read.object_id} answered without a 'data' list "
                 f"(keys: {sorted(body)[:8]}); the API changed its answer."
             )
         out = {}
         for item in data:
             if isinstance(item, Mapping) and item.get("name"):
-                self.note_fields(f"{endpoint} metric objects", item, INSIGHT_KEYS)
+                self.note_fields(f"{read.endpoint} metric objects", item, INSIGHT_KEYS)
                 out[str(item["name"])] = dict(item)
         return out
 
@@ -402,19 +652,37 @@ class MetaGraphClient(PlatformClient):
         endpoint: str,
         missing: Counter[str],
     ) -> dict[str, int | None]:
-        """Lifetime insight counts of one object (a post, a media item) by column, from `columns` {metric: column}.
+        """Lifetime insight counts of one object (see `lifetime_counts_many`)."""
+        return self.lifetime_counts_many([(object_id, columns, scope)], params, endpoint=endpoint, missing=missing)[0]
 
-        A metric absent from the answer counts in `missing` ("insights {metric}"), unless it was refused for
-        `scope` (already warned about once).
+    def lifetime_counts_many(
+        self,
+        objects: Sequence[tuple[str, Mapping[str, str], str]],
+        params: Mapping[str, Any] | None = None,
+        *,
+        endpoint: str,
+        missing: Counter[str],
+    ) -> list[dict[str, int | None]]:
+        """Lifetime insight counts by column of each `(object_id, {metric: column}, scope)` (posts, media items),
+        read in batch requests.
+
+        A metric absent from an answer counts in `missing` ("insights {metric}"), unless it was refused for the
+        object's scope (already warned about once).
         """
-        answered = self.insights_or_empty(object_id, columns, params, scope=scope, endpoint=endpoint)
-        values: dict[str, int | None] = {}
-        for api, column in columns.items():
-            if api in answered:
-                values[column] = to_count(latest_value(answered[api]))
-            elif not self.is_refused(scope, api):
-                missing[f"insights {api}"] += 1
-        return values
+        reads = [
+            InsightsRead(oid, tuple(columns), dict(params or {}), scope, endpoint) for oid, columns, scope in objects
+        ]
+        answers = self.insights_many(reads)
+        out: list[dict[str, int | None]] = []
+        for (_, columns, scope), answered in zip(objects, answers, strict=True):
+            values: dict[str, int | None] = {}
+            for api, column in columns.items():
+                if api in answered:
+                    values[column] = to_count(latest_value(answered[api]))
+                elif not self.is_refused(scope, api):
+                    missing[f"insights {api}"] += 1
+            out.append(values)
+        return out
 
     def is_refused(self, scope: str, metric: str) -> bool:
         """Whether `metric` was answered "invalid metric" for `scope` (already warned about)."""

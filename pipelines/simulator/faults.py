@@ -7,6 +7,11 @@ headers at 100 % (code 80001/80002: `estimated_time_to_regain_access` in X-Busin
 platforms their rate-limit answer. The clock advances with real time and with `Simulator.advance` (a test's fake
 sleep), so a three-minute throttle passes in no real time.
 
+`batch_timeout` answers a matching request inside a Graph API batch request null (Meta's answer for a request the
+batch did not complete in time); a request sent alone is not affected. A `status` fault with the option `batch`
+(e.g. `status=500,batch=1`) hits only batch requests themselves (the POST), never the requests inside one or a
+request sent alone.
+
 Every kind takes the option `token`: the fault then hits only requests carrying that token (in a parameter, the
 Authorization bearer or any header), the way one account's expired token fails everything it is used for.
 """
@@ -30,6 +35,7 @@ KINDS = (
     "missing_field",
     "extra_field",
     "throttle",
+    "batch_timeout",
 )
 # Kinds that describe a lasting condition rather than one bad response: unlimited unless `times` is given.
 LASTING = ("repeat_cursor", "missing_field", "extra_field", "throttle")
@@ -54,6 +60,8 @@ class Fault:
         """The path holds `path_contains` (when given) and the request carries the fault's `token` option (when
         given: e.g. one agency account's token expired, whatever endpoint it calls)."""
         if self.path_contains is not None and self.path_contains not in request.full_path:
+            return False
+        if bool(self.opts.get("batch")) != bool(getattr(request, "is_batch", False)):
             return False
         token = self.opts.get("token")
         return token is None or request.carries(str(token))

@@ -103,7 +103,10 @@ class Simulator:
             for key, value in {**self.DEFAULT_TOKENS, **(tokens or {})}.items()
         }
         self.faults = FaultRegistry()
+        # Requests answered per path template; a request inside a Graph API batch counts under its own path, the
+        # batch HTTP requests themselves in `batches` (so per-path counts stay the calls the platform counts).
         self.stats = Stats()
+        self.batches = Stats()
         self.requests = RequestLog()
         self.in_flight = InFlight()  # requests answered at once per host (concurrency tests)
         self.clock = SimClock(self.world.now)
@@ -228,6 +231,9 @@ class Simulator:
             self.stats.add(f"{host}/(unknown host)")
             return Response(404, f"simulator: no API is served for host {host!r}\n", content_type="text/plain")
         req.family = family.name
+        batch = family.batch_requests(req)
+        if batch is not None:
+            return self._batch(req, family, batch)
         slow = self.faults.take("slow", req)
         if slow is not None:
             time.sleep(float(slow.opts.get("seconds", 1.0)))
@@ -261,6 +267,28 @@ class Simulator:
             RequestRecord(method, req.host, req.path, dict(req.params), resp.status, envelope, req.template)
         )
         return resp
+
+    def _batch(self, req: Request, family: ApiFamily, batch: list[dict[str, str]] | Response) -> Response:
+        """A batch request (Meta's `POST /{version}/` with `batch`): every element is answered by `handle` as the
+        same GET sent alone (its faults, usage meter, usage headers and stats), the answers listed in order. A
+        `status` fault with the option `batch` hits the batch request itself; `batch_timeout` answers an element
+        null (a request the batch did not complete in time)."""
+        self.batches.add(req.template)
+        req.is_batch = True  # type: ignore[attr-defined]  # faults with the option `batch` hit this request
+        if isinstance(batch, Response):
+            return batch  # the batch itself was malformed
+        fault = self.faults.take("status", req)
+        if fault is not None:
+            return family.fault_error(req, fault)
+        answers: list[object] = []
+        for element in batch:
+            probe = Request("GET", req.host, element["path"], element["query"], req.headers, b"", req.ctx)
+            if self.faults.take("batch_timeout", probe) is not None:
+                answers.append(None)
+                continue
+            raw = f"/{req.host}{element['path']}" + (f"?{element['query']}" if element["query"] else "")
+            answers.append(family.batch_element(self.handle("GET", raw, dict(req.headers), b""), element))
+        return Response(200, answers)
 
     def _schema_faults(self, req: Request, resp: Response) -> None:
         if not isinstance(resp.body, dict | list) or resp.status >= 400:
@@ -303,7 +331,11 @@ class Simulator:
         if path == "/stats":
             if method == "DELETE":
                 self.stats.reset()
-            return Response(200, {"stats": self.stats.snapshot(), "total": self.stats.total()})
+                self.batches.reset()
+            return Response(
+                200,
+                {"stats": self.stats.snapshot(), "total": self.stats.total(), "batches": self.batches.snapshot()},
+            )
         if path == "/clock":
             if method == "POST":
                 try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import statistics
 
 import pytest
@@ -302,3 +303,79 @@ def test_business_discovery_paging(http, graph, ig_id, world):
 def test_me_accounts(http, graph, own):
     body = get(http, f"{graph}/me/accounts", fields="id,name,instagram_business_account").json()
     assert body["data"][0]["instagram_business_account"]["id"] == own.accounts["instagram"].id
+
+
+# --- Graph API batch requests (developers.facebook.com/docs/graph-api/batch-requests) -----------------------
+
+
+def batch(http, graph, relative_urls, **form):
+    form.setdefault("access_token", TOKEN)
+    items = [{"method": "GET", "relative_url": url} for url in relative_urls]
+    return http.post(f"{graph}/", data={"batch": json.dumps(items), **form})
+
+
+def test_a_batch_answers_each_request_as_the_same_get_alone(http, graph, sim, page_id, ig_id, world):
+    post = world.posts("facebook", page_id)[-1]
+    media = world.posts("instagram", ig_id)[-1]
+    urls = [
+        f"{post.post_id}/insights?metric=post_media_view,post_clicks&period=lifetime",
+        f"{media.post_id}/comments?fields=id,text,timestamp&limit=2",
+        f"{page_id}?fields=followers_count",
+    ]
+    sim.stats.reset()
+    sim.batches.reset()
+    resp = batch(http, graph, urls)
+    assert resp.status_code == 200, resp.text
+    answers = resp.json()
+    assert len(answers) == 3
+    assert sim.batches.snapshot() == {"graph.facebook.com/{version}/": 1}  # one batch HTTP request...
+    control = http.get(f"{sim.url}/_simulator/stats").json()
+    assert control["batches"] == {"graph.facebook.com/{version}/": 1} and control["total"] == 3
+    assert sim.stats.snapshot() == {  # ...counted as the three requests it holds, each under its own path
+        "graph.facebook.com/{version}/{post-id}/insights": 1,
+        "graph.facebook.com/{version}/{media-id}/comments": 1,
+        "graph.facebook.com/{version}/{page-id}": 1,
+    }
+    for url, answer in zip(urls, answers, strict=True):
+        alone = http.get(f"{graph}/{url}&access_token={TOKEN}")
+        assert answer["code"] == alone.status_code == 200
+        assert json.loads(answer["body"]) == alone.json()  # the body is a JSON string
+        headers = {h["name"]: h["value"] for h in answer["headers"]}
+        assert headers["X-App-Usage"] == alone.headers["X-App-Usage"]  # usage headers per element
+    # The paging.next of an element is a full URL that can be followed alone, with the batch's token.
+    nxt = json.loads(answers[1]["body"])["paging"]["next"]
+    assert http.get(nxt).status_code == 200
+
+
+def test_errors_and_faults_are_per_element(http, graph, sim, page_id, world):
+    first, second = world.posts("facebook", page_id)[-2:]
+    sim.faults.add("expired_token", path_contains=f"{second.post_id}/insights")
+    sim.faults.add("batch_timeout", path_contains=f"{first.post_id}/comments")
+    resp = batch(
+        http,
+        graph,
+        [
+            f"{first.post_id}/insights?metric=post_impressions&period=lifetime",  # deprecated: code 100
+            f"{second.post_id}/insights?metric=post_clicks&period=lifetime",
+            f"{first.post_id}/comments?limit=1",
+            f"{first.post_id}/insights?metric=post_clicks&period=lifetime",
+        ],
+        include_headers="false",
+    )
+    invalid, expired, timed_out, fine = resp.json()
+    assert resp.status_code == 200
+    assert invalid["code"] == 400 and json.loads(invalid["body"])["error"]["code"] == 100
+    assert json.loads(expired["body"])["error"]["code"] == 190 and "headers" not in expired
+    assert timed_out is None  # Meta's answer for a request the batch did not complete in time
+    assert fine["code"] == 200 and json.loads(fine["body"])["data"][0]["name"] == "post_clicks"
+
+
+def test_a_batch_of_more_than_50_is_refused_and_a_batch_fault_hits_the_post_only(http, graph, sim, page_id):
+    resp = batch(http, graph, [page_id] * 51)
+    assert resp.status_code == 400
+    assert resp.json()["error"]["message"] == "Too many requests in batch message. Maximum batch size is 50"
+    sim.faults.add("status", path_contains="/v24.0/", status=503, batch=True, times=1)
+    assert get(http, f"{graph}/{page_id}", fields="id").status_code == 200  # a request alone: not hit
+    assert batch(http, graph, [page_id]).status_code == 503
+    assert batch(http, graph, [page_id]).status_code == 200
+    assert batch(http, graph, [page_id], access_token="wrong").json()[0]["code"] == 400  # the token applies

@@ -21,6 +21,15 @@ class ApiFamily:
     def render_error(self, req: Request, err: ApiError) -> Response:
         raise NotImplementedError
 
+    def batch_requests(self, req: Request) -> list[dict[str, str]] | Response | None:
+        """The requests of a batch request as [{"path", "query", ...}] for the server to answer one by one, an
+        error Response for a malformed batch, None when `req` is no batch (the family has none)."""
+        return None
+
+    def batch_element(self, resp: Response, element: dict[str, str]) -> object:
+        """One request's answer as an element of the batch answer."""
+        raise NotImplementedError
+
     def decorate(self, req: Request, resp: Response) -> None:
         """Add the family's usual headers (rate-limit, usage) to every response."""
 

@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import math
 import re
+from urllib.parse import parse_qs, urlencode
 from zoneinfo import ZoneInfo
 
 from pipelines.simulator import randomness as rnd
@@ -38,6 +39,7 @@ from pipelines.simulator.world import Post
 UTC = dt.UTC
 PACIFIC = "America/Los_Angeles"
 SUNSET_2026_06 = dt.date(2026, 6, 15)
+BATCH_LIMIT = 50  # requests per batch request (Graph API documentation)
 RECENT_DAYS = 30  # follower_count and online_followers keep the last 30 days
 # The seconds a since..until span may hold: Meta counts days of 86,400 s, a Pacific day across the autumn DST
 # change has 90,000 s.
@@ -203,6 +205,62 @@ class MetaApi(ApiFamily):
     hosts = ("graph.facebook.com", "graph.instagram.com")
     token_keys = ("meta",)
     uses_retry_after = False
+
+    # ------------------------------------------------------------------ batch requests
+    # https://developers.facebook.com/docs/graph-api/batch-requests: `POST /` (or `/{version}/`) with the form
+    # fields `batch` (a JSON list of at most 50 {"method", "relative_url"}) and `access_token` (used by every
+    # element without its own); the answer lists {code, headers: [{name, value}], body: "<JSON string>"} in
+    # order. The server answers each element as the same GET sent alone (routes, faults, usage headers, stats).
+    def batch_requests(self, req: Request) -> list[dict[str, str]] | Response | None:
+        segments = [s for s in req.path.split("/") if s]
+        version = segments.pop(0) if segments and re.fullmatch(r"v\d+\.\d+", segments[0]) else ""
+        form = req.form() if req.method == "POST" and req.body else {}
+        if segments or "batch" not in form:
+            return None
+        req.template = f"{req.host}/{{version}}/" if version else f"{req.host}/"
+        try:
+            items = json.loads(form["batch"])
+        except ValueError:
+            items = None
+        if not isinstance(items, list) or not all(isinstance(i, dict) and i.get("relative_url") for i in items):
+            return self.render_error(
+                req, ApiError("bad_request", "(#100) The parameter batch must be a JSON list of {method, relative_url}")
+            )
+        if len(items) > BATCH_LIMIT:
+            return Response(
+                400,
+                {
+                    "error": {
+                        "message": f"Too many requests in batch message. Maximum batch size is {BATCH_LIMIT}",
+                        "type": "GraphBatchException",
+                        "code": 100,
+                        "fbtrace_id": rnd.token("fbtrace", req.full_path, length=11),
+                    }
+                },
+            )
+        token = form.get("access_token")
+        include_headers = form.get("include_headers", "true").lower() != "false"
+        elements = []
+        for item in items:
+            if str(item.get("method") or "GET").upper() != "GET":
+                return self.render_error(req, ApiError("bad_request", "(#100) the simulator batches GET requests only"))
+            path, _, query = str(item["relative_url"]).lstrip("/").partition("?")
+            if not re.match(r"v\d+\.\d+/", path):
+                path = f"{version or 'v24.0'}/{path}"
+            params = parse_qs(query, keep_blank_values=True)
+            if "access_token" not in params and token:
+                query = f"{query}&" if query else ""
+                query += urlencode({"access_token": token})
+            elements.append({"path": f"/{path}", "query": query, "include_headers": str(include_headers)})
+        return elements
+
+    def batch_element(self, resp: Response, element: dict[str, str]) -> object:
+        out: dict[str, object] = {"code": resp.status}
+        if element.get("include_headers") == "True":
+            headers = {"Content-Type": resp.content_type, **resp.headers}
+            out["headers"] = [{"name": k, "value": v} for k, v in headers.items()]
+        out["body"] = resp.encode().decode("utf-8", "replace")
+        return out
 
     # ------------------------------------------------------------------ plumbing
     def handle(self, req: Request) -> Response:
