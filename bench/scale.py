@@ -54,6 +54,7 @@ X_POST_READS = ("tweets", "counts", "search")  # Posts read / Counts recent: $0.
 X_POST_PRICE, X_USER_PRICE = 0.005, 0.010  # the rest reads users (lookups, users/me): $0.010
 SCALED = "client brands, each with a copy of the configured competitive set"
 YOUTUBE_DAILY_UNITS, TIKTOK_RESEARCH_DAILY_REQUESTS = 10_000, 1_000
+HTTP_REQUESTS = "http_requests"  # the key simulator_stats adds beside the per-path counts
 
 
 @dataclass
@@ -91,7 +92,8 @@ class Result:
             "  baselines (s): " + ", ".join(f"{k} {v:.1f}" for k, v in self.baselines.items()),
             "  ratios: " + ", ".join(f"{k} {v:.2f}" for k, v in self.ratios.items()),
             f"  peak RSS {self.peak_rss_mb:.0f} MB, warehouse {self.warehouse_mb:.1f} MB ({self.raw_rows:,} raw rows)",
-            f"  API calls of the night: {self.api_calls.get('total')} ({self.api_calls.get('per_account'):.1f} per "
+            f"  API calls of the night: {self.api_calls.get('total')} in {self.api_calls.get('http_requests')} HTTP "
+            f"requests ({self.api_calls.get('per_account'):.1f} calls per "
             f"account; naive {self.api_calls.get('naive')}), X ~${self.api_calls.get('x_cost_usd'):.2f}, YouTube "
             f"{self.api_calls.get('youtube_quota_units')} quota units",
             "  daily budgets: "
@@ -205,9 +207,13 @@ def simulator(config: Path, today: dt.date, latency_ms: float) -> Iterator[str]:
 
 
 def simulator_stats(url: str, reset: bool = False) -> dict[str, int]:
-    """Requests served per path template since the last reset (then reset, if asked)."""
+    """Requests served per path template since the last reset (then reset, if asked): the calls as the platforms
+    count them (a request inside a Graph API batch under its own path), plus `HTTP_REQUESTS`, the HTTP requests
+    sent (a batch is one)."""
     with urllib.request.urlopen(f"{url}/_simulator/stats", timeout=30) as answer:  # 127.0.0.1 only
-        stats = json.loads(answer.read())["stats"]
+        body = json.loads(answer.read())
+    stats = dict(body["stats"])
+    stats[HTTP_REQUESTS] = sum(stats.values()) - sum(body["batched"].values()) + sum(body["batches"].values())
     if reset:
         urllib.request.urlopen(urllib.request.Request(f"{url}/_simulator/stats", method="DELETE"), timeout=30).close()
     return stats
@@ -357,7 +363,10 @@ def night_api_calls(stats: dict[str, int], brands: dict, days: int = 1) -> dict[
     x_cost = 0.0
     youtube_units = 0
     tiktok_research = 0
+    http_requests = stats.get(HTTP_REQUESTS)
     for template, count in stats.items():
+        if template == HTTP_REQUESTS:
+            continue
         platform = next((p for p, hosts in platforms.items() if any(h in template for h in hosts)), "other")
         by_platform[platform] = by_platform.get(platform, 0) + count
         if "research/" in template:
@@ -372,7 +381,8 @@ def night_api_calls(stats: dict[str, int], brands: dict, days: int = 1) -> dict[
     naive = days * (own * len(OWN_STREAMS) + (accounts - own) * competitor_tables)
     total = sum(by_platform.values())
     return {
-        "total": total,
+        "total": total,  # as the platforms count them (each request of a Graph API batch)
+        "http_requests": total if http_requests is None else http_requests,  # round trips (a batch is one)
         "by_platform": by_platform,
         "per_account": total / accounts,
         "naive": naive,

@@ -107,6 +107,7 @@ class Simulator:
         # batch HTTP requests themselves in `batches` (so per-path counts stay the calls the platform counts).
         self.stats = Stats()
         self.batches = Stats()
+        self.batched = Stats()  # requests answered inside batches (HTTP requests = total - batched + batches)
         self.requests = RequestLog()
         self.in_flight = InFlight()  # requests answered at once per host (concurrency tests)
         self.clock = SimClock(self.world.now)
@@ -282,6 +283,7 @@ class Simulator:
             return family.fault_error(req, fault)
         answers: list[object] = []
         for element in batch:
+            self.batched.add(req.template)
             probe = Request("GET", req.host, element["path"], element["query"], req.headers, b"", req.ctx)
             if self.faults.take("batch_timeout", probe) is not None:
                 answers.append(None)
@@ -332,9 +334,15 @@ class Simulator:
             if method == "DELETE":
                 self.stats.reset()
                 self.batches.reset()
+                self.batched.reset()
             return Response(
                 200,
-                {"stats": self.stats.snapshot(), "total": self.stats.total(), "batches": self.batches.snapshot()},
+                {
+                    "stats": self.stats.snapshot(),
+                    "total": self.stats.total(),
+                    "batches": self.batches.snapshot(),
+                    "batched": self.batched.snapshot(),
+                },
             )
         if path == "/clock":
             if method == "POST":

@@ -33,6 +33,32 @@ def test_scale_one_hundred_is_valid_with_handles_within_xs_fifteen_characters():
     assert ("x", "kopinusantar100") in handles  # 'kopinusantara' + '100', cut to 15
 
 
+def test_the_night_counts_a_graph_batch_as_one_http_request_and_its_elements_as_calls():
+    """On the real simulator: 2 GETs alone and one batch of 3 requests are 5 calls (as Meta counts them) in 3 HTTP
+    requests."""
+    import json
+
+    import requests
+
+    from bench.scale import simulator_stats
+    from pipelines.simulator import Simulator
+
+    token = Simulator.DEFAULT_TOKENS["meta"]
+    with Simulator(seed=7) as sim, requests.Session() as http:
+        graph = sim.base_url("https://graph.facebook.com/v24.0")
+        page = sim.world.own_brand.accounts["facebook"].id
+        simulator_stats(sim.url, reset=True)
+        for _ in range(2):
+            assert http.get(f"{graph}/{page}", params={"access_token": token}).ok
+        items = [{"method": "GET", "relative_url": page} for _ in range(3)]
+        answer = http.post(f"{graph}/", data={"batch": json.dumps(items), "access_token": token})
+        assert answer.ok and all(element["code"] == 200 for element in answer.json())
+        stats = simulator_stats(sim.url)
+    calls = night_api_calls(stats, {"brands": [{"name": "A", "own": True, "accounts": {"facebook": {}}}]})
+    assert calls["total"] == 5 and calls["by_platform"] == {"meta": 5}
+    assert calls["http_requests"] == 3
+
+
 def test_scale_one_is_the_configuration_unchanged():
     base = yaml.safe_load(BRANDS.read_text())
     assert scaled_brands(base, 1) == base
@@ -54,6 +80,7 @@ def test_night_api_calls_per_platform_cost_and_quota():
     }
     calls = night_api_calls(stats, brands)
     assert calls["total"] == 12 and calls["by_platform"] == {"x": 6, "youtube": 4, "tiktok": 2}
+    assert calls["http_requests"] == 12  # no batches counted: every call its own request
     assert calls["per_account"] == 12 / 5
     assert calls["x_cost_usd"] == 0.04  # 2 x 0.010 + 4 x 0.005
     assert calls["youtube_quota_units"] == 103
