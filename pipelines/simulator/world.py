@@ -205,14 +205,15 @@ class World:
         self._cache: dict[object, object] = {}
 
     # ------------------------------------------------------------------ brands and accounts
-    @property
+    @cached_property
     def own_brand(self) -> Brand:
         """The first client brand: the one the planted drop and the default tokens' `me` belong to."""
         return self.brands.own_brands[0]
 
     def own_accounts(self, platform: str) -> list[tuple[Brand, Account]]:
-        """Every client brand's account on `platform` (an agency's clients each have theirs)."""
-        return self.brands.accounts_on(platform, own_only=True)
+        """Every client brand's account on `platform` (an agency's clients each have theirs). Kept per platform:
+        the brands never change, and answers ask for them in their inner loops (an agency's hundreds of brands)."""
+        return list(self._index(("own_accounts", platform), lambda: self.brands.accounts_on(platform, own_only=True)))
 
     def own_account(self, platform: str, account_id: str | None = None) -> Account | None:
         """The client account `account_id` on `platform` (None if it is not a client's), or without an id the
@@ -223,26 +224,32 @@ class World:
         return None
 
     def brand(self, name: str) -> Brand:
-        for b in self.brands.brands:
-            if b.name == name:
-                return b
-        raise KeyError(name)
+        found = self._index("brands", lambda: {b.name: b for b in reversed(self.brands.brands)}).get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
 
     def accounts(self, platform: str) -> list[tuple[Brand, Account]]:
-        return self.brands.accounts_on(platform)
+        return list(self._index(("accounts", platform), lambda: self.brands.accounts_on(platform)))
 
     def find_account(self, platform: str, account_id: str) -> tuple[Brand, Account] | None:
-        for b, a in self.accounts(platform):
-            if a.id == account_id:
-                return b, a
-        return None
+        return self._index(
+            ("account_ids", platform), lambda: {a.id: (b, a) for b, a in reversed(self.accounts(platform))}
+        ).get(account_id)
 
     def find_handle(self, platform: str, handle: str) -> tuple[Brand, Account] | None:
-        wanted = handle.lstrip("@").lower()
-        for b, a in self.accounts(platform):
-            if a.handle.lstrip("@").lower() == wanted:
-                return b, a
-        return None
+        by_handle = self._index(
+            ("handles", platform),
+            lambda: {a.handle.lstrip("@").lower(): (b, a) for b, a in reversed(self.accounts(platform))},
+        )
+        return by_handle.get(handle.lstrip("@").lower())
+
+    def _index(self, key: object, build):
+        """A lookup built once from the brands (they never change; answers use them in inner loops, and an agency
+        has hundreds of brands). `reversed` above keeps the first match, as a scan would."""
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
 
     def _require(self, platform: str, account_id: str) -> tuple[Brand, Account]:
         found = self.find_account(platform, account_id)
@@ -621,9 +628,8 @@ class World:
         tests compare with); [] for competitors' posts and platforms without simulated comments
         (conversations.py)."""
         post = self.post(platform, post_id)
-        owner = next(
-            ((b, a) for b, a in self.own_accounts(platform) if post is not None and a.id == post.account_id), None
-        )
+        found = self.find_account(platform, post.account_id) if post is not None else None
+        owner = found if found is not None and found[0].own else None
         if owner is None:
             return []
         brand, account = owner
