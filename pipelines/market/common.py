@@ -115,7 +115,7 @@ def mention_row(
 
 
 def matched_terms(matcher: MentionMatcher, brand: str, *texts: str | None) -> list[str]:
-    return matcher.brands_in("\n".join(t for t in texts if t)).get(brand, [])
+    return matcher.terms_of(brand, "\n".join(t for t in texts if t))
 
 
 class ContentCapture:

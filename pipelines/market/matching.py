@@ -132,6 +132,9 @@ class MentionMatcher:
             )
             for b in items
         ]
+        self._by_name = {}
+        for compiled in self._brands:
+            self._by_name.setdefault(compiled.name, compiled)
 
     @property
     def brand_names(self) -> list[str]:
@@ -144,16 +147,21 @@ class MentionMatcher:
         norm = normalize(text)
         found: list[Match] = []
         for brand in self._brands:
-            excluded = [m.span() for p in brand.exclusions for m in p.finditer(norm)]
-            hits: list[Match] = []
-            for term, kind, pattern in brand.terms:
-                for m in pattern.finditer(norm):
-                    if any(m.start() < e_end and e_start < m.end() for e_start, e_end in excluded):
-                        continue
-                    hits.append(Match(brand.name, term, kind, m.start(), m.end()))
-            found.extend(_collapse(hits))
+            found.extend(_hits(brand, norm))
         found.sort(key=lambda m: (m.start, m.brand))
         return found
+
+    def terms_of(self, brand: str, text: str | None) -> list[str]:
+        """The distinct configured terms of `brand` found in `text`, in order of position: `brands_in(text)[brand]`,
+        matching that one brand only (a source that searched for one brand need not try hundreds)."""
+        compiled = self._by_name.get(brand)
+        if not text or compiled is None:
+            return []
+        terms: list[str] = []
+        for hit in sorted(_hits(compiled, normalize(text)), key=lambda m: m.start):
+            if hit.term not in terms:
+                terms.append(hit.term)
+        return terms
 
     def brands_in(self, text: str | None) -> dict[str, list[str]]:
         """brand -> the distinct configured terms that matched (the `matched_terms` column)."""
@@ -163,6 +171,18 @@ class MentionMatcher:
             if m.term not in terms:
                 terms.append(m.term)
         return result
+
+
+def _hits(brand: _CompiledBrand, norm: str) -> list[Match]:
+    """One brand's terms found in the normalized text, outside its exclusions, overlapping hits collapsed."""
+    excluded = [m.span() for p in brand.exclusions for m in p.finditer(norm)]
+    hits: list[Match] = []
+    for term, kind, pattern in brand.terms:
+        for m in pattern.finditer(norm):
+            if any(m.start() < e_end and e_start < m.end() for e_start, e_end in excluded):
+                continue
+            hits.append(Match(brand.name, term, kind, m.start(), m.end()))
+    return _collapse(hits)
 
 
 def _collapse(hits: list[Match]) -> list[Match]:

@@ -90,6 +90,9 @@ def _terms(matcher: MentionMatcher, text: str) -> dict[str, list[str]]:
 )
 def test_cases(matcher: MentionMatcher, text: str, expected: dict[str, list[str]]) -> None:
     assert _terms(matcher, text) == expected
+    # one brand alone (what a source that searched for that brand asks) finds the same terms
+    for name in matcher.brand_names:
+        assert matcher.terms_of(name, text) == expected.get(name, []), name
 
 
 def test_hashtag_wins_over_the_keyword_inside_it(matcher: MentionMatcher) -> None:
