@@ -250,6 +250,7 @@ class Market:
         self._counts: dict[tuple[str, str, dt.date], list[tuple[MentionCategory, int]]] = {}
         self._items: dict[tuple[str, str, dt.date], list[Mention]] = {}
         self._feeds: dict[str, list[FeedEntry]] = {}
+        self._brand_by_term: dict[str, str] | None = None
 
     @property
     def seed(self) -> int:
@@ -430,12 +431,14 @@ class Market:
 
     # ------------------------------------------------------------------ search interest
     def brand_for_keyword(self, keyword: str) -> str | None:
-        k = keyword.strip().lstrip("#").lower()
-        for b in self.world.brands.brands:
-            terms = {b.name.lower(), *(x.lower() for x in b.keywords), *b.hashtags}
-            if k in terms:
-                return b.name
-        return None
+        """The first brand whose name, keyword or hashtag `keyword` is (indexed once: the brands never change)."""
+        if self._brand_by_term is None:
+            index: dict[str, str] = {}
+            for b in self.world.brands.brands:
+                for term in {b.name.lower(), *(x.lower() for x in b.keywords), *b.hashtags}:
+                    index.setdefault(term, b.name)
+            self._brand_by_term = index
+        return self._brand_by_term.get(keyword.strip().lstrip("#").lower())
 
     def search_interest_raw(self, keyword: str, geo: str, day: dt.date) -> float:
         """Unnormalised search volume for a keyword (brands follow their mention volume)."""
