@@ -69,6 +69,8 @@ class Result:
     peak_rss_mb: float = 0.0
     warehouse_mb: float = 0.0
     raw_rows: int = 0  # rows of the raw tables after the nightly run: the history the night ran on
+    # what the night could not read (ops.ingest_failures left open): a fast night must also be a whole one
+    open_ingest_failures: int = 0
     api_calls: dict[str, object] = field(default_factory=dict)
     concurrency: dict[str, int] = field(default_factory=dict)  # accounts read at once per platform (both runs)
     scaled: str = SCALED
@@ -91,7 +93,8 @@ class Result:
             "  stages (s): " + ", ".join(f"{k} {v:.1f}" for k, v in self.stages.items()),
             "  baselines (s): " + ", ".join(f"{k} {v:.1f}" for k, v in self.baselines.items()),
             "  ratios: " + ", ".join(f"{k} {v:.2f}" for k, v in self.ratios.items()),
-            f"  peak RSS {self.peak_rss_mb:.0f} MB, warehouse {self.warehouse_mb:.1f} MB ({self.raw_rows:,} raw rows)",
+            f"  peak RSS {self.peak_rss_mb:.0f} MB, warehouse {self.warehouse_mb:.1f} MB ({self.raw_rows:,} raw rows), "
+            f"{self.open_ingest_failures} open ingest failure(s) after the night",
             f"  API calls of the night: {self.api_calls.get('total')} in {self.api_calls.get('http_requests')} HTTP "
             f"requests ({self.api_calls.get('per_account'):.1f} calls per "
             f"account; naive {self.api_calls.get('naive')}), X ~${self.api_calls.get('x_cost_usd'):.2f}, YouTube "
@@ -318,6 +321,19 @@ def raw_row_count(warehouse: Path) -> int:
         return sum(rows for _, _, rows in table_row_counts(conn, ["raw"]))
 
 
+def open_ingest_failures(warehouse: Path) -> int:
+    """Reads that failed and were not read since (ops.ingest_failures without resolved_at)."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        exists = conn.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'ops' and table_name = 'ingest_failures'"
+        ).fetchone()[0]
+        if not exists:
+            return 0
+        return conn.execute("select count(*) from ops.ingest_failures where resolved_at is null").fetchone()[0]
+
+
 def bare_transform(warehouse: Path, folder: Path, run_id: str) -> float:
     """The SQL the run's dbt build ran (its run_results.json), run directly in DuckDB on a copy of the warehouse
     (the Python models' work is left out: the baseline is, if anything, a little low)."""
@@ -451,6 +467,7 @@ def run(scale: int = 1, latency_ms: float = 150.0, days: int = 30) -> Result:
             result.peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             result.warehouse_mb = warehouse.stat().st_size / 1e6
             result.raw_rows = raw_row_count(warehouse)
+            result.open_ingest_failures = open_ingest_failures(warehouse)
             result.api_calls = night_api_calls(stats, brands)
             # the first load's baselines first: they pay the one-time imports and connections, not the night's
             start = end - dt.timedelta(days=days - 1)

@@ -91,3 +91,23 @@ def test_night_api_calls_per_platform_cost_and_quota():
     from pipelines.contracts.streams import OWN_STREAMS
 
     assert calls["naive"] == 2 * len(OWN_STREAMS) + 3 * 2  # own accounts x streams + competitor accounts x 2
+
+
+def test_open_ingest_failures_counts_what_the_night_could_not_read(tmp_path):
+    import duckdb
+
+    from assets.ingest import Failure
+    from bench.scale import open_ingest_failures
+    from pipelines.ingest_failures import record
+
+    path = tmp_path / "w.duckdb"
+    duckdb.connect(str(path)).close()
+    assert open_ingest_failures(path) == 0  # no failure was ever recorded
+    with duckdb.connect(str(path)) as conn:
+        failures = [
+            Failure("x__account_daily", "HTTP 503", "1", "A"),
+            Failure("x__account_daily", "HTTP 503", "2", "B"),
+        ]
+        record(conn, "x", failures, {}, run_id="night-1")
+        record(conn, "x", failures[1:], {"x__account_daily": ["1"]}, run_id="night-2")  # account 1 read again
+    assert open_ingest_failures(path) == 1
