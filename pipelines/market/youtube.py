@@ -41,6 +41,11 @@ API_KEY = YouTubeClient.spec.credential("api_key").used_for(
     "Data API key for public channel, video and search reads (key=)", required=True
 )
 SEARCH_UNITS = 100
+DAILY_UNITS = 10_000  # a project's default quota a day (search.list 100 units, list calls 1)
+# What the other YouTube reads of a night spend per configured channel (channels, playlistItems, videos,
+# commentThreads: about 3 units for a competitor's channel, 15-20 for a client's own, measured at scale 100), kept
+# free of mention searches so that the night stays within the project's quota at any number of brands.
+UNITS_RESERVED_PER_CHANNEL = 10
 
 
 def youtube_query(brand: Brand) -> str:
@@ -137,11 +142,25 @@ class YouTubeMentions(_YouTubeSource):
     tables = (tables.mention_counts("youtube"), tables.mentions("youtube"))
     max_units_per_run: ClassVar[int] = 8_000  # of the 10,000 daily units, leaving room for the channel reads
 
+    def mention_units(self) -> int:
+        """The quota units one run may spend on searches: at most `max_units_per_run`, and never what the night's
+        channel reads need (`UNITS_RESERVED_PER_CHANNEL` per configured YouTube channel)."""
+        channels = len(self.brands.accounts_on("youtube"))
+        return max(0, min(self.max_units_per_run, DAILY_UNITS - UNITS_RESERVED_PER_CHANNEL * channels))
+
     def read(self, start: dt.date, end: dt.date) -> dict[str, list[Row]]:
         window = days_between(start, end)
         searching = [b for b in self.brands.brands if youtube_query(b)]
-        searches = self.max_units_per_run // SEARCH_UNITS
+        budget = self.mention_units()
+        searches = budget // SEARCH_UNITS
         reading = list(self.brands.brands)
+        if searching and not searches:
+            self.warn(
+                f"the channel reads of {len(self.brands.accounts_on('youtube'))} YouTube channel(s) leave no quota "
+                f"for mention searches (a project has {DAILY_UNITS:,} units a day); no YouTube mentions counted. "
+                "Ask Google for more quota (YouTube API Services audit)."
+            )
+            return {self.tables[0].name: [], self.tables[1].name: []}
         if len(searching) > searches:
             # Not even one day of every brand fits the project's daily quota (an agency's hundreds of brands): the
             # last day of the client brands first, then their competitors, as many as fit (the same brands every
@@ -152,8 +171,8 @@ class YouTubeMentions(_YouTubeSource):
             reading = [b for b in self.brands.brands if b in fitting or not youtube_query(b)]
             self.warn(
                 f"{len(searching)} brand(s) would cost {len(searching) * SEARCH_UNITS:,} quota units a day "
-                f"(search.list costs {SEARCH_UNITS} units a call; a project has 10,000 a day, "
-                f"{self.max_units_per_run:,} of them for mentions): searched {len(fitting)} (client brands first) "
+                f"(search.list costs {SEARCH_UNITS} units a call; a project has {DAILY_UNITS:,} a day, {budget:,} of "
+                f"them left for mentions after the channel reads): searched {len(fitting)} (client brands first) "
                 f"for {window[-1]}; {len(left)} not searched ({named}). "
                 "Ask Google for more quota (YouTube API Services audit) to count every brand."
             )

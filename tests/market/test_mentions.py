@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -211,6 +212,24 @@ def test_youtube_searches_the_client_brands_first_when_not_even_a_day_of_every_b
     assert {r["brand"] for r in rows["youtube__mentions"]} <= set(expected)
     warning = next(w for w in source.warnings if "not searched" in w)
     assert "searched 3 (client brands first)" in warning and "2 not searched" in warning
+
+
+def test_youtube_mention_searches_leave_the_channel_reads_their_quota(simulator, make_source) -> None:
+    import yaml
+
+    from bench.scale import scaled_brands
+    from pipelines.config.models import BrandsConfig
+
+    base = yaml.safe_load((Path(__file__).parents[2] / "pipelines/config/brands.yaml").read_text())
+    assert make_source(simulator, YouTubeMentions).mention_units() == 8_000  # 5 channels: the run's own cap
+    agency = BrandsConfig.model_validate(scaled_brands(base, 100))  # 500 channels x 10 units kept for their reads
+    assert make_source(simulator, YouTubeMentions, brands=agency).mention_units() == 10_000 - 500 * 10
+    crowded = BrandsConfig.model_validate(scaled_brands(base, 200))  # 1,000 channels: nothing left to search
+    source = make_source(simulator, YouTubeMentions, brands=crowded)
+    assert source.mention_units() == 0
+    assert source.read(END, END) == {"youtube__mention_counts": [], "youtube__mentions": []}
+    assert "search.list" not in source.stats.by_endpoint
+    assert any("leave no quota for mention searches" in w for w in source.warnings)
 
 
 def test_youtube_quota_exceeded_is_not_retried(simulator, make_source) -> None:
