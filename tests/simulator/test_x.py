@@ -202,17 +202,7 @@ def test_conversation_search_serves_the_replies_of_an_own_post_in_xs_shape(http,
     fields = "author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets,display_text_range"
     params = {"query": f"conversation_id:{post.post_id}", "max_results": 10, "tweet.fields": fields,
               "expansions": "author_id", "user.fields": "username"}  # fmt: skip
-    items, users, token, pages = [], {}, None, 0
-    while True:
-        body = http.get(
-            f"{api}/tweets/search/recent", params={**params, "next_token": token} if token else params, headers=AUTH
-        ).json()
-        pages += 1
-        items.extend(body.get("data", []))
-        users |= {u["id"]: u["username"] for u in body.get("includes", {}).get("users", [])}
-        token = body["meta"].get("next_token")
-        if not token:
-            break
+    items, pages, users = _walk(http, api, params)
     shown = {c.comment_id: c for c in world.comments("x", post.post_id)}
     assert len(shown) >= 10 and pages == -(-(len(shown) + 1) // 10)
     assert [i["id"] for i in items if i["id"] != post.post_id] == sorted(
@@ -241,17 +231,18 @@ def test_conversation_search_serves_the_replies_of_an_own_post_in_xs_shape(http,
 
 
 def _walk(http, api, params):
-    """Every page of a recent search: the items and the number of pages."""
-    items, token, pages = [], None, 0
+    """Every page of a recent search: the items, the number of pages and the expanded users (id -> username)."""
+    items, users, token, pages = [], {}, None, 0
     while True:
         body = http.get(
             f"{api}/tweets/search/recent", params={**params, "next_token": token} if token else params, headers=AUTH
         ).json()
         pages += 1
         items.extend(body.get("data", []))
+        users |= {u["id"]: u["username"] for u in body.get("includes", {}).get("users", [])}
         token = body["meta"].get("next_token")
         if not token:
-            return items, pages
+            return items, pages, users
 
 
 def test_or_ed_conversation_ids_serve_the_union_of_the_conversations_newest_first(http, api, world):
@@ -264,7 +255,7 @@ def test_or_ed_conversation_ids_serve_the_union_of_the_conversations_newest_firs
     common = {"max_results": 10, "tweet.fields": fields, "expansions": "author_id", "user.fields": "username"}
     alone = {p.post_id: _walk(http, api, {**common, "query": f"conversation_id:{p.post_id}"})[0] for p in recent}
     query = "(" + " OR ".join(f"conversation_id:{p.post_id}" for p in recent) + ")"
-    items, pages = _walk(http, api, {**common, "query": query})
+    items, pages, _ = _walk(http, api, {**common, "query": query})
     union = [item for conversation in alone.values() for item in conversation]
     assert sum(len(c) for c in alone.values()) > 10 and pages == -(-len(union) // 10)  # more than one page
     assert sorted(items, key=lambda i: i["id"]) == sorted(union, key=lambda i: i["id"])  # the same objects
